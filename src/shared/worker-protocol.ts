@@ -1,0 +1,30 @@
+/**
+ * Messages between a scenario host (Electron main, the CLI, the browser page) and the worker that
+ * runs src/scenario. The same shapes travel over node:worker_threads and over a browser Web Worker.
+ * Cancelling a run is `worker.terminate()`: there is no cancel message, so a runaway script cannot
+ * ignore it.
+ */
+import type { RunOutcome, RunProgress, VariantName } from './result'
+
+export interface RunRequest {
+  /** TypeScript source of the scenario module. */
+  source: string
+  /** Shown in error locations (`one-thp.ts:6:18: ...`) and in the result's `scenario.file`. */
+  fileName: string
+  /** Overrides the scenario's own `variants`. */
+  variants?: VariantName[]
+  /** Overrides the scenario's own `seed`. */
+  seed?: number
+  limits?: {
+    /** Script time allowed per run, in ms (default 10 000). */
+    timeMs?: number
+    /** QuickJS heap limit in bytes (default 256 MiB). */
+    memoryBytes?: number
+  }
+}
+
+export type WorkerRequest = { type: 'run'; id: number; request: RunRequest }
+
+export type WorkerMessage =
+  | { type: 'progress'; id: number; progress: RunProgress }
+  | { type: 'done'; id: number; outcome: RunOutcome }

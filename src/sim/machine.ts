@@ -1,0 +1,120 @@
+/**
+ * The simulated machine's defaults and validation. Defaults are the kernel's own (x86-64, 2026 mm
+ * tree): Documentation/admin-guide/mm/transhuge.rst, Documentation/admin-guide/sysctl/vm.rst.
+ */
+import {
+  SimUsageError,
+  type MachineInput,
+  type MachineSpec,
+  type SwapDeviceType,
+  type ThpDefrag,
+  type ThpEnabled,
+} from './api'
+import { HPAGE_PMD_NR, PMD_SIZE, parseSize } from './include/units'
+
+export const DEFAULT_MACHINE: MachineSpec = {
+  memoryBytes: 8 * 1024 ** 3,
+  swap: [{ type: 'nvme', sizeBytes: 16 * 1024 ** 3, priority: -2 }],
+  zswap: false,
+  thp: {
+    enabled: 'always',
+    defrag: 'madvise',
+    use_zero_page: true,
+    khugepaged: {
+      pages_to_scan: 8 * HPAGE_PMD_NR,
+      scan_sleep_millisecs: 10000,
+      alloc_sleep_millisecs: 60000,
+      max_ptes_none: HPAGE_PMD_NR - 1,
+      max_ptes_swap: HPAGE_PMD_NR / 8,
+      max_ptes_shared: HPAGE_PMD_NR / 2,
+      defrag: true,
+    },
+  },
+  vm: { page_cluster: 3, swappiness: 60 },
+}
+
+const SWAP_TYPES: readonly SwapDeviceType[] = ['zram', 'nvme', 'hdd', 'file']
+const ENABLED: readonly ThpEnabled[] = ['always', 'madvise', 'never']
+const DEFRAG: readonly ThpDefrag[] = ['always', 'defer', 'defer+madvise', 'madvise', 'never']
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], what: string): T {
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T
+  throw new SimUsageError(`${what}: expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(value)}`)
+}
+
+function intIn(value: unknown, lo: number, hi: number, what: string): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= lo && value <= hi) return value
+  throw new SimUsageError(`${what}: expected a whole number in [${lo}, ${hi}], got ${JSON.stringify(value)}`)
+}
+
+function checkKeys(obj: object, allowed: readonly string[], what: string): void {
+  for (const key of Object.keys(obj)) {
+    if (!allowed.includes(key)) {
+      throw new SimUsageError(`${what}: unknown field '${key}' (known: ${allowed.join(', ')})`)
+    }
+  }
+}
+
+/** Fills in defaults and rejects anything the model does not understand, with a clear message. */
+export function normalizeMachine(input: MachineInput | undefined): MachineSpec {
+  const d = DEFAULT_MACHINE
+  const m = input ?? {}
+  if (typeof m !== 'object' || m === null) throw new SimUsageError('machine: expected an object')
+  checkKeys(m, ['memory', 'swap', 'zswap', 'thp', 'vm'], 'machine')
+  const memoryBytes = m.memory === undefined ? d.memoryBytes : parseSize(m.memory, 'machine.memory')
+  if (memoryBytes < 16 * PMD_SIZE || memoryBytes % PMD_SIZE !== 0) {
+    throw new SimUsageError('machine.memory: expected a multiple of 2M and at least 32M')
+  }
+  if (m.swap !== undefined && !Array.isArray(m.swap)) {
+    throw new SimUsageError('machine.swap: expected an array of swap devices')
+  }
+  const swap = (m.swap ?? [{ type: 'nvme' as const }]).map((s, i) => {
+    const what = `machine.swap[${i}]`
+    if (typeof s !== 'object' || s === null) throw new SimUsageError(`${what}: expected an object`)
+    checkKeys(s, ['type', 'size', 'priority'], what)
+    const type = oneOf(s.type, SWAP_TYPES, `${what}.type`)
+    const sizeBytes = s.size === undefined ? 16 * 1024 ** 3 : parseSize(s.size, `${what}.size`)
+    if (sizeBytes < PMD_SIZE || sizeBytes % PMD_SIZE !== 0) {
+      throw new SimUsageError(`${what}.size: expected a multiple of 2M (one 512-slot cluster)`)
+    }
+    // Unprioritised devices get -2, -3, ... in swapon order (mm/swapfile.c, SYSCALL_DEFINE2(swapon)).
+    const priority =
+      s.priority === undefined ? -2 - i : intIn(s.priority, -1, 32767, `${what}.priority`)
+    return { type, sizeBytes, priority }
+  })
+  if (swap.length > 32) throw new SimUsageError('machine.swap: at most 32 devices (MAX_SWAPFILES)')
+  const thpIn = m.thp ?? {}
+  checkKeys(thpIn, ['enabled', 'defrag', 'use_zero_page', 'khugepaged'], 'machine.thp')
+  const kIn = thpIn.khugepaged ?? {}
+  checkKeys(kIn, Object.keys(d.thp.khugepaged), 'machine.thp.khugepaged')
+  const kd = d.thp.khugepaged
+  const khugepaged = {
+    pages_to_scan: intIn(kIn.pages_to_scan ?? kd.pages_to_scan, 1, 2 ** 31 - 1, 'khugepaged.pages_to_scan'),
+    scan_sleep_millisecs: intIn(kIn.scan_sleep_millisecs ?? kd.scan_sleep_millisecs, 0, 2 ** 31 - 1, 'khugepaged.scan_sleep_millisecs'),
+    alloc_sleep_millisecs: intIn(kIn.alloc_sleep_millisecs ?? kd.alloc_sleep_millisecs, 0, 2 ** 31 - 1, 'khugepaged.alloc_sleep_millisecs'),
+    max_ptes_none: intIn(kIn.max_ptes_none ?? kd.max_ptes_none, 0, HPAGE_PMD_NR - 1, 'khugepaged.max_ptes_none'),
+    max_ptes_swap: intIn(kIn.max_ptes_swap ?? kd.max_ptes_swap, 0, HPAGE_PMD_NR - 1, 'khugepaged.max_ptes_swap'),
+    max_ptes_shared: intIn(kIn.max_ptes_shared ?? kd.max_ptes_shared, 0, HPAGE_PMD_NR - 1, 'khugepaged.max_ptes_shared'),
+    defrag: kIn.defrag ?? kd.defrag,
+  }
+  const vmIn = m.vm ?? {}
+  checkKeys(vmIn, ['page_cluster', 'swappiness'], 'machine.vm')
+  if (m.zswap !== undefined && typeof m.zswap !== 'boolean') {
+    throw new SimUsageError('machine.zswap: expected true or false')
+  }
+  return {
+    memoryBytes,
+    swap,
+    zswap: m.zswap ?? d.zswap,
+    thp: {
+      enabled: oneOf(thpIn.enabled ?? d.thp.enabled, ENABLED, 'machine.thp.enabled'),
+      defrag: oneOf(thpIn.defrag ?? d.thp.defrag, DEFRAG, 'machine.thp.defrag'),
+      use_zero_page: thpIn.use_zero_page ?? d.thp.use_zero_page,
+      khugepaged,
+    },
+    vm: {
+      page_cluster: intIn(vmIn.page_cluster ?? d.vm.page_cluster, 0, 31, 'machine.vm.page_cluster'),
+      swappiness: intIn(vmIn.swappiness ?? d.vm.swappiness, 0, 200, 'machine.vm.swappiness'),
+    },
+  }
+}

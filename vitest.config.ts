@@ -1,0 +1,31 @@
+import { defineConfig } from 'vitest/config'
+import vue from '@vitejs/plugin-vue'
+
+// Unit and feature tests. Two projects: `node` (sim, scenario sandbox, CLI, report, Electron main
+// with `electron` mocked) and `dom` (Vue components and stores in happy-dom). End-to-end tests in
+// Chromium live in vitest.e2e.config.ts.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['src/**/*.test.ts', 'tests/**/*.test.ts'],
+          exclude: ['src/renderer/**', 'tests/e2e/**', 'node_modules/**'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        plugins: [vue()],
+        test: {
+          name: 'dom',
+          environment: 'happy-dom',
+          include: ['src/renderer/**/*.test.ts'],
+          testTimeout: 30_000,
+        },
+      },
+    ],
+  },
+})

@@ -1,0 +1,40 @@
+/**
+ * The one typed IPC channel map (GitHub Desktop's ipc-shared.ts). Main (src/main/ipc.ts), the
+ * preload and the renderer derive their types from it; nothing else names a channel string.
+ *
+ * Channels are `'<domain>:<verb>'`; events are past tense or progress.
+ */
+import type { RunOutcome, RunProgress } from './result'
+import type { RunRequest } from './worker-protocol'
+
+/** Renderer -> main, request/response (`ipcRenderer.invoke` / `ipcMain.handle`). */
+export interface IpcInvokeChannels {
+  /** Runs a scenario in main's worker thread. One run at a time; a new run cancels the old one. */
+  'scenario:run': { args: [request: RunRequest]; result: RunOutcome }
+  /** Stops the running scenario's worker at once (`worker.terminate()`). */
+  'scenario:cancel': { args: []; result: void }
+}
+
+/** Main -> renderer events (`webContents.send` / `ipcRenderer.on`). */
+export interface IpcEventChannels {
+  'scenario:progress': RunProgress
+}
+
+export type InvokeChannel = keyof IpcInvokeChannels
+export type EventChannel = keyof IpcEventChannels
+
+export const INVOKE_CHANNELS = ['scenario:run', 'scenario:cancel'] as const satisfies readonly InvokeChannel[]
+export const EVENT_CHANNELS = ['scenario:progress'] as const satisfies readonly EventChannel[]
+
+/**
+ * What the preload exposes on `window.hugeswap`: verbs only, never `ipcRenderer` itself.
+ * The browser build provides the same interface over a Web Worker.
+ */
+export interface HugeswapApi {
+  scenario: {
+    run(request: RunRequest): Promise<RunOutcome>
+    cancel(): Promise<void>
+    /** Subscribes to progress of the current run; returns an unsubscribe function. */
+    onProgress(callback: (progress: RunProgress) => void): () => void
+  }
+}

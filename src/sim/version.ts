@@ -1,0 +1,10 @@
+/**
+ * The model/series revision every result names (`tool.model`). Bump it whenever a change to
+ * src/sim can change any number in a result. The pinned revisions are listed in ARCHITECTURE.md.
+ *
+ * - PMD swap series: "mm: PMD-level swap entries for anonymous THPs" v7 (2026-09-14), with the
+ *   latest 17-test pmd_swap.c selftest.
+ * - Lazy page-table deposit: RFC v3 (2026-03-26).
+ * - Baseline: the linux-mm tree as read for ../shared/domain.md (2026).
+ */
+export const MODEL_ID = 'hugeswap-model-1/pmd-swap-v7/lazy-deposit-v3'

@@ -1,0 +1,53 @@
+import { resolve } from 'node:path'
+import { defineConfig } from 'electron-vite'
+import vue from '@vitejs/plugin-vue'
+
+const root = import.meta.dirname
+
+// Runtime dependencies that main (and the scenario worker it spawns) load from node_modules at run
+// time instead of bundling: native binaries (resvg), wasm files resolved relative to their package
+// (QuickJS) and large pure-JS packages that are also used unbundled by the CLI. electron-vite
+// already externalizes package.json `dependencies`; naming them keeps that true even if one moves.
+const runtimeExternals = [
+  'echarts',
+  '@resvg/resvg-js',
+  'quickjs-emscripten-core',
+  '@jitl/quickjs-wasmfile-release-sync',
+  'sucrase',
+]
+
+export default defineConfig({
+  main: {
+    build: {
+      // Includes the `?modulePath` worker bundle, which electron-vite builds with this same config.
+      externalizeDeps: { include: runtimeExternals },
+      rolldownOptions: {
+        input: { index: resolve(root, 'src/main/index.ts') },
+      },
+    },
+  },
+  preload: {
+    build: {
+      rolldownOptions: {
+        input: { index: resolve(root, 'src/preload/index.ts') },
+        // A sandboxed preload is run by Electron's own CommonJS-like loader: no ESM, and only
+        // `electron` (and a few polyfilled built-ins) can be required, so it is one CJS file.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(root, 'src/renderer'),
+    plugins: [vue()],
+    // Monaco's editor/ts workers and the engine's Web Worker are `new Worker(url, { type: 'module' })`
+    // or `?worker` imports; ES workers keep their own imports code-split like the page.
+    worker: { format: 'es' },
+    build: {
+      // electron-vite defaults the renderer to unminified (21 MB with Monaco; 12 MB minified).
+      minify: true,
+      rolldownOptions: {
+        input: { index: resolve(root, 'src/renderer/index.html') },
+      },
+    },
+  },
+})

@@ -1,0 +1,65 @@
+/**
+ * App lifecycle, with its dependencies handed in so tests can drive it with a mocked `electron`
+ * (index.ts supplies the real worker URL and runner, which only exist in the electron-vite build).
+ */
+import { app, session, type BrowserWindow } from 'electron'
+import { join } from 'node:path'
+import { registerIpcHandlers } from './ipc'
+import { isAppUrl, resolveRendererLocation } from './renderer-location'
+import { hardenApp, hardenSession } from './security'
+import { createScenarioService, type RunInWorker } from './services/scenario-service'
+import { createMainWindow } from './windows'
+
+export interface StartOptions {
+  /** Directory of the built main bundle (out/main); preload and renderer sit beside it. */
+  mainDir: string
+  /** file: URL of the built scenario worker (src/scenario/node-worker). */
+  workerUrl: URL
+  runInWorker: RunInWorker
+}
+
+export function startApp(options: StartOptions): Promise<void> {
+  // Every renderer sandboxed, whatever its webPreferences say. Must run before `ready`.
+  app.enableSandbox()
+  hardenApp(app)
+
+  const location = resolveRendererLocation({
+    isPackaged: app.isPackaged,
+    devServerUrl: process.env['ELECTRON_RENDERER_URL'],
+    mainDir: options.mainDir,
+  })
+  const preloadPath = join(options.mainDir, '../preload/index.cjs')
+  const scenarios = createScenarioService({
+    runInWorker: options.runInWorker,
+    workerUrl: options.workerUrl,
+  })
+
+  let mainWindow: BrowserWindow | null = null
+  const openMainWindow = () => {
+    const window = createMainWindow({ preloadPath, location })
+    window.on('closed', () => {
+      // Nobody is left to see the result; free the worker.
+      scenarios.cancel()
+      if (mainWindow === window) mainWindow = null
+    })
+    mainWindow = window
+  }
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+
+  return app.whenReady().then(() => {
+    hardenSession(session.defaultSession, location)
+    registerIpcHandlers({
+      getMainWindow: () => mainWindow,
+      isAppUrl: (url) => isAppUrl(location, url),
+      scenarios,
+    })
+    openMainWindow()
+    // macOS: clicking the dock icon with no window open reopens one.
+    app.on('activate', () => {
+      if (mainWindow === null) openMainWindow()
+    })
+  })
+}

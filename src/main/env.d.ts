@@ -1,0 +1,2 @@
+// Types for electron-vite's main-process import suffixes (`?modulePath`, `?nodeWorker`, ...).
+/// <reference types="electron-vite/node" />

@@ -1,0 +1,17 @@
+/**
+ * Electron main entry. `?modulePath` makes electron-vite bundle src/scenario/node-worker.ts as its
+ * own file next to this one and gives us its absolute path; runInNodeWorker wants a URL.
+ */
+import { pathToFileURL } from 'node:url'
+import workerPath from '../scenario/node-worker?modulePath'
+import { runInNodeWorker } from '../scenario/node-host'
+import { startApp } from './app'
+
+void startApp({
+  mainDir: import.meta.dirname,
+  workerUrl: pathToFileURL(workerPath),
+  runInWorker: runInNodeWorker,
+}).catch((error: unknown) => {
+  console.error('hugeswap: failed to start', error)
+  process.exit(1)
+})

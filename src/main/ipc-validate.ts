@@ -1,0 +1,118 @@
+/**
+ * Shape checks for what the renderer sends. The renderer is treated as untrusted: a compromised
+ * page could send anything the structured-clone algorithm can carry. Each parser either returns a
+ * fresh object holding only known fields or throws an IpcInputError naming the field.
+ */
+import { VARIANT_NAMES, type VariantName } from '../shared/result'
+import type { RunRequest } from '../shared/worker-protocol'
+
+export const MAX_SOURCE_BYTES = 1024 * 1024
+export const MAX_FILE_NAME_LENGTH = 255
+/** Upper bounds for requested limits, so the renderer cannot lift the watchdog. */
+export const MAX_TIME_MS = 10 * 60 * 1000
+export const MAX_MEMORY_BYTES = 1024 * 1024 * 1024
+
+export class IpcInputError extends Error {
+  override name = 'IpcInputError'
+}
+
+type Plain = Record<string, unknown>
+
+function isPlainObject(value: unknown): value is Plain {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
+  const proto = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
+}
+
+function fail(channel: string, message: string): never {
+  throw new IpcInputError(`${channel}: invalid request: ${message}`)
+}
+
+function rejectUnknownKeys(channel: string, what: string, value: Plain, known: readonly string[]) {
+  const unknown = Object.keys(value).filter((key) => !known.includes(key))
+  if (unknown.length > 0) fail(channel, `unknown field(s) in ${what}: ${unknown.join(', ')}`)
+}
+
+function isPositiveInteger(value: unknown, max: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= max
+}
+
+const RUN = 'scenario:run'
+const RUN_REQUEST_KEYS = ['source', 'fileName', 'variants', 'seed', 'limits'] as const
+const LIMIT_KEYS = ['timeMs', 'memoryBytes'] as const
+
+/** Arguments of `scenario:run`: exactly one RunRequest. */
+export function parseRunArgs(args: readonly unknown[]): [RunRequest] {
+  if (args.length !== 1) fail(RUN, `expected 1 argument, got ${args.length}`)
+  return [parseRunRequest(args[0])]
+}
+
+export function parseRunRequest(value: unknown): RunRequest {
+  if (!isPlainObject(value)) fail(RUN, 'expected an object')
+  rejectUnknownKeys(RUN, 'request', value, RUN_REQUEST_KEYS)
+
+  const { source, fileName, variants, seed, limits } = value
+  if (typeof source !== 'string') fail(RUN, 'source must be a string')
+  if (Buffer.byteLength(source, 'utf8') > MAX_SOURCE_BYTES) {
+    fail(RUN, `source is larger than ${MAX_SOURCE_BYTES} bytes (1 MiB)`)
+  }
+  if (typeof fileName !== 'string' || fileName.length === 0) {
+    fail(RUN, 'fileName must be a non-empty string')
+  }
+  if (fileName.length > MAX_FILE_NAME_LENGTH) {
+    fail(RUN, `fileName is longer than ${MAX_FILE_NAME_LENGTH} characters`)
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(fileName)) fail(RUN, 'fileName contains control characters')
+
+  const request: RunRequest = { source, fileName }
+  if (variants !== undefined) request.variants = parseVariants(variants)
+  if (seed !== undefined) {
+    if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
+      fail(RUN, 'seed must be a safe integer')
+    }
+    request.seed = seed
+  }
+  if (limits !== undefined) request.limits = parseLimits(limits)
+  return request
+}
+
+function parseVariants(value: unknown): VariantName[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    fail(RUN, `variants must be a non-empty array of: ${VARIANT_NAMES.join(', ')}`)
+  }
+  const seen = new Set<VariantName>()
+  for (const name of value) {
+    if (!(VARIANT_NAMES as readonly unknown[]).includes(name)) {
+      fail(RUN, `unknown variant ${JSON.stringify(name)} (known: ${VARIANT_NAMES.join(', ')})`)
+    }
+    if (seen.has(name as VariantName)) fail(RUN, `variant ${JSON.stringify(name)} given twice`)
+    seen.add(name as VariantName)
+  }
+  return [...seen]
+}
+
+function parseLimits(value: unknown): NonNullable<RunRequest['limits']> {
+  if (!isPlainObject(value)) fail(RUN, 'limits must be an object')
+  rejectUnknownKeys(RUN, 'limits', value, LIMIT_KEYS)
+  const limits: NonNullable<RunRequest['limits']> = {}
+  if (value.timeMs !== undefined) {
+    if (!isPositiveInteger(value.timeMs, MAX_TIME_MS)) {
+      fail(RUN, `limits.timeMs must be an integer in 1..${MAX_TIME_MS}`)
+    }
+    limits.timeMs = value.timeMs
+  }
+  if (value.memoryBytes !== undefined) {
+    if (!isPositiveInteger(value.memoryBytes, MAX_MEMORY_BYTES)) {
+      fail(RUN, `limits.memoryBytes must be an integer in 1..${MAX_MEMORY_BYTES}`)
+    }
+    limits.memoryBytes = value.memoryBytes
+  }
+  return limits
+}
+
+/** Arguments of a channel that takes none. */
+export function parseNoArgs(channel: string, args: readonly unknown[]): [] {
+  if (args.length !== 0) fail(channel, `expected no arguments, got ${args.length}`)
+  return []
+}

@@ -1,0 +1,123 @@
+/**
+ * Runs scenarios for the window: one at a time, each in a fresh worker thread (src/scenario's
+ * node-worker via runInNodeWorker). No Electron imports: the worker starter, its URL and the
+ * progress sink are handed in, so tests drive it with a fake worker.
+ */
+import type { ResourceLimits } from 'node:worker_threads'
+import type { RunOutcome, RunProgress } from '../../shared/result'
+import type { RunRequest } from '../../shared/worker-protocol'
+
+/** The signature of `runInNodeWorker` in src/scenario/node-host.ts. */
+export type RunInWorker = (
+  request: RunRequest,
+  options: {
+    workerUrl: URL
+    onProgress?: (progress: RunProgress) => void
+    resourceLimits?: ResourceLimits
+  },
+) => { result: Promise<RunOutcome>; cancel(): void }
+
+/**
+ * Backstop for the worker's own V8 heap. The script's heap is QuickJS's wasm memory, limited
+ * inside the worker by `limits.memoryBytes`; the simulator's page state lives in typed arrays
+ * (outside the old generation). This only stops a runaway host side from taking main down.
+ */
+export const DEFAULT_RESOURCE_LIMITS: ResourceLimits = {
+  maxOldGenerationSizeMb: 512,
+  maxYoungGenerationSizeMb: 64,
+  stackSizeMb: 4,
+}
+
+export const CANCELLED_MESSAGE = 'Run cancelled'
+export const SUPERSEDED_MESSAGE = 'Run cancelled: a newer run replaced it'
+
+export interface ScenarioService {
+  /** Starts a run, cancelling any run in flight. Always resolves (errors become an outcome). */
+  run(request: RunRequest, onProgress: (progress: RunProgress) => void): Promise<RunOutcome>
+  /** Stops the run in flight, if any; its `run()` promise resolves with a cancelled outcome. */
+  cancel(): void
+  /** True while a run is in flight. */
+  readonly busy: boolean
+}
+
+interface ActiveRun {
+  cancelWorker(): void
+  settle(outcome: RunOutcome): void
+}
+
+function failure(message: string): RunOutcome {
+  return { ok: false, error: { kind: 'internal', message } }
+}
+
+export function createScenarioService(options: {
+  runInWorker: RunInWorker
+  workerUrl: URL
+  resourceLimits?: ResourceLimits
+}): ScenarioService {
+  const resourceLimits = options.resourceLimits ?? DEFAULT_RESOURCE_LIMITS
+  let active: ActiveRun | null = null
+
+  function stop(message: string): void {
+    const run = active
+    if (!run) return
+    active = null
+    // Settle first: the caller learns of the cancel even if terminating the worker throws or its
+    // own outcome never arrives.
+    run.settle(failure(message))
+    try {
+      run.cancelWorker()
+    } catch {
+      // The worker is already gone; nothing left to stop.
+    }
+  }
+
+  function run(request: RunRequest, onProgress: (p: RunProgress) => void): Promise<RunOutcome> {
+    stop(SUPERSEDED_MESSAGE)
+
+    return new Promise<RunOutcome>((resolve) => {
+      let settled = false
+      const self: ActiveRun = {
+        cancelWorker: () => {},
+        settle(outcome) {
+          if (settled) return
+          settled = true
+          if (active === self) active = null
+          resolve(outcome)
+        },
+      }
+      active = self
+
+      let handle: ReturnType<RunInWorker>
+      try {
+        handle = options.runInWorker(request, {
+          workerUrl: options.workerUrl,
+          resourceLimits,
+          // Progress of a cancelled or replaced run must not reach the window.
+          onProgress: (progress) => {
+            if (!settled) onProgress(progress)
+          },
+        })
+      } catch (error) {
+        self.settle(failure(`Could not start the scenario worker: ${messageOf(error)}`))
+        return
+      }
+      self.cancelWorker = () => handle.cancel()
+      handle.result.then(
+        (outcome) => self.settle(outcome),
+        (error: unknown) => self.settle(failure(`Scenario worker failed: ${messageOf(error)}`)),
+      )
+    })
+  }
+
+  return {
+    run,
+    cancel: () => stop(CANCELLED_MESSAGE),
+    get busy() {
+      return active !== null
+    },
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

@@ -1,0 +1,39 @@
+/**
+ * The CLI entry, bundled to out/cli/index.js by scripts/build-cli.mjs and started by bin/hugeswap.
+ * `main` returns the exit status instead of calling process.exit, so stdout is never cut short.
+ */
+import { realpathSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { TOOL_VERSION } from '../shared/version'
+import { MODEL_ID } from '../sim/version'
+import { USAGE, parseCommandLine } from './args'
+import { EXIT_CANNOT_RUN, EXIT_OK, runCommand } from './run'
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const command = parseCommandLine(argv)
+  switch (command.kind) {
+    case 'help':
+      process.stdout.write(USAGE)
+      return EXIT_OK
+    case 'version':
+      process.stdout.write(`hugeswap ${TOOL_VERSION}\nmodel ${MODEL_ID}\n`)
+      return EXIT_OK
+    case 'usage-error':
+      process.stderr.write(`hugeswap: ${command.message}\nTry 'hugeswap --help'.\n`)
+      return EXIT_CANNOT_RUN
+    case 'run':
+      return runCommand(command.options, {
+        stdout: process.stdout,
+        stderr: process.stderr,
+        cwd: process.cwd(),
+        // out/cli/index.js and src/cli/index.ts both sit two levels below the package root.
+        packageRoot: fileURLToPath(new URL('../../', import.meta.url)),
+        workerUrl: new URL('./node-worker.js', import.meta.url),
+      })
+  }
+}
+
+// `node out/cli/index.js run ...` works too, without the launcher's rebuild check.
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = await main(process.argv.slice(2))
+}

@@ -1,0 +1,160 @@
+/**
+ * `hugeswap run`: read the scenario, run it in a worker thread, print the report, write the JSON,
+ * and turn the outcome into the exit status of CONTRACT.md §2.
+ */
+import { readFile } from 'node:fs/promises'
+import { basename, isAbsolute, relative, resolve } from 'node:path'
+import type { ResourceLimits } from 'node:worker_threads'
+import { formatSummary } from '../report/text/summary'
+import { runInNodeWorker } from '../scenario/node-host'
+import {
+  formatScenarioError,
+  type ResultJson,
+  type RunOutcome,
+  type ScenarioError,
+} from '../shared/result'
+import type { RunRequest } from '../shared/worker-protocol'
+import type { RunOptions } from './args'
+import { createProgressLine } from './progress'
+import { writeFileAtomic } from './write-file-atomic'
+
+export const EXIT_OK = 0
+export const EXIT_CHECK_FAILED = 1
+export const EXIT_CANNOT_RUN = 2
+/** What a shell reports for a run stopped by Ctrl-C (128 + SIGINT). */
+export const EXIT_INTERRUPTED = 130
+
+/**
+ * Bounds the worker's own V8 heap: the QuickJS sandbox limits the scenario's heap, this catches a
+ * runaway allocation on the host side of the binding (the simulator itself) before it takes the
+ * machine down. Generous, because simulated machines of hundreds of GiB are legitimate.
+ */
+const WORKER_RESOURCE_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 1024 }
+
+export interface CliEnv {
+  stdout: NodeJS.WritableStream
+  stderr: NodeJS.WriteStream
+  cwd: string
+  /** The package root: the default scenario is found from here, not from cwd. */
+  packageRoot: string
+  /** The worker entry of the CLI bundle (out/cli/node-worker.js). */
+  workerUrl: URL
+}
+
+export const DEFAULT_SCENARIO = 'scenarios/one-thp.ts'
+
+export async function runCommand(options: RunOptions, env: CliEnv): Promise<number> {
+  const path = options.file
+    ? resolve(env.cwd, options.file)
+    : resolve(env.packageRoot, DEFAULT_SCENARIO)
+  // Errors name the file the way the user can open it; the result names it by its base name, so
+  // the JSON does not depend on where the command ran from.
+  const shownPath = options.file ?? shortestPath(env.cwd, path)
+  const fail = (error: ScenarioError): number => {
+    const file = error.file === basename(path) ? shownPath : error.file
+    env.stderr.write(formatScenarioError({ ...error, file }) + '\n')
+    return EXIT_CANNOT_RUN
+  }
+
+  let source: string
+  try {
+    source = await readFile(path, 'utf8')
+  } catch (err) {
+    return fail({
+      kind: 'option',
+      file: shownPath,
+      message: `cannot read: ${describeIoError(err)}`,
+    })
+  }
+
+  const request: RunRequest = { source, fileName: basename(path) }
+  if (options.variants) request.variants = options.variants
+  if (options.seed !== undefined) request.seed = options.seed
+
+  const outcome = await runInWorker(request, env)
+  if (outcome === 'interrupted') return EXIT_INTERRUPTED
+  if (!outcome.ok) return fail(outcome.error)
+  const result = outcome.result
+
+  const json = JSON.stringify(result, null, 2) + '\n'
+  if (options.json === '-') {
+    env.stdout.write(json)
+  } else {
+    if (options.json !== undefined) {
+      try {
+        await writeFileAtomic(resolve(env.cwd, options.json), json)
+      } catch (err) {
+        env.stderr.write(`hugeswap: cannot write ${options.json}: ${describeIoError(err)}\n`)
+        return EXIT_CANNOT_RUN
+      }
+    }
+    env.stdout.write(options.format === 'json' ? json : formatSummary(result))
+  }
+
+  const failed = failedChecks(result)
+  // The text report already lists failures; with JSON on stdout, stderr says why the status is 1.
+  if (options.json === '-' || options.format === 'json') {
+    for (const line of failed) env.stderr.write(line + '\n')
+  }
+  return failed.length > 0 ? EXIT_CHECK_FAILED : EXIT_OK
+}
+
+async function runInWorker(request: RunRequest, env: CliEnv): Promise<RunOutcome | 'interrupted'> {
+  const progress = createProgressLine(env.stderr)
+  const run = runInNodeWorker(request, {
+    workerUrl: env.workerUrl,
+    onProgress: progress ? (p) => progress.update(p) : undefined,
+    resourceLimits: WORKER_RESOURCE_LIMITS,
+  })
+  // Ctrl-C stops the worker at once (terminate), then exits with the shell's usual status.
+  let interrupted = false
+  const onSigint = (): void => {
+    interrupted = true
+    run.cancel()
+  }
+  process.once('SIGINT', onSigint)
+  try {
+    const outcome = await run.result
+    return interrupted ? 'interrupted' : outcome
+  } catch (err) {
+    if (interrupted) return 'interrupted'
+    const message = err instanceof Error ? err.message : String(err)
+    return {
+      ok: false,
+      error: { kind: 'internal', message: `hugeswap: worker failed: ${message}` },
+    }
+  } finally {
+    process.removeListener('SIGINT', onSigint)
+    progress?.clear()
+  }
+}
+
+/** `FILE:LINE:COL: check failed: label (variant): actual X, expected Y` per failed check. */
+function failedChecks(result: ResultJson): string[] {
+  return result.variants.flatMap((v) =>
+    v.checks
+      .filter((c) => !c.pass)
+      .map((c) => {
+        const where = c.location ? `${c.location}: ` : ''
+        const label = c.label === '' ? '' : ` ${JSON.stringify(c.label)}`
+        return (
+          `${where}check failed${label} (${v.name}): actual ${JSON.stringify(c.actual)}, ` +
+          `expected ${c.matcher} ${JSON.stringify(c.expected)}`
+        )
+      }),
+  )
+}
+
+function shortestPath(cwd: string, path: string): string {
+  const rel = relative(cwd, path)
+  return rel.startsWith('..') || isAbsolute(rel) ? path : rel
+}
+
+function describeIoError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code
+  if (code === 'ENOENT') return 'no such file or directory'
+  if (code === 'EISDIR') return 'is a directory'
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied'
+  if (code === 'ENOTDIR') return 'not a directory'
+  return err instanceof Error ? err.message : String(err)
+}

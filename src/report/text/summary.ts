@@ -1,0 +1,228 @@
+/**
+ * The plain-text summary of a result: what `hugeswap run` prints on a terminal and what a developer
+ * pastes into a linux-mm reply. Pure function of the result JSON, so the app's export and the CLI
+ * give the same bytes.
+ *
+ * Mail rules (shared/reference/report-formats.md): ASCII only (archives mangle UTF-8 such as `±`,
+ * so user text is escaped and tolerances print as `+-`), numbers on the left of the name in
+ * aligned columns, the table no wider than 100 columns.
+ */
+import type { CheckResult, ResultJson, VariantResult } from '../../shared/result'
+
+/** The table (not the free-text lines around it) never exceeds this many columns. */
+export const TABLE_MAX_COLUMNS = 100
+
+const VMSTAT_ROWS = [
+  'thp_swpout',
+  'thp_swpout_pmd',
+  'thp_split_pmd',
+  'thp_split_pmd_failed',
+  'thp_swpout_fallback',
+  'thp_fault_alloc',
+  'pswpout',
+  'pswpin',
+  'pgfault',
+  'pgmajfault',
+] as const
+
+const MEMINFO_ROWS = ['PageTables', 'AnonHugePages', 'SwapFree'] as const
+
+/** Printed where a counter does not exist in a variant's kernel (e.g. thp_swpout_pmd in baseline). */
+const ABSENT = '-'
+
+interface Row {
+  label: string
+  /** One cell per variant column. */
+  cells: string[]
+}
+
+interface Section {
+  title: string
+  rows: Row[]
+}
+
+export function formatSummary(result: ResultJson): string {
+  const variants = displayOrder(result.variants)
+  const lines: string[] = []
+  const { title, file, seed } = result.scenario
+  const { version, model } = result.tool
+  lines.push(ascii(`${title} -- ${file}, seed ${seed}, hugeswap ${version}, model ${model}`))
+  lines.push('')
+  if (variants.length === 0) {
+    lines.push('no variants ran')
+  } else {
+    lines.push(
+      ...formatTable(
+        variants.map((v) => v.name),
+        buildSections(variants),
+      ),
+    )
+  }
+  lines.push('')
+  lines.push(...formatChecks(variants))
+  const warnings = formatWarnings(variants)
+  if (warnings.length > 0) lines.push('', ...warnings)
+  lines.push('')
+  lines.push(ascii(`scenario ${title}, seed ${seed}, hugeswap ${version}, model ${model}`))
+  return lines.join('\n') + '\n'
+}
+
+/** Baseline first (it is what every other column is read against), the rest as run. */
+function displayOrder(variants: readonly VariantResult[]): VariantResult[] {
+  const baseline = variants.filter((v) => v.name === 'baseline')
+  return [...baseline, ...variants.filter((v) => v.name !== 'baseline')]
+}
+
+function buildSections(variants: readonly VariantResult[]): Section[] {
+  const row = (label: string, cell: (v: VariantResult) => string): Row => ({
+    label,
+    cells: variants.map(cell),
+  })
+  const counter = (values: Record<string, number>, name: string): string =>
+    name in values ? formatNumber(values[name]) : ABSENT
+  const latencyUs = (v: VariantResult, p: 'p50' | 'p99'): string =>
+    v.faults.count > 0 ? formatMicros(v.faults.latencyNs[p]) : ABSENT
+
+  const reasons = [...new Set(variants.flatMap((v) => Object.keys(v.fallbacks)))].sort()
+  return [
+    { title: 'vmstat', rows: VMSTAT_ROWS.map((name) => row(name, (v) => counter(v.vmstat, name))) },
+    {
+      title: 'meminfo (kB)',
+      rows: MEMINFO_ROWS.map((name) => row(name, (v) => counter(v.meminfo, name))),
+    },
+    {
+      title: 'page-table ledger (PTE tables)',
+      rows: [
+        row('allocated', (v) => formatNumber(v.pageTables.allocated)),
+        row('deposited', (v) => formatNumber(v.pageTables.deposited)),
+        row('peak kB', (v) => formatNumber(v.pageTables.peakBytes / 1024)),
+      ],
+    },
+    {
+      title: 'faults',
+      rows: [
+        row('count', (v) => formatNumber(v.faults.count)),
+        row('latency p50 us', (v) => latencyUs(v, 'p50')),
+        row('latency p99 us', (v) => latencyUs(v, 'p99')),
+      ],
+    },
+    {
+      title: reasons.length > 0 ? 'fallbacks by reason' : 'fallbacks by reason: none',
+      rows: reasons.map((reason) => row(reason, (v) => formatNumber(v.fallbacks[reason] ?? 0))),
+    },
+  ]
+}
+
+function formatTable(headers: readonly string[], sections: readonly Section[]): string[] {
+  const rows = sections.flatMap((s) => s.rows)
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r.cells[i].length)))
+  const valuesWidth = widths.reduce((sum, w) => sum + 2 + w, 0)
+  const indent = '  '
+  const longest = Math.max(...rows.map((r) => indent.length + ascii(r.label).length), 0)
+  // Long labels (fallback reasons are open-ended) give way before the numbers do.
+  const labelWidth = Math.max(16, Math.min(longest, TABLE_MAX_COLUMNS - valuesWidth))
+  const line = (label: string, cells: readonly string[]): string =>
+    (
+      fit(label, labelWidth).padEnd(labelWidth) +
+      cells.map((c, i) => '  ' + c.padStart(widths[i])).join('')
+    ).trimEnd()
+
+  const out = [line('', headers.map(ascii))]
+  for (const section of sections) {
+    out.push(ascii(section.title))
+    for (const r of section.rows) out.push(line(indent + ascii(r.label), r.cells))
+  }
+  return out
+}
+
+function formatChecks(variants: readonly VariantResult[]): string[] {
+  const checks = variants.flatMap((v) => v.checks.map((c) => ({ variant: v.name, check: c })))
+  if (checks.length === 0) return ['checks: none']
+  const failed = checks.filter((c) => !c.check.pass).length
+  const nameWidth = Math.max(...checks.map((c) => c.variant.length))
+  const lines = [`checks: ${checks.length - failed} passed, ${failed} failed`]
+  for (const { variant, check } of checks) {
+    const status = check.pass ? 'PASS' : 'FAIL'
+    const label = check.label === '' ? '(no label)' : check.label
+    const at = check.location ? `  at ${check.location}` : ''
+    lines.push(
+      ascii(
+        `  ${status}  ${variant.padEnd(nameWidth)}  ${label}: actual ${formatValue(check.actual)}, ` +
+          `expected ${formatExpected(check)}${at}`,
+      ),
+    )
+  }
+  return lines
+}
+
+function formatWarnings(variants: readonly VariantResult[]): string[] {
+  const warnings = variants.flatMap((v) => (v.warnings ?? []).map((w) => `  ${v.name}: ${w}`))
+  return warnings.length > 0 ? ['warnings:', ...warnings.map(ascii)] : []
+}
+
+const MATCHER_PREFIX: Record<string, string> = {
+  toBe: '',
+  toBeGreaterThan: '> ',
+  toBeLessThan: '< ',
+}
+
+function formatExpected(check: CheckResult): string {
+  if (check.matcher === 'toBeCloseTo') return formatCloseTo(check.expected)
+  const prefix = MATCHER_PREFIX[check.matcher]
+  const value = formatValue(check.expected)
+  return prefix === undefined ? `${check.matcher} ${value}` : prefix + value
+}
+
+/** toBeCloseTo(x, tol): `x +- tol`, whether the runner recorded `[x, tol]`, an object, or x alone. */
+function formatCloseTo(expected: unknown): string {
+  if (Array.isArray(expected) && expected.length === 2) {
+    return `${formatValue(expected[0])} +- ${formatValue(expected[1])}`
+  }
+  if (expected !== null && typeof expected === 'object') {
+    const o = expected as Record<string, unknown>
+    const value = o.value ?? o.expected
+    const tolerance = o.tolerance ?? o.tol
+    if (value !== undefined && tolerance !== undefined) {
+      return `${formatValue(value)} +- ${formatValue(tolerance)}`
+    }
+  }
+  return `~ ${formatValue(expected)}`
+}
+
+/** A check's actual or expected value, on one line. */
+function formatValue(value: unknown): string {
+  if (typeof value === 'number') return formatNumber(value)
+  if (typeof value === 'string') return JSON.stringify(value)
+  if (value === undefined) return 'undefined'
+  try {
+    const json = JSON.stringify(value)
+    return json.length > 80 ? json.slice(0, 77) + '...' : json
+  } catch {
+    return String(value)
+  }
+}
+
+/** Integers as they are (kernel style, no separators); fractions to six significant digits. */
+function formatNumber(n: number): string {
+  if (Number.isInteger(n) || !Number.isFinite(n)) return String(n)
+  return String(Number(n.toPrecision(6)))
+}
+
+/** Nanoseconds as microseconds with about three significant digits (0.41, 61.0, 1234). */
+function formatMicros(ns: number): string {
+  const us = ns / 1000
+  return us.toFixed(us < 10 ? 2 : us < 1000 ? 1 : 0)
+}
+
+/** Cuts `text` to `width` columns, marking the cut with `~`. */
+function fit(text: string, width: number): string {
+  return text.length <= width ? text : text.slice(0, width - 1) + '~'
+}
+
+/** Escapes everything outside printable ASCII (user titles and labels may hold any Unicode). */
+export function ascii(text: string): string {
+  return text.replace(/[^\x20-\x7e]/gu, (ch) => {
+    const code = ch.codePointAt(0)!
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`
+  })
+}

@@ -1,0 +1,107 @@
+/**
+ * The one renderer module that knows where scenarios run. In Electron the preload exposes
+ * `window.hugeswap` (main runs the engine in a worker thread); in a plain browser the same engine
+ * runs here in a Web Worker (src/scenario/web-worker.ts), one worker per run so that cancel is
+ * simply `worker.terminate()`.
+ */
+import type { HugeswapApi } from '../../../shared/ipc'
+import type { RunOutcome, RunProgress } from '../../../shared/result'
+import type { RunRequest, WorkerMessage, WorkerRequest } from '../../../shared/worker-protocol'
+
+export const CANCELLED_MESSAGE = 'Run cancelled'
+
+/** Backstop on top of the engine's own time limit: the whole run, all variants, plus start-up. */
+const WATCHDOG_SLACK_MS = 15_000
+const DEFAULT_TIME_MS = 10_000
+
+export type WorkerFactory = () => Worker
+
+function defaultWorkerFactory(): Worker {
+  return new Worker(new URL('../../../scenario/web-worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'hugeswap-scenario',
+  })
+}
+
+interface ActiveRun {
+  worker: Worker
+  id: number
+  finish: (outcome: RunOutcome) => void
+}
+
+/** HugeswapApi over a browser Web Worker running the real engine. */
+export function createWebBackend(createWorker: WorkerFactory = defaultWorkerFactory): HugeswapApi {
+  const listeners = new Set<(progress: RunProgress) => void>()
+  let active: ActiveRun | null = null
+  let nextId = 1
+
+  function stop(outcome: RunOutcome): void {
+    const run = active
+    if (!run) return
+    active = null
+    run.worker.terminate()
+    run.finish(outcome)
+  }
+
+  function run(request: RunRequest): Promise<RunOutcome> {
+    stop(failure('internal', CANCELLED_MESSAGE))
+    const id = nextId++
+    const worker = createWorker()
+    const variantCount = request.variants?.length ?? 4
+    const budgetMs = (request.limits?.timeMs ?? DEFAULT_TIME_MS) * variantCount + WATCHDOG_SLACK_MS
+    return new Promise<RunOutcome>((resolve) => {
+      const watchdog = setTimeout(
+        () => stop(failure('timeout', `No answer from the scenario worker after ${budgetMs} ms`)),
+        budgetMs,
+      )
+      active = {
+        worker,
+        id,
+        finish: (outcome) => {
+          clearTimeout(watchdog)
+          resolve(outcome)
+        },
+      }
+      worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
+        const msg = event.data
+        if (msg.id !== id) return
+        if (msg.type === 'progress') {
+          for (const listener of listeners) listener(msg.progress)
+          return
+        }
+        stop(msg.outcome)
+      }
+      worker.onerror = (event: ErrorEvent) => {
+        event.preventDefault()
+        stop(failure('internal', `Scenario worker failed: ${event.message || 'could not start'}`))
+      }
+      worker.postMessage({ type: 'run', id, request } satisfies WorkerRequest)
+    })
+  }
+
+  return {
+    scenario: {
+      run,
+      cancel: async () => stop(failure('internal', CANCELLED_MESSAGE)),
+      onProgress(callback) {
+        listeners.add(callback)
+        return () => listeners.delete(callback)
+      },
+    },
+  }
+}
+
+function failure(kind: 'internal' | 'timeout', message: string): RunOutcome {
+  return { ok: false, error: { kind, message } }
+}
+
+let backend: HugeswapApi | null = null
+
+/** `window.hugeswap` when the Electron preload provides it, else the Web Worker backend. */
+export function getBackend(): HugeswapApi {
+  if (!backend) {
+    const bridge = (globalThis as { hugeswap?: HugeswapApi }).hugeswap
+    backend = bridge ?? createWebBackend()
+  }
+  return backend
+}

@@ -1,0 +1,125 @@
+/**
+ * Fault latency per variant: a log2 histogram (bars) with its CDF (dashed lines, right axis) on
+ * top, fault counts by type below. Pure function of the result JSON (no DOM, no Vue), shared by
+ * the workbench and the CLI's SVG export.
+ */
+import type { EChartsOption } from 'echarts'
+import type { ResultJson, VariantResult } from '../../shared/result'
+import { formatNs, variantColor } from './variants'
+
+export const FAULT_LATENCY_TITLE = 'Fault latency'
+
+/** The union of every variant's histogram buckets, as log2 exponents (inclusive bounds). */
+export function bucketRange(variants: VariantResult[]): { lo: number; hi: number } | null {
+  let lo = Infinity
+  let hi = -Infinity
+  for (const v of variants) {
+    const { firstLog2, counts } = v.faults.histogram
+    const first = counts.findIndex((c) => c > 0)
+    if (first < 0) continue
+    let last = counts.length - 1
+    while (counts[last] === 0) last--
+    lo = Math.min(lo, firstLog2 + first)
+    hi = Math.max(hi, firstLog2 + last)
+  }
+  return lo <= hi ? { lo, hi } : null
+}
+
+/** Counts of one variant aligned to the log2 range `lo..hi`. */
+export function alignedCounts(v: VariantResult, lo: number, hi: number): number[] {
+  const { firstLog2, counts } = v.faults.histogram
+  const out: number[] = []
+  for (let e = lo; e <= hi; e++) out.push(counts[e - firstLog2] ?? 0)
+  return out
+}
+
+/** Cumulative share in percent, two decimals. */
+export function cdfPercent(counts: number[]): number[] {
+  const total = counts.reduce((a, b) => a + b, 0)
+  let running = 0
+  return counts.map((c) => {
+    running += c
+    return total === 0 ? 0 : Math.round((running / total) * 10000) / 100
+  })
+}
+
+/** Fault types across variants, most frequent first, ties by name. */
+export function faultTypes(variants: VariantResult[]): string[] {
+  const totals = new Map<string, number>()
+  for (const v of variants) {
+    for (const [type, stats] of Object.entries(v.faults.byType)) {
+      totals.set(type, (totals.get(type) ?? 0) + stats.count)
+    }
+  }
+  return [...totals.entries()]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([type]) => type)
+}
+
+export function faultLatencyOption(result: ResultJson): EChartsOption {
+  const variants = result.variants
+  const range = bucketRange(variants) ?? { lo: 0, hi: -1 }
+  const buckets: string[] = []
+  for (let e = range.lo; e <= range.hi; e++) buckets.push(formatNs(2 ** e))
+  // Types read top-down in the bar chart; ECharts draws category axes bottom-up.
+  const types = faultTypes(variants).reverse()
+
+  const histogram = variants.map((v) => ({
+    name: v.name,
+    type: 'bar' as const,
+    color: variantColor(v.name),
+    xAxisIndex: 0,
+    yAxisIndex: 0,
+    barGap: '10%',
+    data: alignedCounts(v, range.lo, range.hi),
+  }))
+  const cdf = variants.map((v) => ({
+    name: v.name,
+    type: 'line' as const,
+    color: variantColor(v.name),
+    xAxisIndex: 0,
+    yAxisIndex: 1,
+    symbol: 'none',
+    lineStyle: { type: 'dashed' as const, width: 1.5 },
+    data: cdfPercent(alignedCounts(v, range.lo, range.hi)),
+  }))
+  const byType = variants.map((v) => ({
+    name: v.name,
+    type: 'bar' as const,
+    color: variantColor(v.name),
+    xAxisIndex: 1,
+    yAxisIndex: 2,
+    data: types.map((t) => v.faults.byType[t]?.count ?? 0),
+  }))
+
+  return {
+    animation: false,
+    title: [
+      { text: FAULT_LATENCY_TITLE, left: 'center', textStyle: { fontSize: 13 } },
+      { text: 'Faults by type', left: 'center', top: '60%', textStyle: { fontSize: 12 } },
+    ],
+    legend: { top: 24, data: variants.map((v) => v.name) },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    grid: [
+      { left: 56, right: 48, top: 64, height: '34%' },
+      { left: 150, right: 48, top: '66%', bottom: 28 },
+    ],
+    xAxis: [
+      {
+        type: 'category',
+        gridIndex: 0,
+        data: buckets,
+        name: 'latency ≥',
+        nameLocation: 'middle',
+        nameGap: 26,
+      },
+      { type: 'value', gridIndex: 1, minInterval: 1, name: 'faults', nameGap: 6 },
+    ],
+    yAxis: [
+      { type: 'value', gridIndex: 0, name: 'faults', minInterval: 1 },
+      { type: 'value', gridIndex: 0, name: 'CDF %', min: 0, max: 100, splitLine: { show: false } },
+      { type: 'category', gridIndex: 1, data: types, axisLabel: { width: 140, overflow: 'truncate' } },
+    ],
+    series: [...histogram, ...cdf, ...byType],
+  }
+}

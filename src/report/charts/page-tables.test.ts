@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest'
+import { pageTableSamples, pageTablesOption } from './page-tables'
+import { SAMPLE_RESULT } from './test-fixture'
+
+describe('pageTablesOption', () => {
+  it('draws one step line per variant in KiB over simulated ms', () => {
+    const option = pageTablesOption(SAMPLE_RESULT)
+    expect(option.animation).toBe(false)
+    const series = option.series as { name: string; step: string; data: { value: number[] }[] }[]
+    expect(series.map((s) => s.name)).toEqual(['baseline', 'pmd-swap'])
+    expect(series[0].step).toBe('end')
+    // timeline 0, 1, 2 ms (the snapshot at 2 ms merges into the sample), held to the 3 ms end
+    expect(series[0].data.map((p) => p.value)).toEqual([
+      [0, 0],
+      [1, 4],
+      [2, 4],
+      [3, 4],
+    ])
+    expect((option.xAxis as { name: string }).name).toBe('simulated time (ms)')
+  })
+
+  it('labels the snapshot sample and marks it on the axis', () => {
+    const samples = pageTableSamples(SAMPLE_RESULT.variants[0])
+    expect(samples.find((s) => s.timeNs === 2_000_000)?.label).toBe('swapped out')
+    const first = (option(0) as { markLine?: { data: unknown[] } }).markLine
+    expect(first?.data).toEqual([{ xAxis: 2, label: { formatter: 'swapped out' } }])
+  })
+
+  it('is deterministic', () => {
+    expect(JSON.stringify(pageTablesOption(SAMPLE_RESULT))).toBe(
+      JSON.stringify(pageTablesOption(structuredClone(SAMPLE_RESULT))),
+    )
+  })
+})
+
+function option(index: number): unknown {
+  return (pageTablesOption(SAMPLE_RESULT).series as unknown[])[index]
+}

@@ -1,0 +1,91 @@
+/**
+ * PTE-table memory over simulated time, one line per variant. Pure function of the result JSON
+ * (no DOM, no Vue) so the workbench and the CLI's SVG export draw the same chart.
+ */
+import type { EChartsOption } from 'echarts'
+import type { PageTableSample, ResultJson, VariantResult } from '../../shared/result'
+import { timeUnitFor, variantColor } from './variants'
+
+export const PAGE_TABLES_TITLE = 'PTE-table memory'
+
+/** Timeline samples plus snapshot points, ordered by time; duplicates (same time and bytes) dropped. */
+export function pageTableSamples(variant: VariantResult): PageTableSample[] {
+  const fromSnapshots: PageTableSample[] = variant.snapshots.map((s) => ({
+    timeNs: s.timeNs,
+    bytes: s.pageTableBytes,
+    label: s.label,
+  }))
+  const all = [...variant.pageTableTimeline, ...fromSnapshots]
+  // Stable sort keeps timeline order for equal times; snapshots come after the op that made them.
+  all.sort((a, b) => a.timeNs - b.timeNs)
+  const out: PageTableSample[] = []
+  for (const s of all) {
+    const prev = out[out.length - 1]
+    if (prev && prev.timeNs === s.timeNs && prev.bytes === s.bytes) {
+      if (s.label && !prev.label) out[out.length - 1] = { ...prev, label: s.label }
+      continue
+    }
+    out.push(s)
+  }
+  return out
+}
+
+export function pageTablesOption(result: ResultJson): EChartsOption {
+  const perVariant = result.variants.map((v) => ({ v, samples: pageTableSamples(v) }))
+  const maxNs = Math.max(0, ...perVariant.flatMap(({ v, samples }) => [v.endTimeNs, ...samples.map((s) => s.timeNs)]))
+  const { div, unit } = timeUnitFor(maxNs)
+  const x = (ns: number): number => Number((ns / div).toPrecision(6))
+
+  const series = perVariant.map(({ v, samples }) => {
+    const points = samples.map((s) => ({
+      value: [x(s.timeNs), s.bytes / 1024] as [number, number],
+      ...(s.label ? { name: s.label } : {}),
+    }))
+    // Hold the last value until the end of the run so every line spans the whole axis.
+    const last = samples[samples.length - 1]
+    if (last && v.endTimeNs > last.timeNs) {
+      points.push({ value: [x(v.endTimeNs), last.bytes / 1024] })
+    }
+    return {
+      name: v.name,
+      type: 'line' as const,
+      step: 'end' as const,
+      color: variantColor(v.name),
+      symbolSize: 5,
+      data: points,
+    }
+  })
+
+  const snapshotLines = (perVariant[0]?.v.snapshots ?? []).map((s) => ({
+    xAxis: x(s.timeNs),
+    label: { formatter: s.label },
+  }))
+  if (series[0] && snapshotLines.length > 0) {
+    Object.assign(series[0], {
+      markLine: {
+        silent: true,
+        symbol: 'none',
+        lineStyle: { type: 'dashed', color: '#999999', width: 1 },
+        label: { position: 'insideEndTop', fontSize: 10, color: '#888888' },
+        data: snapshotLines,
+      },
+    })
+  }
+
+  return {
+    animation: false,
+    title: { text: PAGE_TABLES_TITLE, left: 'center', textStyle: { fontSize: 13 } },
+    legend: { top: 24 },
+    tooltip: { trigger: 'axis' },
+    grid: { left: 56, right: 24, top: 64, bottom: 44 },
+    xAxis: {
+      type: 'value',
+      name: `simulated time (${unit})`,
+      nameLocation: 'middle',
+      nameGap: 26,
+      min: 0,
+    },
+    yAxis: { type: 'value', name: 'PTE tables (KiB)', min: 0 },
+    series,
+  }
+}

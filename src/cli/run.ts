@@ -106,18 +106,19 @@ async function runInWorker(request: RunRequest, env: CliEnv): Promise<RunOutcome
     onProgress: progress ? (p) => progress.update(p) : undefined,
     resourceLimits: WORKER_RESOURCE_LIMITS,
   })
-  // Ctrl-C stops the worker at once (terminate), then exits with the shell's usual status.
-  let interrupted = false
-  const onSigint = (): void => {
-    interrupted = true
-    run.cancel()
-  }
+  // Ctrl-C stops the worker at once (terminate) and exits with the shell's usual status, without
+  // waiting for the host to report the cancelled run.
+  let onSigint = (): void => {}
+  const interrupted = new Promise<'interrupted'>((resolve) => {
+    onSigint = () => {
+      run.cancel()
+      resolve('interrupted')
+    }
+  })
   process.once('SIGINT', onSigint)
   try {
-    const outcome = await run.result
-    return interrupted ? 'interrupted' : outcome
+    return await Promise.race([run.result, interrupted])
   } catch (err) {
-    if (interrupted) return 'interrupted'
     const message = err instanceof Error ? err.message : String(err)
     return {
       ok: false,

@@ -162,8 +162,11 @@ function formatWarnings(variants: readonly VariantResult[]): string[] {
 
 const MATCHER_PREFIX: Record<string, string> = {
   toBe: '',
+  toEqual: '',
   toBeGreaterThan: '> ',
+  toBeGreaterThanOrEqual: '>= ',
   toBeLessThan: '< ',
+  toBeLessThanOrEqual: '<= ',
 }
 
 function formatExpected(check: CheckResult): string {

@@ -1,0 +1,156 @@
+/**
+ * End to end: the real launcher (bin/hugeswap, which builds the bundle when it is stale), the real
+ * worker and the real engine. Exit statuses and stream contents are CONTRACT.md §2.
+ */
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ResultJson } from '../../src/shared/result'
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const LAUNCHER = join(ROOT, 'bin', 'hugeswap')
+const fixture = (name: string): string => join('tests', 'cli', 'fixtures', name)
+
+interface Run {
+  status: number | null
+  stdout: string
+  stderr: string
+}
+
+function hugeswap(...args: string[]): Run {
+  const r = spawnSync(process.execPath, [LAUNCHER, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+  })
+  if (r.error) throw r.error
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+let tmp: string
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'hugeswap-cli-'))
+  // Builds the bundle if needed, so the first real test is not also timing esbuild.
+  expect(hugeswap('--version').status).toBe(0)
+})
+afterAll(() => rmSync(tmp, { recursive: true, force: true }))
+
+describe('hugeswap run', () => {
+  it('runs the default scenario and prints the text report', () => {
+    const r = hugeswap('run')
+    expect(r.stderr).toBe('')
+    expect(r.status).toBe(0)
+    expect(r.stdout).toMatch(/^One THP: swap out, fault back -- one-thp\.ts, seed 1, hugeswap /)
+    expect(r.stdout).toContain('thp_swpout')
+    expect(r.stdout).toMatch(/checks: \d+ passed, 0 failed/)
+    expect(r.stdout).toMatch(/^[\x20-\x7e\n]*$/)
+  })
+
+  it('writes schema-1 JSON and nothing else with --json -, the same bytes every time', () => {
+    const first = hugeswap('run', '--json', '-')
+    expect(first.status).toBe(0)
+    expect(first.stderr).toBe('')
+    const result = JSON.parse(first.stdout) as ResultJson
+    expect(result.schema).toBe(1)
+    expect(result.scenario).toEqual({
+      title: 'One THP: swap out, fault back',
+      file: 'one-thp.ts',
+      seed: 1,
+    })
+    expect(result.variants.map((v) => v.name)).toEqual([
+      'baseline',
+      'lazy-deposit',
+      'pmd-swap',
+      'pmd-swap+lazy-deposit',
+    ])
+    expect(first.stdout).toBe(JSON.stringify(result, null, 2) + '\n')
+    expect(hugeswap('run', '--json', '-').stdout).toBe(first.stdout)
+  })
+
+  it('passes --seed and --variants through', () => {
+    const r = hugeswap('run', '--seed', '5', '--variants', 'pmd-swap,baseline', '--json', '-')
+    expect(r.status).toBe(0)
+    const result = JSON.parse(r.stdout) as ResultJson
+    expect(result.scenario.seed).toBe(5)
+    expect(result.variants.map((v) => v.name).sort()).toEqual(['baseline', 'pmd-swap'])
+  })
+
+  it('writes --json PATH atomically and still prints the report', () => {
+    const path = join(tmp, 'result.json')
+    const r = hugeswap('run', fixture('passing.ts'), '--json', path)
+    expect(r.stderr).toBe('')
+    expect(r.status).toBe(0)
+    expect(r.stdout).toMatch(/^CLI fixture: passing -- passing\.ts, seed 1/)
+    expect(readFileSync(path, 'utf8')).toBe(
+      hugeswap('run', fixture('passing.ts'), '--json', '-').stdout,
+    )
+  })
+
+  it('prints JSON on stdout with --format json', () => {
+    const r = hugeswap('run', fixture('passing.ts'), '--format', 'json')
+    expect(r.status).toBe(0)
+    expect(JSON.parse(r.stdout).scenario.title).toBe('CLI fixture: passing')
+  })
+
+  it('exits 1 when a check fails, and says which', () => {
+    const text = hugeswap('run', fixture('failing-check.ts'))
+    expect(text.status).toBe(1)
+    expect(text.stdout).toMatch(
+      /FAIL +baseline +deliberately wrong: actual 2048, expected 1 +at failing-check\.ts:12:\d+/,
+    )
+    const json = hugeswap('run', fixture('failing-check.ts'), '--json', '-')
+    expect(json.status).toBe(1)
+    expect(JSON.parse(json.stdout).variants[0].checks[0].pass).toBe(false)
+    expect(json.stderr).toMatch(/^failing-check\.ts:12:\d+: check failed "deliberately wrong"/)
+  })
+
+  it('exits 2 on a syntax error, with FILE:LINE:COL', () => {
+    const path = join(tmp, 'syntax-error.ts')
+    writeFileSync(
+      path,
+      "import { defineScenario } from 'hugeswap'\nexport default defineScenario({\n  run(k) { const x = ; },\n})\n",
+    )
+    const r = hugeswap('run', path)
+    expect(r.status).toBe(2)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toMatch(/\w+\.ts:\d+:\d+: /)
+    expect(r.stderr).toMatch(/syntax-error\.ts:3:\d+: /)
+  })
+
+  it('exits 2 on a runtime error, at the throwing line', () => {
+    const r = hugeswap('run', fixture('runtime-error.ts'))
+    expect(r.status).toBe(2)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toMatch(
+      /^tests\/cli\/fixtures\/runtime-error\.ts:10:\d+: .*deliberate runtime error/,
+    )
+  })
+
+  it('exits 2 on bad options, unknown variants and missing files', () => {
+    const unknown = hugeswap('run', '--frobnicate')
+    expect(unknown.status).toBe(2)
+    expect(unknown.stderr).toMatch(/unknown option '--frobnicate'/)
+
+    const variant = hugeswap('run', '--variants', 'baseline,thp-swap')
+    expect(variant.status).toBe(2)
+    expect(variant.stderr).toMatch(/unknown variant 'thp-swap'/)
+
+    const seed = hugeswap('run', '--seed', 'abc')
+    expect(seed.status).toBe(2)
+
+    const missing = hugeswap('run', 'no-such-scenario.ts')
+    expect(missing.status).toBe(2)
+    expect(missing.stderr).toBe('no-such-scenario.ts: cannot read: no such file or directory\n')
+    for (const r of [unknown, variant, seed, missing]) expect(r.stdout).toBe('')
+  })
+
+  it('answers --help and --version on stdout', () => {
+    const help = hugeswap('--help')
+    expect(help.status).toBe(0)
+    expect(help.stdout).toMatch(/^Usage: hugeswap run \[FILE\]/)
+    expect(hugeswap('--version').stdout).toMatch(/^hugeswap \d+\.\d+\.\d+\nmodel \S+\n$/)
+  })
+})

@@ -1,0 +1,158 @@
+/** The scenario service: one run at a time in a worker, cancellation, and failure handling. */
+import { describe, expect, it, vi } from 'vitest'
+import {
+  CANCELLED_MESSAGE,
+  createScenarioService,
+  DEFAULT_RESOURCE_LIMITS,
+  SUPERSEDED_MESSAGE,
+  type RunInWorker,
+} from '../../src/main/services/scenario-service'
+import type { RunOutcome, RunProgress } from '../../src/shared/result'
+import type { RunRequest } from '../../src/shared/worker-protocol'
+
+const workerUrl = new URL('file:///opt/hugeswap/out/main/chunks/node-worker.js')
+const request: RunRequest = { source: 'export default 1', fileName: 'a.ts' }
+const ok = (title: string) =>
+  ({ ok: true, result: { scenario: { title } } }) as unknown as RunOutcome
+const progressAt = (percent: number): RunProgress => ({
+  variant: 'baseline',
+  variantIndex: 0,
+  variantCount: 1,
+  phase: 'run',
+  percent,
+})
+
+/** A fake runInNodeWorker whose runs the test finishes by hand. */
+function fakeWorkers() {
+  const runs: {
+    resolve(outcome: RunOutcome): void
+    reject(error: unknown): void
+    progress(p: RunProgress): void
+    cancel: ReturnType<typeof vi.fn>
+  }[] = []
+  const runInWorker = vi.fn<RunInWorker>((_request, options) => {
+    let resolve!: (o: RunOutcome) => void
+    let reject!: (e: unknown) => void
+    const result = new Promise<RunOutcome>((res, rej) => {
+      resolve = res
+      reject = rej
+    })
+    const cancel = vi.fn()
+    runs.push({ resolve, reject, cancel, progress: (p) => options.onProgress?.(p) })
+    return { result, cancel }
+  })
+  return { runs, runInWorker }
+}
+
+describe('scenario service', () => {
+  it('runs in a worker with resource limits and returns its outcome', async () => {
+    const { runs, runInWorker } = fakeWorkers()
+    const service = createScenarioService({ runInWorker, workerUrl })
+    const onProgress = vi.fn()
+    const pending = service.run(request, onProgress)
+    expect(service.busy).toBe(true)
+    expect(runInWorker).toHaveBeenCalledWith(request, {
+      workerUrl,
+      resourceLimits: DEFAULT_RESOURCE_LIMITS,
+      onProgress: expect.any(Function),
+    })
+    runs[0]!.progress(progressAt(50))
+    runs[0]!.resolve(ok('one'))
+    await expect(pending).resolves.toEqual(ok('one'))
+    expect(onProgress).toHaveBeenCalledWith(progressAt(50))
+    expect(service.busy).toBe(false)
+  })
+
+  it('passes custom resource limits', () => {
+    const { runInWorker } = fakeWorkers()
+    const resourceLimits = { maxOldGenerationSizeMb: 128 }
+    void createScenarioService({ runInWorker, workerUrl, resourceLimits }).run(request, () => {})
+    expect(runInWorker.mock.calls[0]![1].resourceLimits).toBe(resourceLimits)
+  })
+
+  it('a new run cancels the previous one, whose progress stops and whose promise settles', async () => {
+    const { runs, runInWorker } = fakeWorkers()
+    const service = createScenarioService({ runInWorker, workerUrl })
+    const firstProgress = vi.fn()
+    const first = service.run(request, firstProgress)
+    const second = service.run(request, () => {})
+
+    expect(runs[0]!.cancel).toHaveBeenCalledOnce()
+    await expect(first).resolves.toEqual({
+      ok: false,
+      error: { kind: 'internal', message: SUPERSEDED_MESSAGE },
+    })
+    runs[0]!.progress(progressAt(10))
+    runs[0]!.resolve(ok('late'))
+    expect(firstProgress).not.toHaveBeenCalled()
+
+    runs[1]!.resolve(ok('second'))
+    await expect(second).resolves.toEqual(ok('second'))
+    expect(runs[1]!.cancel).not.toHaveBeenCalled()
+  })
+
+  it('cancel() stops the run in flight and is harmless when idle', async () => {
+    const { runs, runInWorker } = fakeWorkers()
+    const service = createScenarioService({ runInWorker, workerUrl })
+    service.cancel()
+    const pending = service.run(request, () => {})
+    service.cancel()
+    expect(runs[0]!.cancel).toHaveBeenCalledOnce()
+    await expect(pending).resolves.toEqual({
+      ok: false,
+      error: { kind: 'internal', message: CANCELLED_MESSAGE },
+    })
+    expect(service.busy).toBe(false)
+    service.cancel()
+    expect(runs[0]!.cancel).toHaveBeenCalledOnce()
+  })
+
+  it('a cancel that throws (worker already gone) still settles the run', async () => {
+    const { runs, runInWorker } = fakeWorkers()
+    const service = createScenarioService({ runInWorker, workerUrl })
+    const pending = service.run(request, () => {})
+    runs[0]!.cancel.mockImplementation(() => {
+      throw new Error('already terminated')
+    })
+    service.cancel()
+    await expect(pending).resolves.toMatchObject({ ok: false })
+  })
+
+  it('turns a crashed worker into an internal-error outcome', async () => {
+    const { runs, runInWorker } = fakeWorkers()
+    const service = createScenarioService({ runInWorker, workerUrl })
+    const pending = service.run(request, () => {})
+    runs[0]!.reject(new Error('Worker terminated due to reaching memory limit'))
+    await expect(pending).resolves.toEqual({
+      ok: false,
+      error: {
+        kind: 'internal',
+        message: 'Scenario worker failed: Worker terminated due to reaching memory limit',
+      },
+    })
+  })
+
+  it('turns a worker that cannot start into an internal-error outcome', async () => {
+    const runInWorker = vi.fn<RunInWorker>(() => {
+      throw new Error('ENOENT node-worker.js')
+    })
+    const service = createScenarioService({ runInWorker, workerUrl })
+    await expect(service.run(request, () => {})).resolves.toMatchObject({
+      ok: false,
+      error: { kind: 'internal', message: expect.stringContaining('ENOENT') },
+    })
+    expect(service.busy).toBe(false)
+  })
+
+  it('passes scenario errors from the worker through unchanged', async () => {
+    const { runs, runInWorker } = fakeWorkers()
+    const service = createScenarioService({ runInWorker, workerUrl })
+    const pending = service.run(request, () => {})
+    const syntax: RunOutcome = {
+      ok: false,
+      error: { kind: 'syntax', message: 'Unexpected token', file: 'a.ts', line: 3, column: 7 },
+    }
+    runs[0]!.resolve(syntax)
+    await expect(pending).resolves.toBe(syntax)
+  })
+})

@@ -1,0 +1,258 @@
+/**
+ * JavaScript evaluated inside QuickJS before the scenario. It builds the whole scenario API (`k`,
+ * tasks, ranges, expectations) as plain guest objects on top of ONE host function, so the host
+ * surface is a single string-in/string-out call that a script cannot turn into a host object:
+ *
+ *     hostCall(op: string, argsJson: string) -> replyJson   // {v} value | {e} usage error | {fatal}
+ *
+ * The prelude is a function expression; the sandbox calls it with `hostCall` as an argument, so the
+ * host function is never on the guest's global object at all. It returns a control object (kept
+ * by the host, unreachable from the scenario) with `describe(ns)`, `run(ns, variantJson)` and
+ * `checks()`. The 'hugeswap' module (MODULE_SOURCE) picks up `defineScenario` from a hidden global
+ * that it deletes on first import.
+ *
+ * Keep in step with hugeswap.d.ts (the types users see) and host-api.ts (the ops).
+ */
+
+/** Filename QuickJS shows for prelude frames; stack parsing skips them. */
+export const PRELUDE_FILE = 'hugeswap:prelude'
+/** The module name scenarios import. */
+export const MODULE_NAME = 'hugeswap'
+
+/** Source of the 'hugeswap' guest module. */
+export const MODULE_SOURCE = `const api = globalThis.__hugeswap_module
+delete globalThis.__hugeswap_module
+export const defineScenario = api.defineScenario
+export default api
+`
+
+export const GUEST_PRELUDE = String.raw`(function (hostCall, configJson) {
+  'use strict'
+  // Captured before the scenario runs, so a script that replaces JSON or Error cannot confuse us.
+  const parse = JSON.parse
+  const stringify = JSON.stringify
+  const ErrorCtor = Error
+  const freeze = Object.freeze
+  const objectIs = Object.is
+  const isArray = Array.isArray
+  const config = parse(configJson)
+  const FRAME = '(' + config.fileName + ':'
+
+  // Determinism: no clock, and Math.random is seeded by the scenario seed (mulberry32).
+  delete globalThis.Date
+  let rngState = (config.seed >>> 0) ^ 0x9e3779b9
+  Math.random = function random() {
+    rngState = (rngState + 0x6d2b79f5) | 0
+    let t = rngState
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+
+  /** {line, column} of the innermost stack frame in the scenario file (JS positions). */
+  function callerPosition() {
+    const stack = String(new ErrorCtor().stack || '')
+    for (const frame of stack.split('\n')) {
+      if (frame.indexOf(FRAME) < 0) continue
+      const m = /:(\d+):(\d+)\)\s*$/.exec(frame)
+      if (m) return { line: +m[1], column: +m[2] }
+    }
+    return null
+  }
+
+  function call(op, args) {
+    const reply = parse(hostCall(op, stringify(args)))
+    if (reply.fatal) {
+      // A simulator bug: tell the host where it happened; the host then interrupts the script.
+      hostCall('$fatal', stringify([callerPosition()]))
+      throw new ErrorCtor('internal error (the run is being stopped)')
+    }
+    if (reply.e !== undefined) {
+      const err = new ErrorCtor(reply.e)
+      err.name = 'SimUsageError'
+      throw err
+    }
+    return reply.v
+  }
+
+  function fmt(value) {
+    try {
+      const s = stringify(value)
+      return s === undefined ? String(value) : s
+    } catch (e) {
+      return String(value)
+    }
+  }
+
+  function makeRange(r) {
+    const start = r.start
+    const length = r.length
+    return freeze({
+      start: start,
+      length: length,
+      bytes: length,
+      sub(offset, size) {
+        return makeRange(call('range.sub', [{ start: start, length: length }, offset, size]))
+      },
+    })
+  }
+
+  /** Ranges cross the boundary as plain {start, length}: they name addresses, not a task. */
+  function rangeArg(range) {
+    if (range === null || typeof range !== 'object') return range
+    return { start: range.start, length: range.length }
+  }
+
+  function makeTask(info) {
+    const pid = info.pid
+    return freeze({
+      pid: pid,
+      comm: info.comm,
+      mmap(size, options) {
+        return makeRange(call('t.mmap', [pid, size, options]))
+      },
+      write(range, options) {
+        call('t.write', [pid, rangeArg(range), options])
+      },
+      read(range, options) {
+        call('t.read', [pid, rangeArg(range), options])
+      },
+      madvise(range, advice) {
+        call('t.madvise', [pid, rangeArg(range), advice])
+      },
+      mprotect(range, prot) {
+        call('t.mprotect', [pid, rangeArg(range), prot])
+      },
+      munmap(range) {
+        call('t.munmap', [pid, rangeArg(range)])
+      },
+      mremap(range, newAddress) {
+        const to = typeof newAddress === 'object' && newAddress !== null ? newAddress.start : newAddress
+        return makeRange(call('t.mremap', [pid, rangeArg(range), to]))
+      },
+      fork() {
+        return makeTask(call('t.fork', [pid]))
+      },
+      exit() {
+        call('t.exit', [pid])
+      },
+      smaps(range) {
+        return call('t.smaps', [pid, range === undefined ? null : rangeArg(range)])
+      },
+      status() {
+        return call('t.status', [pid])
+      },
+      pagemap(range) {
+        return call('t.pagemap', [pid, rangeArg(range)])
+      },
+    })
+  }
+
+  function deepEqual(a, b) {
+    if (objectIs(a, b)) return true
+    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
+    if (isArray(a) !== isArray(b)) return false
+    const ka = Object.keys(a)
+    const kb = Object.keys(b)
+    if (ka.length !== kb.length) return false
+    for (const key of ka) {
+      if (!Object.prototype.hasOwnProperty.call(b, key) || !deepEqual(a[key], b[key])) return false
+    }
+    return true
+  }
+
+  const checks = []
+
+  function expect(actual, label) {
+    const pos = callerPosition()
+    const isNum = typeof actual === 'number'
+    function record(matcher, expected, pass) {
+      const text = label === undefined || label === null ? 'expect(' + fmt(actual) + ').' + matcher + '(' + fmt(expected) + ')' : String(label)
+      checks.push({ label: text, pass: !!pass, actual: actual, expected: expected, matcher: matcher, pos: pos, defaultLabel: label === undefined || label === null })
+    }
+    return freeze({
+      toBe(expected) { record('toBe', expected, objectIs(actual, expected)) },
+      toEqual(expected) { record('toEqual', expected, deepEqual(actual, expected)) },
+      toBeGreaterThan(expected) { record('toBeGreaterThan', expected, isNum && actual > expected) },
+      toBeGreaterThanOrEqual(expected) { record('toBeGreaterThanOrEqual', expected, isNum && actual >= expected) },
+      toBeLessThan(expected) { record('toBeLessThan', expected, isNum && actual < expected) },
+      toBeLessThanOrEqual(expected) { record('toBeLessThanOrEqual', expected, isNum && actual <= expected) },
+      toBeCloseTo(expected, tolerance) {
+        const tol = tolerance === undefined ? 0.005 : tolerance
+        record('toBeCloseTo', expected, isNum && Math.abs(actual - expected) <= tol)
+      },
+    })
+  }
+
+  function makeKernel(variant) {
+    return freeze({
+      variant: freeze({ name: variant.name, pmdSwap: variant.pmdSwap, lazyDeposit: variant.lazyDeposit }),
+      spawn(comm) { return makeTask(call('k.spawn', [comm])) },
+      reclaim(size) { return call('k.reclaim', [size]) },
+      sleep(ms) { call('k.sleep', [ms]) },
+      khugepaged(scans) { call('k.khugepaged', [scans]) },
+      swapoff(index) { call('k.swapoff', [index]) },
+      swapon(index) { call('k.swapon', [index]) },
+      vmstat() { return call('k.vmstat', []) },
+      meminfo() { return call('k.meminfo', []) },
+      snapshot(label) { call('k.snapshot', [label]) },
+      expect: expect,
+    })
+  }
+
+  function logger(level) {
+    return function () {
+      const parts = []
+      for (let i = 0; i < arguments.length; i++) {
+        const a = arguments[i]
+        parts.push(typeof a === 'string' ? a : fmt(a))
+      }
+      hostCall('$log', stringify([level, parts.join(' ')]))
+    }
+  }
+  globalThis.console = freeze({ log: logger('log'), info: logger('info'), warn: logger('warn'), error: logger('error'), debug: logger('debug') })
+
+  let registered = null
+  function defineScenario(definition) {
+    if (definition === null || typeof definition !== 'object') {
+      throw new TypeError('defineScenario: expected an object such as { title, run(k) { ... } }')
+    }
+    registered = { definition: definition, pos: callerPosition() }
+    return definition
+  }
+  Object.defineProperty(globalThis, '__hugeswap_module', {
+    value: freeze({ defineScenario: defineScenario }),
+    configurable: true,
+    enumerable: false,
+  })
+
+  function definitionOf(ns) {
+    const def = ns ? ns.default : undefined
+    if (def === null || typeof def !== 'object') {
+      throw new TypeError("the scenario has no default export: write 'export default defineScenario({ ... })'")
+    }
+    return def
+  }
+
+  return freeze({
+    describe(ns) {
+      const def = definitionOf(ns)
+      const pos = registered !== null && registered.definition === def ? registered.pos : null
+      return stringify({
+        title: def.title,
+        seed: def.seed,
+        variants: def.variants,
+        machine: def.machine,
+        runType: typeof def.run,
+        pos: pos,
+      })
+    },
+    run(ns, variantJson) {
+      const def = definitionOf(ns)
+      return def.run(makeKernel(parse(variantJson)))
+    },
+    checks() {
+      return stringify(checks)
+    },
+  })
+})`

@@ -1,0 +1,526 @@
+/**
+ * The scenario API (CONTRACT.md §1): what `import { defineScenario } from 'hugeswap'` gives a
+ * scenario. This one file is the single source of the API's types and docs: Monaco loads it as an
+ * extra lib (`?raw`), the CLI prints from it, and tests/scenario type-check scenarios/*.ts with it.
+ *
+ * It must stay a plain ambient declaration (no top-level import/export) so it works both as a
+ * Monaco extra lib and with plain `tsc`. Keep it in step with src/scenario/guest-prelude.ts (the
+ * implementation) and src/sim/api.ts (MachineInput).
+ */
+declare module 'hugeswap' {
+  // ---------------------------------------------------------------------------------------------
+  // Scenario definition
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Declares a scenario. The module's default export must be its result:
+   * ```ts
+   * export default defineScenario({ title: '...', run(k) { ... } })
+   * ```
+   */
+  export function defineScenario(definition: ScenarioDefinition): ScenarioDefinition
+
+  /** What a scenario declares: the machine, which kernel variants to compare, and the script. */
+  export interface ScenarioDefinition {
+    /** Shown in reports and charts. Default: the file name. */
+    title?: string
+    /**
+     * Seed for every random choice the simulator (and the scenario's `Math.random`) makes.
+     * Same seed, same file, same options => byte-identical results. Default 1.
+     */
+    seed?: number
+    /** Kernel variants to run `run(k)` on, in this order. Default: all four. */
+    variants?: VariantName[]
+    /** The simulated machine. Every field is optional; defaults are the kernel's own. */
+    machine?: Machine
+    /**
+     * The scenario script, executed once per variant on a fresh simulated machine and a fresh
+     * script sandbox (module-level state does not leak between variants). It may be `async`.
+     */
+    run(k: Kernel): void | Promise<void>
+  }
+
+  /**
+   * The four kernel variants (names are stable):
+   * - `baseline`: today's kernel: reclaim splits the PMD into 512 PTE swap entries; eager
+   *   page-table deposit.
+   * - `lazy-deposit`: today's split path with lazy page-table deposit (RFC v3).
+   * - `pmd-swap`: the PMD-level swap entry series (v7), eager deposit.
+   * - `pmd-swap+lazy-deposit`: both series.
+   */
+  export type VariantName = 'baseline' | 'lazy-deposit' | 'pmd-swap' | 'pmd-swap+lazy-deposit'
+
+  /** The variant the current run simulates: `k.variant`. */
+  export interface Variant {
+    /** One of the four variant names. */
+    readonly name: VariantName
+    /** True when swap-out may install a PMD-level swap entry (the series is applied). */
+    readonly pmdSwap: boolean
+    /** True when PTE tables are allocated at PMD split time instead of deposited at fault. */
+    readonly lazyDeposit: boolean
+  }
+
+  /**
+   * A size: a whole number of bytes, or a string with a binary suffix: `'4K'`, `'2M'`, `'8G'`,
+   * `'1T'` (`'2MiB'` and `'2MB'` mean the same: suffixes are always powers of 1024).
+   */
+  export type Size = number | `${number}${'' | 'K' | 'M' | 'G' | 'T' | 'k' | 'm' | 'g' | 't'}${'' | 'B' | 'iB'}`
+
+  // ---------------------------------------------------------------------------------------------
+  // Machine
+  // ---------------------------------------------------------------------------------------------
+
+  /** The simulated machine (x86-64, 4 KB pages, 2 MB PMD THPs). */
+  export interface Machine {
+    /** RAM. A multiple of 2M, at least 32M. Default `'8G'`. */
+    memory?: Size
+    /**
+     * Swap devices in `swapon` order. Default: one 16G NVMe device.
+     * Unprioritised devices get priorities -2, -3, ... like `swapon` without `-p`.
+     */
+    swap?: SwapDevice[]
+    /**
+     * zswap enabled since boot (`/sys/module/zswap/parameters/enabled`). Default false.
+     * With zswap, pages are compressed per 4 KB and swap-in cannot restore a PMD.
+     */
+    zswap?: boolean
+    /** Transparent huge page settings (`/sys/kernel/mm/transparent_hugepage/`). */
+    thp?: ThpSettings
+    /** VM sysctls (`/proc/sys/vm/`). */
+    vm?: VmSysctls
+  }
+
+  /** Kind of swap backing: a device type decides latency, readahead and sync/async I/O. */
+  export type SwapDeviceType =
+    /** Compressed RAM block device (synchronous I/O, no readahead: `SWP_SYNCHRONOUS_IO`). */
+    | 'zram'
+    /** NVMe SSD partition (asynchronous I/O; folios stay in the swap cache after writeback). */
+    | 'nvme'
+    /** Rotating disk (asynchronous, slow; readahead matters most). */
+    | 'hdd'
+    /** A swap file on a filesystem (asynchronous, extent-mapped). */
+    | 'file'
+
+  /** One swap area, as `swapon` would add it. */
+  export interface SwapDevice {
+    /** `'zram' | 'nvme' | 'hdd' | 'file'`. */
+    type: SwapDeviceType
+    /** Size of the area: a multiple of 2M (one 512-slot swap cluster). Default `'16G'`. */
+    size?: Size
+    /**
+     * `swapon -p` priority, -1..32767; higher is used first. Default: -2 for the first device,
+     * -3 for the second, ... (mm/swapfile.c).
+     */
+    priority?: number
+  }
+
+  /** `/sys/kernel/mm/transparent_hugepage/*`. */
+  export interface ThpSettings {
+    /**
+     * `/sys/kernel/mm/transparent_hugepage/enabled`: when an anonymous fault may allocate a PMD
+     * THP. `'madvise'` = only in `MADV_HUGEPAGE` regions. Default `'always'`.
+     */
+    enabled?: 'always' | 'madvise' | 'never'
+    /**
+     * `/sys/kernel/mm/transparent_hugepage/defrag`: whether a THP fault may stall for direct
+     * reclaim/compaction. Default `'madvise'`.
+     */
+    defrag?: 'always' | 'defer' | 'defer+madvise' | 'madvise' | 'never'
+    /**
+     * `/sys/kernel/mm/transparent_hugepage/use_zero_page`: a read fault on untouched THP-eligible
+     * memory maps the huge zero page. Default true.
+     */
+    use_zero_page?: boolean
+    /** `/sys/kernel/mm/transparent_hugepage/khugepaged/*`. */
+    khugepaged?: KhugepagedSettings
+  }
+
+  /** `/sys/kernel/mm/transparent_hugepage/khugepaged/*` (mm/khugepaged.c). */
+  export interface KhugepagedSettings {
+    /**
+     * `/sys/kernel/mm/transparent_hugepage/khugepaged/pages_to_scan`: pages scanned per pass.
+     * Default 4096 (= HPAGE_PMD_NR * 8).
+     */
+    pages_to_scan?: number
+    /**
+     * `/sys/kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs`: sleep between
+     * passes, in simulated ms. Default 10000.
+     */
+    scan_sleep_millisecs?: number
+    /**
+     * `/sys/kernel/mm/transparent_hugepage/khugepaged/alloc_sleep_millisecs`: sleep after a
+     * failed huge page allocation, in simulated ms. Default 60000.
+     */
+    alloc_sleep_millisecs?: number
+    /**
+     * `/sys/kernel/mm/transparent_hugepage/khugepaged/max_ptes_none`: empty PTEs a range may
+     * have and still be collapsed. 0..511, default 511 (= HPAGE_PMD_NR - 1).
+     */
+    max_ptes_none?: number
+    /**
+     * `/sys/kernel/mm/transparent_hugepage/khugepaged/max_ptes_swap`: swapped-out PTEs a range
+     * may have and still be collapsed (they are swapped in first; more counts
+     * `thp_scan_exceed_swap_pte`). 0..511, default 64 (= HPAGE_PMD_NR / 8).
+     */
+    max_ptes_swap?: number
+    /**
+     * `/sys/kernel/mm/transparent_hugepage/khugepaged/max_ptes_shared`: PTEs mapping pages shared
+     * with another process a range may have and still be collapsed. 0..511, default 256
+     * (= HPAGE_PMD_NR / 2).
+     */
+    max_ptes_shared?: number
+    /**
+     * `/sys/kernel/mm/transparent_hugepage/khugepaged/defrag`: khugepaged may reclaim/compact to
+     * get a huge page. Default true.
+     */
+    defrag?: boolean
+  }
+
+  /** `/proc/sys/vm/*` (Documentation/admin-guide/sysctl/vm.rst). */
+  export interface VmSysctls {
+    /**
+     * `/proc/sys/vm/page-cluster`: swap readahead window is up to 2^page_cluster pages.
+     * 0..31, default 3 (8 pages).
+     */
+    page_cluster?: number
+    /**
+     * `/proc/sys/vm/swappiness`: relative cost of swapping anon vs. dropping page cache.
+     * 0..200, default 60.
+     */
+    swappiness?: number
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The kernel handle `k`
+  // ---------------------------------------------------------------------------------------------
+
+  /** `k`: the simulated kernel of one run. */
+  export interface Kernel {
+    /** The kernel variant this run simulates: `{ name, pmdSwap, lazyDeposit }`. */
+    readonly variant: Variant
+    /**
+     * Starts a new process with its own empty mm (like `fork` + `exec` of a small program).
+     * @param comm the process name shown in reports (`/proc/<pid>/comm`). Default `'task'`.
+     */
+    spawn(comm?: string): Task
+    /**
+     * Proactive reclaim, like writing `size` to a cgroup's `memory.reclaim`: scans the LRU, swaps
+     * out anonymous memory and also evicts clean swap-cache folios.
+     * @returns bytes actually reclaimed.
+     */
+    reclaim(size: Size): number
+    /**
+     * Advances simulated time by `ms`; background work (khugepaged passes, I/O completion) runs
+     * meanwhile.
+     */
+    sleep(ms: number): void
+    /**
+     * Runs khugepaged scan passes now (each scans `pages_to_scan` pages), without waiting for
+     * `scan_sleep_millisecs`. Default 1 pass.
+     */
+    khugepaged(scans?: number): void
+    /**
+     * `swapoff(2)`: reads every page of swap area `index` back into memory (try_to_unuse) and
+     * disables it. Default: area 0.
+     */
+    swapoff(index?: number): void
+    /** `swapon(2)`: re-enables swap area `index` with its original priority. Default: area 0. */
+    swapon(index?: number): void
+    /** `/proc/vmstat`: event counters since boot, with the kernel's own names. */
+    vmstat(): Vmstat
+    /** `/proc/meminfo`, in kB. */
+    meminfo(): Meminfo
+    /**
+     * Records a labelled point in the results: vmstat, meminfo, the page-table ledger and the
+     * simulated time. Snapshots appear in the report and charts in the order taken.
+     */
+    snapshot(label: string): void
+    /**
+     * Starts a check. A failed check is recorded in the results (and makes the CLI exit with
+     * status 1) but never stops the run.
+     * ```ts
+     * k.expect(t.smaps(r).Swap, 'whole THP in swap').toBe(2048)
+     * ```
+     * @param actual the measured value.
+     * @param label shown in the report. Default: the matcher and the source line.
+     */
+    expect<T>(actual: T, label?: string): Expectation<T>
+  }
+
+  /** The matchers of `k.expect(actual, label)`. Each records one check and returns nothing. */
+  export interface Expectation<T> {
+    /** Passes when `actual` is `expected` (`Object.is`). */
+    toBe(expected: T): void
+    /** Passes when `actual` and `expected` are structurally equal (objects, arrays, numbers). */
+    toEqual(expected: T): void
+    /** Passes when `actual > expected`. */
+    toBeGreaterThan(expected: number): void
+    /** Passes when `actual >= expected`. */
+    toBeGreaterThanOrEqual(expected: number): void
+    /** Passes when `actual < expected`. */
+    toBeLessThan(expected: number): void
+    /** Passes when `actual <= expected`. */
+    toBeLessThanOrEqual(expected: number): void
+    /**
+     * Passes when `|actual - expected| <= tolerance`.
+     * @param tolerance absolute tolerance. Default 0.005 (Jest's default precision).
+     */
+    toBeCloseTo(expected: number, tolerance?: number): void
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Tasks and ranges
+  // ---------------------------------------------------------------------------------------------
+
+  /** A simulated process. Every call acts on its mm. */
+  export interface Task {
+    /** Process id. */
+    readonly pid: number
+    /** Process name (`/proc/<pid>/comm`). */
+    readonly comm: string
+    /**
+     * `mmap(NULL, size, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS)`, placed at a
+     * PMD-aligned (2 MB) address so THPs can map it.
+     * @param size length of the mapping, rounded up to 4K.
+     * @param options.advice `'hugepage'` = `MADV_HUGEPAGE`, `'nohugepage'` = `MADV_NOHUGEPAGE`
+     *   right after mapping.
+     */
+    mmap(size: Size, options?: MmapOptions): Range
+    /**
+     * Writes to pages of `range` (write faults: allocate, break COW, swap in). Default: every
+     * 4 KB page, in address order.
+     */
+    write(range: Range, options?: TouchOptions): void
+    /** Reads pages of `range` (read faults: swap in, huge zero page). Default: every page. */
+    read(range: Range, options?: TouchOptions): void
+    /** `madvise(2)` over `range`. */
+    madvise(range: Range, advice: Advice): void
+    /** `mprotect(2)` over `range`: `'none'`, `'r'` (PROT_READ) or `'rw'`. */
+    mprotect(range: Range, prot: Prot): void
+    /** `munmap(2)` of `range` (zaps present pages and frees swap entries). */
+    munmap(range: Range): void
+    /**
+     * `mremap(2)` with `MREMAP_MAYMOVE` (and `MREMAP_FIXED` when `newAddress` is given): moves the
+     * mapping without touching its pages (PMDs and swap entries move as they are).
+     * @param newAddress a PMD-aligned destination address (number) or a range whose start is used.
+     * @returns the range at its new address.
+     */
+    mremap(range: Range, newAddress?: number | Range): Range
+    /**
+     * `fork(2)`: a child sharing every page copy-on-write; swap entries are duplicated (swap
+     * count + 1). Ranges name addresses, so the parent's ranges work in the child.
+     */
+    fork(): Task
+    /** `exit(2)`: zaps the whole mm. Later calls on this task fail. */
+    exit(): void
+    /**
+     * `/proc/<pid>/smaps` summed over the VMAs that overlap `range` (counting only pages inside
+     * it), or `smaps_rollup` of the whole mm without a range. In kB.
+     */
+    smaps(range?: Range): Smaps
+    /** `/proc/<pid>/status` memory fields, in kB. */
+    status(): Status
+    /** `/proc/<pid>/pagemap`: one entry per 4 KB page of `range`, in address order. */
+    pagemap(range: Range): PagemapEntry[]
+  }
+
+  /** Options of `t.mmap(size, options)`. */
+  export interface MmapOptions {
+    /** `'hugepage'` (`MADV_HUGEPAGE`, VM flag `hg`) or `'nohugepage'` (`MADV_NOHUGEPAGE`, `nh`). */
+    advice?: 'hugepage' | 'nohugepage'
+  }
+
+  /** Options of `t.write(range, options)` and `t.read(range, options)`. */
+  export interface TouchOptions {
+    /**
+     * How many 4 KB pages to touch: a count (>= 1), or a fraction of the range in (0, 1).
+     * Default: all of them.
+     */
+    pages?: number
+    /** `'sequential'` (address order, the default) or `'random'` (seeded shuffle). */
+    order?: 'sequential' | 'random'
+  }
+
+  /**
+   * `madvise(2)` advice:
+   * - `'pageout'`: MADV_PAGEOUT, reclaim now (swap out anonymous pages).
+   * - `'cold'`: MADV_COLD, deactivate (move to the inactive LRU).
+   * - `'willneed'`: MADV_WILLNEED, start swap-in readahead.
+   * - `'dontneed'`: MADV_DONTNEED, zap pages and free swap entries.
+   * - `'free'`: MADV_FREE, lazily free (clean pages may be discarded; swap entries are freed).
+   * - `'hugepage'` / `'nohugepage'`: MADV_HUGEPAGE / MADV_NOHUGEPAGE.
+   * - `'collapse'`: MADV_COLLAPSE, synchronous khugepaged-style collapse.
+   */
+  export type Advice =
+    | 'pageout'
+    | 'cold'
+    | 'willneed'
+    | 'dontneed'
+    | 'free'
+    | 'hugepage'
+    | 'nohugepage'
+    | 'collapse'
+
+  /** `mprotect(2)` protection: `'none'` (PROT_NONE), `'r'` (PROT_READ), `'rw'`. */
+  export type Prot = 'none' | 'r' | 'rw'
+
+  /**
+   * A range of user addresses `[start, start + length)`. It names addresses, not a mapping of one
+   * task: after `const c = t.fork()`, `c.read(r)` reads the same addresses in the child.
+   */
+  export interface Range {
+    /** First byte's address. */
+    readonly start: number
+    /** Length in bytes. */
+    readonly length: number
+    /** Same as `length`. */
+    readonly bytes: number
+    /**
+     * A sub-range `[start + offset, start + offset + size)`; it must lie inside this range.
+     * ```ts
+     * t.munmap(r.sub(0, '1M'))   // first half of a 2M THP
+     * ```
+     */
+    sub(offset: Size, size: Size): Range
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Observables: names are the kernel's, verbatim
+  // ---------------------------------------------------------------------------------------------
+
+  /** `/proc/vmstat` counters (include/linux/vm_event_item.h), cumulative since boot. */
+  export interface Vmstat {
+    /** A PMD THP was allocated and mapped at fault (`map_anon_folio_pmd_pf`). */
+    thp_fault_alloc: number
+    /** A PMD-order allocation failed at fault; the fault fell back to 4 KB pages. */
+    thp_fault_fallback: number
+    /** The memcg charge of a fault THP failed; fell back to 4 KB pages. */
+    thp_fault_fallback_charge: number
+    /** khugepaged or MADV_COLLAPSE allocated a THP to collapse into. */
+    thp_collapse_alloc: number
+    /** khugepaged or MADV_COLLAPSE failed to allocate a THP. */
+    thp_collapse_alloc_failed: number
+    /** A THP folio was split into 4 KB pages (e.g. on the `thp_swpout_fallback` path). */
+    thp_split_page: number
+    /** Splitting a THP folio failed (e.g. extra references). */
+    thp_split_page_failed: number
+    /** A partially unmapped THP was queued on the deferred split list. */
+    thp_deferred_split_page: number
+    /** A PMD mapping was split into 512 PTEs (every baseline THP swap-out, once per mapping). */
+    thp_split_pmd: number
+    /** A PMD split failed to allocate its PTE table (lazy deposit only: `THP_SPLIT_PMD_FAILED`). */
+    thp_split_pmd_failed: number
+    /** khugepaged skipped a range with more than `max_ptes_none` empty PTEs. */
+    thp_scan_exceed_none_pte: number
+    /** khugepaged skipped a range with more than `max_ptes_swap` swap PTEs. */
+    thp_scan_exceed_swap_pte: number
+    /** khugepaged skipped a range with more than `max_ptes_shared` shared PTEs. */
+    thp_scan_exceed_share_pte: number
+    /** The huge zero page was allocated (first THP-eligible read fault). */
+    thp_zero_page_alloc: number
+    /** Allocating the huge zero page failed. */
+    thp_zero_page_alloc_failed: number
+    /** A PMD-mappable folio was written to swap in one piece (`__swap_writepage`); baseline too. */
+    thp_swpout: number
+    /** A PMD-sized folio had to be split because no contiguous swap cluster was free. */
+    thp_swpout_fallback: number
+    /**
+     * Swap-out installed a PMD-level swap entry instead of splitting the PMD (`pmd-swap` variants
+     * only; the series' new `THP_SWPOUT_PMD`).
+     */
+    thp_swpout_pmd: number
+    /** 4 KB pages read from a swap device (excludes zswap hits); a 2 MB read counts 512. */
+    pswpin: number
+    /** 4 KB pages written to a swap device; a 2 MB folio counts 512. */
+    pswpout: number
+    /** 4 KB pages loaded from zswap. */
+    zswpin: number
+    /** 4 KB pages stored in zswap. */
+    zswpout: number
+    /** 4 KB pages written back from zswap to the backing swap device. */
+    zswpwb: number
+    /** Zero-filled pages swapped in without I/O (zero flag in the swap table). */
+    swpin_zero: number
+    /** Zero-filled pages swapped out without I/O (recorded as zero in the swap table). */
+    swpout_zero: number
+    /** Page faults of any kind. */
+    pgfault: number
+    /** Page faults that needed I/O (a swap-in read). */
+    pgmajfault: number
+    /** Pages read by swap readahead. */
+    swap_ra: number
+    /** Readahead pages later hit in the swap cache. */
+    swap_ra_hit: number
+  }
+
+  /** A `/proc/vmstat` counter name. */
+  export type VmstatCounter = keyof Vmstat
+
+  /** `/proc/meminfo` fields, in kB. */
+  export interface Meminfo {
+    /** Usable RAM. */
+    MemTotal: number
+    /** RAM not in use. */
+    MemFree: number
+    /** Anonymous memory mapped into page tables (PMD- and PTE-mapped). */
+    AnonPages: number
+    /** Anonymous THPs mapped by a PMD (PTE-mapped THPs are not counted). */
+    AnonHugePages: number
+    /** PTE-table pages, including tables deposited under PMD-mapped THPs (eager deposit). */
+    PageTables: number
+    /** Memory in the swap cache (swapped out and still resident, or swapped in and not freed). */
+    SwapCached: number
+    /** Size of all enabled swap areas. */
+    SwapTotal: number
+    /** Unused swap space. */
+    SwapFree: number
+  }
+
+  /** `/proc/<pid>/smaps` fields, in kB. */
+  export interface Smaps {
+    /** Resident memory. */
+    Rss: number
+    /** Proportional share of resident memory (shared pages divided by their map count). */
+    Pss: number
+    /** Resident anonymous memory. */
+    Anonymous: number
+    /** Anonymous memory mapped by PMDs. */
+    AnonHugePages: number
+    /** Memory swapped out (a PMD swap entry counts 2048 kB). */
+    Swap: number
+    /** Proportional share of swap: each slot's 4 KB divided by its swap count (after fork). */
+    SwapPss: number
+  }
+
+  /** `/proc/<pid>/status` memory fields, in kB. */
+  export interface Status {
+    /** Resident set size. */
+    VmRSS: number
+    /** Resident anonymous memory. */
+    RssAnon: number
+    /** Swapped-out anonymous memory (`MM_SWAPENTS` x 4 KB). */
+    VmSwap: number
+    /** Page-table memory of this mm, including deposited PTE tables. */
+    VmPTE: number
+  }
+
+  /** One 4 KB page of `/proc/<pid>/pagemap`. */
+  export interface PagemapEntry {
+    /** Bit 63: page present in RAM. */
+    present: boolean
+    /** Bit 62: page swapped out. */
+    swapped: boolean
+    /** Bits 0-54 when present: page frame number. */
+    pfn?: number
+    /** Bits 0-4 when swapped: swap area index. */
+    swapType?: number
+    /** Bits 5-54 when swapped: slot offset in the swap area (consecutive under a PMD entry). */
+    swapOffset?: number
+    /** Bit 55: soft-dirty. */
+    softDirty: boolean
+    /** Bit 56: page exclusively mapped. */
+    exclusive: boolean
+    /** Bit 57: userfaultfd write-protected. */
+    uffdWp: boolean
+  }
+}

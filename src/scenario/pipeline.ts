@@ -1,0 +1,350 @@
+/**
+ * The scenario pipeline, independent of which Simulator it drives (runner.ts binds src/sim): TypeScript source in, result JSON (CONTRACT.md §3) or a located
+ * ScenarioError out. Pure of Node and DOM APIs, so the Node worker, the browser worker, the CLI
+ * and tests all run exactly this.
+ *
+ *   transpile -> evaluate once to read the definition -> validate (variants, seed, machine)
+ *   -> per variant: fresh sandbox + fresh simulator, run(k), finish() + checks -> ResultJson
+ *
+ * Deterministic: nothing here reads a clock into the result (the sandbox's script clock only
+ * enforces the time limit and throttles progress).
+ */
+import {
+  RESULT_SCHEMA,
+  VARIANT_FEATURES,
+  VARIANT_NAMES,
+  type CheckResult,
+  type ResultJson,
+  type RunOutcome,
+  type RunProgress,
+  type VariantName,
+  type VariantResult,
+} from '../shared/result'
+import type { RunRequest } from '../shared/worker-protocol'
+import { TOOL_NAME, TOOL_VERSION } from '../shared/version'
+import { MODEL_ID } from '../sim/version'
+import { SimUsageError, type MachineSpec, type Simulator, type SimulatorOptions } from '../sim/api'
+import { normalizeMachine } from '../sim/machine'
+import { createHostApi } from './host-api'
+import {
+  DEFAULT_MEMORY_BYTES,
+  DEFAULT_TIME_MS,
+  ScenarioFailure,
+  createSandbox,
+  type GuestCheck,
+  type RawDefinition,
+  type SandboxLimits,
+  type SandboxOptions,
+} from './sandbox'
+import { lineColumnAt, transpileScenario } from './transpile'
+
+export type SimulatorFactory = (opts: SimulatorOptions) => Simulator
+
+export interface RunHooks {
+  /** Progress, at most ~20 calls per second. */
+  onProgress?: (p: RunProgress) => void
+  /** The scenario's console.log/info/warn/error/debug output. */
+  onLog?: (level: string, message: string) => void
+}
+
+/** Runs a scenario on any Simulator implementation (tests use a fake one). */
+export async function runScenarioWith(
+  simulatorFactory: SimulatorFactory,
+  req: RunRequest,
+  hooks: RunHooks = {},
+): Promise<RunOutcome> {
+  try {
+    return { ok: true, result: await execute(simulatorFactory, req, hooks) }
+  } catch (e) {
+    if (e instanceof ScenarioFailure) return { ok: false, error: e.error }
+    const message = e instanceof Error ? e.message : String(e)
+    return { ok: false, error: { kind: 'internal', message: `internal error: ${message}` } }
+  }
+}
+
+interface Plan {
+  title: string
+  seed: number
+  variants: VariantName[]
+  machine: MachineSpec
+}
+
+async function execute(
+  simulatorFactory: SimulatorFactory,
+  req: RunRequest,
+  hooks: RunHooks,
+): Promise<ResultJson> {
+  const limits = resolveLimits(req)
+  const transpiled = transpileScenario(req.source, req.fileName)
+  if (!transpiled.ok) throw new ScenarioFailure(transpiled.error)
+  const base = { fileName: req.fileName, source: req.source, transpiled: transpiled.value, limits }
+
+  const raw = await readDefinition(base, req.seed ?? 1, hooks)
+  const plan = resolvePlan(raw, req)
+  const progress = new ProgressReporter(plan.variants, hooks.onProgress)
+  const variants: VariantResult[] = []
+  for (const [index, name] of plan.variants.entries()) {
+    progress.startVariant(index)
+    variants.push(await runVariant(simulatorFactory, base, plan, name, progress, hooks))
+  }
+  progress.finish()
+  return {
+    schema: RESULT_SCHEMA,
+    tool: { name: TOOL_NAME, version: TOOL_VERSION, model: MODEL_ID },
+    scenario: { title: plan.title, file: req.fileName, seed: plan.seed },
+    variants,
+  }
+}
+
+type SandboxBase = Pick<SandboxOptions, 'fileName' | 'source' | 'transpiled' | 'limits'>
+
+function resolveLimits(req: RunRequest): SandboxLimits {
+  const timeMs = req.limits?.timeMs ?? DEFAULT_TIME_MS
+  const memoryBytes = req.limits?.memoryBytes ?? DEFAULT_MEMORY_BYTES
+  if (!(timeMs > 0) || !Number.isFinite(timeMs)) {
+    throw new ScenarioFailure({ kind: 'option', message: `limits.timeMs: expected ms > 0, got ${timeMs}` })
+  }
+  if (!Number.isSafeInteger(memoryBytes) || memoryBytes < 1024 * 1024) {
+    throw new ScenarioFailure({
+      kind: 'option',
+      message: `limits.memoryBytes: expected at least 1 MiB, got ${memoryBytes}`,
+    })
+  }
+  return { timeMs, memoryBytes }
+}
+
+/** Evaluates the module once, in its own sandbox, only to read what defineScenario declared. */
+async function readDefinition(base: SandboxBase, seed: number, hooks: RunHooks): Promise<RawDefinition> {
+  const sandbox = await createSandbox({
+    ...base,
+    seed,
+    onLog: hooks.onLog,
+    host: () => {
+      // Unreachable: k and tasks only exist inside run(k). Kept as a clear message anyway.
+      throw new SimUsageError('the scenario API is only available inside run(k)')
+    },
+  })
+  try {
+    sandbox.load()
+    return sandbox.describe()
+  } finally {
+    sandbox.dispose()
+  }
+}
+
+async function runVariant(
+  simulatorFactory: SimulatorFactory,
+  base: SandboxBase,
+  plan: Plan,
+  name: VariantName,
+  progress: ProgressReporter,
+  hooks: RunHooks,
+): Promise<VariantResult> {
+  const features = VARIANT_FEATURES[name]
+  const sim = createSim(simulatorFactory, { variant: name, machine: plan.machine, seed: plan.seed })
+  const sandbox = await createSandbox({
+    ...base,
+    seed: plan.seed,
+    onLog: hooks.onLog,
+    host: createHostApi(sim, (phase) => progress.op(phase)),
+  })
+  let checks: GuestCheck[]
+  try {
+    sandbox.load()
+    checks = sandbox.run({ name, ...features })
+  } finally {
+    sandbox.dispose()
+  }
+  const r = finishSim(sim)
+  // Fixed key order: the JSON is compared byte for byte.
+  return {
+    name,
+    features: { pmdSwap: features.pmdSwap, lazyDeposit: features.lazyDeposit },
+    vmstat: r.vmstat,
+    meminfo: r.meminfo,
+    snapshots: r.snapshots,
+    pageTables: r.pageTables,
+    pageTableTimeline: r.pageTableTimeline,
+    faults: r.faults,
+    walkers: r.walkers,
+    fallbacks: r.fallbacks,
+    checks: checks.map(toCheckResult),
+    warnings: r.warnings,
+    endTimeNs: r.endTimeNs,
+  }
+}
+
+function toCheckResult(c: GuestCheck): CheckResult {
+  const out: CheckResult = {
+    label: c.label,
+    pass: c.pass,
+    actual: c.actual,
+    expected: c.expected,
+    matcher: c.matcher,
+  }
+  if (c.location !== undefined) out.location = c.location
+  return out
+}
+
+function createSim(factory: SimulatorFactory, opts: SimulatorOptions): Simulator {
+  try {
+    return factory(opts)
+  } catch (e) {
+    if (e instanceof SimUsageError) throw new ScenarioFailure({ kind: 'option', message: e.message })
+    throw new ScenarioFailure({ kind: 'internal', message: `simulator failed to start: ${errText(e)}` })
+  }
+}
+
+function finishSim(sim: Simulator): ReturnType<Simulator['finish']> {
+  try {
+    return sim.finish()
+  } catch (e) {
+    throw new ScenarioFailure({ kind: 'internal', message: `simulator failed to finish: ${errText(e)}` })
+  }
+}
+
+function errText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e)
+}
+
+// --- validating the definition -------------------------------------------------------------------
+
+function resolvePlan(raw: RawDefinition, req: RunRequest): Plan {
+  const at = (key: string) => optionLocation(raw, req, key)
+  const fail = (key: string, message: string): never => {
+    throw new ScenarioFailure({ kind: 'option', message, ...at(key) })
+  }
+  if (raw.runType !== 'function') fail('run', 'defineScenario: run(k) must be a function')
+  if (raw.title !== undefined && typeof raw.title !== 'string') fail('title', 'title: expected a string')
+  const title = typeof raw.title === 'string' ? raw.title : req.fileName
+
+  const seed = req.seed ?? raw.seed ?? 1
+  if (!Number.isSafeInteger(seed) || (seed as number) < 0) {
+    if (req.seed !== undefined) throw new ScenarioFailure({ kind: 'option', message: `--seed: expected a whole number >= 0, got ${req.seed}` })
+    fail('seed', `seed: expected a whole number >= 0, got ${JSON.stringify(raw.seed)}`)
+  }
+
+  // A bad --variants flag has no place in the file to point at.
+  const variants = resolveVariants(req.variants ?? raw.variants, req.variants !== undefined, (m) =>
+    req.variants !== undefined
+      ? (() => {
+          throw new ScenarioFailure({ kind: 'option', message: m })
+        })()
+      : fail('variants', m),
+  )
+
+  let machine: MachineSpec
+  try {
+    machine = normalizeMachine(raw.machine as never)
+  } catch (e) {
+    if (!(e instanceof SimUsageError)) throw e
+    return fail('machine', e.message)
+  }
+  return { title, seed: seed as number, variants, machine }
+}
+
+function resolveVariants(
+  value: unknown,
+  fromRequest: boolean,
+  fail: (message: string) => never,
+): VariantName[] {
+  const where = fromRequest ? '--variants' : 'variants'
+  if (value === undefined) return [...VARIANT_NAMES]
+  if (!Array.isArray(value) || value.length === 0) {
+    return fail(`${where}: expected a non-empty list of variant names`)
+  }
+  const known = VARIANT_NAMES.map((v) => `'${v}'`).join(', ')
+  const seen = new Set<string>()
+  for (const v of value) {
+    if (typeof v !== 'string' || !(VARIANT_NAMES as readonly string[]).includes(v)) {
+      return fail(`${where}: unknown variant ${JSON.stringify(v)} (known: ${known})`)
+    }
+    if (seen.has(v)) return fail(`${where}: '${v}' is listed twice`)
+    seen.add(v)
+  }
+  return value as VariantName[]
+}
+
+/**
+ * Where an option error should point: the `key:` inside defineScenario({...}) if the source has
+ * one after the defineScenario call, else the defineScenario call itself, else just the file.
+ */
+function optionLocation(
+  raw: RawDefinition,
+  req: RunRequest,
+  key: string,
+): { file: string; line?: number; column?: number } {
+  const file = req.fileName
+  const lines = req.source.split('\n')
+  const fromLine = raw.line ?? 1
+  const offset = lines.slice(0, fromLine - 1).reduce((n, l) => n + l.length + 1, 0)
+  const pattern = new RegExp(`\\b${key}\\s*[:(]`, 'g')
+  pattern.lastIndex = offset
+  const m = pattern.exec(req.source)
+  if (m) return { file, ...lineColumnAt(req.source, m.index) }
+  if (raw.line !== undefined) return { file, line: raw.line, column: raw.column ?? 1 }
+  return { file }
+}
+
+// --- progress --------------------------------------------------------------------------------------
+
+const PROGRESS_INTERVAL_MS = 50
+
+/**
+ * Percent over the whole run. Within a variant the total number of operations is unknown the
+ * first time; later variants run the same script, so the first variant's count is the estimate.
+ */
+class ProgressReporter {
+  private index = 0
+  private calls = 0
+  private expected = 0
+  private lastEmit = -Infinity
+
+  constructor(
+    private readonly variants: VariantName[],
+    private readonly onProgress: ((p: RunProgress) => void) | undefined,
+  ) {}
+
+  startVariant(index: number): void {
+    if (index === 1) this.expected = this.calls
+    this.index = index
+    this.calls = 0
+    this.emit('start', true)
+  }
+
+  op(phase: string): void {
+    this.calls++
+    this.emit(phase, false)
+  }
+
+  finish(): void {
+    if (!this.onProgress) return
+    const last = this.variants.length - 1
+    this.onProgress({
+      variant: this.variants[last],
+      variantIndex: last,
+      variantCount: this.variants.length,
+      phase: 'done',
+      percent: 100,
+    })
+  }
+
+  private emit(phase: string, force: boolean): void {
+    if (!this.onProgress) return
+    const now = performance.now()
+    if (!force && now - this.lastEmit < PROGRESS_INTERVAL_MS) return
+    this.lastEmit = now
+    const within =
+      this.expected > 0
+        ? Math.min(this.calls / this.expected, 0.99)
+        : this.calls / (this.calls + 50)
+    const percent = ((this.index + within) / this.variants.length) * 100
+    this.onProgress({
+      variant: this.variants[this.index],
+      variantIndex: this.index,
+      variantCount: this.variants.length,
+      phase,
+      percent: Math.round(percent * 10) / 10,
+    })
+  }
+}

@@ -1,0 +1,458 @@
+/**
+ * One QuickJS sandbox = one evaluation of a scenario module: a fresh WebAssembly module, runtime
+ * and context (never reused: disposing a runtime after an interrupted promise loop can abort the
+ * wasm, see reference/stack.md §6). The guest has no process, require, fetch, timers, clock or file
+ * access; its only way out is the one host function the prelude wraps (guest-prelude.ts).
+ *
+ * Limits, layered:
+ * - script time: an interrupt handler stops the guest once it has run `timeMs` of its OWN time
+ *   (time spent inside host calls does not count: one simulated operation may take seconds);
+ * - `executePendingJobs` runs in bounded batches with the same deadline, so an endless promise
+ *   chain is stopped too;
+ * - QuickJS heap: `runtime.setMemoryLimit(memoryBytes)`;
+ * - the worker host adds `resourceLimits` and a wall-clock `terminate()` as a backstop.
+ *
+ * Every failure leaves as a ScenarioFailure carrying a ScenarioError whose location points at the
+ * TypeScript source (first stack frame in the scenario file, column mapped through sucrase's map).
+ */
+import {
+  newQuickJSWASMModuleFromVariant,
+  type QuickJSContext,
+  type QuickJSHandle,
+  type QuickJSRuntime,
+} from 'quickjs-emscripten-core'
+import wasmVariant from '@jitl/quickjs-wasmfile-release-sync'
+import type { ScenarioError } from '../shared/result'
+import { SimInvariantError, SimUsageError, type VariantInfo } from '../sim/api'
+import { GUEST_PRELUDE, MODULE_NAME, MODULE_SOURCE, PRELUDE_FILE } from './guest-prelude'
+import { lineColumnAt, toSourcePosition, type Transpiled } from './transpile'
+
+export const DEFAULT_TIME_MS = 10_000
+export const DEFAULT_MEMORY_BYTES = 256 * 1024 * 1024
+/** Guest stack: deep enough for ordinary recursion, far below the wasm's own 5 MB stack. */
+const MAX_STACK_BYTES = 1024 * 1024
+/** Pending jobs run per batch between deadline checks. */
+const JOB_BATCH = 1000
+
+export interface SandboxLimits {
+  timeMs: number
+  memoryBytes: number
+}
+
+/** The one host entry point. SimUsageError -> guest exception; anything else stops the run. */
+export type HostDispatch = (op: string, args: unknown[]) => unknown
+
+export interface SandboxOptions {
+  fileName: string
+  /** The TypeScript source (for locating import errors). */
+  source: string
+  transpiled: Transpiled
+  limits: SandboxLimits
+  /** Seeds the guest's Math.random. */
+  seed: number
+  host: HostDispatch
+  onLog?: (level: string, message: string) => void
+}
+
+/** The definition as the module declared it, unvalidated. */
+export interface RawDefinition {
+  title: unknown
+  seed: unknown
+  variants: unknown
+  machine: unknown
+  runType: string
+  /** Where defineScenario was called (TypeScript position), when known. */
+  line?: number
+  column?: number
+}
+
+/** A check recorded by k.expect, with its TypeScript location. */
+export interface GuestCheck {
+  label: string
+  pass: boolean
+  actual: unknown
+  expected: unknown
+  matcher: string
+  location?: string
+}
+
+/** A scenario that cannot go on; `error` is what the run reports. */
+export class ScenarioFailure extends Error {
+  constructor(readonly error: ScenarioError) {
+    super(error.message)
+    this.name = 'ScenarioFailure'
+  }
+}
+
+interface Position {
+  line: number
+  column: number
+}
+
+/** Script time, excluding host calls: the clock runs only while the guest runs. */
+class ScriptClock {
+  private usedMs = 0
+  private since = -1
+
+  constructor(private readonly limitMs: number) {}
+
+  enter(): void {
+    this.since = performance.now()
+  }
+
+  leave(): void {
+    if (this.since >= 0) this.usedMs += performance.now() - this.since
+    this.since = -1
+  }
+
+  expired(): boolean {
+    const running = this.since >= 0 ? performance.now() - this.since : 0
+    return this.usedMs + running > this.limitMs
+  }
+}
+
+function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`
+}
+
+function formatBytes(bytes: number): string {
+  const mib = bytes / (1024 * 1024)
+  return Number.isInteger(mib) ? `${mib} MiB` : `${bytes} bytes`
+}
+
+function isUsageError(e: unknown): boolean {
+  return e instanceof SimUsageError || (e instanceof Error && e.name === 'SimUsageError')
+}
+
+export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
+  // A new wasm module per sandbox (~10-25 ms): nothing survives between variants, and a module
+  // whose runtime died in an assertion is simply dropped.
+  const module = await newQuickJSWASMModuleFromVariant(wasmVariant)
+  return new Sandbox(module.newRuntime(), opts)
+}
+
+export class Sandbox {
+  private readonly ctx: QuickJSContext
+  private readonly clock: ScriptClock
+  /** Set when the run must stop (time limit, simulator bug); the interrupt handler obeys it. */
+  private abort: ScenarioError | undefined
+  private control: QuickJSHandle | undefined
+  private namespace: QuickJSHandle | undefined
+  private disposed = false
+
+  constructor(
+    private readonly rt: QuickJSRuntime,
+    private readonly opts: SandboxOptions,
+  ) {
+    this.clock = new ScriptClock(opts.limits.timeMs)
+    rt.setMemoryLimit(opts.limits.memoryBytes)
+    rt.setMaxStackSize(MAX_STACK_BYTES)
+    rt.setInterruptHandler(() => this.shouldInterrupt())
+    rt.setModuleLoader(
+      (name) => (name === MODULE_NAME ? MODULE_SOURCE : { error: new Error(importMessage(name)) }),
+      (_base, requested) =>
+        requested === MODULE_NAME ? MODULE_NAME : { error: new Error(importMessage(requested)) },
+    )
+    this.ctx = rt.newContext()
+    this.installPrelude()
+  }
+
+  /** Evaluates the scenario module (top-level code runs here). */
+  load(): void {
+    const { ctx, opts } = this
+    const result = this.inGuest(() =>
+      ctx.evalCode(opts.transpiled.code, opts.fileName, { type: 'module', strict: true }),
+    )
+    if (result.error) throw this.failure(result.error, 'load')
+    this.namespace = this.settle(result.value, 'load')
+  }
+
+  /** The module's default export, as JSON-able data. */
+  describe(): RawDefinition {
+    const json = this.callControl('describe', [this.requireNamespace()])
+    const raw = JSON.parse(json) as RawDefinition & { pos: Position | null }
+    const pos = raw.pos ? this.toSource(raw.pos) : undefined
+    const { pos: _ignored, ...rest } = raw
+    return { ...rest, ...(pos ? { line: pos.line, column: pos.column } : {}) }
+  }
+
+  /** Runs `run(k)` for one variant (awaiting it if async) and returns the recorded checks. */
+  run(variant: VariantInfo): GuestCheck[] {
+    const { ctx } = this
+    const ns = this.requireNamespace()
+    const variantJson = ctx.newString(JSON.stringify(variant))
+    const result = this.inGuest(() => ctx.callMethod(this.control!, 'run', [ns, variantJson]))
+    variantJson.dispose()
+    if (result.error) throw this.failure(result.error, 'run')
+    this.settle(result.value, 'run').dispose()
+    this.drainJobs()
+    return this.readChecks()
+  }
+
+  dispose(): void {
+    if (this.disposed) return
+    this.disposed = true
+    // Disposal after an interrupt can hit a QuickJS assertion that aborts the wasm; the module is
+    // never reused, so swallowing it is safe.
+    for (const h of [this.namespace, this.control]) {
+      try {
+        h?.dispose()
+      } catch {
+        /* see above */
+      }
+    }
+    try {
+      this.ctx.dispose()
+    } catch {
+      /* see above */
+    }
+    try {
+      this.rt.dispose()
+    } catch {
+      /* see above */
+    }
+  }
+
+  // --- setup ------------------------------------------------------------------------------------
+
+  private installPrelude(): void {
+    const { ctx, opts } = this
+    const hostFn = ctx.newFunction('hostCall', (opHandle, argsHandle) => {
+      const reply = this.hostCall(ctx.getString(opHandle), ctx.getString(argsHandle))
+      return ctx.newString(reply)
+    })
+    const config = ctx.newString(JSON.stringify({ fileName: opts.fileName, seed: opts.seed }))
+    const factory = ctx.unwrapResult(
+      ctx.evalCode(GUEST_PRELUDE, PRELUDE_FILE, { type: 'global', strict: true }),
+    )
+    const control = ctx.callFunction(factory, ctx.undefined, hostFn, config)
+    factory.dispose()
+    hostFn.dispose()
+    config.dispose()
+    if (control.error) {
+      const detail = ctx.dump(control.error)
+      control.error.dispose()
+      throw new ScenarioFailure({
+        kind: 'internal',
+        message: `sandbox prelude failed: ${JSON.stringify(detail)}`,
+      })
+    }
+    this.control = control.value
+  }
+
+  // --- the host boundary ------------------------------------------------------------------------
+
+  /** The single host function: `(op, argsJson) -> {v} | {e} | {fatal}`. Never throws. */
+  private hostCall(op: string, argsJson: string): string {
+    this.clock.leave()
+    try {
+      const args = JSON.parse(argsJson) as unknown[]
+      if (op === '$log') {
+        this.opts.onLog?.(String(args[0]), String(args[1]))
+        return '{}'
+      }
+      if (op === '$fatal') {
+        this.locateAbort(args[0] as Position | null)
+        return '{}'
+      }
+      if (this.abort) return '{"fatal":1}'
+      const value = this.opts.host(op, args)
+      return value === undefined ? '{}' : JSON.stringify({ v: value })
+    } catch (e) {
+      if (isUsageError(e)) return JSON.stringify({ e: (e as Error).message })
+      this.abort = internalError(e)
+      return '{"fatal":1}'
+    } finally {
+      this.clock.enter()
+    }
+  }
+
+  private shouldInterrupt(): boolean {
+    if (this.abort) return true
+    if (!this.clock.expired()) return false
+    this.abort = {
+      kind: 'timeout',
+      message: `script time limit of ${formatSeconds(this.opts.limits.timeMs)} exceeded (an endless loop?)`,
+    }
+    return true
+  }
+
+  private locateAbort(pos: Position | null): void {
+    if (!this.abort || !pos || this.abort.line !== undefined) return
+    const at = this.toSource(pos)
+    this.abort = { ...this.abort, file: this.opts.fileName, line: at.line, column: at.column }
+  }
+
+  private inGuest<T>(fn: () => T): T {
+    this.clock.enter()
+    try {
+      return fn()
+    } finally {
+      this.clock.leave()
+    }
+  }
+
+  // --- promises and jobs ------------------------------------------------------------------------
+
+  /** Resolves `handle` if it is a promise, pumping jobs under the deadline. Consumes `handle`. */
+  private settle(handle: QuickJSHandle, phase: 'load' | 'run'): QuickJSHandle {
+    const { ctx, rt } = this
+    for (;;) {
+      const state = ctx.getPromiseState(handle)
+      if (state.type === 'fulfilled') {
+        if (state.notAPromise) return handle
+        handle.dispose()
+        return state.value
+      }
+      if (state.type === 'rejected') {
+        handle.dispose()
+        throw this.failure(state.error, phase)
+      }
+      if (!rt.hasPendingJob()) {
+        handle.dispose()
+        const what = phase === 'run' ? 'run(k)' : 'the module'
+        throw new ScenarioFailure({
+          kind: 'runtime',
+          file: this.opts.fileName,
+          message: `${what} returned a promise that never settles (it awaits something that never happens)`,
+        })
+      }
+      this.pumpJobs(handle)
+    }
+  }
+
+  /** Runs what is left in the job queue after run(k) (e.g. promises nobody awaited). */
+  private drainJobs(): void {
+    while (this.rt.hasPendingJob()) this.pumpJobs(undefined)
+  }
+
+  private pumpJobs(owned: QuickJSHandle | undefined): void {
+    const result = this.inGuest(() => this.rt.executePendingJobs(JOB_BATCH))
+    if (result.error) {
+      owned?.dispose()
+      throw this.failure(result.error, 'run')
+    }
+    result.dispose()
+    if (this.shouldInterrupt()) {
+      owned?.dispose()
+      throw new ScenarioFailure(this.abort!)
+    }
+  }
+
+  // --- results and errors -----------------------------------------------------------------------
+
+  private readChecks(): GuestCheck[] {
+    type Raw = Omit<GuestCheck, 'location'> & { pos: Position | null }
+    const raw = JSON.parse(this.callControl('checks', [])) as Raw[]
+    return raw.map(({ pos, label, pass, actual, expected, matcher }) => {
+      const at = pos ? this.toSource(pos) : undefined
+      const check: GuestCheck = {
+        label,
+        pass,
+        actual: actual === undefined ? null : actual,
+        expected: expected === undefined ? null : expected,
+        matcher,
+      }
+      if (at) check.location = `${this.opts.fileName}:${at.line}:${at.column}`
+      return check
+    })
+  }
+
+  private callControl(method: string, args: QuickJSHandle[]): string {
+    const result = this.inGuest(() => this.ctx.callMethod(this.control!, method, args))
+    if (result.error) throw this.failure(result.error, 'run')
+    const text = this.ctx.getString(result.value)
+    result.value.dispose()
+    return text
+  }
+
+  private requireNamespace(): QuickJSHandle {
+    if (!this.namespace) throw new Error('Sandbox.load() must run first')
+    return this.namespace
+  }
+
+  /** Turns a guest exception into a ScenarioFailure. Consumes `errorHandle`. */
+  private failure(errorHandle: QuickJSHandle, phase: 'load' | 'run'): ScenarioFailure {
+    const info = this.errorInfo(errorHandle)
+    errorHandle.dispose()
+    const at = this.locate(info.stack)
+    if (this.abort) {
+      const withLocation = this.abort.line === undefined && at ? { ...this.abort, ...at } : this.abort
+      return new ScenarioFailure(withLocation)
+    }
+    if (/out of memory/i.test(info.message)) {
+      return new ScenarioFailure({
+        kind: 'memory',
+        message: `memory limit of ${formatBytes(this.opts.limits.memoryBytes)} exceeded (script heap)`,
+        ...(at ?? { file: this.opts.fileName }),
+      })
+    }
+    const importFailure = /^cannot import '([^']*)'/.exec(info.message)
+    if (importFailure && !at) {
+      return new ScenarioFailure({
+        kind: 'runtime',
+        message: info.message,
+        ...this.findText(importFailure[1]),
+      })
+    }
+    const kind = phase === 'load' && info.name === 'SyntaxError' ? 'syntax' : 'runtime'
+    const message =
+      info.name === 'SimUsageError' || info.name === '' ? info.message : `${info.name}: ${info.message}`
+    return new ScenarioFailure({ kind, message, ...(at ?? { file: this.opts.fileName }) })
+  }
+
+  private errorInfo(h: QuickJSHandle): { name: string; message: string; stack: string } {
+    const { ctx } = this
+    if (ctx.typeof(h) !== 'object') {
+      // `throw 'text'` or `throw 42`
+      return { name: '', message: `uncaught ${JSON.stringify(ctx.dump(h))}`, stack: '' }
+    }
+    const read = (key: string): string => {
+      const p = ctx.getProp(h, key)
+      const value = ctx.typeof(p) === 'string' ? ctx.getString(p) : ''
+      p.dispose()
+      return value
+    }
+    return { name: read('name'), message: read('message'), stack: read('stack') }
+  }
+
+  /** First frame in the scenario file: `    at run (one-thp.ts:6:18)`. */
+  private locate(stack: string): { file: string; line: number; column: number } | undefined {
+    const needle = `(${this.opts.fileName}:`
+    for (const frame of stack.split('\n')) {
+      if (!frame.includes(needle)) continue
+      const m = /:(\d+):(\d+)\)\s*$/.exec(frame)
+      if (!m) continue
+      const at = this.toSource({ line: Number(m[1]), column: Number(m[2]) })
+      return { file: this.opts.fileName, ...at }
+    }
+    return undefined
+  }
+
+  /** Where `'name'` first appears in the source (for failed imports, which carry no frame). */
+  private findText(name: string): { file: string; line?: number; column?: number } {
+    const { source, fileName } = this.opts
+    const quoted = [`'${name}'`, `"${name}"`, `\`${name}\``]
+      .map((q) => source.indexOf(q))
+      .filter((i) => i >= 0)
+    if (quoted.length === 0) return { file: fileName }
+    return { file: fileName, ...lineColumnAt(source, Math.min(...quoted)) }
+  }
+
+  private toSource(pos: Position): Position {
+    return toSourcePosition(this.opts.transpiled, pos.line, pos.column)
+  }
+}
+
+function importMessage(name: string): string {
+  return `cannot import '${name}': a scenario can only import '${MODULE_NAME}' (no files, network or Node modules)`
+}
+
+function internalError(e: unknown): ScenarioError {
+  if (e instanceof SimInvariantError || (e instanceof Error && e.name === 'SimInvariantError')) {
+    return { kind: 'internal', message: `simulator invariant violated: ${e.message}` }
+  }
+  const message = e instanceof Error ? e.message : String(e)
+  return { kind: 'internal', message: `internal error in the simulator: ${message}` }
+}
+

@@ -1,0 +1,158 @@
+/**
+ * A deliberately tiny Simulator for pipeline tests: it records calls and answers with counters
+ * derived from them. It checks nothing about memory management; the real engine's tests do that.
+ */
+import {
+  SimInvariantError,
+  SimUsageError,
+  type PagemapEntry,
+  type Simulator,
+  type SimulatorOptions,
+  type SimulatorResult,
+  type TouchOptions,
+} from '../../src/sim/api'
+import { VARIANT_FEATURES } from '../../src/shared/result'
+
+export interface FakeSimulator extends Simulator {
+  calls: string[]
+}
+
+const PMD = 2 * 1024 * 1024
+
+export function createFakeSimulator(opts: SimulatorOptions): FakeSimulator {
+  const calls: string[] = []
+  const vmstat: Record<string, number> = { thp_swpout: 0, pswpout: 0, pgfault: 0 }
+  let nextPid = 100
+  let nextAddr = 0x7f0000000000
+  const live = new Set<number>()
+  const snapshots: SimulatorResult['snapshots'] = []
+  let timeNs = 0
+
+  const alive = (pid: number): void => {
+    if (!live.has(pid)) throw new SimUsageError(`pid ${pid} has exited`)
+  }
+
+  const sim: FakeSimulator = {
+    calls,
+    variant: { name: opts.variant, ...VARIANT_FEATURES[opts.variant] },
+    spawn(comm) {
+      calls.push(`spawn ${comm}`)
+      live.add(nextPid)
+      return nextPid++
+    },
+    mmap(pid, lengthBytes, advice) {
+      alive(pid)
+      calls.push(`mmap ${pid} ${lengthBytes} ${advice ?? '-'}`)
+      const addr = nextAddr
+      nextAddr += Math.ceil(lengthBytes / PMD) * PMD
+      return addr
+    },
+    touch(pid, addr, lengthBytes, o: TouchOptions) {
+      alive(pid)
+      calls.push(`touch ${pid} ${addr} ${lengthBytes} ${o.write ? 'w' : 'r'} ${o.pages ?? '-'} ${o.order ?? '-'}`)
+      vmstat.pgfault += 1
+      timeNs += 1000
+    },
+    madvise(pid, addr, lengthBytes, advice) {
+      alive(pid)
+      calls.push(`madvise ${pid} ${addr} ${lengthBytes} ${advice}`)
+      if (advice === 'collapse') throw new SimInvariantError('content tag mismatch at 0x1000')
+      if (advice === 'pageout') {
+        vmstat.thp_swpout += 1
+        vmstat.pswpout += lengthBytes / 4096
+      }
+    },
+    mprotect(pid, addr, lengthBytes, prot) {
+      calls.push(`mprotect ${pid} ${addr} ${lengthBytes} ${prot}`)
+    },
+    munmap(pid, addr, lengthBytes) {
+      calls.push(`munmap ${pid} ${addr} ${lengthBytes}`)
+    },
+    mremap(pid, addr, lengthBytes, newAddr) {
+      calls.push(`mremap ${pid} ${addr} ${lengthBytes} ${newAddr ?? '-'}`)
+      return newAddr ?? addr + 64 * PMD
+    },
+    fork(pid) {
+      alive(pid)
+      calls.push(`fork ${pid}`)
+      live.add(nextPid)
+      return nextPid++
+    },
+    exit(pid) {
+      calls.push(`exit ${pid}`)
+      live.delete(pid)
+    },
+    smaps(pid, addr, lengthBytes) {
+      calls.push(`smaps ${pid} ${addr ?? '-'} ${lengthBytes ?? '-'}`)
+      return { Rss: 0, AnonHugePages: opts.variant.startsWith('pmd-swap') ? 2048 : 0, Swap: 2048 }
+    },
+    status(pid) {
+      calls.push(`status ${pid}`)
+      return { VmRSS: 0, RssAnon: 0, VmSwap: 2048, VmPTE: 4 }
+    },
+    pagemap(pid, addr, lengthBytes): PagemapEntry[] {
+      calls.push(`pagemap ${pid} ${addr} ${lengthBytes}`)
+      const n = lengthBytes / 4096
+      return Array.from({ length: n }, (_, i) => ({
+        present: false,
+        swapped: true,
+        swapType: 0,
+        swapOffset: i,
+        softDirty: false,
+        exclusive: true,
+        uffdWp: false,
+      }))
+    },
+    reclaim(bytes) {
+      calls.push(`reclaim ${bytes}`)
+      return bytes
+    },
+    sleep(ms) {
+      calls.push(`sleep ${ms}`)
+      timeNs += ms * 1e6
+    },
+    khugepaged(scans) {
+      calls.push(`khugepaged ${scans ?? '-'}`)
+    },
+    swapoff(index) {
+      calls.push(`swapoff ${index ?? '-'}`)
+    },
+    swapon(index) {
+      calls.push(`swapon ${index ?? '-'}`)
+    },
+    vmstat: () => ({ ...vmstat }),
+    meminfo: () => ({ MemTotal: opts.machine.memoryBytes / 1024, AnonHugePages: 0 }),
+    snapshot(label) {
+      calls.push(`snapshot ${label}`)
+      snapshots.push({
+        label,
+        timeNs,
+        vmstat: { ...vmstat },
+        meminfo: {},
+        pageTables: { allocated: 0, freed: 0, deposited: 0, withdrawn: 0, peakBytes: 0 },
+        pageTableBytes: 0,
+      })
+    },
+    warn(message) {
+      calls.push(`warn ${message}`)
+    },
+    finish() {
+      const latency = { mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 }
+      return {
+        name: opts.variant,
+        features: VARIANT_FEATURES[opts.variant],
+        vmstat: { ...vmstat },
+        meminfo: {},
+        snapshots,
+        pageTables: { allocated: 0, freed: 0, deposited: 0, withdrawn: 0, peakBytes: 0 },
+        pageTableTimeline: [],
+        faults: { count: 0, latencyNs: latency, byType: {}, histogram: { firstLog2: 0, counts: [] } },
+        walkers: {},
+        fallbacks: {},
+        warnings: [],
+        endTimeNs: timeNs,
+      }
+    },
+  }
+  return sim
+}

@@ -98,10 +98,10 @@ export function faultLatencyOption(result: ResultJson): EChartsOption {
       { text: FAULT_LATENCY_TITLE, left: 'center', textStyle: { fontSize: 13 } },
       { text: 'Faults by type', left: 'center', top: '60%', textStyle: { fontSize: 12 } },
     ],
-    legend: { top: 24, data: variants.map((v) => v.name) },
+    legend: { top: 26, data: variants.map((v) => v.name) },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     grid: [
-      { left: 56, right: 48, top: 64, height: '34%' },
+      { left: 56, right: 48, top: 72, height: '32%' },
       { left: 150, right: 48, top: '66%', bottom: 28 },
     ],
     xAxis: [

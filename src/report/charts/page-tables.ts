@@ -75,9 +75,9 @@ export function pageTablesOption(result: ResultJson): EChartsOption {
   return {
     animation: false,
     title: { text: PAGE_TABLES_TITLE, left: 'center', textStyle: { fontSize: 13 } },
-    legend: { top: 24 },
+    legend: { top: 26 },
     tooltip: { trigger: 'axis' },
-    grid: { left: 56, right: 24, top: 64, bottom: 44 },
+    grid: { left: 56, right: 24, top: 72, bottom: 44 },
     xAxis: {
       type: 'value',
       name: `simulated time (${unit})`,

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config'
+
+// End-to-end: the built web app (out/web) in headless Debian Chromium via playwright-core, with the
+// real engine in its Web Worker. globalSetup builds out/web first when it is missing.
+export default defineConfig({
+  test: {
+    name: 'e2e',
+    environment: 'node',
+    include: ['tests/e2e/**/*.test.ts'],
+    globalSetup: ['tests/e2e/global-setup.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+    fileParallelism: false,
+  },
+})

@@ -5,8 +5,9 @@
 import { parseArgs } from 'node:util'
 import { VARIANT_NAMES, type VariantName } from '../shared/result'
 
-export type OutputFormat = 'text' | 'json'
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json']
+/** `text`: the summary; `json`: the result JSON; `lkp`, `mmtests`: comparison tables for mail. */
+export type OutputFormat = 'text' | 'json' | 'lkp' | 'mmtests'
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'lkp', 'mmtests']
 
 export interface RunOptions {
   /** The scenario file as the user typed it; undefined runs the default scenario. */
@@ -37,7 +38,8 @@ Options:
                        ${VARIANT_NAMES.join(', ')}
   --seed N             override the scenario's seed (0 to ${MAX_SEED})
   --json PATH|-        write the result JSON to PATH, or to stdout (and nothing else) with -
-  --format text|json   what to print on stdout (default: text)
+  --format FORMAT      what to print on stdout: text (default), json, or lkp / mmtests
+                       (variants compared against baseline as 0-day and mmtests print them)
   -h, --help           show this help
   -V, --version        show the tool version and model revision
 

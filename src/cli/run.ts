@@ -5,6 +5,8 @@
 import { readFile } from 'node:fs/promises'
 import { basename, isAbsolute, relative, resolve } from 'node:path'
 import type { ResourceLimits } from 'node:worker_threads'
+import { formatLkp } from '../report/text/lkp'
+import { formatMmtests } from '../report/text/mmtests'
 import { formatSummary } from '../report/text/summary'
 import { runInNodeWorker } from '../scenario/node-host'
 import {
@@ -14,7 +16,7 @@ import {
   type ScenarioError,
 } from '../shared/result'
 import type { RunRequest } from '../shared/worker-protocol'
-import type { RunOptions } from './args'
+import type { OutputFormat, RunOptions } from './args'
 import { createProgressLine } from './progress'
 import { writeFileAtomic } from './write-file-atomic'
 
@@ -40,6 +42,12 @@ export interface CliEnv {
   /** The worker entry of the CLI bundle (out/cli/node-worker.js). */
   workerUrl: URL
 }
+
+const STDOUT_FORMATTERS = {
+  text: formatSummary,
+  lkp: formatLkp,
+  mmtests: formatMmtests,
+} as const satisfies Record<Exclude<OutputFormat, 'json'>, (result: ResultJson) => string>
 
 export const DEFAULT_SCENARIO = 'scenarios/one-thp.ts'
 
@@ -88,12 +96,12 @@ export async function runCommand(options: RunOptions, env: CliEnv): Promise<numb
         return EXIT_CANNOT_RUN
       }
     }
-    env.stdout.write(options.format === 'json' ? json : formatSummary(result))
+    env.stdout.write(options.format === 'json' ? json : STDOUT_FORMATTERS[options.format](result))
   }
 
   const failed = failedChecks(result)
-  // The text report already lists failures; with JSON on stdout, stderr says why the status is 1.
-  if (options.json === '-' || options.format === 'json') {
+  // The summary lists failures itself; with any other stdout, stderr says why the status is 1.
+  if (options.json === '-' || options.format !== 'text') {
     for (const line of failed) env.stderr.write(line + '\n')
   }
   return failed.length > 0 ? EXIT_CHECK_FAILED : EXIT_OK

@@ -71,7 +71,10 @@ describe('command line', () => {
     expect(run('run', '--seed', '4294967295')).toMatchObject({ options: { seed: 4294967295 } })
   })
 
-  it('only knows the text and json formats', () => {
-    expect(errorOf('run', '--format', 'html')).toMatch(/--format must be one of text, json/)
+  it('knows the text, json, lkp and mmtests formats', () => {
+    expect(run('run', '--format', 'mmtests')).toMatchObject({ options: { format: 'mmtests' } })
+    expect(errorOf('run', '--format', 'html')).toMatch(
+      /--format must be one of text, json, lkp, mmtests/,
+    )
   })
 })

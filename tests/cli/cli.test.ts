@@ -95,6 +95,16 @@ describe('hugeswap run', () => {
     expect(JSON.parse(r.stdout).scenario.title).toBe('CLI fixture: passing')
   })
 
+  it('prints the LKP and mmtests comparison tables with --format', () => {
+    const lkp = hugeswap('run', fixture('passing.ts'), '--format', 'lkp')
+    expect(lkp.status).toBe(0)
+    expect(lkp.stdout).toMatch(/^testcase: passing\.ts \(CLI fixture: passing\)\n/)
+    expect(lkp.stdout).toMatch(/ +proc-vmstat\.pswpout\n/)
+    const mmtests = hugeswap('run', fixture('passing.ts'), '--format', 'mmtests')
+    expect(mmtests.status).toBe(0)
+    expect(mmtests.stdout).toMatch(/\nOps pswpout +\d+ +\d+\n/)
+  })
+
   it('exits 1 when a check fails, and says which', () => {
     const text = hugeswap('run', fixture('failing-check.ts'))
     expect(text.status).toBe(1)

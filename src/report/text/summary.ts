@@ -8,24 +8,18 @@
  * aligned columns, the table no wider than 100 columns.
  */
 import type { CheckResult, ResultJson, VariantResult } from '../../shared/result'
+import {
+  ascii,
+  comparisonMetrics,
+  displayOrder,
+  formatMetricValue,
+  formatNumber,
+  SECTION_TITLES,
+  type MetricSection,
+} from './metrics'
 
 /** The table (not the free-text lines around it) never exceeds this many columns. */
 export const TABLE_MAX_COLUMNS = 100
-
-const VMSTAT_ROWS = [
-  'thp_swpout',
-  'thp_swpout_pmd',
-  'thp_split_pmd',
-  'thp_split_pmd_failed',
-  'thp_swpout_fallback',
-  'thp_fault_alloc',
-  'pswpout',
-  'pswpin',
-  'pgfault',
-  'pgmajfault',
-] as const
-
-const MEMINFO_ROWS = ['PageTables', 'AnonHugePages', 'SwapFree'] as const
 
 /** Printed where a counter does not exist in a variant's kernel (e.g. thp_swpout_pmd in baseline). */
 const ABSENT = '-'
@@ -67,50 +61,18 @@ export function formatSummary(result: ResultJson): string {
   return lines.join('\n') + '\n'
 }
 
-/** Baseline first (it is what every other column is read against), the rest as run. */
-function displayOrder(variants: readonly VariantResult[]): VariantResult[] {
-  const baseline = variants.filter((v) => v.name === 'baseline')
-  return [...baseline, ...variants.filter((v) => v.name !== 'baseline')]
-}
-
 function buildSections(variants: readonly VariantResult[]): Section[] {
-  const row = (label: string, cell: (v: VariantResult) => string): Row => ({
-    label,
-    cells: variants.map(cell),
+  const metrics = comparisonMetrics(variants)
+  return (Object.keys(SECTION_TITLES) as MetricSection[]).map((section) => {
+    const rows = metrics
+      .filter((m) => m.section === section)
+      .map((m) => ({
+        label: m.label,
+        cells: m.values.map((v) => (v === undefined ? ABSENT : formatMetricValue(m.unit, v))),
+      }))
+    const title = SECTION_TITLES[section]
+    return { title: rows.length > 0 ? title : `${title}: none`, rows }
   })
-  const counter = (values: Record<string, number>, name: string): string =>
-    name in values ? formatNumber(values[name]) : ABSENT
-  const latencyUs = (v: VariantResult, p: 'p50' | 'p99'): string =>
-    v.faults.count > 0 ? formatMicros(v.faults.latencyNs[p]) : ABSENT
-
-  const reasons = [...new Set(variants.flatMap((v) => Object.keys(v.fallbacks)))].sort()
-  return [
-    { title: 'vmstat', rows: VMSTAT_ROWS.map((name) => row(name, (v) => counter(v.vmstat, name))) },
-    {
-      title: 'meminfo (kB)',
-      rows: MEMINFO_ROWS.map((name) => row(name, (v) => counter(v.meminfo, name))),
-    },
-    {
-      title: 'page-table ledger (PTE tables)',
-      rows: [
-        row('allocated', (v) => formatNumber(v.pageTables.allocated)),
-        row('deposited', (v) => formatNumber(v.pageTables.deposited)),
-        row('peak kB', (v) => formatNumber(v.pageTables.peakBytes / 1024)),
-      ],
-    },
-    {
-      title: 'faults',
-      rows: [
-        row('count', (v) => formatNumber(v.faults.count)),
-        row('latency p50 us', (v) => latencyUs(v, 'p50')),
-        row('latency p99 us', (v) => latencyUs(v, 'p99')),
-      ],
-    },
-    {
-      title: reasons.length > 0 ? 'fallbacks by reason' : 'fallbacks by reason: none',
-      rows: reasons.map((reason) => row(reason, (v) => formatNumber(v.fallbacks[reason] ?? 0))),
-    },
-  ]
 }
 
 function formatTable(headers: readonly string[], sections: readonly Section[]): string[] {
@@ -205,27 +167,7 @@ function formatValue(value: unknown): string {
   }
 }
 
-/** Integers as they are (kernel style, no separators); fractions to six significant digits. */
-function formatNumber(n: number): string {
-  if (Number.isInteger(n) || !Number.isFinite(n)) return String(n)
-  return String(Number(n.toPrecision(6)))
-}
-
-/** Nanoseconds as microseconds with about three significant digits (0.41, 61.0, 1234). */
-function formatMicros(ns: number): string {
-  const us = ns / 1000
-  return us.toFixed(us < 10 ? 2 : us < 1000 ? 1 : 0)
-}
-
 /** Cuts `text` to `width` columns, marking the cut with `~`. */
 function fit(text: string, width: number): string {
   return text.length <= width ? text : text.slice(0, width - 1) + '~'
-}
-
-/** Escapes everything outside printable ASCII (user titles and labels may hold any Unicode). */
-export function ascii(text: string): string {
-  return text.replace(/[^\x20-\x7e]/gu, (ch) => {
-    const code = ch.codePointAt(0)!
-    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`
-  })
 }

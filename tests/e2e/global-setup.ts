@@ -8,8 +8,12 @@ export const WEB_ROOT = resolve(import.meta.dirname, '../../out/web')
 export default function setup(): void {
   if (existsSync(resolve(WEB_ROOT, 'index.html'))) return
   const root = resolve(import.meta.dirname, '../..')
-  execFileSync(process.execPath, [resolve(root, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'vite.web.config.ts'], {
-    cwd: root,
-    stdio: 'inherit',
-  })
+  execFileSync(
+    process.execPath,
+    [resolve(root, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'vite.web.config.ts'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  )
 }

@@ -47,7 +47,10 @@ async function editorText(page: Page): Promise<string> {
 async function waitForResults(page: Page): Promise<void> {
   await page.locator('[data-testid="results"]:not(.stale)').waitFor({ timeout: RUN_TIMEOUT })
   for (const id of ['chart-page-tables', 'chart-fault-latency']) {
-    await page.locator(`[data-testid="${id}"] :is(svg, canvas)`).first().waitFor({ state: 'attached' })
+    await page
+      .locator(`[data-testid="${id}"] :is(svg, canvas)`)
+      .first()
+      .waitFor({ state: 'attached' })
   }
 }
 
@@ -55,22 +58,26 @@ describe('web workbench', () => {
   it('runs the default scenario in every variant and draws both charts', async () => {
     const page = await openWorkbench()
     // Progress may flash by quickly: note whether it ever appeared.
-    await page.evaluate(() => {
-      const w = window as unknown as { sawProgress: boolean }
-      w.sawProgress = false
+    // (A string, not a function: this file is type-checked without the DOM lib.)
+    await page.evaluate(`
+      window.sawProgress = false
       new MutationObserver(() => {
-        if (document.querySelector('[data-testid="progress"]')) w.sawProgress = true
+        if (document.querySelector('[data-testid="progress"]')) window.sawProgress = true
       }).observe(document.body, { childList: true, subtree: true })
-    })
+    `)
     const started = Date.now()
     await page.locator('[data-testid="run"]').click()
     await waitForResults(page)
     console.log(`e2e: default scenario ran in ${Date.now() - started} ms`)
 
-    expect(await page.evaluate(() => (window as unknown as { sawProgress: boolean }).sawProgress)).toBe(true)
+    expect(await page.evaluate('window.sawProgress')).toBe(true)
     const variants = await page.locator('[data-testid="variant"]').allInnerTexts()
-    expect(variants.join('\n')).toMatch(/baseline[\s\S]*lazy-deposit[\s\S]*pmd-swap[\s\S]*pmd-swap\+lazy-deposit/)
-    expect(await page.locator('[data-testid="counters"] tbody th').first().innerText()).toBe('thp_swpout')
+    expect(variants.join('\n')).toMatch(
+      /baseline[\s\S]*lazy-deposit[\s\S]*pmd-swap[\s\S]*pmd-swap\+lazy-deposit/,
+    )
+    expect(await page.locator('[data-testid="counters"] tbody th').first().innerText()).toBe(
+      'thp_swpout',
+    )
     expect(await page.locator('[data-testid="check"]').count()).toBeGreaterThan(0)
     expect(await page.locator('[data-testid="run-error"]').count()).toBe(0)
     // The page-table chart has one legend entry per variant.
@@ -97,8 +104,13 @@ describe('web workbench', () => {
     await panel.waitFor({ timeout: RUN_TIMEOUT })
     const text = await panel.innerText()
     expect(text).toMatch(new RegExp(`one-thp\\.ts:${errorLine}:\\d+: `))
-    await expect.poll(() => page.locator('[data-testid="editor"]').getAttribute('data-run-markers')).toBe('1')
-    await page.locator('[data-testid="editor"] .squiggly-error').first().waitFor({ state: 'attached' })
+    await expect
+      .poll(() => page.locator('[data-testid="editor"]').getAttribute('data-run-markers'))
+      .toBe('1')
+    await page
+      .locator('[data-testid="editor"] .squiggly-error')
+      .first()
+      .waitFor({ state: 'attached' })
     expect(await page.locator('[data-testid="results"]').count()).toBe(0)
 
     // Fix it (delete the broken line) and run again with the keyboard shortcut.
@@ -110,7 +122,9 @@ describe('web workbench', () => {
     await page.keyboard.press('Control+Enter')
     await waitForResults(page)
     expect(await panel.count()).toBe(0)
-    await expect.poll(() => page.locator('[data-testid="editor"]').getAttribute('data-run-markers')).toBe('0')
+    await expect
+      .poll(() => page.locator('[data-testid="editor"]').getAttribute('data-run-markers'))
+      .toBe('0')
     await page.close()
   })
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { alignedCounts, bucketRange, cdfPercent, faultLatencyOption, faultTypes } from './fault-latency'
+import {
+  alignedCounts,
+  bucketRange,
+  cdfPercent,
+  faultLatencyOption,
+  faultTypes,
+} from './fault-latency'
 import { SAMPLE_RESULT } from './test-fixture'
 import { formatNs } from './variants'
 
@@ -18,13 +24,22 @@ describe('faultLatencyOption', () => {
   })
 
   it('orders fault types by total count', () => {
-    expect(faultTypes(variants)).toEqual(['do_swap_page', 'do_anonymous_page', 'do_huge_pmd_swap_page'])
+    expect(faultTypes(variants)).toEqual([
+      'do_swap_page',
+      'do_anonymous_page',
+      'do_huge_pmd_swap_page',
+    ])
   })
 
   it('has histogram bars, CDF lines and by-type bars per variant', () => {
     const option = faultLatencyOption(SAMPLE_RESULT)
     expect(option.animation).toBe(false)
-    const series = option.series as { name: string; type: string; yAxisIndex: number; data: number[] }[]
+    const series = option.series as {
+      name: string
+      type: string
+      yAxisIndex: number
+      data: number[]
+    }[]
     expect(series.map((s) => `${s.type}:${s.name}:${s.yAxisIndex}`)).toEqual([
       'bar:baseline:0',
       'bar:pmd-swap:0',

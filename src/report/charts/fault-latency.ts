@@ -118,7 +118,12 @@ export function faultLatencyOption(result: ResultJson): EChartsOption {
     yAxis: [
       { type: 'value', gridIndex: 0, name: 'faults', minInterval: 1 },
       { type: 'value', gridIndex: 0, name: 'CDF %', min: 0, max: 100, splitLine: { show: false } },
-      { type: 'category', gridIndex: 1, data: types, axisLabel: { width: 140, overflow: 'truncate' } },
+      {
+        type: 'category',
+        gridIndex: 1,
+        data: types,
+        axisLabel: { width: 140, overflow: 'truncate' },
+      },
     ],
     series: [...histogram, ...cdf, ...byType],
   }

@@ -32,7 +32,10 @@ export function pageTableSamples(variant: VariantResult): PageTableSample[] {
 
 export function pageTablesOption(result: ResultJson): EChartsOption {
   const perVariant = result.variants.map((v) => ({ v, samples: pageTableSamples(v) }))
-  const maxNs = Math.max(0, ...perVariant.flatMap(({ v, samples }) => [v.endTimeNs, ...samples.map((s) => s.timeNs)]))
+  const maxNs = Math.max(
+    0,
+    ...perVariant.flatMap(({ v, samples }) => [v.endTimeNs, ...samples.map((s) => s.timeNs)]),
+  )
   const { div, unit } = timeUnitFor(maxNs)
   const x = (ns: number): number => Number((ns / div).toPrecision(6))
 

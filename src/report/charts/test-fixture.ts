@@ -22,7 +22,12 @@ function variant(
       ...(pmdSwap ? { thp_swpout_pmd: 1 } : {}),
       nr_anon_pages: 0,
     },
-    meminfo: { MemTotal: 8388608, AnonHugePages: pmdSwap ? 2048 : 0, PageTables: 4, SwapFree: 16777216 },
+    meminfo: {
+      MemTotal: 8388608,
+      AnonHugePages: pmdSwap ? 2048 : 0,
+      PageTables: 4,
+      SwapFree: 16777216,
+    },
     snapshots: [
       {
         label: 'swapped out',

@@ -11,7 +11,13 @@ let progressListener: ((p: RunProgress) => void) | null = null
 const fake: HugeswapApi = {
   scenario: {
     run: vi.fn(async () => {
-      progressListener?.({ variant: 'baseline', variantIndex: 0, variantCount: 2, phase: 't.write', percent: 10 })
+      progressListener?.({
+        variant: 'baseline',
+        variantIndex: 0,
+        variantCount: 2,
+        phase: 't.write',
+        percent: 10,
+      })
       return answer
     }),
     cancel: vi.fn(async () => {}),
@@ -40,7 +46,10 @@ describe('useRunStore', () => {
 
   it('turns a failed run into an error and recovers on the next run', async () => {
     const store = useRunStore()
-    answer = { ok: false, error: { kind: 'syntax', message: 'Unexpected token', file: 'x.ts', line: 3, column: 4 } }
+    answer = {
+      ok: false,
+      error: { kind: 'syntax', message: 'Unexpected token', file: 'x.ts', line: 3, column: 4 },
+    }
     await store.run()
     expect(store.status).toBe('error')
     expect(store.error?.line).toBe(3)

@@ -19,7 +19,8 @@ export const useRunStore = defineStore('run', () => {
 
   const running = computed(() => status.value === 'running')
   const failedChecks = computed(
-    () => result.value?.variants.reduce((n, v) => n + v.checks.filter((c) => !c.pass).length, 0) ?? 0,
+    () =>
+      result.value?.variants.reduce((n, v) => n + v.checks.filter((c) => !c.pass).length, 0) ?? 0,
   )
 
   async function run(): Promise<void> {
@@ -33,7 +34,10 @@ export const useRunStore = defineStore('run', () => {
       if (mine === token) progress.value = p
     })
     try {
-      const outcome = await backend.scenario.run({ source: scenario.source, fileName: scenario.fileName })
+      const outcome = await backend.scenario.run({
+        source: scenario.source,
+        fileName: scenario.fileName,
+      })
       if (mine !== token) return
       if (outcome.ok) {
         result.value = Object.freeze(outcome.result)

@@ -18,7 +18,9 @@ describe('ResultsCounterTable', () => {
 
   it('marks counters that differ between variants and shows missing ones as a dash', () => {
     const wrapper = mount(ResultsCounterTable, { props: { result: SAMPLE_RESULT } })
-    const pmdRow = wrapper.findAll('tbody tr').find((tr) => tr.find('th').text() === 'thp_swpout_pmd')
+    const pmdRow = wrapper
+      .findAll('tbody tr')
+      .find((tr) => tr.find('th').text() === 'thp_swpout_pmd')
     expect(pmdRow?.classes()).toContain('differs')
     expect(pmdRow?.findAll('td').map((td) => td.text())).toEqual(['–', '1'])
     const swpout = wrapper.findAll('tbody tr').find((tr) => tr.find('th').text() === 'thp_swpout')

@@ -6,7 +6,13 @@ describe('RunError', () => {
   it('shows FILE:LINE:COL: message and the kind', () => {
     const wrapper = mount(RunError, {
       props: {
-        error: { kind: 'syntax', message: 'Unexpected token', file: 'one-thp.ts', line: 12, column: 7 },
+        error: {
+          kind: 'syntax',
+          message: 'Unexpected token',
+          file: 'one-thp.ts',
+          line: 12,
+          column: 7,
+        },
       },
     })
     expect(wrapper.get('[data-testid="run-error"]').attributes('role')).toBe('alert')
@@ -15,7 +21,9 @@ describe('RunError', () => {
   })
 
   it('shows a bare message when there is no location', () => {
-    const wrapper = mount(RunError, { props: { error: { kind: 'timeout', message: 'Time limit of 10000 ms' } } })
+    const wrapper = mount(RunError, {
+      props: { error: { kind: 'timeout', message: 'Time limit of 10000 ms' } },
+    })
     expect(wrapper.find('h2').text()).toBe('Time limit')
     expect(wrapper.find('pre').text()).toBe('Time limit of 10000 ms')
   })

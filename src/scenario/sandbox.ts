@@ -17,6 +17,7 @@
  */
 import {
   newQuickJSWASMModuleFromVariant,
+  newVariant,
   type QuickJSContext,
   type QuickJSHandle,
   type QuickJSRuntime,
@@ -29,8 +30,12 @@ import { lineColumnAt, toSourcePosition, type Transpiled } from './transpile'
 
 export const DEFAULT_TIME_MS = 10_000
 export const DEFAULT_MEMORY_BYTES = 256 * 1024 * 1024
-/** Guest stack: deep enough for ordinary recursion, far below the wasm's own 5 MB stack. */
-const MAX_STACK_BYTES = 1024 * 1024
+/**
+ * Guest stack limit. QuickJS's interpreter recursion also uses the host's native stack (wasm
+ * frames live on V8's stack), so this must trip before V8's own limit does: 256 KiB allows
+ * ~1,300 nested calls and stays clear of the 984 KiB main-thread stack of Node.
+ */
+const MAX_STACK_BYTES = 256 * 1024
 /** Pending jobs run per batch between deadline checks. */
 const JOB_BATCH = 1000
 
@@ -124,11 +129,37 @@ function isUsageError(e: unknown): boolean {
   return e instanceof SimUsageError || (e instanceof Error && e.name === 'SimUsageError')
 }
 
+/**
+ * The slice of WebAssembly.Memory used here. This file compiles under both the Node config (no
+ * DOM lib: @types/node has no `WebAssembly.Memory`) and the web config, so it names its own type.
+ */
+interface WasmMemoryLike {
+  readonly buffer: ArrayBuffer
+}
+interface WasmGlobal {
+  WebAssembly: { Memory: new (d: { initial: number; maximum: number }) => WasmMemoryLike }
+}
+
+/** The QuickJS build's own initial wasm memory (emscripten INITIAL_MEMORY) and page size. */
+const WASM_INITIAL_BYTES = 16 * 1024 * 1024
+const WASM_PAGE_BYTES = 64 * 1024
+/** The build's declared maximum (2 GiB); an imported memory may not exceed it. */
+const WASM_MAX_PAGES = 32768
+
 export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
   // A new wasm module per sandbox (~10-25 ms): nothing survives between variants, and a module
-  // whose runtime died in an assertion is simply dropped.
-  const module = await newQuickJSWASMModuleFromVariant(wasmVariant)
-  return new Sandbox(module.newRuntime(), opts)
+  // whose runtime died in an assertion is simply dropped. Its memory is ours, with a hard
+  // maximum: QuickJS's setMemoryLimit does not see every large block, and interrupts are polled
+  // too rarely to catch a loop of big allocations in time, but a failed memory.grow makes malloc
+  // return NULL, which QuickJS reports as an ordinary "out of memory".
+  const capBytes = WASM_INITIAL_BYTES + opts.limits.memoryBytes * 1.25
+  const wasmMemory = new (globalThis as unknown as WasmGlobal).WebAssembly.Memory({
+    initial: WASM_INITIAL_BYTES / WASM_PAGE_BYTES,
+    maximum: Math.min(WASM_MAX_PAGES, Math.ceil(capBytes / WASM_PAGE_BYTES)),
+  })
+  const variant = newVariant(wasmVariant, { wasmMemory: wasmMemory as never })
+  const module = await newQuickJSWASMModuleFromVariant(variant)
+  return new Sandbox(module.newRuntime(), wasmMemory, opts)
 }
 
 export class Sandbox {
@@ -140,18 +171,23 @@ export class Sandbox {
   private namespace: QuickJSHandle | undefined
   private disposed = false
 
+  /** Wasm heap size before the script ran; growth beyond it counts against the memory limit. */
+  private readonly baseHeapBytes: number
+
   constructor(
     private readonly rt: QuickJSRuntime,
+    private readonly wasmMemory: WasmMemoryLike,
     private readonly opts: SandboxOptions,
   ) {
     this.clock = new ScriptClock(opts.limits.timeMs)
+    this.baseHeapBytes = wasmMemory.buffer.byteLength
     rt.setMemoryLimit(opts.limits.memoryBytes)
     rt.setMaxStackSize(MAX_STACK_BYTES)
     rt.setInterruptHandler(() => this.shouldInterrupt())
     rt.setModuleLoader(
       (name) => (name === MODULE_NAME ? MODULE_SOURCE : { error: new Error(importMessage(name)) }),
-      (_base, requested) =>
-        requested === MODULE_NAME ? MODULE_NAME : { error: new Error(importMessage(requested)) },
+      // Names pass through unchanged so the loader's error names what the script asked for.
+      (_base, requested) => requested,
     )
     this.ctx = rt.newContext()
     this.installPrelude()
@@ -269,6 +305,10 @@ export class Sandbox {
 
   private shouldInterrupt(): boolean {
     if (this.abort) return true
+    if (this.heapExceeded()) {
+      this.abort = this.memoryError()
+      return true
+    }
     if (!this.clock.expired()) return false
     this.abort = {
       kind: 'timeout',
@@ -277,19 +317,57 @@ export class Sandbox {
     return true
   }
 
+  /**
+   * QuickJS's own limit (`setMemoryLimit`) misses large blocks (big strings, typed arrays and
+   * arrays grow far past it in this wasm build), so the wasm heap's growth is checked as well.
+   * The heap never shrinks; once past the limit the script is stopped at its next interrupt poll.
+   */
+  private heapExceeded(): boolean {
+    return this.wasmMemory.buffer.byteLength - this.baseHeapBytes > this.opts.limits.memoryBytes
+  }
+
+  private memoryError(): ScenarioError {
+    return {
+      kind: 'memory',
+      message: `memory limit of ${formatBytes(this.opts.limits.memoryBytes)} exceeded (script heap)`,
+    }
+  }
+
   private locateAbort(pos: Position | null): void {
     if (!this.abort || !pos || this.abort.line !== undefined) return
     const at = this.toSource(pos)
     this.abort = { ...this.abort, file: this.opts.fileName, line: at.line, column: at.column }
   }
 
+  /** Runs guest code on the script clock; a crash of the engine itself becomes a failure. */
   private inGuest<T>(fn: () => T): T {
     this.clock.enter()
     try {
       return fn()
+    } catch (e) {
+      throw this.engineFailure(e)
     } finally {
       this.clock.leave()
     }
+  }
+
+  /**
+   * An exception out of QuickJS itself (not a guest exception): V8's stack overflowing under deep
+   * guest recursion, or the wasm aborting (out of memory inside the engine, an assertion).
+   */
+  private engineFailure(e: unknown): ScenarioFailure {
+    if (e instanceof ScenarioFailure) return e
+    const file = this.opts.fileName
+    if (this.abort) return new ScenarioFailure({ file, ...this.abort })
+    if (this.heapExceeded()) return new ScenarioFailure({ file, ...this.memoryError() })
+    const message = e instanceof Error ? e.message : String(e)
+    if (/out of memory|Cannot enlarge memory|Aborted\(OOM\)/i.test(message)) {
+      return new ScenarioFailure({ file, ...this.memoryError() })
+    }
+    if (e instanceof RangeError && /call stack/i.test(message)) {
+      return new ScenarioFailure({ kind: 'runtime', file, message: 'InternalError: stack overflow (recursion too deep)' })
+    }
+    return new ScenarioFailure({ kind: 'internal', file, message: `the script engine crashed: ${message}` })
   }
 
   // --- promises and jobs ------------------------------------------------------------------------
@@ -381,18 +459,15 @@ export class Sandbox {
       return new ScenarioFailure(withLocation)
     }
     if (/out of memory/i.test(info.message)) {
-      return new ScenarioFailure({
-        kind: 'memory',
-        message: `memory limit of ${formatBytes(this.opts.limits.memoryBytes)} exceeded (script heap)`,
-        ...(at ?? { file: this.opts.fileName }),
-      })
+      return new ScenarioFailure({ ...this.memoryError(), ...(at ?? { file: this.opts.fileName }) })
     }
+    // An import's own frame is imprecise (it names the enclosing function): the specifier is not.
     const importFailure = /^cannot import '([^']*)'/.exec(info.message)
-    if (importFailure && !at) {
+    if (importFailure) {
       return new ScenarioFailure({
         kind: 'runtime',
         message: info.message,
-        ...this.findText(importFailure[1]),
+        ...this.findText(importFailure[1], at),
       })
     }
     const kind = phase === 'load' && info.name === 'SyntaxError' ? 'syntax' : 'runtime'
@@ -430,12 +505,15 @@ export class Sandbox {
   }
 
   /** Where `'name'` first appears in the source (for failed imports, which carry no frame). */
-  private findText(name: string): { file: string; line?: number; column?: number } {
+  private findText(
+    name: string,
+    fallback?: { file: string; line: number; column: number },
+  ): { file: string; line?: number; column?: number } {
     const { source, fileName } = this.opts
     const quoted = [`'${name}'`, `"${name}"`, `\`${name}\``]
       .map((q) => source.indexOf(q))
       .filter((i) => i >= 0)
-    if (quoted.length === 0) return { file: fileName }
+    if (quoted.length === 0) return fallback ?? { file: fileName }
     return { file: fileName, ...lineColumnAt(source, Math.min(...quoted)) }
   }
 

@@ -39,12 +39,17 @@ const DEFRAG: readonly ThpDefrag[] = ['always', 'defer', 'defer+madvise', 'madvi
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], what: string): T {
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T
-  throw new SimUsageError(`${what}: expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(value)}`)
+  throw new SimUsageError(
+    `${what}: expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(value)}`,
+  )
 }
 
 function intIn(value: unknown, lo: number, hi: number, what: string): number {
-  if (typeof value === 'number' && Number.isInteger(value) && value >= lo && value <= hi) return value
-  throw new SimUsageError(`${what}: expected a whole number in [${lo}, ${hi}], got ${JSON.stringify(value)}`)
+  if (typeof value === 'number' && Number.isInteger(value) && value >= lo && value <= hi)
+    return value
+  throw new SimUsageError(
+    `${what}: expected a whole number in [${lo}, ${hi}], got ${JSON.stringify(value)}`,
+  )
 }
 
 function checkKeys(obj: object, allowed: readonly string[], what: string): void {
@@ -89,12 +94,42 @@ export function normalizeMachine(input: MachineInput | undefined): MachineSpec {
   checkKeys(kIn, Object.keys(d.thp.khugepaged), 'machine.thp.khugepaged')
   const kd = d.thp.khugepaged
   const khugepaged = {
-    pages_to_scan: intIn(kIn.pages_to_scan ?? kd.pages_to_scan, 1, 2 ** 31 - 1, 'khugepaged.pages_to_scan'),
-    scan_sleep_millisecs: intIn(kIn.scan_sleep_millisecs ?? kd.scan_sleep_millisecs, 0, 2 ** 31 - 1, 'khugepaged.scan_sleep_millisecs'),
-    alloc_sleep_millisecs: intIn(kIn.alloc_sleep_millisecs ?? kd.alloc_sleep_millisecs, 0, 2 ** 31 - 1, 'khugepaged.alloc_sleep_millisecs'),
-    max_ptes_none: intIn(kIn.max_ptes_none ?? kd.max_ptes_none, 0, HPAGE_PMD_NR - 1, 'khugepaged.max_ptes_none'),
-    max_ptes_swap: intIn(kIn.max_ptes_swap ?? kd.max_ptes_swap, 0, HPAGE_PMD_NR - 1, 'khugepaged.max_ptes_swap'),
-    max_ptes_shared: intIn(kIn.max_ptes_shared ?? kd.max_ptes_shared, 0, HPAGE_PMD_NR - 1, 'khugepaged.max_ptes_shared'),
+    pages_to_scan: intIn(
+      kIn.pages_to_scan ?? kd.pages_to_scan,
+      1,
+      2 ** 31 - 1,
+      'khugepaged.pages_to_scan',
+    ),
+    scan_sleep_millisecs: intIn(
+      kIn.scan_sleep_millisecs ?? kd.scan_sleep_millisecs,
+      0,
+      2 ** 31 - 1,
+      'khugepaged.scan_sleep_millisecs',
+    ),
+    alloc_sleep_millisecs: intIn(
+      kIn.alloc_sleep_millisecs ?? kd.alloc_sleep_millisecs,
+      0,
+      2 ** 31 - 1,
+      'khugepaged.alloc_sleep_millisecs',
+    ),
+    max_ptes_none: intIn(
+      kIn.max_ptes_none ?? kd.max_ptes_none,
+      0,
+      HPAGE_PMD_NR - 1,
+      'khugepaged.max_ptes_none',
+    ),
+    max_ptes_swap: intIn(
+      kIn.max_ptes_swap ?? kd.max_ptes_swap,
+      0,
+      HPAGE_PMD_NR - 1,
+      'khugepaged.max_ptes_swap',
+    ),
+    max_ptes_shared: intIn(
+      kIn.max_ptes_shared ?? kd.max_ptes_shared,
+      0,
+      HPAGE_PMD_NR - 1,
+      'khugepaged.max_ptes_shared',
+    ),
     defrag: kIn.defrag ?? kd.defrag,
   }
   const vmIn = m.vm ?? {}

@@ -1,0 +1,98 @@
+/**
+ * Fault latency recording. The model's latencies are sums of a few constants, so the number of
+ * distinct values stays small: each fault type keeps an exact value -> count map, and percentiles
+ * are exact (nearest-rank). Past MAX_DISTINCT distinct values a type rounds new values to three
+ * significant digits, which bounds memory for runs with millions of faults.
+ */
+import type { FaultStats, LatencyHistogram, LatencySummaryNs } from '../../shared/result'
+
+const MAX_DISTINCT = 4096
+
+class LatencySet {
+  readonly counts = new Map<number, number>()
+  n = 0
+  sum = 0
+  max = 0
+
+  add(ns: number, times = 1): void {
+    let v = Math.round(ns)
+    if (this.counts.size >= MAX_DISTINCT && !this.counts.has(v)) v = round3(v)
+    this.counts.set(v, (this.counts.get(v) ?? 0) + times)
+    this.n += times
+    this.sum += v * times
+    if (v > this.max) this.max = v
+  }
+
+  summary(): LatencySummaryNs {
+    if (this.n === 0) return { mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 }
+    const sorted = [...this.counts.entries()].sort((a, b) => a[0] - b[0])
+    const at = (q: number): number => {
+      const rank = Math.max(1, Math.ceil(q * this.n))
+      let seen = 0
+      for (const [v, c] of sorted) {
+        seen += c
+        if (seen >= rank) return v
+      }
+      return this.max
+    }
+    return {
+      mean: Math.round(this.sum / this.n),
+      p50: at(0.5),
+      p90: at(0.9),
+      p99: at(0.99),
+      p999: at(0.999),
+      max: this.max,
+    }
+  }
+}
+
+function round3(v: number): number {
+  if (v < 1000) return v
+  const p = 10 ** (Math.floor(Math.log10(v)) - 2)
+  return Math.round(v / p) * p
+}
+
+export class FaultRecorder {
+  private readonly all = new LatencySet()
+  private readonly byType = new Map<string, LatencySet>()
+
+  record(type: string, ns: number): void {
+    this.all.add(ns)
+    let s = this.byType.get(type)
+    if (!s) this.byType.set(type, (s = new LatencySet()))
+    s.add(ns)
+  }
+
+  get count(): number {
+    return this.all.n
+  }
+
+  stats(): FaultStats {
+    const byType: FaultStats['byType'] = {}
+    for (const type of [...this.byType.keys()].sort()) {
+      const s = this.byType.get(type)!
+      byType[type] = { count: s.n, latencyNs: s.summary() }
+    }
+    return {
+      count: this.all.n,
+      latencyNs: this.all.summary(),
+      byType,
+      histogram: this.histogram(),
+    }
+  }
+
+  /** Log2 buckets: counts[i] = faults with latency in [2^(firstLog2+i), 2^(firstLog2+i+1)) ns. */
+  private histogram(): LatencyHistogram {
+    if (this.all.n === 0) return { firstLog2: 0, counts: [] }
+    const buckets = new Map<number, number>()
+    for (const [v, c] of this.all.counts) {
+      const b = v < 1 ? 0 : Math.floor(Math.log2(v))
+      buckets.set(b, (buckets.get(b) ?? 0) + c)
+    }
+    const lo = Math.min(...buckets.keys())
+    const hi = Math.max(...buckets.keys())
+    const counts: number[] = []
+    for (let b = lo; b <= hi; b++) counts.push(buckets.get(b) ?? 0)
+    return { firstLog2: lo, counts }
+  }
+}

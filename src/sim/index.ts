@@ -1,0 +1,267 @@
+/**
+ * createSimulator(): one simulated machine running one kernel variant. The scenario layer binds
+ * `k`, tasks and ranges to the methods here. Each method is one system call or /proc read; it
+ * validates its arguments (SimUsageError with a message for the scenario's author), runs the
+ * kernel rooms under mm/, and advances the simulated clock by what it cost.
+ */
+import {
+  SimUsageError,
+  type Advice,
+  type PagemapEntry,
+  type Prot,
+  type Simulator,
+  type SimulatorOptions,
+  type SimulatorResult,
+  type TouchOptions,
+  type VariantInfo,
+} from './api'
+import { Kernel } from './kernel'
+import { VM_EVENTS, vmEventExists } from './include/vmstat'
+import { HPAGE_PMD_NR, PAGE_SIZE } from './include/units'
+import { dup_mmap } from './mm/fork'
+import { do_madvise } from './mm/madvise'
+import { TaskKilled, access_range } from './mm/memory'
+import { MMAP_BASE, do_mmap, do_munmap, exit_mmap } from './mm/mmap'
+import { do_mprotect } from './mm/mprotect'
+import type { Mm } from './mm/mm_types'
+import { memory_reclaim } from './mm/vmscan'
+import { pagemap, smaps, status, upperTables } from './mm/task_mmu'
+import { VARIANT_FEATURES, type PageTableSample, type Snapshot } from '../shared/result'
+
+export { normalizeMachine, DEFAULT_MACHINE } from './machine'
+export { MODEL_ID } from './version'
+export * from './api'
+
+const NOT_YET = (what: string): never => {
+  throw new SimUsageError(`${what} is not modelled yet (tracked in issue #3)`)
+}
+
+export function createSimulator(opts: SimulatorOptions): Simulator {
+  const features = VARIANT_FEATURES[opts.variant]
+  if (!features) throw new SimUsageError(`unknown variant '${opts.variant}'`)
+  const variant: VariantInfo = { name: opts.variant, ...features }
+  const k = new Kernel(opts.machine, variant, opts.seed)
+  const snapshots: Snapshot[] = []
+  const timeline: PageTableSample[] = [{ timeNs: 0, bytes: 0 }]
+
+  /** The live mm of `pid`, or null (with a warning) if the task was OOM-killed. */
+  const task = (pid: number, what: string): Mm | null => {
+    const mm = k.mms.get(pid)
+    if (!mm) throw new SimUsageError(`${what}: no task with pid ${pid}`)
+    if (mm.oomKilled) {
+      k.warnings.push(`${what}: pid ${pid} (${mm.comm}) was OOM-killed; call ignored`)
+      return null
+    }
+    if (mm.exited) throw new SimUsageError(`${what}: pid ${pid} (${mm.comm}) has exited`)
+    return mm
+  }
+
+  const range = (addr: number, length: number, what: string): [number, number] => {
+    if (
+      !Number.isInteger(addr) ||
+      !Number.isInteger(length) ||
+      addr % PAGE_SIZE ||
+      length % PAGE_SIZE
+    ) {
+      throw new SimUsageError(`${what}: address and length must be multiples of 4K`)
+    }
+    if (length <= 0) throw new SimUsageError(`${what}: empty range`)
+    return [addr, addr + length]
+  }
+
+  /** Runs one operation: its cost advances the clock; an OOM kill of the caller ends it. */
+  const op = <T>(fn: () => T, onKilled: T): T => {
+    k.pendingNs = 0
+    try {
+      return fn()
+    } catch (e) {
+      if (e instanceof TaskKilled) {
+        k.warnings.push('the task was OOM-killed during the operation; the rest of it was skipped')
+        return onKilled
+      }
+      throw e
+    } finally {
+      k.events.advance(k.pendingNs)
+      k.pendingNs = 0
+      k.noteTableBytes()
+      const bytes = k.pteTableBytes()
+      if (timeline[timeline.length - 1].bytes !== bytes)
+        timeline.push({ timeNs: k.events.nowNs, bytes })
+    }
+  }
+
+  const vmstat = (): Record<string, number> => {
+    const out: Record<string, number> = {
+      nr_free_pages: k.mem.nrFree,
+      nr_anon_pages: k.nrAnonMapped,
+      nr_anon_transparent_hugepages: k.nrAnonThps,
+      nr_page_table_pages: pageTablePages(),
+      nr_swapcached: k.nrSwapCache,
+    }
+    for (const name of VM_EVENTS) if (vmEventExists(name, features)) out[name] = k.vm[name]
+    return out
+  }
+
+  const pageTablePages = (): number => {
+    let upper = 0
+    for (const mm of k.mms.values()) if (!mm.exited) upper += upperTables(mm)
+    return k.ptes.nrLive + upper
+  }
+
+  const meminfo = (): Record<string, number> => {
+    let total = 0
+    let free = 0
+    for (const si of k.swap) {
+      if (!si.enabled) continue
+      total += si.nrSlots
+      free += si.nrSlots - si.inuseSlots
+    }
+    return {
+      MemTotal: opts.machine.memoryBytes / 1024,
+      MemFree: k.mem.nrFree * 4,
+      AnonPages: k.nrAnonMapped * 4,
+      AnonHugePages: k.nrAnonThps * HPAGE_PMD_NR * 4,
+      PageTables: pageTablePages() * 4,
+      SwapCached: k.nrSwapCache * 4,
+      SwapTotal: total * 4,
+      SwapFree: free * 4,
+    }
+  }
+
+  const sim: Simulator = {
+    variant,
+    spawn(comm) {
+      const pid = k.nextPid++
+      k.mms.set(pid, {
+        pid,
+        comm: String(comm).slice(0, 15),
+        vmas: [],
+        pmds: new Map(),
+        anonRss: 0,
+        swapEnts: 0,
+        nrPtes: 0,
+        mmapCursor: MMAP_BASE,
+        exited: false,
+        oomKilled: false,
+      })
+      return pid
+    },
+    mmap(pid, length, advice) {
+      const mm = task(pid, 'mmap')
+      if (!mm) return 0
+      return op(() => do_mmap(k, mm, length, advice), 0)
+    },
+    touch(pid, addr, length, o: TouchOptions) {
+      const mm = task(pid, o.write ? 'write' : 'read')
+      if (!mm) return
+      range(addr, length, o.write ? 'write' : 'read')
+      op(() => access_range(k, mm, addr, length, o), undefined)
+    },
+    madvise(pid, addr, length, advice: Advice) {
+      const mm = task(pid, 'madvise')
+      if (!mm) return
+      const [s, e] = range(addr, length, 'madvise')
+      op(() => do_madvise(k, mm, s, e, advice), undefined)
+    },
+    mprotect(pid, addr, length, prot: Prot) {
+      const mm = task(pid, 'mprotect')
+      if (!mm) return
+      const [s, e] = range(addr, length, 'mprotect')
+      op(() => do_mprotect(k, mm, s, e, prot), undefined)
+    },
+    munmap(pid, addr, length) {
+      const mm = task(pid, 'munmap')
+      if (!mm) return
+      const [s, e] = range(addr, length, 'munmap')
+      op(() => do_munmap(k, mm, s, e), undefined)
+    },
+    mremap: () => NOT_YET('mremap'),
+    fork(pid) {
+      const parent = task(pid, 'fork')
+      if (!parent) return 0
+      const child = sim.spawn(parent.comm)
+      const mm = k.mms.get(child)!
+      op(() => dup_mmap(k, parent, mm), undefined)
+      return child
+    },
+    exit(pid) {
+      const mm = task(pid, 'exit')
+      if (!mm) return
+      op(() => exit_mmap(k, mm), undefined)
+    },
+    smaps(pid, addr, length) {
+      const mm = task(pid, 'smaps')
+      if (!mm) return {}
+      if (addr === undefined) {
+        const lo = mm.vmas.length ? mm.vmas[0].start : 0
+        const hi = mm.vmas.length ? mm.vmas[mm.vmas.length - 1].end : 0
+        return op(() => smaps(k, mm, lo, hi), {})
+      }
+      const [s, e] = range(addr, length ?? PAGE_SIZE, 'smaps')
+      return op(() => smaps(k, mm, s, e), {})
+    },
+    status(pid) {
+      const mm = task(pid, 'status')
+      if (!mm) return {}
+      return status(k, mm)
+    },
+    pagemap(pid, addr, length): PagemapEntry[] {
+      const mm = task(pid, 'pagemap')
+      if (!mm) return []
+      const [s, e] = range(addr, length, 'pagemap')
+      return op(() => pagemap(k, mm, s, e), [])
+    },
+    reclaim(bytes) {
+      if (!Number.isInteger(bytes) || bytes <= 0)
+        throw new SimUsageError('reclaim: expected a positive size')
+      return op(() => memory_reclaim(k, bytes), 0)
+    },
+    sleep(ms) {
+      if (!(ms >= 0))
+        throw new SimUsageError('sleep: expected a non-negative number of milliseconds')
+      op(() => k.events.advance(ms * 1e6), undefined)
+    },
+    khugepaged: () => NOT_YET('khugepaged'),
+    swapoff: () => NOT_YET('swapoff'),
+    swapon: () => NOT_YET('swapon'),
+    vmstat,
+    meminfo,
+    snapshot(label) {
+      snapshots.push({
+        label: String(label),
+        timeNs: k.events.nowNs,
+        vmstat: vmstat(),
+        meminfo: meminfo(),
+        pageTables: { ...k.ledger },
+        pageTableBytes: k.pteTableBytes(),
+      })
+      timeline.push({ timeNs: k.events.nowNs, bytes: k.pteTableBytes(), label: String(label) })
+    },
+    warn(message) {
+      k.warnings.push(String(message))
+    },
+    finish(): SimulatorResult {
+      return {
+        name: variant.name,
+        features,
+        vmstat: vmstat(),
+        meminfo: meminfo(),
+        snapshots,
+        pageTables: { ...k.ledger },
+        pageTableTimeline: timeline,
+        faults: k.faults.stats(),
+        walkers: sortKeys(k.walkers),
+        fallbacks: sortKeys(k.fallbacks as Record<string, number>),
+        warnings: k.warnings,
+        endTimeNs: k.events.nowNs,
+      }
+    },
+  }
+  return sim
+}
+
+function sortKeys<T>(o: Record<string, T>): Record<string, T> {
+  const out: Record<string, T> = {}
+  for (const key of Object.keys(o).sort()) out[key] = o[key]
+  return out
+}

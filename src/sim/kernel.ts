@@ -1,0 +1,180 @@
+/**
+ * The simulated machine: every piece of state one variant's kernel has, and the accounting that
+ * the rooms under mm/ share (counters, the page-table ledger, fault recording, the clock).
+ * This file is ours (camelCase); the kernel's functions live in src/sim/mm/*.ts.
+ */
+import type { MachineSpec, VariantInfo } from './api'
+import { CPU_COSTS, type CpuCost } from './cost/defaults'
+import { EventQueue } from './engine/events'
+import { FaultRecorder } from './engine/faults'
+import { Rng } from './engine/rng'
+import { newVmEvents, type VmEvents } from './include/vmstat'
+import { PAGE_SIZE } from './include/units'
+import { FolioPool, PmdPool, PtePool, type AnonVma, type Mm } from './mm/mm_types'
+import { PageAlloc } from './mm/page_alloc'
+import { SwapInfo } from './mm/swapfile'
+import type { PageTableLedger, WalkerStats } from '../shared/result'
+
+/**
+ * Why a PMD-order path fell back to splitting (../shared/domain.md §1.5). Stable keys of the
+ * result's `fallbacks`.
+ */
+export type FallbackReason =
+  | 'F1-zswap-enabled'
+  | 'F2-no-free-cluster'
+  | 'F2-swap-file'
+  | 'F3-partially-mapped'
+  | 'F6-swapin-alloc-failed'
+  | 'F7-swapcache-not-pmd'
+  | 'F10-zswap-entries'
+  | 'lazy-deposit-pte-alloc-failed'
+
+export const FALLBACK_LABELS = {
+  'F1-zswap-enabled': 'zswap was enabled since boot: reclaim keeps TTU_SPLIT_HUGE_PMD',
+  'F2-no-free-cluster': 'no wholly free 512-slot swap cluster: folio split before swap-out',
+  'F2-swap-file': 'swap file on a filesystem (not SWP_BLKDEV): order-0 slots only',
+  'F3-partially-mapped': 'partially mapped THP split by reclaim before swap-out',
+  'F6-swapin-alloc-failed': 'PMD-order folio allocation failed on swap-in: swap PMD split',
+  'F7-swapcache-not-pmd': 'swap cache holds per-page folios behind a swap PMD: split',
+  'F10-zswap-entries': 'zswap holds per-page entries behind a swap PMD: split',
+  'lazy-deposit-pte-alloc-failed': 'PTE table allocation for a PMD split failed (lazy deposit)',
+} as const satisfies Record<FallbackReason, string>
+
+export class Kernel {
+  readonly spec: MachineSpec
+  readonly variant: VariantInfo
+  readonly cpu: CpuCost = CPU_COSTS
+  readonly events = new EventQueue()
+  /** Randomness the scenario asks for (touch order): identical across variants. */
+  readonly scenarioRng: Rng
+  readonly vm: VmEvents = newVmEvents()
+  readonly mem: PageAlloc
+  readonly folios = new FolioPool()
+  readonly pmds = new PmdPool()
+  readonly ptes = new PtePool()
+  readonly swap: SwapInfo[]
+  readonly mms = new Map<number, Mm>()
+  nextPid = 1
+  /** anon_vma roots by id (folios name theirs by id). */
+  readonly anonVmas = new Map<number, AnonVma>()
+  nextAnonVma = 1
+  /** `zswap_never_enabled()` is false once zswap has been enabled: a static key that stays. */
+  zswapEverEnabled: boolean
+  zswapEnabled: boolean
+  hugeZeroAllocated = false
+  /** Set while reclaim runs (PF_MEMALLOC): allocations then never recurse into reclaim. */
+  inReclaim = false
+  /** Anonymous LRU, newest at head (folio ids; -1 = empty). */
+  lruHead = -1
+  lruTail = -1
+  nrLru = 0
+  /** NR_ANON_MAPPED pages, NR_ANON_THPS folios, NR_SWAPCACHE pages. */
+  nrAnonMapped = 0
+  nrAnonThps = 0
+  nrSwapCache = 0
+  /** Folios under writeback (NR_WRITEBACK, in folios). */
+  nrWriteback = 0
+  /** Page-table pages in use (PTE tables only; upper levels: see pageTableBytes()). */
+  readonly ledger: PageTableLedger = {
+    allocated: 0,
+    freed: 0,
+    deposited: 0,
+    withdrawn: 0,
+    peakBytes: 0,
+  }
+  readonly faults = new FaultRecorder()
+  readonly walkers: Record<string, WalkerStats> = {}
+  readonly fallbacks: Partial<Record<FallbackReason, number>> = {}
+  readonly warnings: string[] = []
+  /** Cost of the operation in progress, ns; the caller advances the clock by it. */
+  pendingNs = 0
+  /** Type of the fault in progress (set by the handler that resolves it). */
+  faultType = ''
+  /** Content-tag sequence: one new tag per 4 KB page written. */
+  private writeSeq = 0
+
+  constructor(spec: MachineSpec, variant: VariantInfo, seed: number) {
+    this.spec = spec
+    this.variant = variant
+    this.scenarioRng = new Rng(seed)
+    this.mem = new PageAlloc(spec.memoryBytes)
+    this.swap = spec.swap.map((s, i) => new SwapInfo(i, s.type, s.sizeBytes, s.priority))
+    this.zswapEnabled = spec.zswap
+    this.zswapEverEnabled = spec.zswap
+  }
+
+  /** A fresh, never-zero content tag for a page being written (same sequence in every variant). */
+  nextTag(): number {
+    let z = (++this.writeSeq * 0x9e3779b1) >>> 0
+    z = Math.imul(z ^ (z >>> 15), 0x85ebca6b) >>> 0
+    z = (z ^ (z >>> 13)) >>> 0
+    return z === 0 ? 1 : z
+  }
+
+  cost(ns: number): void {
+    this.pendingNs += ns
+  }
+
+  count(reason: FallbackReason): void {
+    this.fallbacks[reason] = (this.fallbacks[reason] ?? 0) + 1
+  }
+
+  walk(walker: string, entries: number): void {
+    const w = (this.walkers[walker] ??= { calls: 0, entriesVisited: 0 })
+    w.calls++
+    w.entriesVisited += entries
+  }
+
+  /** Bytes of PTE-table pages in use (what differs between the variants). */
+  pteTableBytes(): number {
+    return this.ptes.nrLive * PAGE_SIZE
+  }
+
+  noteTableBytes(): void {
+    const b = this.pteTableBytes()
+    if (b > this.ledger.peakBytes) this.ledger.peakBytes = b
+  }
+
+  /** Swap devices in allocation order: highest priority first (swap_avail_head). */
+  swapByPriority(): SwapInfo[] {
+    return [...this.swap].sort((a, b) => b.priority - a.priority || a.type - b.type)
+  }
+
+  lruAdd(f: number): void {
+    const fo = this.folios
+    fo.flags[f] |= 1 // PG_LRU
+    fo.lruPrev[f] = -1
+    fo.lruNext[f] = this.lruHead
+    if (this.lruHead >= 0) fo.lruPrev[this.lruHead] = f
+    this.lruHead = f
+    if (this.lruTail < 0) this.lruTail = f
+    this.nrLru++
+  }
+
+  /** folio_rotate_reclaimable(): to the tail, first in line for the next reclaim pass. */
+  lruMoveTail(f: number): void {
+    const fo = this.folios
+    if (!(fo.flags[f] & 1) || this.lruTail === f) return
+    this.lruDel(f)
+    fo.flags[f] |= 1
+    fo.lruNext[f] = -1
+    fo.lruPrev[f] = this.lruTail
+    if (this.lruTail >= 0) fo.lruNext[this.lruTail] = f
+    this.lruTail = f
+    if (this.lruHead < 0) this.lruHead = f
+    this.nrLru++
+  }
+
+  lruDel(f: number): void {
+    const fo = this.folios
+    if (!(fo.flags[f] & 1)) return
+    const p = fo.lruPrev[f]
+    const n = fo.lruNext[f]
+    if (p >= 0) fo.lruNext[p] = n
+    else this.lruHead = n
+    if (n >= 0) fo.lruPrev[n] = p
+    else this.lruTail = p
+    fo.flags[f] &= ~1
+    this.nrLru--
+  }
+}

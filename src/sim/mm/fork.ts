@@ -1,0 +1,39 @@
+/**
+ * fork(2)'s memory side (kernel/fork.c dup_mmap(), mm/memory.c copy_page_range()): the child
+ * gets the same VMAs at the same addresses, sharing each anon_vma, and a copy of every page
+ * table: huge and swap PMDs through copy_huge_pmd(), PTE tables through copy_pte_range().
+ */
+import { SimUsageError } from '../api'
+import type { Kernel } from '../kernel'
+import { PMD_TABLE } from '../include/pgtable'
+import { HPAGE_PMD_NR, PMD_SIZE } from '../include/units'
+import { copy_huge_pmd } from './huge_memory'
+import { copy_pte_range } from './memory'
+import { exit_mmap } from './mmap'
+import type { Mm, Vma } from './mm_types'
+
+export function dup_mmap(k: Kernel, parent: Mm, child: Mm): void {
+  for (const vma of parent.vmas) {
+    const copy: Vma = { ...vma, mm: child, expected: vma.expected.slice() }
+    vma.anonVma.vmas.add(copy)
+    child.vmas.push(copy)
+  }
+  child.mmapCursor = parent.mmapCursor
+  let visited = 0
+  const indices = [...parent.pmds.keys()].sort((a, b) => a - b)
+  for (const pmdIdx of indices) {
+    const p = parent.pmds.get(pmdIdx)!
+    const ok =
+      k.pmds.kind[p] === PMD_TABLE
+        ? copy_pte_range(k, child, parent, pmdIdx)
+        : copy_huge_pmd(k, child, parent, pmdIdx)
+    visited += k.pmds.kind[p] === PMD_TABLE ? HPAGE_PMD_NR : 1
+    if (!ok) {
+      exit_mmap(k, child)
+      throw new SimUsageError(
+        `fork: -ENOMEM copying page tables at 0x${(pmdIdx * PMD_SIZE).toString(16)}`,
+      )
+    }
+  }
+  k.walk('fork', visited)
+}

@@ -1,0 +1,522 @@
+/**
+ * PMD-level paths (mm/huge_memory.c): the anonymous THP fault, the huge zero page, write-protect
+ * faults, PMD splits (present, huge-zero and — series — swap PMDs), zap, fork copy, folio split,
+ * and the series' do_huge_pmd_swap_page().
+ */
+import type { Kernel } from '../kernel'
+import {
+  E_DIRTY,
+  E_SOFT_DIRTY,
+  E_SPLIT_INHERIT,
+  E_SWP_EXCLUSIVE,
+  E_UFFD_WP,
+  E_WRITE,
+  E_YOUNG,
+  PMD_HUGE,
+  PMD_HUGE_ZERO,
+  PMD_NONE,
+  PMD_SWAP,
+  PMD_TABLE,
+  PTE_PRESENT,
+  PTE_SWAP,
+  PTE_ZERO,
+} from '../include/pgtable'
+import { SLOT_ZSWAP, type SwapInfo } from './swapfile'
+import { HPAGE_PMD_NR, HPAGE_PMD_ORDER, PAGE_SIZE, PMD_SIZE } from '../include/units'
+import {
+  PG_ANON_EXCLUSIVE,
+  PG_DIRTY,
+  PG_LRU,
+  PG_PARTIALLY_MAPPED,
+  PG_SWAPCACHE,
+  PG_UPTODATE,
+  VM_HUGEPAGE,
+  VM_NOHUGEPAGE,
+  VM_WRITE,
+  type Mm,
+  type Vma,
+} from './mm_types'
+import { alloc_pages } from './page_alloc'
+import { swap_read_folio } from './page_io'
+import {
+  pgtable_trans_huge_deposit,
+  pgtable_trans_huge_withdraw,
+  pte_alloc_one,
+  pte_free,
+  zap_deposited_table,
+} from './pgtable_generic'
+import {
+  folio_add_anon_rmap_pmd,
+  folio_add_new_anon_rmap,
+  folio_remove_rmap_pmd,
+  rmap_walk_anon,
+} from './rmap'
+import { __folio_put, folio_put_if_unused } from './swap'
+import {
+  free_swap_and_cache,
+  free_swap_cache,
+  folio_free_swap,
+  swap_cache_add_folio,
+} from './swap_state'
+import { should_try_to_free_swap } from './memory'
+
+/** Outcome of a fault handler; the caller retries the access after any of them but OOM. */
+export const FAULT_DONE = 0
+/** The PMD path cannot serve this fault: handle it at PTE level (VM_FAULT_FALLBACK). */
+export const FAULT_FALLBACK = 1
+/** State changed under us (e.g. reclaim ran during an allocation): look again. */
+export const FAULT_RETRY = 2
+/** VM_FAULT_OOM */
+export const FAULT_OOM = 3
+export type FaultResult =
+  typeof FAULT_DONE | typeof FAULT_FALLBACK | typeof FAULT_RETRY | typeof FAULT_OOM
+
+export function pmdIndexOf(addr: number): number {
+  return Math.floor(addr / PMD_SIZE)
+}
+
+/**
+ * @kernel mm/huge_memory.c thp_vma_allowable_order() for PMD order on anonymous memory:
+ * THP `enabled` (always / madvise + MADV_HUGEPAGE), not MADV_NOHUGEPAGE, and the VMA covers the
+ * whole aligned 2 MB range.
+ */
+export function thp_vma_allowable_order(k: Kernel, vma: Vma, addr: number): boolean {
+  const enabled = k.spec.thp.enabled
+  if (enabled === 'never' || vma.flags & VM_NOHUGEPAGE) return false
+  if (enabled === 'madvise' && !(vma.flags & VM_HUGEPAGE)) return false
+  const start = pmdIndexOf(addr) * PMD_SIZE
+  return start >= vma.start && start + PMD_SIZE <= vma.end
+}
+
+/**
+ * @kernel mm/huge_memory.c vma_thp_gfp_mask(): whether a PMD-order allocation may enter direct
+ * reclaim, per transparent_hugepage/defrag.
+ */
+function thpDirectReclaim(k: Kernel, vma: Vma): boolean {
+  const defrag = k.spec.thp.defrag
+  if (defrag === 'always') return true
+  if (defrag === 'madvise' || defrag === 'defer+madvise') return (vma.flags & VM_HUGEPAGE) !== 0
+  return false
+}
+
+/** Installs a PMD row for a 2 MB range of an mm (the PMD exists once something maps there). */
+export function pmdRow(k: Kernel, mm: Mm, pmdIdx: number): number {
+  let p = mm.pmds.get(pmdIdx)
+  if (p === undefined) {
+    p = k.pmds.alloc()
+    mm.pmds.set(pmdIdx, p)
+  }
+  return p
+}
+
+/** Forgets an empty PMD row. */
+export function pmdClear(k: Kernel, mm: Mm, pmdIdx: number): void {
+  const p = mm.pmds.get(pmdIdx)
+  if (p === undefined) return
+  if (k.pmds.deposit[p] >= 0) throw new Error('pmdClear: table still deposited')
+  mm.pmds.delete(pmdIdx)
+  k.pmds.release(p)
+}
+
+function pmdKindOf(k: Kernel, mm: Mm, pmdIdx: number): number {
+  const p = mm.pmds.get(pmdIdx)
+  return p === undefined ? PMD_NONE : k.pmds.kind[p]
+}
+
+/**
+ * @kernel mm/huge_memory.c do_huge_pmd_anonymous_page() -> __do_huge_pmd_anonymous_page()
+ * Allocates a PMD-order folio (thp_fault_fallback if that fails), clears 2 MB
+ * (folio_zero_user()), deposits a PTE table unless lazy deposit, maps the PMD (thp_fault_alloc).
+ * A read fault with use_zero_page maps the huge zero folio instead (set_huge_zero_folio()).
+ */
+export function do_huge_pmd_anonymous_page(
+  k: Kernel,
+  mm: Mm,
+  vma: Vma,
+  addr: number,
+  write: boolean,
+): FaultResult {
+  const pmdIdx = pmdIndexOf(addr)
+  if (!write && k.spec.thp.use_zero_page) return set_huge_zero_folio(k, mm, pmdIdx)
+  const pfn = alloc_pages(k, HPAGE_PMD_ORDER, thpDirectReclaim(k, vma))
+  if (pfn < 0) {
+    k.vm.thp_fault_fallback++
+    return FAULT_FALLBACK
+  }
+  let table = -1
+  if (!k.variant.lazyDeposit) {
+    table = pte_alloc_one(k, mm)
+    if (table < 0) {
+      k.mem.free(pfn, HPAGE_PMD_ORDER)
+      return FAULT_OOM
+    }
+  }
+  if (mm.exited || pmdKindOf(k, mm, pmdIdx) !== PMD_NONE) {
+    // Reclaim during the allocations changed the picture: undo and look again.
+    if (table >= 0) pte_free(k, mm, table)
+    k.mem.free(pfn, HPAGE_PMD_ORDER)
+    return FAULT_RETRY
+  }
+  const fo = k.folios
+  const f = fo.alloc()
+  fo.order[f] = HPAGE_PMD_ORDER
+  fo.pfn[f] = pfn
+  fo.flags[f] = PG_UPTODATE
+  k.mem.pageTag.fill(0, pfn, pfn + HPAGE_PMD_NR)
+  k.cost(k.cpu.clear2mNs)
+  const p = pmdRow(k, mm, pmdIdx)
+  if (table >= 0) pgtable_trans_huge_deposit(k, p, table)
+  k.pmds.kind[p] = PMD_HUGE
+  k.pmds.val[p] = f
+  k.pmds.flags[p] = E_YOUNG | E_SOFT_DIRTY | (vma.flags & VM_WRITE ? E_WRITE | E_DIRTY : 0)
+  folio_add_new_anon_rmap(k, f, vma, pmdIdx * PMD_SIZE, true)
+  mm.anonRss += HPAGE_PMD_NR
+  k.vm.thp_fault_alloc++
+  k.cost(k.cpu.installEntryNs)
+  k.faultType = 'anon-thp'
+  return FAULT_DONE
+}
+
+/** @kernel mm/huge_memory.c set_huge_zero_folio() (with its deposited table) */
+function set_huge_zero_folio(k: Kernel, mm: Mm, pmdIdx: number): FaultResult {
+  let table = -1
+  if (!k.variant.lazyDeposit) {
+    table = pte_alloc_one(k, mm)
+    if (table < 0) return FAULT_OOM
+  }
+  if (mm.exited || pmdKindOf(k, mm, pmdIdx) !== PMD_NONE) {
+    if (table >= 0) pte_free(k, mm, table)
+    return FAULT_RETRY
+  }
+  if (!k.hugeZeroAllocated) {
+    // mm_get_huge_zero_folio(): allocated once, on first use, and kept.
+    k.hugeZeroAllocated = true
+    k.vm.thp_zero_page_alloc++
+  }
+  const p = pmdRow(k, mm, pmdIdx)
+  if (table >= 0) pgtable_trans_huge_deposit(k, p, table)
+  k.pmds.kind[p] = PMD_HUGE_ZERO
+  k.pmds.val[p] = -1
+  k.pmds.flags[p] = E_YOUNG
+  k.cost(k.cpu.installEntryNs)
+  k.faultType = 'huge-zero'
+  return FAULT_DONE
+}
+
+/**
+ * @kernel mm/huge_memory.c do_huge_pmd_wp_page()
+ * Write to a read-only huge PMD: reuse the folio if it is exclusively ours, else split the PMD
+ * and let the PTE-level fault copy 4 KB (the kernel has not copied whole THPs on COW since 5.8;
+ * the huge zero page always takes this fallback).
+ */
+export function do_huge_pmd_wp_page(k: Kernel, mm: Mm, vma: Vma, pmdIdx: number): FaultResult {
+  const p = mm.pmds.get(pmdIdx)!
+  const pm = k.pmds
+  const fo = k.folios
+  if (pm.kind[p] === PMD_HUGE && vma.flags & VM_WRITE) {
+    const f = pm.val[p]
+    if (fo.flags[f] & PG_ANON_EXCLUSIVE && fo.pmdMapcount[f] === 1 && fo.pteMapcount[f] === 0) {
+      if (fo.flags[f] & PG_SWAPCACHE) folio_free_swap(k, f)
+      pm.flags[p] |= E_WRITE | E_DIRTY | E_YOUNG | E_SOFT_DIRTY
+      k.cost(k.cpu.installEntryNs)
+      k.faultType = 'wp-reuse-pmd'
+      return FAULT_DONE
+    }
+  }
+  return __split_huge_pmd(k, mm, pmdIdx) ? FAULT_FALLBACK : FAULT_OOM
+}
+
+/**
+ * @kernel mm/huge_memory.c __split_huge_pmd() -> __split_huge_pmd_locked()
+ * Turns one huge, huge-zero or (series) swap PMD into a PTE table of 512 entries. The table is
+ * the deposited one, or — lazy deposit — a new allocation that can fail (thp_split_pmd_failed).
+ * Counts thp_split_pmd for every kind, as the kernel does at the top of
+ * __split_huge_pmd_locked(). Returns false if no table could be had.
+ */
+export function __split_huge_pmd(k: Kernel, mm: Mm, pmdIdx: number): boolean {
+  const p = mm.pmds.get(pmdIdx)
+  if (p === undefined) return true
+  const pm = k.pmds
+  const kind = pm.kind[p]
+  if (kind !== PMD_HUGE && kind !== PMD_HUGE_ZERO && kind !== PMD_SWAP) return true
+  let table: number
+  if (pm.deposit[p] >= 0) {
+    table = pgtable_trans_huge_withdraw(k, p)
+  } else {
+    table = pte_alloc_one(k, mm)
+    if (table < 0) {
+      if (k.variant.lazyDeposit) k.vm.thp_split_pmd_failed++
+      return false
+    }
+    // The allocation may have reclaimed: the PMD must still be what we are splitting.
+    if (pm.kind[p] !== kind) {
+      pte_free(k, mm, table)
+      return __split_huge_pmd(k, mm, pmdIdx)
+    }
+  }
+  k.vm.thp_split_pmd++
+  const pt = k.ptes
+  const base = table * HPAGE_PMD_NR
+  const flags = pm.flags[p]
+  if (kind === PMD_HUGE) {
+    const f = pm.val[p]
+    const entryFlags = flags & (E_WRITE | E_DIRTY | E_YOUNG | E_SOFT_DIRTY | E_UFFD_WP)
+    pt.kind.fill(PTE_PRESENT, base, base + HPAGE_PMD_NR)
+    pt.val.fill(f, base, base + HPAGE_PMD_NR)
+    pt.flags.fill(entryFlags, base, base + HPAGE_PMD_NR)
+    for (let i = 0; i < HPAGE_PMD_NR; i++) pt.sub[base + i] = i
+    // The PMD mapping becomes 512 PTE mappings of the same folio.
+    const fo = k.folios
+    fo.pteMapcount[f] += HPAGE_PMD_NR
+    folio_remove_rmap_pmd(k, f)
+  } else if (kind === PMD_HUGE_ZERO) {
+    pt.kind.fill(PTE_ZERO, base, base + HPAGE_PMD_NR)
+  } else {
+    // Series (08/16): each PTE gets its own slot and inherits soft-dirty, uffd-wp, exclusive.
+    const off = pm.val[p]
+    pt.kind.fill(PTE_SWAP, base, base + HPAGE_PMD_NR)
+    pt.swapType.fill(pm.swapType[p], base, base + HPAGE_PMD_NR)
+    pt.flags.fill(flags & E_SPLIT_INHERIT, base, base + HPAGE_PMD_NR)
+    for (let i = 0; i < HPAGE_PMD_NR; i++) pt.val[base + i] = off + i
+  }
+  pm.kind[p] = PMD_TABLE
+  pm.val[p] = table
+  pm.flags[p] = 0
+  k.cost(HPAGE_PMD_NR * k.cpu.installEntryNs + k.cpu.tlbFlushNs)
+  return true
+}
+
+/**
+ * @kernel mm/huge_memory.c zap_huge_pmd()
+ * Removes a whole huge, huge-zero or swap PMD and frees its deposited table. A swap PMD puts all
+ * 512 slot references at once (series).
+ */
+export function zap_huge_pmd(k: Kernel, mm: Mm, pmdIdx: number): void {
+  const p = mm.pmds.get(pmdIdx)!
+  const pm = k.pmds
+  const kind = pm.kind[p]
+  if (kind === PMD_HUGE) {
+    const f = pm.val[p]
+    folio_remove_rmap_pmd(k, f)
+    mm.anonRss -= HPAGE_PMD_NR
+    free_swap_cache(k, f)
+    folio_put_if_unused(k, f)
+  } else if (kind === PMD_SWAP) {
+    mm.swapEnts -= HPAGE_PMD_NR
+    free_swap_and_cache(k, k.swap[pm.swapType[p]], pm.val[p], HPAGE_PMD_NR)
+  }
+  zap_deposited_table(k, mm, p)
+  k.cost(k.cpu.installEntryNs)
+  pmdClear(k, mm, pmdIdx)
+}
+
+/**
+ * @kernel mm/huge_memory.c copy_huge_pmd() (present) and, series, copy_huge_non_present_pmd()
+ * The child gets its own deposited table (eager deposit); a present THP is shared read-only by
+ * both (folio_try_dup_anon_rmap_pmd() clears anon-exclusive); a swap PMD is copied as one entry
+ * with one 512-slot folio_dup_swap(), and the parent's exclusive bit is cleared.
+ * Returns false on -ENOMEM (fork fails).
+ */
+export function copy_huge_pmd(k: Kernel, dst: Mm, src: Mm, pmdIdx: number): boolean {
+  const sp = src.pmds.get(pmdIdx)!
+  const pm = k.pmds
+  let table = -1
+  if (!k.variant.lazyDeposit) {
+    table = pte_alloc_one(k, dst)
+    if (table < 0) return false
+  }
+  const dp = pmdRow(k, dst, pmdIdx)
+  if (table >= 0) pgtable_trans_huge_deposit(k, dp, table)
+  const kind = pm.kind[sp]
+  pm.kind[dp] = kind
+  pm.val[dp] = pm.val[sp]
+  pm.swapType[dp] = pm.swapType[sp]
+  if (kind === PMD_HUGE) {
+    const f = pm.val[sp]
+    k.folios.flags[f] &= ~PG_ANON_EXCLUSIVE
+    folio_add_anon_rmap_pmd(k, f)
+    pm.flags[sp] &= ~E_WRITE
+    dst.anonRss += HPAGE_PMD_NR
+  } else if (kind === PMD_SWAP) {
+    k.swap[pm.swapType[sp]].dup(pm.val[sp], HPAGE_PMD_NR)
+    pm.flags[sp] &= ~E_SWP_EXCLUSIVE
+    dst.swapEnts += HPAGE_PMD_NR
+  }
+  pm.flags[dp] = pm.flags[sp] & ~E_SOFT_DIRTY
+  k.cost(k.cpu.installEntryNs)
+  return true
+}
+
+/**
+ * @kernel-series https://lore-kernel.gnuweeb.org/lkml/20260427100553.2754667-12-usama.arif@linux.dev/
+ * do_huge_pmd_swap_page(), with the swap-in classifier agreed with Lance Yang (a swap PMD is a
+ * compact encoding of 512 slots): whole-PMD swap-in only if the swap cache holds the one
+ * PMD-sized folio of these slots, or none of the 512 slots has a cached folio or zswap entry;
+ * otherwise split to 512 swap PTEs and take the PTE path (F7, F10), as also when the PMD-order
+ * allocation fails (F6).
+ */
+export function do_huge_pmd_swap_page(
+  k: Kernel,
+  mm: Mm,
+  vma: Vma,
+  pmdIdx: number,
+  write: boolean,
+): FaultResult {
+  const p = mm.pmds.get(pmdIdx)!
+  const pm = k.pmds
+  const fo = k.folios
+  const si = k.swap[pm.swapType[p]]
+  const off = pm.val[p]
+  k.cost(k.cpu.swapCacheOpNs)
+  let f = si.cache[off]
+  let major = false
+  if (!(f >= 0 && fo.order[f] === HPAGE_PMD_ORDER && fo.swapOffset[f] === off)) {
+    const reason = swapPmdSplitReason(si, off)
+    if (reason) {
+      k.count(reason)
+      return __split_huge_pmd(k, mm, pmdIdx) ? FAULT_FALLBACK : FAULT_OOM
+    }
+    const pfn = alloc_pages(k, HPAGE_PMD_ORDER, thpDirectReclaim(k, vma))
+    if (pfn < 0) {
+      k.count('F6-swapin-alloc-failed')
+      return __split_huge_pmd(k, mm, pmdIdx) ? FAULT_FALLBACK : FAULT_OOM
+    }
+    if (mm.exited || mm.pmds.get(pmdIdx) !== p || pm.kind[p] !== PMD_SWAP) {
+      k.mem.free(pfn, HPAGE_PMD_ORDER)
+      return FAULT_RETRY
+    }
+    f = fo.alloc()
+    fo.order[f] = HPAGE_PMD_ORDER
+    fo.pfn[f] = pfn
+    swap_cache_add_folio(k, f, si, off)
+    major = swap_read_folio(k, f, off, si.type)
+    const exclusive = (pm.flags[p] & E_SWP_EXCLUSIVE) !== 0
+    map_swap_pmd(k, mm, vma, pmdIdx, f, write, true)
+    if (!exclusive) fo.flags[f] &= ~PG_ANON_EXCLUSIVE
+  } else {
+    map_swap_pmd(k, mm, vma, pmdIdx, f, write, false)
+  }
+  if (major) k.vm.pgmajfault++
+  k.faultType = major ? 'pmd-swapin-io' : 'pmd-swapin-cache'
+  return FAULT_DONE
+}
+
+/** Why a swap PMD cannot be swapped in whole (beyond an allocation failure), or undefined. */
+function swapPmdSplitReason(
+  si: SwapInfo,
+  off: number,
+): 'F7-swapcache-not-pmd' | 'F10-zswap-entries' | undefined {
+  for (let i = off; i < off + HPAGE_PMD_NR; i++) if (si.cache[i] >= 0) return 'F7-swapcache-not-pmd'
+  for (let i = off; i < off + HPAGE_PMD_NR; i++) {
+    if (si.slotFlags[i] & SLOT_ZSWAP) return 'F10-zswap-entries'
+  }
+  return undefined
+}
+
+/** Maps a PMD-sized swap-cache folio in place of the swap PMD `p`. */
+function map_swap_pmd(
+  k: Kernel,
+  mm: Mm,
+  vma: Vma,
+  pmdIdx: number,
+  f: number,
+  write: boolean,
+  fresh: boolean,
+): void {
+  const p = mm.pmds.get(pmdIdx)!
+  const pm = k.pmds
+  const fo = k.folios
+  const si = k.swap[pm.swapType[p]]
+  const off = pm.val[p]
+  const swpFlags = pm.flags[p]
+  const exclusive = (swpFlags & E_SWP_EXCLUSIVE) !== 0
+  const writable = exclusive && (vma.flags & VM_WRITE) !== 0 && !(swpFlags & E_UFFD_WP)
+  pm.kind[p] = PMD_HUGE
+  pm.val[p] = f
+  pm.flags[p] =
+    E_YOUNG |
+    (swpFlags & (E_SOFT_DIRTY | E_UFFD_WP)) |
+    (writable ? E_WRITE : 0) |
+    (writable && write ? E_DIRTY : 0)
+  if (fresh) folio_add_new_anon_rmap(k, f, vma, pmdIdx * PMD_SIZE, true)
+  else folio_add_anon_rmap_pmd(k, f)
+  if (exclusive) fo.flags[f] |= PG_ANON_EXCLUSIVE
+  si.put(off, HPAGE_PMD_NR)
+  mm.swapEnts -= HPAGE_PMD_NR
+  mm.anonRss += HPAGE_PMD_NR
+  k.cost(k.cpu.installEntryNs)
+  if (should_try_to_free_swap(k, si, f, write && exclusive)) folio_free_swap(k, f)
+  if (writable && write) fo.flags[f] |= PG_DIRTY
+}
+
+/**
+ * @kernel mm/huge_memory.c split_huge_page_to_list_to_order() (order 0)
+ * Splits a large folio into 512 order-0 folios. Every PMD mapping is split first (which can fail
+ * under lazy deposit: thp_split_page_failed); every PTE then points at its own folio. A folio in
+ * the swap cache stays there page by page (the state F7/F14 leave behind a swap PMD).
+ * Returns the folio ids, or null if the split failed.
+ */
+export function split_folio(k: Kernel, f: number): number[] | null {
+  const fo = k.folios
+  const nr = fo.nrPages(f)
+  if (nr === 1) return [f]
+  const maps = rmap_walk_anon(k, f)
+  for (const { vma, addr } of maps) {
+    const pmdIdx = pmdIndexOf(addr)
+    const p = vma.mm.pmds.get(pmdIdx)
+    if (p !== undefined && k.pmds.kind[p] === PMD_HUGE && k.pmds.val[p] === f) {
+      if (!__split_huge_pmd(k, vma.mm, pmdIdx)) {
+        k.vm.thp_split_page_failed++
+        return null
+      }
+    }
+  }
+  const wasMapped = fo.mapped(f)
+  const ids = [f]
+  const pfn = fo.pfn[f]
+  const flags = fo.flags[f] & ~PG_PARTIALLY_MAPPED
+  const inCache = (flags & PG_SWAPCACHE) !== 0
+  const si = inCache ? k.swap[fo.swapType[f]] : null
+  const off = fo.swapOffset[f]
+  for (let i = 1; i < nr; i++) {
+    const g = fo.alloc()
+    fo.pfn[g] = pfn + i
+    fo.flags[g] = flags & ~PG_LRU // lruAdd() below
+    fo.index[g] = fo.index[f] + i
+    fo.anonVma[g] = fo.anonVma[f]
+    fo.swapType[g] = fo.swapType[f]
+    if (si) {
+      fo.swapOffset[g] = off + i
+      si.cache[off + i] = g
+    }
+    ids.push(g)
+  }
+  fo.order[f] = 0
+  fo.flags[f] = flags
+  fo.pteMapcount[f] = 0
+  // Re-point every PTE mapping at its own folio.
+  const pt = k.ptes
+  for (const { vma, addr } of maps) {
+    const p = vma.mm.pmds.get(pmdIndexOf(addr))
+    if (p === undefined || k.pmds.kind[p] !== PMD_TABLE) continue
+    const base = k.pmds.val[p] * HPAGE_PMD_NR + Math.floor((addr % PMD_SIZE) / PAGE_SIZE)
+    for (let i = 0; i < nr; i++) {
+      const e = base + i
+      if (pt.kind[e] !== PTE_PRESENT || pt.val[e] !== f) continue
+      const g = ids[pt.sub[e]]
+      pt.val[e] = g
+      pt.sub[e] = 0
+      fo.pteMapcount[g]++
+    }
+  }
+  if (wasMapped) k.nrAnonMapped -= nr
+  for (const g of ids) {
+    if (fo.mapped(g)) k.nrAnonMapped++
+    if (g !== f) k.lruAdd(g)
+  }
+  k.vm.thp_split_page++
+  for (const g of ids) {
+    if (!fo.mapped(g) && !(fo.flags[g] & PG_SWAPCACHE)) __folio_put(k, g)
+  }
+  return ids.filter((g) => fo.pfn[g] >= 0)
+}

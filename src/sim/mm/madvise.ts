@@ -1,0 +1,119 @@
+/**
+ * madvise(2) (mm/madvise.c). MADV_PAGEOUT and MADV_COLD walk the range like
+ * madvise_cold_or_pageout_pte_range(): a whole, unshared PMD-mapped THP is isolated as it is;
+ * a THP only partly covered is split first; shared folios are skipped.
+ */
+import { SimUsageError, type Advice } from '../api'
+import type { Kernel } from '../kernel'
+import { E_YOUNG, PMD_HUGE, PMD_TABLE, PTE_PRESENT, PTE_NONE } from '../include/pgtable'
+import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
+import { split_folio } from './huge_memory'
+import { zapRange } from './mmap'
+import { VM_HUGEPAGE, VM_NOHUGEPAGE, type Mm, type Vma } from './mm_types'
+import { reclaim_pages } from './vmscan'
+
+export function do_madvise(k: Kernel, mm: Mm, start: number, end: number, advice: Advice): void {
+  switch (advice) {
+    case 'hugepage':
+    case 'nohugepage':
+      return madvise_update_vma(mm, start, end, advice)
+    case 'pageout':
+    case 'cold':
+      return madvise_cold_or_pageout(k, mm, start, end, advice === 'pageout')
+    case 'dontneed':
+      return madvise_dontneed(k, mm, start, end)
+    default:
+      throw new SimUsageError(`madvise '${advice}' is not modelled yet (issue #3)`)
+  }
+}
+
+/** MADV_HUGEPAGE / MADV_NOHUGEPAGE set VM_HUGEPAGE / VM_NOHUGEPAGE (hugepage_madvise()). */
+function madvise_update_vma(
+  mm: Mm,
+  start: number,
+  end: number,
+  advice: 'hugepage' | 'nohugepage',
+): void {
+  for (const vma of vmasIn(mm, start, end)) {
+    if (vma.start < start || vma.end > end) {
+      throw new SimUsageError(
+        'madvise hugepage/nohugepage on part of a mapping is not modelled yet (VMA split, issue #3)',
+      )
+    }
+    if (advice === 'hugepage') vma.flags = (vma.flags | VM_HUGEPAGE) & ~VM_NOHUGEPAGE
+    else vma.flags = (vma.flags | VM_NOHUGEPAGE) & ~VM_HUGEPAGE
+  }
+}
+
+export function vmasIn(mm: Mm, start: number, end: number): Vma[] {
+  return mm.vmas.filter((v) => v.start < end && v.end > start)
+}
+
+/**
+ * @kernel mm/madvise.c madvise_cold_or_pageout_pte_range()
+ * Collects the exclusively mapped folios of the range; MADV_PAGEOUT reclaims them at once
+ * (reclaim_pages()), MADV_COLD only clears their young bits and moves them to the LRU tail.
+ */
+function madvise_cold_or_pageout(
+  k: Kernel,
+  mm: Mm,
+  start: number,
+  end: number,
+  pageout: boolean,
+): void {
+  const fo = k.folios
+  const list: number[] = []
+  const seen = new Set<number>()
+  for (let pmdIdx = Math.floor(start / PMD_SIZE); pmdIdx * PMD_SIZE < end; pmdIdx++) {
+    const lo = Math.max(start, pmdIdx * PMD_SIZE)
+    const hi = Math.min(end, (pmdIdx + 1) * PMD_SIZE)
+    let p = mm.pmds.get(pmdIdx)
+    if (p === undefined) continue
+    const pm = k.pmds
+    if (pm.kind[p] === PMD_HUGE) {
+      const f = pm.val[p]
+      if (fo.pmdMapcount[f] + fo.pteMapcount[f] > 1) continue // folio_maybe_mapped_shared()
+      if (hi - lo === PMD_SIZE) {
+        pm.flags[p] &= ~E_YOUNG
+        if (!seen.has(f)) list.push(f)
+        seen.add(f)
+        k.walk(pageout ? 'madvise_pageout' : 'madvise_cold', 1)
+        continue
+      }
+      // Partial range: split the folio, then treat its pages one by one.
+      if (!split_folio(k, f)) continue
+      p = mm.pmds.get(pmdIdx)
+      if (p === undefined || pm.kind[p] !== PMD_TABLE) continue
+    }
+    if (pm.kind[p] !== PMD_TABLE) continue
+    const pt = k.ptes
+    const base = pm.val[p] * HPAGE_PMD_NR
+    const from = Math.floor((lo % PMD_SIZE) / PAGE_SIZE)
+    const to = hi - lo === PMD_SIZE ? HPAGE_PMD_NR : from + (hi - lo) / PAGE_SIZE
+    k.walk(pageout ? 'madvise_pageout' : 'madvise_cold', to - from)
+    for (let i = from; i < to; i++) {
+      const e = base + i
+      if (pt.kind[e] === PTE_NONE || pt.kind[e] !== PTE_PRESENT) continue
+      const f = pt.val[e]
+      if (fo.pmdMapcount[f] + fo.pteMapcount[f] > fo.nrPages(f)) continue
+      pt.flags[e] &= ~E_YOUNG
+      if (!seen.has(f)) list.push(f)
+      seen.add(f)
+    }
+  }
+  if (pageout) {
+    reclaim_pages(k, list)
+    return
+  }
+  for (const f of list) k.lruMoveTail(f)
+}
+
+/** @kernel mm/madvise.c madvise_dontneed_single_vma(): zap, keep the VMA; reads give zeroes. */
+function madvise_dontneed(k: Kernel, mm: Mm, start: number, end: number): void {
+  zapRange(k, mm, start, end, false, 'madvise_dontneed')
+  for (const vma of vmasIn(mm, start, end)) {
+    const lo = Math.max(start, vma.start)
+    const hi = Math.min(end, vma.end)
+    vma.expected.fill(0, (lo - vma.start) / PAGE_SIZE, (hi - vma.start) / PAGE_SIZE)
+  }
+}

@@ -1,0 +1,733 @@
+/**
+ * PTE-level faults and page-table walks (mm/memory.c): handle_mm_fault() and its handlers,
+ * do_swap_page() with VMA readahead (mm/swap_state.c), zap and fork copies of PTE tables.
+ *
+ * Accesses: every 4 KB page a task reads or writes goes through `access_range()`. An access the
+ * page tables already allow costs no fault; anything else is one handle_mm_fault() call, recorded
+ * with its type and latency. Each read checks the page's content tag against the reference held
+ * in the VMA, so a data-losing bug stops the run.
+ */
+import { SimInvariantError, SimUsageError, type TouchOptions } from '../api'
+import type { Kernel } from '../kernel'
+import {
+  E_DIRTY,
+  E_SOFT_DIRTY,
+  E_SWP_EXCLUSIVE,
+  E_UFFD_WP,
+  E_WRITE,
+  E_YOUNG,
+  PMD_HUGE,
+  PMD_HUGE_ZERO,
+  PMD_NONE,
+  PMD_SWAP,
+  PMD_TABLE,
+  PTE_NONE,
+  PTE_PRESENT,
+  PTE_SWAP,
+  PTE_ZERO,
+} from '../include/pgtable'
+import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
+import {
+  FAULT_DONE,
+  FAULT_FALLBACK,
+  FAULT_OOM,
+  FAULT_RETRY,
+  do_huge_pmd_anonymous_page,
+  do_huge_pmd_swap_page,
+  do_huge_pmd_wp_page,
+  pmdIndexOf,
+  pmdRow,
+  thp_vma_allowable_order,
+  type FaultResult,
+} from './huge_memory'
+import {
+  PG_ANON_EXCLUSIVE,
+  PG_DIRTY,
+  PG_PARTIALLY_MAPPED,
+  PG_READAHEAD,
+  PG_SWAPCACHE,
+  PG_UPTODATE,
+  VM_READ,
+  VM_WRITE,
+  type Mm,
+  type Vma,
+} from './mm_types'
+import { out_of_memory } from './oom_kill'
+import { alloc_pages } from './page_alloc'
+import { swap_read_folio } from './page_io'
+import { pte_alloc_one, pte_free } from './pgtable_generic'
+import { folio_add_anon_rmap_ptes, folio_add_new_anon_rmap, folio_remove_rmap_ptes } from './rmap'
+import { folio_put_if_unused } from './swap'
+import {
+  folio_free_swap,
+  free_swap_and_cache,
+  free_swap_cache,
+  swap_cache_add_folio,
+  swap_cache_get_folio,
+} from './swap_state'
+import { SLOT_ZERO, SLOT_ZSWAP, type SwapInfo } from './swapfile'
+
+/** Thrown when the task doing an operation was OOM-killed under it; the op is abandoned. */
+export class TaskKilled extends Error {
+  override name = 'TaskKilled'
+}
+
+export function find_vma(mm: Mm, addr: number): Vma | undefined {
+  const vmas = mm.vmas
+  let lo = 0
+  let hi = vmas.length - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1
+    const v = vmas[mid]
+    if (addr < v.start) hi = mid - 1
+    else if (addr >= v.end) lo = mid + 1
+    else return v
+  }
+  return undefined
+}
+
+/** Reads or writes pages of [addr, addr + length), faulting as needed (t.read() / t.write()). */
+export function access_range(
+  k: Kernel,
+  mm: Mm,
+  addr: number,
+  length: number,
+  opts: TouchOptions,
+): void {
+  const nrPages = length / PAGE_SIZE
+  let n = nrPages
+  if (opts.pages !== undefined) {
+    n =
+      opts.pages > 0 && opts.pages <= 1 && !Number.isInteger(opts.pages)
+        ? Math.ceil(opts.pages * nrPages)
+        : opts.pages
+    if (!Number.isInteger(n) || n < 0 || n > nrPages) {
+      throw new SimUsageError(`pages: expected a count in [0, ${nrPages}] or a fraction in (0, 1]`)
+    }
+  }
+  const random = opts.order === 'random'
+  if (n === nrPages && !random) {
+    for (let i = 0; i < nrPages;)
+      i += access_run(k, mm, addr + i * PAGE_SIZE, nrPages - i, opts.write)
+    return
+  }
+  const order = new Int32Array(nrPages)
+  for (let i = 0; i < nrPages; i++) order[i] = i
+  if (random || n < nrPages) k.scenarioRng.shuffle(order)
+  const pick = order.subarray(0, n)
+  if (!random) pick.sort()
+  for (let i = 0; i < n; i++) access_run(k, mm, addr + pick[i] * PAGE_SIZE, 1, opts.write)
+}
+
+/**
+ * One access at `addr`, extended over up to `maxPages` pages of the same PMD when the PMD maps
+ * them all (a THP touched in one sweep costs one step, not 512). Returns pages accessed.
+ */
+function access_run(k: Kernel, mm: Mm, addr: number, maxPages: number, write: boolean): number {
+  const vma = find_vma(mm, addr)
+  if (!vma) throw new SimUsageError(`SIGSEGV: address 0x${addr.toString(16)} is not mapped`)
+  if (!(vma.flags & (write ? VM_WRITE : VM_READ))) {
+    throw new SimUsageError(
+      `SIGSEGV: ${write ? 'write to' : 'read from'} 0x${addr.toString(16)}: mapping is ${
+        vma.flags & VM_READ ? 'read-only' : 'PROT_NONE'
+      }`,
+    )
+  }
+  const pmdIdx = pmdIndexOf(addr)
+  for (let attempt = 0; attempt < 8; attempt++) {
+    if (mm.exited) throw new TaskKilled()
+    const p = mm.pmds.get(pmdIdx)
+    const pm = k.pmds
+    const kind = p === undefined ? PMD_NONE : pm.kind[p]
+    if (kind === PMD_HUGE && (!write || pm.flags[p!] & E_WRITE)) {
+      const first = Math.floor((addr % PMD_SIZE) / PAGE_SIZE)
+      const n = Math.min(maxPages, HPAGE_PMD_NR - first, (vma.end - addr) / PAGE_SIZE)
+      const f = pm.val[p!]
+      pm.flags[p!] |= E_YOUNG | (write ? E_DIRTY | E_SOFT_DIRTY : 0)
+      touchFrames(k, mm, vma, addr, k.folios.pfn[f] + first, n, write)
+      return n
+    }
+    if (kind === PMD_HUGE_ZERO && !write) {
+      const first = Math.floor((addr % PMD_SIZE) / PAGE_SIZE)
+      const n = Math.min(maxPages, HPAGE_PMD_NR - first, (vma.end - addr) / PAGE_SIZE)
+      touchFrames(k, mm, vma, addr, -1, n, false)
+      return n
+    }
+    if (kind === PMD_TABLE) {
+      const e = pm.val[p!] * HPAGE_PMD_NR + Math.floor((addr % PMD_SIZE) / PAGE_SIZE)
+      const pt = k.ptes
+      const pk = pt.kind[e]
+      if (pk === PTE_PRESENT && (!write || pt.flags[e] & E_WRITE)) {
+        pt.flags[e] |= E_YOUNG | (write ? E_DIRTY | E_SOFT_DIRTY : 0)
+        touchFrames(k, mm, vma, addr, k.folios.pfn[pt.val[e]] + pt.sub[e], 1, write)
+        return 1
+      }
+      if (pk === PTE_ZERO && !write) {
+        touchFrames(k, mm, vma, addr, -1, 1, false)
+        return 1
+      }
+    }
+    handle_mm_fault(k, mm, vma, addr, write)
+  }
+  throw new SimInvariantError(`fault loop at 0x${addr.toString(16)} in pid ${mm.pid}`)
+}
+
+/**
+ * Writes fresh content tags to, or checks them on, `n` consecutive frames from `pfn`
+ * (pfn -1: the zero page, reads only).
+ */
+function touchFrames(
+  k: Kernel,
+  mm: Mm,
+  vma: Vma,
+  addr: number,
+  pfn: number,
+  n: number,
+  write: boolean,
+): void {
+  const tags = k.mem.pageTag
+  const exp = vma.expected
+  const idx = (addr - vma.start) / PAGE_SIZE
+  if (write) {
+    for (let i = 0; i < n; i++) {
+      const t = k.nextTag()
+      tags[pfn + i] = t
+      exp[idx + i] = t
+    }
+    return
+  }
+  for (let i = 0; i < n; i++) {
+    const actual = pfn < 0 ? 0 : tags[pfn + i]
+    if (actual !== exp[idx + i]) {
+      throw new SimInvariantError(
+        `data corruption: pid ${mm.pid} read tag ${actual.toString(16)} at 0x${(addr + i * PAGE_SIZE).toString(16)}, expected ${exp[idx + i].toString(16)}`,
+      )
+    }
+  }
+}
+
+/**
+ * @kernel mm/memory.c handle_mm_fault() -> __handle_mm_fault() -> handle_pte_fault()
+ * One page fault: pgfault +1, dispatch on the PMD then the PTE, one handler per state. Records the
+ * fault's type and simulated latency and advances the clock by it.
+ */
+function handle_mm_fault(k: Kernel, mm: Mm, vma: Vma, addr: number, write: boolean): void {
+  k.vm.pgfault++
+  k.pendingNs = k.cpu.faultEntryNs
+  k.faultType = ''
+  let r: FaultResult = FAULT_RETRY
+  for (let step = 0; step < 8 && r !== FAULT_DONE; step++) {
+    r = fault_step(k, mm, vma, addr, write)
+    if (r === FAULT_OOM) {
+      if (mm.exited || !out_of_memory(k) || mm.exited) break
+    }
+  }
+  k.faults.record(k.faultType || 'retry', k.pendingNs)
+  k.events.advance(k.pendingNs)
+  k.pendingNs = 0
+  if (mm.exited) throw new TaskKilled()
+  if (r === FAULT_OOM) throw new SimUsageError('out of memory and nothing left to kill')
+}
+
+function fault_step(k: Kernel, mm: Mm, vma: Vma, addr: number, write: boolean): FaultResult {
+  const pmdIdx = pmdIndexOf(addr)
+  const p = mm.pmds.get(pmdIdx)
+  const pm = k.pmds
+  const kind = p === undefined ? PMD_NONE : pm.kind[p]
+  if (kind === PMD_NONE) {
+    if (thp_vma_allowable_order(k, vma, addr)) {
+      const r = do_huge_pmd_anonymous_page(k, mm, vma, addr, write)
+      if (r !== FAULT_FALLBACK) return r
+    }
+    return __pte_alloc(k, mm, pmdIdx)
+  }
+  if (kind === PMD_SWAP) {
+    const r = do_huge_pmd_swap_page(k, mm, vma, pmdIdx, write)
+    return r === FAULT_FALLBACK ? FAULT_RETRY : r
+  }
+  if (kind === PMD_HUGE || kind === PMD_HUGE_ZERO) {
+    if (!write) return FAULT_DONE
+    const r = do_huge_pmd_wp_page(k, mm, vma, pmdIdx)
+    return r === FAULT_FALLBACK ? FAULT_RETRY : r
+  }
+  const e = pm.val[p!] * HPAGE_PMD_NR + Math.floor((addr % PMD_SIZE) / PAGE_SIZE)
+  const pk = k.ptes.kind[e]
+  if (pk === PTE_NONE) return do_anonymous_page(k, mm, vma, e, addr, write)
+  if (pk === PTE_SWAP) return do_swap_page(k, mm, vma, e, addr, write)
+  if (write && !(k.ptes.flags[e] & E_WRITE)) return do_wp_page(k, mm, vma, e, addr)
+  return FAULT_DONE
+}
+
+/** @kernel mm/memory.c __pte_alloc(): give an empty PMD a PTE table. */
+function __pte_alloc(k: Kernel, mm: Mm, pmdIdx: number): FaultResult {
+  const t = pte_alloc_one(k, mm)
+  if (t < 0) return FAULT_OOM
+  if (
+    mm.exited ||
+    (mm.pmds.get(pmdIdx) !== undefined && k.pmds.kind[mm.pmds.get(pmdIdx)!] !== PMD_NONE)
+  ) {
+    pte_free(k, mm, t)
+    return FAULT_RETRY
+  }
+  const p = pmdRow(k, mm, pmdIdx)
+  k.pmds.kind[p] = PMD_TABLE
+  k.pmds.val[p] = t
+  return FAULT_RETRY
+}
+
+/**
+ * @kernel mm/memory.c do_anonymous_page()
+ * Read: map the shared zero page. Write: allocate, clear and map one 4 KB folio (mTHP orders
+ * below PMD are not enabled in the model's machines: hugepages-<size>kB/enabled = never).
+ */
+function do_anonymous_page(
+  k: Kernel,
+  mm: Mm,
+  vma: Vma,
+  e: number,
+  addr: number,
+  write: boolean,
+): FaultResult {
+  const pt = k.ptes
+  if (!write) {
+    pt.kind[e] = PTE_ZERO
+    pt.flags[e] = E_YOUNG
+    k.cost(k.cpu.installEntryNs)
+    k.faultType = 'zero-page'
+    return FAULT_DONE
+  }
+  const pfn = alloc_pages(k, 0, true)
+  if (pfn < 0) return FAULT_OOM
+  if (mm.exited || pt.kind[e] !== PTE_NONE || !stillTable(k, mm, addr, e)) {
+    k.mem.free(pfn, 0)
+    return FAULT_RETRY
+  }
+  const f = newOrder0Folio(k, pfn)
+  k.mem.pageTag[pfn] = 0
+  k.cost(k.cpu.clear4kNs + k.cpu.installEntryNs)
+  mapPte(k, e, f, 0, E_WRITE | E_DIRTY | E_YOUNG | E_SOFT_DIRTY)
+  folio_add_new_anon_rmap(k, f, vma, addr, false)
+  mm.anonRss++
+  k.faultType = 'anon-4k'
+  return FAULT_DONE
+}
+
+function newOrder0Folio(k: Kernel, pfn: number): number {
+  const f = k.folios.alloc()
+  k.folios.pfn[f] = pfn
+  k.folios.flags[f] = PG_UPTODATE
+  return f
+}
+
+function mapPte(k: Kernel, e: number, f: number, sub: number, flags: number): void {
+  const pt = k.ptes
+  pt.kind[e] = PTE_PRESENT
+  pt.val[e] = f
+  pt.sub[e] = sub
+  pt.flags[e] = flags
+}
+
+/** The PTE row `e` is still the one mapping `addr` (no reclaim or zap replaced the table). */
+function stillTable(k: Kernel, mm: Mm, addr: number, e: number): boolean {
+  const p = mm.pmds.get(pmdIndexOf(addr))
+  return (
+    p !== undefined &&
+    k.pmds.kind[p] === PMD_TABLE &&
+    k.pmds.val[p] === Math.floor(e / HPAGE_PMD_NR)
+  )
+}
+
+/**
+ * @kernel mm/memory.c do_wp_page()
+ * Write to a read-only PTE: reuse an exclusive anonymous folio (wp_can_reuse_anon_folio()),
+ * otherwise copy 4 KB into a new folio (wp_page_copy(); from the zero page: a cleared one).
+ */
+function do_wp_page(k: Kernel, mm: Mm, vma: Vma, e: number, addr: number): FaultResult {
+  const pt = k.ptes
+  const fo = k.folios
+  if (pt.kind[e] === PTE_PRESENT) {
+    const f = pt.val[e]
+    const sole = fo.pteMapcount[f] + fo.pmdMapcount[f] === 1
+    if (fo.flags[f] & PG_ANON_EXCLUSIVE || (sole && fo.order[f] === 0)) {
+      if (fo.flags[f] & PG_SWAPCACHE) folio_free_swap(k, f)
+      if (fo.pteMapcount[f] + fo.pmdMapcount[f] === 1) fo.flags[f] |= PG_ANON_EXCLUSIVE
+      pt.flags[e] |= E_WRITE | E_DIRTY | E_YOUNG | E_SOFT_DIRTY
+      k.cost(k.cpu.installEntryNs)
+      k.faultType = 'wp-reuse-pte'
+      return FAULT_DONE
+    }
+  }
+  const pfn = alloc_pages(k, 0, true)
+  if (pfn < 0) return FAULT_OOM
+  if (
+    mm.exited ||
+    !stillTable(k, mm, addr, e) ||
+    (pt.kind[e] !== PTE_PRESENT && pt.kind[e] !== PTE_ZERO)
+  ) {
+    k.mem.free(pfn, 0)
+    return FAULT_RETRY
+  }
+  const g = newOrder0Folio(k, pfn)
+  if (pt.kind[e] === PTE_ZERO) {
+    k.mem.pageTag[pfn] = 0
+    k.cost(k.cpu.clear4kNs)
+  } else {
+    const old = pt.val[e]
+    k.mem.pageTag[pfn] = k.mem.pageTag[fo.pfn[old] + pt.sub[e]]
+    k.cost(k.cpu.copy4kNs)
+    folio_remove_rmap_ptes(k, old, 1)
+    mm.anonRss--
+    releaseIfDone(k, old)
+  }
+  mapPte(k, e, g, 0, E_WRITE | E_DIRTY | E_YOUNG | E_SOFT_DIRTY)
+  folio_add_new_anon_rmap(k, g, vma, addr, false)
+  mm.anonRss++
+  k.cost(k.cpu.installEntryNs + k.cpu.tlbFlushNs)
+  k.faultType = 'cow-pte'
+  return FAULT_DONE
+}
+
+/** After a mapping went away: a large folio left partly mapped goes on the deferred split queue. */
+function releaseIfDone(k: Kernel, f: number): void {
+  const fo = k.folios
+  if (fo.mapped(f)) {
+    if (fo.order[f] > 0 && !(fo.flags[f] & PG_PARTIALLY_MAPPED)) {
+      fo.flags[f] |= PG_PARTIALLY_MAPPED
+      k.vm.thp_deferred_split_page++
+    }
+    return
+  }
+  free_swap_cache(k, f)
+  folio_put_if_unused(k, f)
+}
+
+/**
+ * @kernel mm/memory.c should_try_to_free_swap()
+ * Drop the swap slot after swap-in when swap is more than half full (vm_swap_full()), on
+ * synchronous devices (2026 mm tree), or when a write fault leaves the folio exclusively ours.
+ * Otherwise the slot stays, so the clean folio can be reclaimed again without I/O.
+ */
+export function should_try_to_free_swap(
+  k: Kernel,
+  si: SwapInfo,
+  f: number,
+  exclusiveWrite: boolean,
+): boolean {
+  if (!(k.folios.flags[f] & PG_SWAPCACHE)) return false
+  if (vm_swap_full(k) || si.cost.synchronous) return true
+  return exclusiveWrite
+}
+
+/** @kernel include/linux/swap.h vm_swap_full(): less than half of all swap is free. */
+function vm_swap_full(k: Kernel): boolean {
+  let total = 0
+  let used = 0
+  for (const si of k.swap) {
+    if (!si.enabled) continue
+    total += si.nrSlots
+    used += si.inuseSlots
+  }
+  return (total - used) * 2 < total
+}
+
+/**
+ * @kernel mm/memory.c do_swap_page()
+ * Swap cache hit: map the page — or, when every PTE of the folio-aligned range still holds the
+ * matching consecutive entry, the whole large folio with PTEs (never a PMD: that needs the
+ * series' do_huge_pmd_swap_page()). Miss: synchronous devices read one page; others go through
+ * VMA readahead. pgmajfault when I/O was needed.
+ */
+function do_swap_page(
+  k: Kernel,
+  mm: Mm,
+  vma: Vma,
+  e: number,
+  addr: number,
+  write: boolean,
+): FaultResult {
+  const pt = k.ptes
+  const fo = k.folios
+  const si = k.swap[pt.swapType[e]]
+  const off = pt.val[e]
+  let f = swap_cache_get_folio(k, si, off)
+  let major = false
+  if (f >= 0) {
+    swap_update_readahead(k, vma, f, addr)
+  } else {
+    f = si.cost.synchronous ? swapin_sync(k, si, off) : swap_vma_readahead(k, vma, addr)
+    if (f === -2) return FAULT_OOM
+    major = true
+    if (mm.exited || pt.kind[e] !== PTE_SWAP || pt.val[e] !== off || !stillTable(k, mm, addr, e)) {
+      return FAULT_RETRY
+    }
+  }
+  // Map the whole large folio if all its PTEs still hold its consecutive entries.
+  const base = Math.floor(e / HPAGE_PMD_NR) * HPAGE_PMD_NR
+  let first = e
+  let nr = 1
+  if (fo.order[f] > 0) {
+    const n = fo.nrPages(f)
+    const start = e - (off - fo.swapOffset[f])
+    let all = start >= base && start + n <= base + HPAGE_PMD_NR
+    for (let i = 0; all && i < n; i++) {
+      const x = start + i
+      all =
+        pt.kind[x] === PTE_SWAP && pt.swapType[x] === si.type && pt.val[x] === fo.swapOffset[f] + i
+    }
+    if (all) {
+      first = start
+      nr = n
+    }
+  }
+  const exclusive = (pt.flags[e] & E_SWP_EXCLUSIVE) !== 0
+  const writable = exclusive && (vma.flags & VM_WRITE) !== 0 && !(pt.flags[e] & E_UFFD_WP)
+  const fresh = fo.anonVma[f] < 0
+  for (let i = 0; i < nr; i++) {
+    const x = first + i
+    const slot = pt.val[x]
+    const keep = pt.flags[x] & (E_SOFT_DIRTY | E_UFFD_WP)
+    mapPte(
+      k,
+      x,
+      f,
+      slot - fo.swapOffset[f],
+      keep | E_YOUNG | (writable ? E_WRITE : 0) | (writable && write ? E_DIRTY : 0),
+    )
+    si.put(slot, 1)
+  }
+  if (fresh) {
+    // A folio the swap-in path just read: order 0 (readahead and synchronous swap-in).
+    folio_add_new_anon_rmap(k, f, vma, addr, false)
+  } else {
+    folio_add_anon_rmap_ptes(k, f, nr)
+  }
+  if (exclusive) fo.flags[f] |= PG_ANON_EXCLUSIVE
+  else fo.flags[f] &= ~PG_ANON_EXCLUSIVE
+  if (writable && write) fo.flags[f] |= PG_DIRTY
+  mm.swapEnts -= nr
+  mm.anonRss += nr
+  k.cost(nr * k.cpu.installEntryNs)
+  if (should_try_to_free_swap(k, si, f, write && exclusive)) folio_free_swap(k, f)
+  if (major) k.vm.pgmajfault++
+  k.faultType = major ? 'swapin-io' : 'swapin-cache'
+  return FAULT_DONE
+}
+
+/**
+ * The SWP_SYNCHRONOUS_IO miss path: alloc_swap_folio() (order 0 here: mTHP swap-in needs
+ * hugepages-<size>kB enabled) and a synchronous read. Returns the folio, or -2 on OOM.
+ */
+function swapin_sync(k: Kernel, si: SwapInfo, off: number): number {
+  const pfn = alloc_pages(k, 0, true)
+  if (pfn < 0) return -2
+  const f = newOrder0Folio(k, pfn)
+  k.folios.flags[f] = 0
+  swap_cache_add_folio(k, f, si, off)
+  swap_read_folio(k, f, off, si.type)
+  return f
+}
+
+/** Per-VMA readahead state (vma->swap_readahead_info: address, window, hits). */
+interface SwapRaInfo {
+  pfn: number
+  win: number
+  hits: number
+}
+const raInfo = new WeakMap<Vma, SwapRaInfo>()
+
+function raOf(vma: Vma): SwapRaInfo {
+  let r = raInfo.get(vma)
+  if (!r) raInfo.set(vma, (r = { pfn: 0, win: 0, hits: 0 }))
+  return r
+}
+
+/** @kernel mm/swap_state.c swap_update_readahead(): a swap-cache hit. */
+function swap_update_readahead(k: Kernel, vma: Vma, f: number, addr: number): void {
+  const fo = k.folios
+  const ra = raOf(vma)
+  const readahead = (fo.flags[f] & PG_READAHEAD) !== 0
+  if (readahead) {
+    fo.flags[f] &= ~PG_READAHEAD
+    k.vm.swap_ra_hit++
+    ra.hits = Math.min(ra.hits + 1, 255)
+  }
+  ra.pfn = addr / PAGE_SIZE
+}
+
+/** @kernel mm/swap_state.c __swapin_nr_pages(): the adaptive readahead window. */
+export function __swapin_nr_pages(
+  prevOffset: number,
+  offset: number,
+  hits: number,
+  maxPages: number,
+  prevWin: number,
+): number {
+  let pages = hits + 2
+  if (pages === 2) {
+    if (offset !== prevOffset + 1 && offset !== prevOffset - 1) pages = 1
+  } else {
+    let roundup = 4
+    while (roundup < pages) roundup <<= 1
+    pages = roundup
+  }
+  if (pages > maxPages) pages = maxPages
+  const lastRa = prevWin >> 1
+  if (pages < lastRa) pages = lastRa
+  return pages
+}
+
+/**
+ * @kernel mm/swap_state.c swap_vma_readahead() with swap_vma_ra_win()
+ * Reads the faulting page plus a window of up to 2^page_cluster neighbouring swap PTEs, within
+ * the VMA and the PMD, in one plugged request. Readahead pages are marked (swap_ra) and counted
+ * as swap_ra_hit when a later fault finds them. Returns the faulting page's folio, -2 on OOM.
+ */
+function swap_vma_readahead(k: Kernel, vma: Vma, addr: number): number {
+  const mm = vma.mm
+  const ra = raOf(vma)
+  const fpfn = addr / PAGE_SIZE
+  const maxWin = 1 << k.spec.vm.page_cluster
+  const prev = ra.pfn
+  const win = maxWin <= 1 ? 1 : __swapin_nr_pages(prev, fpfn, ra.hits, maxWin, ra.win)
+  ra.pfn = fpfn
+  ra.win = win
+  ra.hits = 0
+  let start = fpfn
+  let end = fpfn + 1
+  if (win > 1) {
+    let lpfn: number
+    if (fpfn === prev + 1) lpfn = fpfn
+    else if (prev === fpfn + 1) lpfn = fpfn - win + 1
+    else lpfn = fpfn - ((win - 1) >> 1)
+    const pmdFirst = Math.floor(addr / PMD_SIZE) * HPAGE_PMD_NR
+    start = Math.max(lpfn, vma.start / PAGE_SIZE, pmdFirst)
+    end = Math.min(lpfn + win, vma.end / PAGE_SIZE, pmdFirst + HPAGE_PMD_NR)
+  }
+  const p = mm.pmds.get(pmdIndexOf(addr))!
+  const tableBase = k.pmds.val[p] * HPAGE_PMD_NR
+  const pmdFirst = Math.floor(addr / PMD_SIZE) * HPAGE_PMD_NR
+  const pt = k.ptes
+  let result = -1
+  let ioPages = 0
+  let ioSi: SwapInfo | null = null
+  for (let pfn = start; pfn < end; pfn++) {
+    const e = tableBase + (pfn - pmdFirst)
+    if (pt.kind[e] !== PTE_SWAP) continue
+    const si = k.swap[pt.swapType[e]]
+    const off = pt.val[e]
+    const cached = si.cache[off]
+    if (cached >= 0) {
+      if (pfn === fpfn) result = cached
+      continue
+    }
+    const fpage = alloc_pages(k, 0, pfn === fpfn)
+    if (fpage < 0) {
+      if (pfn === fpfn) return -2
+      continue
+    }
+    const f = newOrder0Folio(k, fpage)
+    k.folios.flags[f] = 0
+    swap_cache_add_folio(k, f, si, off)
+    // Pages of one window are read in one plugged request: one latency, per-page transfer.
+    const tags = k.mem.pageTag
+    tags[fpage] = si.tag[off]
+    readOnePage(k, si, off)
+    k.folios.flags[f] |= PG_UPTODATE
+    ioPages++
+    ioSi = si
+    if (pfn === fpfn) result = f
+    else {
+      k.folios.flags[f] |= PG_READAHEAD
+      k.vm.swap_ra++
+    }
+  }
+  if (ioSi) k.cost(ioSi.cost.readLatencyNs + ioPages * ioSi.cost.readPerPageNs)
+  if (result < 0) throw new SimInvariantError('swap_vma_readahead: faulting page not read')
+  return result
+}
+
+/** Counts one page read by readahead (swap_read_folio() for an order-0 folio, cost batched). */
+function readOnePage(k: Kernel, si: SwapInfo, off: number): void {
+  const fl = si.slotFlags[off]
+  if (fl & SLOT_ZERO) k.vm.swpin_zero++
+  else if (fl & SLOT_ZSWAP) k.vm.zswpin++
+  else k.vm.pswpin++
+}
+
+/**
+ * @kernel mm/memory.c zap_pte_range() for one PTE table, entries [from, to) of 512.
+ * Returns entries visited.
+ */
+export function zap_pte_range(k: Kernel, mm: Mm, table: number, from: number, to: number): number {
+  const pt = k.ptes
+  const base = table * HPAGE_PMD_NR
+  for (let i = from; i < to; i++) {
+    const e = base + i
+    const kind = pt.kind[e]
+    if (kind === PTE_PRESENT) {
+      const f = pt.val[e]
+      folio_remove_rmap_ptes(k, f, 1)
+      mm.anonRss--
+      pt.kind[e] = PTE_NONE
+      releaseIfDone(k, f)
+    } else if (kind === PTE_SWAP) {
+      mm.swapEnts--
+      pt.kind[e] = PTE_NONE
+      free_swap_and_cache(k, k.swap[pt.swapType[e]], pt.val[e], 1)
+    } else {
+      pt.kind[e] = PTE_NONE
+    }
+  }
+  k.cost((to - from) * k.cpu.installEntryNs)
+  return to - from
+}
+
+export function tableEmpty(k: Kernel, table: number): boolean {
+  const base = table * HPAGE_PMD_NR
+  const kinds = k.ptes.kind
+  for (let i = base; i < base + HPAGE_PMD_NR; i++) if (kinds[i] !== PTE_NONE) return false
+  return true
+}
+
+/**
+ * @kernel mm/memory.c copy_pte_range() / copy_present_ptes() / copy_nonpresent_pte()
+ * Copies one PTE table into the child: present anon pages are shared write-protected (and lose
+ * anon-exclusive), swap entries get one more reference, the parent's swap entries lose their
+ * exclusive bit. Returns false on -ENOMEM.
+ */
+export function copy_pte_range(k: Kernel, dst: Mm, src: Mm, pmdIdx: number): boolean {
+  const t = pte_alloc_one(k, dst)
+  if (t < 0) return false
+  const sp = src.pmds.get(pmdIdx)!
+  const dp = pmdRow(k, dst, pmdIdx)
+  k.pmds.kind[dp] = PMD_TABLE
+  k.pmds.val[dp] = t
+  const pt = k.ptes
+  const fo = k.folios
+  const sb = k.pmds.val[sp] * HPAGE_PMD_NR
+  const db = t * HPAGE_PMD_NR
+  for (let i = 0; i < HPAGE_PMD_NR; i++) {
+    const s = sb + i
+    const d = db + i
+    const kind = pt.kind[s]
+    if (kind === PTE_NONE) continue
+    pt.kind[d] = kind
+    pt.val[d] = pt.val[s]
+    pt.sub[d] = pt.sub[s]
+    pt.swapType[d] = pt.swapType[s]
+    if (kind === PTE_PRESENT) {
+      const f = pt.val[s]
+      fo.flags[f] &= ~PG_ANON_EXCLUSIVE
+      folio_add_anon_rmap_ptes(k, f, 1)
+      pt.flags[s] &= ~E_WRITE
+      dst.anonRss++
+    } else if (kind === PTE_SWAP) {
+      k.swap[pt.swapType[s]].dup(pt.val[s], 1)
+      pt.flags[s] &= ~E_SWP_EXCLUSIVE
+      dst.swapEnts++
+    }
+    pt.flags[d] = pt.flags[s] & ~E_SOFT_DIRTY
+  }
+  k.cost(HPAGE_PMD_NR * k.cpu.installEntryNs)
+  return true
+}

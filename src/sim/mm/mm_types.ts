@@ -1,0 +1,238 @@
+/**
+ * The model's state, struct-of-arrays (include/linux/mm_types.h, include/linux/page-flags.h).
+ *
+ * - Folios live in a pool indexed by folio id: one row per folio, whatever its order, so a
+ *   PMD-mapped THP costs one row, not 512.
+ * - PMDs: one row per populated 2 MB range per mm (an mm maps its PMD index to a row).
+ * - PTE tables: pooled 512-entry tables that exist only where a PMD points to one, or where one is
+ *   deposited under a huge PMD.
+ * Every pool grows by doubling and recycles freed rows through a free list.
+ */
+import { HPAGE_PMD_NR } from '../include/units'
+
+/** @kernel include/linux/page-flags.h (the subset anonymous reclaim looks at) */
+export const PG_LRU = 1 << 0
+export const PG_DIRTY = 1 << 1
+export const PG_UPTODATE = 1 << 2
+export const PG_SWAPCACHE = 1 << 3
+export const PG_WRITEBACK = 1 << 4
+/** PageAnonExclusive, kept per folio: the model never shares part of a folio across mms. */
+export const PG_ANON_EXCLUSIVE = 1 << 5
+export const PG_REFERENCED = 1 << 6
+/** Marked by swap readahead; a later hit counts swap_ra_hit (folio_test_clear_readahead). */
+export const PG_READAHEAD = 1 << 7
+/** On the deferred split queue (folio_test_partially_mapped). */
+export const PG_PARTIALLY_MAPPED = 1 << 8
+export const PG_ACTIVE = 1 << 9
+
+function grow<T extends Int32Array | Uint8Array | Uint16Array | Float64Array>(a: T, n: number): T {
+  const b = new (a.constructor as new (n: number) => T)(n)
+  b.set(a)
+  return b
+}
+
+export class FolioPool {
+  order = new Uint8Array(1024)
+  pfn = new Int32Array(1024)
+  flags = new Uint16Array(1024)
+  /** PTE mappings of any page of the folio, over all mms. */
+  pteMapcount = new Int32Array(1024)
+  /** PMD ("entire") mappings. */
+  pmdMapcount = new Int32Array(1024)
+  swapType = new Uint8Array(1024)
+  /** First swap slot when PG_SWAPCACHE is set. */
+  swapOffset = new Int32Array(1024)
+  /** Linear page index in the anon_vma's space (folio->index), for the rmap walk. */
+  index = new Float64Array(1024)
+  anonVma = new Int32Array(1024)
+  lruPrev = new Int32Array(1024)
+  lruNext = new Int32Array(1024)
+  private freeList: number[] = []
+  private next = 0
+  nrLive = 0
+
+  alloc(): number {
+    let f: number
+    if (this.freeList.length) {
+      f = this.freeList.pop()!
+    } else {
+      f = this.next++
+      if (f >= this.order.length) this.resize(this.order.length * 2)
+    }
+    this.order[f] = 0
+    this.pfn[f] = -1
+    this.flags[f] = 0
+    this.pteMapcount[f] = 0
+    this.pmdMapcount[f] = 0
+    this.swapType[f] = 0
+    this.swapOffset[f] = -1
+    this.index[f] = 0
+    this.anonVma[f] = -1
+    this.lruPrev[f] = -1
+    this.lruNext[f] = -1
+    this.nrLive++
+    return f
+  }
+
+  release(f: number): void {
+    this.pfn[f] = -1
+    this.flags[f] = 0
+    this.freeList.push(f)
+    this.nrLive--
+  }
+
+  nrPages(f: number): number {
+    return 1 << this.order[f]
+  }
+
+  mapped(f: number): boolean {
+    return this.pteMapcount[f] + this.pmdMapcount[f] > 0
+  }
+
+  private resize(n: number): void {
+    this.order = grow(this.order, n)
+    this.pfn = grow(this.pfn, n)
+    this.flags = grow(this.flags, n)
+    this.pteMapcount = grow(this.pteMapcount, n)
+    this.pmdMapcount = grow(this.pmdMapcount, n)
+    this.swapType = grow(this.swapType, n)
+    this.swapOffset = grow(this.swapOffset, n)
+    this.index = grow(this.index, n)
+    this.anonVma = grow(this.anonVma, n)
+    this.lruPrev = grow(this.lruPrev, n)
+    this.lruNext = grow(this.lruNext, n)
+  }
+}
+
+/** PMD rows: kind (include/pgtable.ts PMD_*), value, swap type, entry bits, deposited table. */
+export class PmdPool {
+  kind = new Uint8Array(256)
+  /** PMD_HUGE: folio id. PMD_SWAP: first swap offset. PMD_TABLE: PTE table id. */
+  val = new Int32Array(256)
+  swapType = new Uint8Array(256)
+  flags = new Uint8Array(256)
+  /** Deposited PTE table under a huge or swap PMD (pgtable_trans_huge_deposit), or -1. */
+  deposit = new Int32Array(256)
+  private freeList: number[] = []
+  private next = 0
+
+  alloc(): number {
+    let p: number
+    if (this.freeList.length) {
+      p = this.freeList.pop()!
+    } else {
+      p = this.next++
+      if (p >= this.kind.length) {
+        const n = this.kind.length * 2
+        this.kind = grow(this.kind, n)
+        this.val = grow(this.val, n)
+        this.swapType = grow(this.swapType, n)
+        this.flags = grow(this.flags, n)
+        this.deposit = grow(this.deposit, n)
+      }
+    }
+    this.kind[p] = 0
+    this.val[p] = -1
+    this.swapType[p] = 0
+    this.flags[p] = 0
+    this.deposit[p] = -1
+    return p
+  }
+
+  release(p: number): void {
+    this.freeList.push(p)
+  }
+}
+
+/** 512-entry PTE tables, pooled. Entry e of table t is row t * 512 + e. */
+export class PtePool {
+  kind = new Uint8Array(HPAGE_PMD_NR * 64)
+  /** PTE_PRESENT: folio id. PTE_SWAP: swap offset. */
+  val = new Int32Array(HPAGE_PMD_NR * 64)
+  /** PTE_PRESENT: page index inside the folio. */
+  sub = new Uint16Array(HPAGE_PMD_NR * 64)
+  swapType = new Uint8Array(HPAGE_PMD_NR * 64)
+  flags = new Uint8Array(HPAGE_PMD_NR * 64)
+  /** The page frame backing each table (page tables are memory too: PageTables). */
+  tablePfn = new Int32Array(64)
+  private freeList: number[] = []
+  private next = 0
+  nrLive = 0
+
+  alloc(pfn: number): number {
+    let t: number
+    if (this.freeList.length) {
+      t = this.freeList.pop()!
+    } else {
+      t = this.next++
+      if (t >= this.tablePfn.length) {
+        const n = this.tablePfn.length * 2
+        this.tablePfn = grow(this.tablePfn, n)
+        this.kind = grow(this.kind, n * HPAGE_PMD_NR)
+        this.val = grow(this.val, n * HPAGE_PMD_NR)
+        this.sub = grow(this.sub, n * HPAGE_PMD_NR)
+        this.swapType = grow(this.swapType, n * HPAGE_PMD_NR)
+        this.flags = grow(this.flags, n * HPAGE_PMD_NR)
+      }
+    }
+    const base = t * HPAGE_PMD_NR
+    this.kind.fill(0, base, base + HPAGE_PMD_NR)
+    this.flags.fill(0, base, base + HPAGE_PMD_NR)
+    this.tablePfn[t] = pfn
+    this.nrLive++
+    return t
+  }
+
+  release(t: number): number {
+    this.freeList.push(t)
+    this.nrLive--
+    return this.tablePfn[t]
+  }
+}
+
+/** VM_* flags (include/linux/mm.h) the model uses. */
+export const VM_READ = 1 << 0
+export const VM_WRITE = 1 << 1
+export const VM_HUGEPAGE = 1 << 2
+export const VM_NOHUGEPAGE = 1 << 3
+
+/** An anon_vma: the rmap root shared by a VMA and its forked copies (mm/rmap.c). */
+export interface AnonVma {
+  id: number
+  vmas: Set<Vma>
+}
+
+export interface Vma {
+  mm: Mm
+  start: number
+  end: number
+  flags: number
+  /** Linear page index of `start` in the anon_vma's space (vma->vm_pgoff for anon). */
+  pgoff: number
+  anonVma: AnonVma
+  /**
+   * What each 4 KB page of the VMA must contain: the reference the model checks every read
+   * against. 0 = never written (reads as zeroes).
+   */
+  expected: Uint32Array
+}
+
+/** One process address space (struct mm_struct) plus the task that owns it. */
+export interface Mm {
+  pid: number
+  comm: string
+  /** Sorted by start; never overlapping. */
+  vmas: Vma[]
+  /** PMD index (address >> 21) -> PmdPool row. */
+  pmds: Map<number, number>
+  /** MM_ANONPAGES */
+  anonRss: number
+  /** MM_SWAPENTS */
+  swapEnts: number
+  /** PTE tables accounted to this mm, deposited ones included (mm_inc_nr_ptes). */
+  nrPtes: number
+  /** Where the next mmap goes. */
+  mmapCursor: number
+  exited: boolean
+  oomKilled: boolean
+}

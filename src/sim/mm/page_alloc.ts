@@ -1,0 +1,165 @@
+/**
+ * Physical memory as 2 MB pageblocks (mm/page_alloc.c, the buddy allocator reduced to the two
+ * orders anonymous THP cares about). A PMD-order request needs a wholly free pageblock; order-0
+ * requests fill partially used blocks first so that free blocks stay whole, which is what the
+ * buddy allocator's migrate-type grouping achieves on a real machine.
+ *
+ * State is struct-of-arrays: a used-page count and a 512-bit bitmap per block, and one 32-bit
+ * content tag per page frame (the "data" of RAM, so data loss is detectable).
+ */
+import type { Kernel } from '../kernel'
+import { HPAGE_PMD_NR, HPAGE_PMD_ORDER } from '../include/units'
+import { out_of_memory } from './oom_kill'
+import { try_to_free_pages } from './vmscan'
+
+const BLOCK_FREE = 0
+const BLOCK_PARTIAL = 1
+const BLOCK_FULL = 2
+
+export class PageAlloc {
+  readonly nrBlocks: number
+  readonly totalPages: number
+  /** Content tag of every page frame; 0 = zero-filled. */
+  readonly pageTag: Uint32Array
+  private readonly blockUsed: Uint16Array
+  private readonly blockState: Uint8Array
+  private readonly bitmap: Uint32Array
+  /** Stack of wholly free blocks (lowest block on top, so allocation is deterministic). */
+  private readonly freeStack: Int32Array
+  private freeTop = 0
+  /** Stack of blocks with some free and some used pages (entries may be stale). */
+  private readonly partialStack: Int32Array
+  private partialTop = 0
+  private readonly inPartial: Uint8Array
+  nrFree: number
+
+  constructor(totalBytes: number) {
+    this.totalPages = totalBytes / 4096
+    this.nrBlocks = this.totalPages / HPAGE_PMD_NR
+    this.pageTag = new Uint32Array(this.totalPages)
+    this.blockUsed = new Uint16Array(this.nrBlocks)
+    this.blockState = new Uint8Array(this.nrBlocks)
+    this.bitmap = new Uint32Array(this.nrBlocks * (HPAGE_PMD_NR / 32))
+    this.freeStack = new Int32Array(this.nrBlocks)
+    this.partialStack = new Int32Array(this.nrBlocks)
+    this.inPartial = new Uint8Array(this.nrBlocks)
+    for (let b = this.nrBlocks - 1; b >= 0; b--) this.freeStack[this.freeTop++] = b
+    this.nrFree = this.totalPages
+  }
+
+  /** Wholly free pageblocks: what a PMD-order allocation can use. */
+  get nrFreeBlocks(): number {
+    return this.freeTop
+  }
+
+  /** Allocates 2^order pages (order 0 or HPAGE_PMD_ORDER); returns the first pfn or -1. */
+  alloc(order: number): number {
+    return order === HPAGE_PMD_ORDER ? this.allocBlock() : this.allocPage()
+  }
+
+  free(pfn: number, order: number): void {
+    if (order === HPAGE_PMD_ORDER) {
+      const b = pfn / HPAGE_PMD_NR
+      this.bitmap.fill(0, b * 16, b * 16 + 16)
+      this.blockUsed[b] = 0
+      this.blockState[b] = BLOCK_FREE
+      this.freeStack[this.freeTop++] = b
+      this.nrFree += HPAGE_PMD_NR
+      return
+    }
+    const b = Math.floor(pfn / HPAGE_PMD_NR)
+    const bit = pfn % HPAGE_PMD_NR
+    const w = b * 16 + (bit >>> 5)
+    this.bitmap[w] &= ~(1 << (bit & 31))
+    this.nrFree++
+    const used = --this.blockUsed[b]
+    if (used === 0) {
+      this.blockState[b] = BLOCK_FREE
+      this.freeStack[this.freeTop++] = b
+    } else if (this.blockState[b] === BLOCK_FULL) {
+      this.blockState[b] = BLOCK_PARTIAL
+      this.pushPartial(b)
+    }
+  }
+
+  private allocBlock(): number {
+    while (this.freeTop > 0) {
+      const b = this.freeStack[--this.freeTop]
+      if (this.blockState[b] !== BLOCK_FREE) continue
+      this.blockState[b] = BLOCK_FULL
+      this.blockUsed[b] = HPAGE_PMD_NR
+      this.bitmap.fill(0xffffffff, b * 16, b * 16 + 16)
+      this.nrFree -= HPAGE_PMD_NR
+      return b * HPAGE_PMD_NR
+    }
+    return -1
+  }
+
+  private allocPage(): number {
+    let b = -1
+    while (this.partialTop > 0) {
+      const cand = this.partialStack[this.partialTop - 1]
+      if (this.blockState[cand] === BLOCK_PARTIAL) {
+        b = cand
+        break
+      }
+      this.partialTop--
+      this.inPartial[cand] = 0
+    }
+    if (b < 0) {
+      // Break up a free block: the stack may hold stale entries of blocks already in use.
+      while (this.freeTop > 0) {
+        const cand = this.freeStack[--this.freeTop]
+        if (this.blockState[cand] === BLOCK_FREE && this.blockUsed[cand] === 0) {
+          b = cand
+          break
+        }
+      }
+      if (b < 0) return -1
+      this.blockState[b] = BLOCK_PARTIAL
+      this.pushPartial(b)
+    }
+    for (let w = b * 16; w < b * 16 + 16; w++) {
+      const word = this.bitmap[w]
+      if (word === 0xffffffff) continue
+      const bit = 31 - Math.clz32(~word & (word + 1))
+      this.bitmap[w] = word | (1 << bit)
+      const pfn = b * HPAGE_PMD_NR + (w - b * 16) * 32 + bit
+      this.nrFree--
+      if (++this.blockUsed[b] === HPAGE_PMD_NR) this.blockState[b] = BLOCK_FULL
+      return pfn
+    }
+    throw new Error(`page_alloc: block ${b} marked partial but full`)
+  }
+
+  private pushPartial(b: number): void {
+    if (this.inPartial[b]) return
+    this.inPartial[b] = 1
+    this.partialStack[this.partialTop++] = b
+  }
+}
+
+/**
+ * @kernel mm/page_alloc.c __alloc_pages() with its slow path reduced to what the model has:
+ * try the free lists; if `directReclaim`, reclaim from the anon LRU (try_to_free_pages()) and
+ * retry; for order 0, invoke the OOM killer as a last resort (mm/oom_kill.c out_of_memory()).
+ * Compaction is not modelled: a PMD-order request succeeds only if a wholly free pageblock exists
+ * or reclaim freed one. Returns the first pfn or -1.
+ */
+export function alloc_pages(k: Kernel, order: number, directReclaim: boolean): number {
+  const pfn = k.mem.alloc(order)
+  if (pfn >= 0 || !directReclaim) return pfn
+  const want = order === HPAGE_PMD_ORDER ? HPAGE_PMD_NR : SWAP_CLUSTER_MAX
+  for (let attempt = 0; attempt < MAX_RECLAIM_RETRIES; attempt++) {
+    if (try_to_free_pages(k, want) === 0) break
+    const retry = k.mem.alloc(order)
+    if (retry >= 0) return retry
+  }
+  if (order !== 0) return -1
+  return out_of_memory(k) ? k.mem.alloc(0) : -1
+}
+
+/** @kernel include/linux/swap.h SWAP_CLUSTER_MAX */
+export const SWAP_CLUSTER_MAX = 32
+/** @kernel mm/internal.h MAX_RECLAIM_RETRIES */
+export const MAX_RECLAIM_RETRIES = 16

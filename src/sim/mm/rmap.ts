@@ -1,0 +1,174 @@
+/**
+ * Reverse mapping (mm/rmap.c): mapcounts, the anon rmap walk, and try_to_unmap_one() with the
+ * series' PMD branch (set_pmd_swap_entry()).
+ */
+import type { Kernel } from '../kernel'
+import {
+  E_DIRTY,
+  E_SOFT_DIRTY,
+  E_SWP_EXCLUSIVE,
+  E_UFFD_WP,
+  PMD_HUGE,
+  PMD_SWAP,
+  PMD_TABLE,
+  PTE_PRESENT,
+  PTE_SWAP,
+} from '../include/pgtable'
+import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
+import { __split_huge_pmd } from './huge_memory'
+import { PG_ANON_EXCLUSIVE, PG_DIRTY, type Mm, type Vma } from './mm_types'
+
+/** @kernel mm/rmap.c folio_add_new_anon_rmap(): a freshly allocated folio gets its first mapping. */
+export function folio_add_new_anon_rmap(
+  k: Kernel,
+  f: number,
+  vma: Vma,
+  addr: number,
+  pmd: boolean,
+): void {
+  const fo = k.folios
+  fo.anonVma[f] = vma.anonVma.id
+  fo.index[f] = vma.pgoff + (addr - vma.start) / PAGE_SIZE
+  fo.flags[f] |= PG_ANON_EXCLUSIVE
+  if (pmd) folio_add_anon_rmap_pmd(k, f)
+  else folio_add_anon_rmap_ptes(k, f, fo.nrPages(f))
+  k.lruAdd(f)
+}
+
+/** @kernel mm/rmap.c folio_add_anon_rmap_pmd() */
+export function folio_add_anon_rmap_pmd(k: Kernel, f: number): void {
+  const fo = k.folios
+  if (!fo.mapped(f)) k.nrAnonMapped += fo.nrPages(f)
+  if (fo.pmdMapcount[f]++ === 0) k.nrAnonThps++
+}
+
+/** @kernel mm/rmap.c folio_add_anon_rmap_ptes() */
+export function folio_add_anon_rmap_ptes(k: Kernel, f: number, nr: number): void {
+  const fo = k.folios
+  if (!fo.mapped(f)) k.nrAnonMapped += fo.nrPages(f)
+  fo.pteMapcount[f] += nr
+}
+
+/** @kernel mm/rmap.c folio_remove_rmap_pmd() */
+export function folio_remove_rmap_pmd(k: Kernel, f: number): void {
+  const fo = k.folios
+  if (--fo.pmdMapcount[f] === 0) k.nrAnonThps--
+  if (!fo.mapped(f)) k.nrAnonMapped -= fo.nrPages(f)
+}
+
+/** @kernel mm/rmap.c folio_remove_rmap_ptes() */
+export function folio_remove_rmap_ptes(k: Kernel, f: number, nr: number): void {
+  const fo = k.folios
+  fo.pteMapcount[f] -= nr
+  if (!fo.mapped(f)) k.nrAnonMapped -= fo.nrPages(f)
+}
+
+/** One place a folio is mapped, as the anon rmap walk finds it. */
+export interface FolioMapping {
+  vma: Vma
+  /** Address of the folio's first page in this VMA. */
+  addr: number
+}
+
+/**
+ * @kernel mm/rmap.c rmap_walk_anon(): every VMA of the folio's anon_vma that covers the folio's
+ * index, whether or not a page table there still maps it (the caller looks).
+ */
+export function rmap_walk_anon(k: Kernel, f: number): FolioMapping[] {
+  const fo = k.folios
+  const out: FolioMapping[] = []
+  const av = k.anonVmas.get(fo.anonVma[f])
+  if (!av) return out
+  for (const vma of av.vmas) {
+    if (vma.mm.exited) continue
+    const addr = vma.start + (fo.index[f] - vma.pgoff) * PAGE_SIZE
+    if (addr >= vma.start && addr < vma.end) out.push({ vma, addr })
+  }
+  return out
+}
+
+/**
+ * @kernel mm/rmap.c try_to_unmap() / try_to_unmap_one()
+ * Replaces every mapping of a swap-cache folio by swap entries. A PMD mapping becomes one PMD
+ * swap entry in the series (when zswap was never enabled), else it is split first
+ * (TTU_SPLIT_HUGE_PMD) and each PTE becomes a swap entry. Returns false if a mapping could not be
+ * removed (a split that could not get a PTE table under lazy deposit).
+ */
+export function try_to_unmap(k: Kernel, f: number): boolean {
+  let ok = true
+  for (const { vma, addr } of rmap_walk_anon(k, f)) {
+    if (!try_to_unmap_one(k, f, vma.mm, addr)) ok = false
+  }
+  return ok && !k.folios.mapped(f)
+}
+
+function try_to_unmap_one(k: Kernel, f: number, mm: Mm, addr: number): boolean {
+  const fo = k.folios
+  const pmdIdx = Math.floor(addr / PMD_SIZE)
+  const pmd = mm.pmds.get(pmdIdx)
+  if (pmd === undefined) return true
+  const pm = k.pmds
+  if (pm.kind[pmd] === PMD_HUGE && pm.val[pmd] === f) {
+    if (k.variant.pmdSwap && !k.zswapEverEnabled) return set_pmd_swap_entry(k, f, mm, pmd)
+    if (k.variant.pmdSwap) k.count('F1-zswap-enabled')
+    // TTU_SPLIT_HUGE_PMD: split, then unmap the 512 PTEs below.
+    if (!__split_huge_pmd(k, mm, pmdIdx)) {
+      k.count('lazy-deposit-pte-alloc-failed')
+      return false
+    }
+  }
+  if (pm.kind[pmd] !== PMD_TABLE) return true
+  const si = k.swap[fo.swapType[f]]
+  const off = fo.swapOffset[f]
+  const pt = k.ptes
+  const base = pm.val[pmd] * HPAGE_PMD_NR
+  const first = Math.floor((addr % PMD_SIZE) / PAGE_SIZE)
+  const nr = fo.nrPages(f)
+  const exclusive = fo.flags[f] & PG_ANON_EXCLUSIVE ? E_SWP_EXCLUSIVE : 0
+  let unmapped = 0
+  for (let i = 0; i < nr; i++) {
+    const e = base + first + i
+    if (pt.kind[e] !== PTE_PRESENT || pt.val[e] !== f) continue
+    const sub = pt.sub[e]
+    if (pt.flags[e] & E_DIRTY) fo.flags[f] |= PG_DIRTY
+    pt.kind[e] = PTE_SWAP
+    pt.val[e] = off + sub
+    pt.swapType[e] = si.type
+    pt.flags[e] = (pt.flags[e] & (E_SOFT_DIRTY | E_UFFD_WP)) | exclusive
+    si.dup(off + sub, 1)
+    unmapped++
+  }
+  if (unmapped) {
+    folio_remove_rmap_ptes(k, f, unmapped)
+    mm.anonRss -= unmapped
+    mm.swapEnts += unmapped
+    k.cost(unmapped * k.cpu.unmapPteNs + k.cpu.tlbFlushNs)
+  }
+  return true
+}
+
+/**
+ * @kernel-series https://lkml.iu.edu/hypermail/linux/kernel/2606.2/09620.html set_pmd_swap_entry()
+ * Clears the present PMD, takes a swap reference on all 512 slots, moves the dirty bit to the
+ * folio and installs a swap PMD carrying soft-dirty, uffd-wp and exclusive. The deposited table
+ * (eager deposit) stays under the swap PMD. Counts thp_swpout_pmd once per mapping.
+ */
+function set_pmd_swap_entry(k: Kernel, f: number, mm: Mm, pmd: number): boolean {
+  const fo = k.folios
+  const pm = k.pmds
+  const si = k.swap[fo.swapType[f]]
+  const off = fo.swapOffset[f]
+  if (pm.flags[pmd] & E_DIRTY) fo.flags[f] |= PG_DIRTY
+  const exclusive = fo.flags[f] & PG_ANON_EXCLUSIVE ? E_SWP_EXCLUSIVE : 0
+  si.dup(off, HPAGE_PMD_NR)
+  pm.kind[pmd] = PMD_SWAP
+  pm.val[pmd] = off
+  pm.swapType[pmd] = si.type
+  pm.flags[pmd] = (pm.flags[pmd] & (E_SOFT_DIRTY | E_UFFD_WP)) | exclusive
+  folio_remove_rmap_pmd(k, f)
+  mm.anonRss -= HPAGE_PMD_NR
+  mm.swapEnts += HPAGE_PMD_NR
+  k.vm.thp_swpout_pmd++
+  k.cost(k.cpu.installEntryNs + k.cpu.tlbFlushNs)
+  return true
+}

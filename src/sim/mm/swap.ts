@@ -1,0 +1,30 @@
+/**
+ * Folio lifetime (mm/swap.c __folio_put(), folios_put()): an anonymous folio goes back to the
+ * page allocator once nothing maps it and the swap cache does not hold it.
+ */
+import type { Kernel } from '../kernel'
+import { HPAGE_PMD_ORDER } from '../include/units'
+import { PG_SWAPCACHE, PG_WRITEBACK } from './mm_types'
+
+/** @kernel mm/swap.c __folio_put(): frees the folio's pages and its row. */
+export function __folio_put(k: Kernel, f: number): void {
+  const fo = k.folios
+  k.lruDel(f)
+  k.mem.free(fo.pfn[f], fo.order[f])
+  fo.release(f)
+}
+
+/**
+ * Drops the folio if it is neither mapped, nor in the swap cache, nor under writeback: what the
+ * last folio_put() of an anonymous folio does.
+ */
+export function folio_put_if_unused(k: Kernel, f: number): boolean {
+  const fo = k.folios
+  if (fo.mapped(f) || fo.flags[f] & (PG_SWAPCACHE | PG_WRITEBACK)) return false
+  __folio_put(k, f)
+  return true
+}
+
+export function folio_test_pmd_mappable(k: Kernel, f: number): boolean {
+  return k.folios.order[f] >= HPAGE_PMD_ORDER
+}

@@ -1,0 +1,208 @@
+/**
+ * Swap devices and the cluster allocator (mm/swapfile.c). Each device is an array of slots in
+ * 512-slot clusters (SWAPFILE_CLUSTER). Per slot: the swap count (references from page tables),
+ * the swap-cache folio (ci->table's folio pointer), a content tag (the data on the device) and
+ * flags (zero-filled, stored in zswap). Clusters are free, nonfull (per order), frag or full.
+ */
+import type { SwapDeviceType } from '../api'
+import { DEVICE_COSTS, type DeviceCost } from '../cost/defaults'
+import { HPAGE_PMD_ORDER, SWAPFILE_CLUSTER } from '../include/units'
+
+/** Slot flags. */
+export const SLOT_ZERO = 1 << 0
+export const SLOT_ZSWAP = 1 << 1
+
+const CLUSTER_FREE = 0
+const CLUSTER_NONFULL = 1
+const CLUSTER_FRAG = 2
+const CLUSTER_FULL = 3
+
+/** Largest count kept inline; above it the count lives in the extension table. */
+const SWP_TB_COUNT_MAX = 0xfe
+
+export class SwapInfo {
+  readonly type: number
+  readonly deviceType: SwapDeviceType
+  readonly cost: DeviceCost
+  priority: number
+  readonly nrSlots: number
+  readonly nrClusters: number
+  enabled = true
+  /** Swap count per slot (references from page tables). */
+  readonly count: Uint8Array
+  /** Extension table for counts above SWP_TB_COUNT_MAX (swap_retry_table_alloc). */
+  readonly countExt = new Map<number, number>()
+  /** Swap-cache folio per slot, or -1. */
+  readonly cache: Int32Array
+  readonly tag: Uint32Array
+  readonly slotFlags: Uint8Array
+  /** Slots in use per cluster (count > 0 or in the swap cache). */
+  readonly clusterUsed: Uint16Array
+  readonly clusterState: Uint8Array
+  /** ci->order: the order the cluster serves once its first slot is handed out. */
+  readonly clusterOrder: Uint8Array
+  /** Free clusters, FIFO (free_clusters list: freed clusters go to the tail). */
+  private freeQ: Int32Array
+  private freeHead = 0
+  private freeLen = 0
+  /** The per-CPU cached cluster for order 0 (percpu_swap_cluster), -1 if none. */
+  private order0Cluster = -1
+  inuseSlots = 0
+
+  constructor(type: number, deviceType: SwapDeviceType, sizeBytes: number, priority: number) {
+    this.type = type
+    this.deviceType = deviceType
+    this.cost = DEVICE_COSTS[deviceType]
+    this.priority = priority
+    this.nrSlots = sizeBytes / 4096
+    this.nrClusters = this.nrSlots / SWAPFILE_CLUSTER
+    this.count = new Uint8Array(this.nrSlots)
+    this.cache = new Int32Array(this.nrSlots).fill(-1)
+    this.tag = new Uint32Array(this.nrSlots)
+    this.slotFlags = new Uint8Array(this.nrSlots)
+    this.clusterUsed = new Uint16Array(this.nrClusters)
+    this.clusterState = new Uint8Array(this.nrClusters)
+    this.clusterOrder = new Uint8Array(this.nrClusters)
+    this.freeQ = new Int32Array(this.nrClusters)
+    for (let c = 0; c < this.nrClusters; c++) this.pushFree(c)
+  }
+
+  get nrFreeClusters(): number {
+    return this.freeLen
+  }
+
+  swapCount(offset: number): number {
+    const c = this.count[offset]
+    return c === SWP_TB_COUNT_MAX + 1 ? this.countExt.get(offset)! : c
+  }
+
+  private setCount(offset: number, n: number): void {
+    if (n > SWP_TB_COUNT_MAX) {
+      this.count[offset] = SWP_TB_COUNT_MAX + 1
+      this.countExt.set(offset, n)
+    } else {
+      this.count[offset] = n
+      this.countExt.delete(offset)
+    }
+  }
+
+  /** @kernel mm/swapfile.c folio_dup_swap() / swap_dup_entries(): one more reference per slot. */
+  dup(offset: number, nr: number): void {
+    for (let i = offset; i < offset + nr; i++) this.setCount(i, this.swapCount(i) + 1)
+  }
+
+  /**
+   * Drops one reference per slot (swap_put_entries_direct()). Slots left with neither a count nor
+   * a swap-cache folio are freed. Returns how many slots reached count 0 while still cached, for
+   * the caller to try to reclaim the cache (free_swap_and_cache()).
+   */
+  put(offset: number, nr: number): void {
+    for (let i = offset; i < offset + nr; i++) {
+      const n = this.swapCount(i)
+      if (n === 0) throw new Error(`swap_put: slot ${this.type}:${i} has count 0`)
+      this.setCount(i, n - 1)
+      if (n === 1 && this.cache[i] < 0) this.freeSlot(i)
+    }
+  }
+
+  /** A slot is in use while it holds a count or a swap-cache folio. */
+  slotInUse(offset: number): boolean {
+    return this.count[offset] !== 0 || this.cache[offset] >= 0
+  }
+
+  /**
+   * @kernel mm/swapfile.c cluster_alloc_swap_entry()
+   * Hands out 2^order contiguous, naturally aligned slots and marks them cached by `folio`.
+   * PMD order takes only wholly free clusters; a swap file (not SWP_BLKDEV) only order 0.
+   * Returns the first offset or -1.
+   */
+  allocSlots(order: number, folio: number): number {
+    if (!this.enabled) return -1
+    if (order === HPAGE_PMD_ORDER) {
+      if (!this.cost.blockDevice) return -1
+      const c = this.popFree()
+      if (c < 0) return -1
+      this.clusterOrder[c] = order
+      const off = c * SWAPFILE_CLUSTER
+      for (let i = 0; i < SWAPFILE_CLUSTER; i++) this.takeSlot(off + i, folio)
+      return off
+    }
+    if (order !== 0) throw new Error(`allocSlots: order ${order} not modelled`)
+    // Per-CPU cluster first, then a nonfull order-0 cluster, a free cluster, then any cluster with
+    // room (stealing from other orders: how fragmentation starts).
+    let c = this.order0Cluster
+    if (c < 0 || this.clusterUsed[c] === SWAPFILE_CLUSTER) c = this.pickOrder0Cluster()
+    if (c < 0) return -1
+    this.order0Cluster = c
+    const base = c * SWAPFILE_CLUSTER
+    for (let i = 0; i < SWAPFILE_CLUSTER; i++) {
+      if (!this.slotInUse(base + i)) {
+        this.takeSlot(base + i, folio)
+        return base + i
+      }
+    }
+    throw new Error(`allocSlots: cluster ${c} has no free slot`)
+  }
+
+  private pickOrder0Cluster(): number {
+    for (let c = 0; c < this.nrClusters; c++) {
+      if (this.clusterState[c] === CLUSTER_NONFULL && this.clusterOrder[c] === 0) return c
+    }
+    const free = this.popFree()
+    if (free >= 0) {
+      this.clusterOrder[free] = 0
+      return free
+    }
+    for (let c = 0; c < this.nrClusters; c++) {
+      if (this.clusterState[c] !== CLUSTER_FULL && this.clusterUsed[c] < SWAPFILE_CLUSTER) {
+        this.clusterState[c] = CLUSTER_FRAG
+        return c
+      }
+    }
+    return -1
+  }
+
+  private takeSlot(offset: number, folio: number): void {
+    this.cache[offset] = folio
+    this.slotFlags[offset] = 0
+    this.inuseSlots++
+    const c = Math.floor(offset / SWAPFILE_CLUSTER)
+    const used = ++this.clusterUsed[c]
+    this.clusterState[c] = used === SWAPFILE_CLUSTER ? CLUSTER_FULL : CLUSTER_NONFULL
+  }
+
+  /** @kernel mm/swapfile.c swap_range_free(): the slot is unused again. */
+  freeSlot(offset: number): void {
+    this.slotFlags[offset] = 0
+    this.tag[offset] = 0
+    this.inuseSlots--
+    const c = Math.floor(offset / SWAPFILE_CLUSTER)
+    const used = --this.clusterUsed[c]
+    if (used === 0) {
+      this.clusterState[c] = CLUSTER_FREE
+      if (this.order0Cluster === c) this.order0Cluster = -1
+      this.pushFree(c)
+    } else if (this.clusterState[c] === CLUSTER_FULL) {
+      this.clusterState[c] = CLUSTER_NONFULL
+    }
+  }
+
+  private pushFree(c: number): void {
+    this.clusterState[c] = CLUSTER_FREE
+    this.freeQ[(this.freeHead + this.freeLen) % this.nrClusters] = c
+    this.freeLen++
+  }
+
+  private popFree(): number {
+    while (this.freeLen > 0) {
+      const c = this.freeQ[this.freeHead]
+      this.freeHead = (this.freeHead + 1) % this.nrClusters
+      this.freeLen--
+      if (this.clusterState[c] === CLUSTER_FREE && this.clusterUsed[c] === 0) {
+        this.clusterState[c] = CLUSTER_NONFULL
+        return c
+      }
+    }
+    return -1
+  }
+}

@@ -1,0 +1,252 @@
+/**
+ * /proc/<pid>/smaps, /proc/<pid>/status and /proc/<pid>/pagemap (fs/proc/task_mmu.c,
+ * fs/proc/task_mmu.c task_mem()). The walkers visit one entry per huge or swap PMD and every PTE
+ * of a table, as walk_page_range() does; their entry counts go to `walkers`.
+ */
+import type { PagemapEntry } from '../api'
+import type { Kernel } from '../kernel'
+import {
+  E_DIRTY,
+  E_SOFT_DIRTY,
+  E_UFFD_WP,
+  E_YOUNG,
+  PMD_HUGE,
+  PMD_SWAP,
+  PMD_TABLE,
+  PTE_PRESENT,
+  PTE_SWAP,
+} from '../include/pgtable'
+import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
+import { PG_DIRTY, type Mm } from './mm_types'
+
+/** Visits every populated PMD of [start, end) in address order. */
+function forEachPmd(
+  mm: Mm,
+  start: number,
+  end: number,
+  fn: (pmdIdx: number, p: number, from: number, to: number) => void,
+): void {
+  const first = Math.floor(start / PMD_SIZE)
+  const last = Math.floor((end - 1) / PMD_SIZE)
+  const indices =
+    last - first < mm.pmds.size
+      ? Array.from({ length: last - first + 1 }, (_, i) => first + i).filter((i) => mm.pmds.has(i))
+      : [...mm.pmds.keys()].filter((i) => i >= first && i <= last).sort((a, b) => a - b)
+  for (const pmdIdx of indices) {
+    const pmdStart = pmdIdx * PMD_SIZE
+    const from = (Math.max(start, pmdStart) - pmdStart) / PAGE_SIZE
+    const to = (Math.min(end, pmdStart + PMD_SIZE) - pmdStart) / PAGE_SIZE
+    fn(pmdIdx, mm.pmds.get(pmdIdx)!, from, to)
+  }
+}
+
+/** Page mapcount as smaps uses it for PSS: an order-0 folio's, or an average for a large one. */
+function pageMapcount(k: Kernel, f: number): number {
+  const fo = k.folios
+  return Math.max(1, fo.pmdMapcount[f] + Math.round(fo.pteMapcount[f] / fo.nrPages(f)))
+}
+
+/**
+ * @kernel fs/proc/task_mmu.c show_smap() / smaps_pte_range()
+ * Fields in kB over the pages of [start, end) (the kernel reports per VMA; a range argument
+ * restricts the walk to the given pages).
+ */
+export function smaps(k: Kernel, mm: Mm, start: number, end: number): Record<string, number> {
+  let size = 0
+  for (const v of mm.vmas) size += Math.max(0, Math.min(end, v.end) - Math.max(start, v.start))
+  let rss = 0
+  let pss = 0
+  let anonHuge = 0
+  let swap = 0
+  let swapPss = 0
+  let privateDirty = 0
+  let privateClean = 0
+  let sharedDirty = 0
+  let sharedClean = 0
+  let referenced = 0
+  let visited = 0
+  const fo = k.folios
+  const pm = k.pmds
+  const pt = k.ptes
+  const account = (pages: number, mapcount: number, dirty: boolean, young: boolean): void => {
+    rss += pages * 4
+    pss += (pages * 4) / mapcount
+    if (mapcount === 1) {
+      if (dirty) privateDirty += pages * 4
+      else privateClean += pages * 4
+    } else if (dirty) sharedDirty += pages * 4
+    else sharedClean += pages * 4
+    if (young) referenced += pages * 4
+  }
+  forEachPmd(mm, start, end, (_idx, p, from, to) => {
+    const kind = pm.kind[p]
+    if (kind === PMD_HUGE) {
+      visited++
+      const f = pm.val[p]
+      const n = to - from
+      account(
+        n,
+        pageMapcount(k, f),
+        (pm.flags[p] & E_DIRTY) !== 0 || (fo.flags[f] & PG_DIRTY) !== 0,
+        (pm.flags[p] & E_YOUNG) !== 0,
+      )
+      anonHuge += n * 4
+    } else if (kind === PMD_SWAP) {
+      visited++
+      const si = k.swap[pm.swapType[p]]
+      for (let i = from; i < to; i++) swapPss += 4 / si.swapCount(pm.val[p] + i)
+      swap += (to - from) * 4
+    } else if (kind === PMD_TABLE) {
+      const base = pm.val[p] * HPAGE_PMD_NR
+      visited += to - from
+      for (let i = from; i < to; i++) {
+        const e = base + i
+        if (pt.kind[e] === PTE_PRESENT) {
+          const f = pt.val[e]
+          account(
+            1,
+            pageMapcount(k, f),
+            (pt.flags[e] & E_DIRTY) !== 0 || (fo.flags[f] & PG_DIRTY) !== 0,
+            (pt.flags[e] & E_YOUNG) !== 0,
+          )
+        } else if (pt.kind[e] === PTE_SWAP) {
+          swap += 4
+          swapPss += 4 / k.swap[pt.swapType[e]].swapCount(pt.val[e])
+        }
+      }
+    } else {
+      visited++
+    }
+  })
+  k.walk('smaps', visited)
+  return {
+    Size: size / 1024,
+    KernelPageSize: 4,
+    MMUPageSize: 4,
+    Rss: rss,
+    Pss: Math.floor(pss),
+    Pss_Anon: Math.floor(pss),
+    Shared_Clean: sharedClean,
+    Shared_Dirty: sharedDirty,
+    Private_Clean: privateClean,
+    Private_Dirty: privateDirty,
+    Referenced: referenced,
+    Anonymous: rss,
+    AnonHugePages: anonHuge,
+    Swap: swap,
+    SwapPss: Math.floor(swapPss),
+    Locked: 0,
+  }
+}
+
+/**
+ * @kernel fs/proc/task_mmu.c task_mem()
+ * VmPTE is mm_pgtables_bytes(): PTE tables (deposited ones included) plus the PMD and PUD
+ * tables the populated PMDs need.
+ */
+export function status(k: Kernel, mm: Mm): Record<string, number> {
+  const rssAnon = mm.anonRss * 4
+  return {
+    VmRSS: rssAnon,
+    RssAnon: rssAnon,
+    RssFile: 0,
+    RssShmem: 0,
+    VmSwap: mm.swapEnts * 4,
+    VmPTE: (mm.nrPtes + upperTables(mm)) * 4,
+  }
+}
+
+/** PMD-level and PUD-level table pages the mm's populated PMDs sit in. */
+export function upperTables(mm: Mm): number {
+  const pmdTables = new Set<number>()
+  const pudTables = new Set<number>()
+  for (const idx of mm.pmds.keys()) {
+    pmdTables.add(Math.floor(idx / 512))
+    pudTables.add(Math.floor(idx / (512 * 512)))
+  }
+  return pmdTables.size + pudTables.size
+}
+
+/**
+ * @kernel fs/proc/task_mmu.c pagemap_read() / pagemap_pmd_range()
+ * One entry per 4 KB page. A swap PMD reports 512 consecutive swap offsets; a huge PMD the
+ * consecutive frames of its folio.
+ */
+export function pagemap(k: Kernel, mm: Mm, start: number, end: number): PagemapEntry[] {
+  const out: PagemapEntry[] = []
+  const fo = k.folios
+  const pm = k.pmds
+  const pt = k.ptes
+  let visited = 0
+  for (let addr = start; addr < end; addr += PAGE_SIZE) {
+    const pmdIdx = Math.floor(addr / PMD_SIZE)
+    const p = mm.pmds.get(pmdIdx)
+    const i = Math.floor((addr % PMD_SIZE) / PAGE_SIZE)
+    const none: PagemapEntry = {
+      present: false,
+      swapped: false,
+      softDirty: false,
+      exclusive: false,
+      uffdWp: false,
+    }
+    if (p === undefined) {
+      out.push(none)
+      continue
+    }
+    const kind = pm.kind[p]
+    const fl = pm.flags[p]
+    if (i === 0 || addr === start) visited += kind === PMD_TABLE ? 0 : 1
+    if (kind === PMD_HUGE) {
+      const f = pm.val[p]
+      out.push({
+        present: true,
+        swapped: false,
+        pfn: fo.pfn[f] + i,
+        softDirty: (fl & E_SOFT_DIRTY) !== 0,
+        exclusive: pageMapcount(k, f) === 1,
+        uffdWp: (fl & E_UFFD_WP) !== 0,
+      })
+    } else if (kind === PMD_SWAP) {
+      out.push({
+        present: false,
+        swapped: true,
+        swapType: pm.swapType[p],
+        swapOffset: pm.val[p] + i,
+        softDirty: (fl & E_SOFT_DIRTY) !== 0,
+        exclusive: false,
+        uffdWp: (fl & E_UFFD_WP) !== 0,
+      })
+    } else if (kind === PMD_TABLE) {
+      visited++
+      const e = pm.val[p] * HPAGE_PMD_NR + i
+      const ef = pt.flags[e]
+      if (pt.kind[e] === PTE_PRESENT) {
+        const f = pt.val[e]
+        out.push({
+          present: true,
+          swapped: false,
+          pfn: fo.pfn[f] + pt.sub[e],
+          softDirty: (ef & E_SOFT_DIRTY) !== 0,
+          exclusive: pageMapcount(k, f) === 1,
+          uffdWp: (ef & E_UFFD_WP) !== 0,
+        })
+      } else if (pt.kind[e] === PTE_SWAP) {
+        out.push({
+          present: false,
+          swapped: true,
+          swapType: pt.swapType[e],
+          swapOffset: pt.val[e],
+          softDirty: (ef & E_SOFT_DIRTY) !== 0,
+          exclusive: false,
+          uffdWp: (ef & E_UFFD_WP) !== 0,
+        })
+      } else {
+        out.push(none)
+      }
+    } else {
+      out.push(none)
+    }
+  }
+  k.walk('pagemap', visited)
+  return out
+}

@@ -1,0 +1,211 @@
+/**
+ * Anonymous reclaim (mm/vmscan.c): isolating folios from the LRU, shrink_folio_list() with
+ * folio_alloc_swap() and its split fallback, try_to_unmap(), pageout, and freeing clean
+ * swap-cache folios. Entry points: MADV_PAGEOUT (reclaim_pages()), direct reclaim
+ * (try_to_free_pages()) and memory.reclaim (try_to_free_mem_cgroup_pages()).
+ */
+import type { FallbackReason, Kernel } from '../kernel'
+import { E_YOUNG, PMD_HUGE, PMD_TABLE, PTE_PRESENT } from '../include/pgtable'
+import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
+import { split_folio } from './huge_memory'
+import { PG_DIRTY, PG_LRU, PG_PARTIALLY_MAPPED, PG_SWAPCACHE, PG_WRITEBACK } from './mm_types'
+import { swap_writeout } from './page_io'
+import { rmap_walk_anon, try_to_unmap } from './rmap'
+import { __folio_put } from './swap'
+import { swap_cache_add_folio, swap_cache_del_folio } from './swap_state'
+
+/**
+ * @kernel mm/swapfile.c folio_alloc_swap()
+ * Reserves 2^order contiguous slots on the highest-priority device that has them and adds the
+ * folio to the swap cache. On failure returns why, for the fallback accounting.
+ */
+export function folio_alloc_swap(k: Kernel, f: number): true | FallbackReason | 'swap-full' {
+  const order = k.folios.order[f]
+  const devices = k.swapByPriority().filter((si) => si.enabled)
+  for (const si of devices) {
+    k.cost(k.cpu.swapSlotAllocNs)
+    const off = si.allocSlots(order, f)
+    if (off >= 0) {
+      swap_cache_add_folio(k, f, si, off)
+      return true
+    }
+  }
+  if (order === 0) return 'swap-full'
+  return devices.some((si) => si.cost.blockDevice) ? 'F2-no-free-cluster' : 'F2-swap-file'
+}
+
+/**
+ * @kernel mm/rmap.c folio_referenced(): counts and clears the young bits of every mapping.
+ */
+function folio_referenced(k: Kernel, f: number): number {
+  let referenced = 0
+  const fo = k.folios
+  for (const { vma, addr } of rmap_walk_anon(k, f)) {
+    const p = vma.mm.pmds.get(Math.floor(addr / PMD_SIZE))
+    if (p === undefined) continue
+    const pm = k.pmds
+    if (pm.kind[p] === PMD_HUGE && pm.val[p] === f) {
+      if (pm.flags[p] & E_YOUNG) referenced++
+      pm.flags[p] &= ~E_YOUNG
+    } else if (pm.kind[p] === PMD_TABLE) {
+      const pt = k.ptes
+      const base = pm.val[p] * HPAGE_PMD_NR + Math.floor((addr % PMD_SIZE) / PAGE_SIZE)
+      for (let i = 0; i < fo.nrPages(f); i++) {
+        const e = base + i
+        if (pt.kind[e] === PTE_PRESENT && pt.val[e] === f && pt.flags[e] & E_YOUNG) {
+          referenced++
+          pt.flags[e] &= ~E_YOUNG
+        }
+      }
+    }
+  }
+  return referenced
+}
+
+/**
+ * @kernel mm/vmscan.c shrink_folio_list()
+ * Takes isolated folios; returns the pages freed. Folios that stay (under writeback, referenced,
+ * unmappable) are returned in `keep` for the caller to put back on the LRU.
+ */
+export function shrink_folio_list(
+  k: Kernel,
+  list: number[],
+  ignoreReferences: boolean,
+  keep: number[],
+): number {
+  const fo = k.folios
+  const wasInReclaim = k.inReclaim
+  k.inReclaim = true
+  let reclaimed = 0
+  try {
+    for (let i = 0; i < list.length; i++) {
+      const f = list[i]
+      if (fo.pfn[f] < 0) continue
+      const nr = fo.nrPages(f)
+      k.vm.pgscan_anon += nr
+      if (fo.flags[f] & PG_WRITEBACK) {
+        keep.push(f)
+        continue
+      }
+      if (!ignoreReferences && fo.mapped(f) && folio_referenced(k, f) > 0) {
+        keep.push(f)
+        continue
+      }
+      if (!(fo.flags[f] & PG_SWAPCACHE)) {
+        if (nr > 1 && fo.flags[f] & PG_PARTIALLY_MAPPED) {
+          const parts = split_folio(k, f)
+          if (!parts) {
+            keep.push(f)
+            continue
+          }
+          k.count('F3-partially-mapped')
+          list.push(...parts)
+          continue
+        }
+        const r = folio_alloc_swap(k, f)
+        if (r !== true) {
+          if (r === 'swap-full' || k.swap.length === 0) {
+            keep.push(f)
+            continue
+          }
+          // split_folio_to_list(): retry as order-0 folios.
+          const parts = split_folio(k, f)
+          if (!parts) {
+            keep.push(f)
+            continue
+          }
+          if (nr >= HPAGE_PMD_NR) k.vm.thp_swpout_fallback++
+          k.count(r)
+          list.push(...parts)
+          continue
+        }
+        fo.flags[f] |= PG_DIRTY
+      }
+      if (fo.mapped(f) && !try_to_unmap(k, f)) {
+        keep.push(f)
+        continue
+      }
+      if (fo.flags[f] & PG_DIRTY && swap_writeout(k, f)) {
+        keep.push(f)
+        continue
+      }
+      // Clean and unmapped: __remove_mapping() drops it from the swap cache; the slots keep
+      // their counts for the swap entries that now stand for the data.
+      swap_cache_del_folio(k, f)
+      __folio_put(k, f)
+      k.vm.pgsteal_anon += nr
+      reclaimed += nr
+    }
+  } finally {
+    k.inReclaim = wasInReclaim
+  }
+  return reclaimed
+}
+
+/** Puts kept folios back at the LRU head (putback_lru_folios()). */
+function putback(k: Kernel, keep: number[]): void {
+  for (const f of keep) {
+    if (k.folios.pfn[f] >= 0 && !(k.folios.flags[f] & PG_LRU)) k.lruAdd(f)
+  }
+}
+
+/** @kernel mm/vmscan.c reclaim_pages(): MADV_PAGEOUT's isolated list, references ignored. */
+export function reclaim_pages(k: Kernel, list: number[]): number {
+  for (const f of list) k.lruDel(f)
+  const keep: number[] = []
+  const n = shrink_folio_list(k, list, true, keep)
+  putback(k, keep)
+  return n
+}
+
+/**
+ * One pass over the LRU from its tail (oldest first), SWAP_CLUSTER_MAX folios at a time, until
+ * `nrPages` are freed or every folio was looked at once. Returns pages freed.
+ */
+function shrink_lruvec(k: Kernel, nrPages: number): number {
+  let reclaimed = 0
+  let budget = k.nrLru
+  while (reclaimed < nrPages && budget > 0 && k.lruTail >= 0) {
+    const batch: number[] = []
+    while (batch.length < 32 && budget > 0 && k.lruTail >= 0) {
+      const f = k.lruTail
+      k.lruDel(f)
+      batch.push(f)
+      budget--
+    }
+    const keep: number[] = []
+    reclaimed += shrink_folio_list(k, batch, false, keep)
+    putback(k, keep)
+  }
+  return reclaimed
+}
+
+/** @kernel mm/vmscan.c try_to_free_pages(): direct reclaim for an allocation. */
+export function try_to_free_pages(k: Kernel, nrPages: number): number {
+  if (k.inReclaim) return 0
+  return shrink_lruvec(k, nrPages)
+}
+
+/**
+ * @kernel mm/vmscan.c try_to_free_mem_cgroup_pages() as driven by a write to memory.reclaim:
+ * reclaim until `bytes` are freed, retrying up to MAX_RECLAIM_RETRIES times and waiting for
+ * writeback in between (reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK)), so clean swap-cache folios
+ * left by an earlier asynchronous swap-out are freed too. Returns bytes reclaimed.
+ */
+export function memory_reclaim(k: Kernel, bytes: number): number {
+  const target = Math.ceil(bytes / PAGE_SIZE)
+  let reclaimed = 0
+  for (let pass = 0; pass < 16 && reclaimed < target; pass++) {
+    const n = shrink_lruvec(k, target - reclaimed)
+    reclaimed += n
+    if (n === 0) {
+      if (k.nrWriteback === 0) {
+        if (pass > 0) break
+        continue
+      }
+      // Wait for the oldest writeback to complete.
+      k.events.runUntil(k.events.peekNs())
+    }
+  }
+  return reclaimed * PAGE_SIZE
+}

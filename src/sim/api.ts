@@ -5,7 +5,7 @@
  * Addresses and lengths are byte counts held in JS numbers (exact up to 2^53, far above the 47-bit
  * user address space). Every call is synchronous and deterministic for a given seed.
  */
-import type { VariantFeatures, VariantName, VariantResult } from '../shared/result'
+import type { VariantFeatures, VariantName, VariantResult } from './result'
 
 export type SwapDeviceType = 'zram' | 'nvme' | 'hdd' | 'file'
 export type ThpEnabled = 'always' | 'madvise' | 'never'

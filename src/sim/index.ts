@@ -26,7 +26,7 @@ import { do_mprotect } from './mm/mprotect'
 import type { Mm } from './mm/mm_types'
 import { memory_reclaim } from './mm/vmscan'
 import { pagemap, smaps, status, upperTables } from './mm/task_mmu'
-import { VARIANT_FEATURES, type PageTableSample, type Snapshot } from '../shared/result'
+import { VARIANT_FEATURES, type PageTableSample, type Snapshot } from './result'
 
 export { normalizeMachine, DEFAULT_MACHINE } from './machine'
 export { MODEL_ID } from './version'

@@ -13,7 +13,7 @@ import { PAGE_SIZE } from './include/units'
 import { FolioPool, PmdPool, PtePool, type AnonVma, type Mm } from './mm/mm_types'
 import { PageAlloc } from './mm/page_alloc'
 import { SwapInfo } from './mm/swapfile'
-import type { PageTableLedger, WalkerStats } from '../shared/result'
+import type { PageTableLedger, WalkerStats } from './result'
 
 /**
  * Why a PMD-order path fell back to splitting (../shared/domain.md §1.5). Stable keys of the

@@ -4,7 +4,7 @@
  * are exact (nearest-rank). Past MAX_DISTINCT distinct values a type rounds new values to three
  * significant digits, which bounds memory for runs with millions of faults.
  */
-import type { FaultStats, LatencyHistogram, LatencySummaryNs } from '../../shared/result'
+import type { FaultStats, LatencyHistogram, LatencySummaryNs } from '../result'
 
 const MAX_DISTINCT = 4096
 

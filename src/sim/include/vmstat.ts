@@ -2,7 +2,7 @@
  * /proc/vmstat names, verbatim (include/linux/vm_event_item.h, mm/vmstat.c). Events are
  * cumulative; the `nr_*` gauges are computed when read.
  */
-import type { VariantFeatures } from '../../shared/result'
+import type { VariantFeatures } from '../result'
 
 export const VM_EVENTS = [
   'pgfault',

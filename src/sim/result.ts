@@ -1,0 +1,159 @@
+/**
+ * Result JSON, schema 1 (CONTRACT.md §3). Pure types: shared by src/sim, src/scenario, src/report,
+ * the CLI, Electron main and the renderer. Identical input gives byte-identical JSON, so nothing
+ * here may hold a wall-clock time.
+ */
+
+export const RESULT_SCHEMA = 1 as const
+
+export type VariantName = 'baseline' | 'lazy-deposit' | 'pmd-swap' | 'pmd-swap+lazy-deposit'
+
+export const VARIANT_NAMES: readonly VariantName[] = [
+  'baseline',
+  'lazy-deposit',
+  'pmd-swap',
+  'pmd-swap+lazy-deposit',
+]
+
+export interface VariantFeatures {
+  pmdSwap: boolean
+  lazyDeposit: boolean
+}
+
+export const VARIANT_FEATURES = {
+  baseline: { pmdSwap: false, lazyDeposit: false },
+  'lazy-deposit': { pmdSwap: false, lazyDeposit: true },
+  'pmd-swap': { pmdSwap: true, lazyDeposit: false },
+  'pmd-swap+lazy-deposit': { pmdSwap: true, lazyDeposit: true },
+} as const satisfies Record<VariantName, VariantFeatures>
+
+/** /proc/vmstat event and counter names, verbatim. */
+export type Vmstat = Record<string, number>
+/** /proc/meminfo fields in kB, verbatim names. */
+export type Meminfo = Record<string, number>
+
+export interface LatencySummaryNs {
+  mean: number
+  p50: number
+  p90: number
+  p99: number
+  p999: number
+  max: number
+}
+
+export interface FaultTypeStats {
+  count: number
+  latencyNs: LatencySummaryNs
+}
+
+/** Log2-bucketed latency histogram: bucket i counts latencies in [2^i, 2^(i+1)) ns. */
+export interface LatencyHistogram {
+  /** Index of the first bucket in `counts` (bucket value 2^firstLog2 ns). */
+  firstLog2: number
+  counts: number[]
+}
+
+export interface FaultStats {
+  count: number
+  latencyNs: LatencySummaryNs
+  byType: Record<string, FaultTypeStats>
+  histogram: LatencyHistogram
+}
+
+export interface WalkerStats {
+  calls: number
+  entriesVisited: number
+}
+
+/** The page-table ledger: every PTE-table page allocated, freed, deposited and withdrawn. */
+export interface PageTableLedger {
+  allocated: number
+  freed: number
+  deposited: number
+  withdrawn: number
+  peakBytes: number
+}
+
+export interface Snapshot {
+  label: string
+  timeNs: number
+  vmstat: Vmstat
+  meminfo: Meminfo
+  pageTables: PageTableLedger
+  /** Bytes of PTE-table pages in use at this point (PageTables counts PTE tables only here). */
+  pageTableBytes: number
+}
+
+export interface CheckResult {
+  label: string
+  pass: boolean
+  actual: unknown
+  expected: unknown
+  /** `toBe`, `toBeGreaterThan`, ... */
+  matcher: string
+  /** Where the check was written: `FILE:LINE:COL` (absent when unknown). */
+  location?: string
+}
+
+/** One PTE-table-memory sample for the page-table chart (taken at every snapshot and op). */
+export interface PageTableSample {
+  timeNs: number
+  bytes: number
+  label?: string
+}
+
+export interface VariantResult {
+  name: VariantName
+  features: VariantFeatures
+  vmstat: Vmstat
+  meminfo: Meminfo
+  snapshots: Snapshot[]
+  pageTables: PageTableLedger
+  /** PTE-table bytes over simulated time, one sample per scenario operation. */
+  pageTableTimeline: PageTableSample[]
+  faults: FaultStats
+  walkers: Record<string, WalkerStats>
+  fallbacks: Record<string, number>
+  checks: CheckResult[]
+  /** Warnings the run produced (e.g. calls on an OOM-killed task); never errors. */
+  warnings: string[]
+  /** Simulated time at the end of run(k), in ns. */
+  endTimeNs: number
+}
+
+export interface ResultJson {
+  schema: typeof RESULT_SCHEMA
+  tool: { name: 'hugeswap'; version: string; model: string }
+  scenario: { title: string; file: string; seed: number }
+  variants: VariantResult[]
+}
+
+/** A scenario that could not run (CLI exit status 2). */
+export interface ScenarioError {
+  kind: 'syntax' | 'runtime' | 'timeout' | 'memory' | 'option' | 'internal'
+  message: string
+  file?: string
+  line?: number
+  column?: number
+}
+
+/** `FILE:LINE:COL: message` (or `FILE: message` / `message` where no location exists). */
+export function formatScenarioError(e: ScenarioError): string {
+  if (e.file && e.line !== undefined) {
+    return `${e.file}:${e.line}:${e.column ?? 1}: ${e.message}`
+  }
+  if (e.file) return `${e.file}: ${e.message}`
+  return e.message
+}
+
+export type RunOutcome = { ok: true; result: ResultJson } | { ok: false; error: ScenarioError }
+
+export interface RunProgress {
+  variant: VariantName
+  variantIndex: number
+  variantCount: number
+  /** What the scenario is doing, e.g. `t.madvise(pageout)` or a snapshot label. */
+  phase: string
+  /** 0..100 over the whole run. */
+  percent: number
+}

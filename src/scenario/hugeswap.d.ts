@@ -388,8 +388,28 @@ declare module 'hugeswap' {
   // Observables: names are the kernel's, verbatim
   // ---------------------------------------------------------------------------------------------
 
-  /** `/proc/vmstat` counters (include/linux/vm_event_item.h), cumulative since boot. */
+  /**
+   * `/proc/vmstat` (include/linux/vm_event_item.h, mm/vmstat.c): `nr_*` gauges are current values,
+   * everything else is an event count since boot. Counters a series adds exist only in the
+   * variants that have that series (like the line in a real kernel's /proc/vmstat).
+   */
   export interface Vmstat {
+    /** Free 4 KB pages now. */
+    nr_free_pages: number
+    /** Anonymous 4 KB pages mapped now (PMD- and PTE-mapped). */
+    nr_anon_pages: number
+    /** Anonymous THPs mapped by a PMD now. */
+    nr_anon_transparent_hugepages: number
+    /** PTE-table pages now (deposited tables included). */
+    nr_page_table_pages: number
+    /** 4 KB pages in the swap cache now. */
+    nr_swapcached: number
+    /** Anonymous pages scanned by reclaim. */
+    pgscan_anon: number
+    /** Anonymous pages reclaimed. */
+    pgsteal_anon: number
+    /** Processes killed by the OOM killer. */
+    oom_kill: number
     /** A PMD THP was allocated and mapped at fault (`map_anon_folio_pmd_pf`). */
     thp_fault_alloc: number
     /** A PMD-order allocation failed at fault; the fault fell back to 4 KB pages. */
@@ -408,8 +428,11 @@ declare module 'hugeswap' {
     thp_deferred_split_page: number
     /** A PMD mapping was split into 512 PTEs (every baseline THP swap-out, once per mapping). */
     thp_split_pmd: number
-    /** A PMD split failed to allocate its PTE table (lazy deposit only: `THP_SPLIT_PMD_FAILED`). */
-    thp_split_pmd_failed: number
+    /**
+     * A PMD split failed to allocate its PTE table (`THP_SPLIT_PMD_FAILED`). Lazy-deposit variants
+     * only: `undefined` elsewhere.
+     */
+    thp_split_pmd_failed?: number
     /** khugepaged skipped a range with more than `max_ptes_none` empty PTEs. */
     thp_scan_exceed_none_pte: number
     /** khugepaged skipped a range with more than `max_ptes_swap` swap PTEs. */
@@ -425,10 +448,11 @@ declare module 'hugeswap' {
     /** A PMD-sized folio had to be split because no contiguous swap cluster was free. */
     thp_swpout_fallback: number
     /**
-     * Swap-out installed a PMD-level swap entry instead of splitting the PMD (`pmd-swap` variants
-     * only; the series' new `THP_SWPOUT_PMD`).
+     * Swap-out installed a PMD-level swap entry instead of splitting the PMD (the series' new
+     * `THP_SWPOUT_PMD`). `pmd-swap` variants only: `undefined` elsewhere (the selftest treats a
+     * missing line as "kernel without the feature").
      */
-    thp_swpout_pmd: number
+    thp_swpout_pmd?: number
     /** 4 KB pages read from a swap device (excludes zswap hits); a 2 MB read counts 512. */
     pswpin: number
     /** 4 KB pages written to a swap device; a 2 MB folio counts 512. */
@@ -478,10 +502,28 @@ declare module 'hugeswap' {
 
   /** `/proc/<pid>/smaps` fields, in kB. */
   export interface Smaps {
+    /** Size of the mapping(s) counted. */
+    Size: number
+    /** Page size of the VMA (always 4 on x86-64 anonymous memory). */
+    KernelPageSize: number
+    /** Page size the MMU uses for the VMA (4; THPs show in AnonHugePages instead). */
+    MMUPageSize: number
     /** Resident memory. */
     Rss: number
     /** Proportional share of resident memory (shared pages divided by their map count). */
     Pss: number
+    /** Anonymous part of Pss. */
+    Pss_Anon: number
+    /** Clean resident pages mapped by more than one process. */
+    Shared_Clean: number
+    /** Dirty resident pages mapped by more than one process. */
+    Shared_Dirty: number
+    /** Clean resident pages mapped only here. */
+    Private_Clean: number
+    /** Dirty resident pages mapped only here. */
+    Private_Dirty: number
+    /** Resident memory marked accessed. */
+    Referenced: number
     /** Resident anonymous memory. */
     Anonymous: number
     /** Anonymous memory mapped by PMDs. */
@@ -490,6 +532,8 @@ declare module 'hugeswap' {
     Swap: number
     /** Proportional share of swap: each slot's 4 KB divided by its swap count (after fork). */
     SwapPss: number
+    /** mlock()ed memory (always 0: the model has no mlock). */
+    Locked: number
   }
 
   /** `/proc/<pid>/status` memory fields, in kB. */
@@ -498,6 +542,10 @@ declare module 'hugeswap' {
     VmRSS: number
     /** Resident anonymous memory. */
     RssAnon: number
+    /** Resident file-backed memory (always 0: the model is anonymous memory only). */
+    RssFile: number
+    /** Resident shmem (always 0). */
+    RssShmem: number
     /** Swapped-out anonymous memory (`MM_SWAPENTS` x 4 KB). */
     VmSwap: number
     /** Page-table memory of this mm, including deposited PTE tables. */

@@ -1,0 +1,67 @@
+/**
+ * The pipeline on the real simulator (src/sim): the default scenario runs, its checks pass, and
+ * the result is deterministic and shaped as CONTRACT.md §3 says.
+ */
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { runScenario } from '../../src/scenario/runner'
+import { VARIANT_NAMES, type RunProgress } from '../../src/shared/result'
+
+const root = resolve(import.meta.dirname, '../..')
+const oneThp = readFileSync(resolve(root, 'scenarios/one-thp.ts'), 'utf8')
+
+describe('runScenario on the real engine', () => {
+  it('runs scenarios/one-thp.ts in all four variants with every check passing', async () => {
+    const progress: RunProgress[] = []
+    const o = await runScenario(
+      { source: oneThp, fileName: 'one-thp.ts' },
+      { onProgress: (p) => progress.push(p) },
+    )
+    if (!o.ok) throw new Error(JSON.stringify(o.error))
+    const { result } = o
+    expect(result.schema).toBe(1)
+    expect(result.tool.name).toBe('hugeswap')
+    expect(result.scenario).toEqual({
+      title: 'One THP: swap out, fault back',
+      file: 'one-thp.ts',
+      seed: 1,
+    })
+    expect(result.variants.map((v) => v.name)).toEqual(VARIANT_NAMES)
+    for (const v of result.variants) {
+      expect(v.checks.length).toBeGreaterThan(0)
+      expect(v.checks.filter((c) => !c.pass)).toEqual([])
+      expect(v.snapshots.map((s) => s.label)).toEqual(['faulted in', 'swapped out', 'faulted back'])
+      expect(v.checks[0].location).toMatch(/^one-thp\.ts:\d+:\d+$/)
+    }
+    expect(result.variants[2].vmstat.thp_swpout_pmd).toBe(1)
+    expect(result.variants[0].vmstat.thp_swpout_pmd).toBeUndefined()
+    expect(progress[0]).toMatchObject({ variantIndex: 0, variantCount: 4, percent: 0 })
+    expect(progress.at(-1)).toMatchObject({ phase: 'done', percent: 100 })
+    const percents = progress.map((p) => p.percent)
+    expect(percents).toEqual([...percents].sort((a, b) => a - b))
+  })
+
+  it('gives byte-identical JSON for identical input', async () => {
+    const req = { source: oneThp, fileName: 'one-thp.ts', variants: ['pmd-swap' as const] }
+    const [a, b] = await Promise.all([runScenario(req), runScenario(req)])
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b))
+  })
+
+  it('reports an engine usage error at the calling line', async () => {
+    const source = `import { defineScenario } from 'hugeswap'
+export default defineScenario({
+  variants: ['baseline'],
+  run(k) {
+    const t = k.spawn()
+    const r = t.mmap('2M')
+    t.munmap(r)
+    t.madvise({ start: r.start + 123, length: 5 }, 'pageout')
+  },
+})
+`
+    const o = await runScenario({ source, fileName: 'bad.ts' })
+    if (o.ok) throw new Error('expected an error')
+    expect(o.error).toMatchObject({ kind: 'runtime', file: 'bad.ts', line: 8 })
+  })
+})

@@ -1,0 +1,152 @@
+/**
+ * hugeswap.d.ts is the only description of the scenario API that editors and users see: every
+ * example scenario must type-check against it with plain tsc, and typos must not.
+ */
+import { readdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import ts from 'typescript'
+import { describe, expect, it } from 'vitest'
+
+const root = resolve(import.meta.dirname, '../..')
+const dts = join(root, 'src/scenario/hugeswap.d.ts')
+
+const OPTIONS: ts.CompilerOptions = {
+  strict: true,
+  noEmit: true,
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  lib: ['lib.es2022.d.ts'],
+  types: [],
+  skipLibCheck: false,
+}
+
+/** Diagnostics of `files` (paths) plus in-memory `extra` sources, checked with the typings. */
+function check(files: string[], extra: Record<string, string> = {}): string[] {
+  const host = ts.createCompilerHost(OPTIONS)
+  const read = host.readFile.bind(host)
+  const exists = host.fileExists.bind(host)
+  host.readFile = (f) => extra[f] ?? read(f)
+  host.fileExists = (f) => f in extra || exists(f)
+  const getSourceFile = host.getSourceFile.bind(host)
+  host.getSourceFile = (f, v, onError) =>
+    f in extra ? ts.createSourceFile(f, extra[f], v) : getSourceFile(f, v, onError)
+  const program = ts.createProgram([dts, ...files, ...Object.keys(extra)], OPTIONS, host)
+  return ts.getPreEmitDiagnostics(program).map((d) => {
+    const text = ts.flattenDiagnosticMessageText(d.messageText, '\n')
+    if (!d.file || d.start === undefined) return text
+    const { line, character } = d.file.getLineAndCharacterOfPosition(d.start)
+    return `${d.file.fileName}:${line + 1}:${character + 1}: ${text}`
+  })
+}
+
+function scenarioFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory()
+      ? scenarioFiles(join(dir, e.name))
+      : e.name.endsWith('.ts')
+        ? [join(dir, e.name)]
+        : [],
+  )
+}
+
+const SAMPLE = `import { defineScenario, type Task, type Range } from 'hugeswap'
+
+function swappedThp(t: Task): Range {
+  const r = t.mmap('2M', { advice: 'hugepage' })
+  t.write(r, { pages: 512, order: 'sequential' })
+  t.madvise(r, 'pageout')
+  return r
+}
+
+export default defineScenario({
+  title: 'API tour',
+  seed: 3,
+  variants: ['baseline', 'pmd-swap+lazy-deposit'],
+  machine: {
+    memory: '4G',
+    swap: [{ type: 'zram', size: '2G', priority: 10 }, { type: 'file' }],
+    zswap: false,
+    thp: {
+      enabled: 'madvise',
+      defrag: 'defer+madvise',
+      use_zero_page: true,
+      khugepaged: { pages_to_scan: 4096, scan_sleep_millisecs: 0, alloc_sleep_millisecs: 0,
+                    max_ptes_none: 511, max_ptes_swap: 64, max_ptes_shared: 256, defrag: true },
+    },
+    vm: { page_cluster: 0, swappiness: 100 },
+  },
+  async run(k) {
+    const t = k.spawn('usemem')
+    const r = swappedThp(t)
+    const c = t.fork()
+    c.read(r.sub(0, '1M'), { pages: 0.5, order: 'random' })
+    t.mprotect(r, 'r')
+    const moved: Range = t.mremap(r)
+    t.munmap(moved.sub('1M', 4096))
+    k.reclaim('64M')
+    k.sleep(1000)
+    k.khugepaged(2)
+    k.swapoff(0)
+    k.swapon()
+    const v = k.vmstat()
+    k.expect(v.thp_swpout + (v.thp_swpout_pmd ?? 0), 'swap-outs').toBeGreaterThan(0)
+    k.expect(k.meminfo().PageTables).toBeLessThan(100)
+    k.expect(c.smaps(r).SwapPss).toBeCloseTo(1024, 1)
+    k.expect(t.status().VmPTE).toBeGreaterThanOrEqual(0)
+    k.expect(t.pagemap(moved).every((p) => p.swapped || p.present)).toBe(true)
+    k.expect(k.variant.name).toBe(k.variant.pmdSwap ? 'pmd-swap+lazy-deposit' : 'baseline')
+    k.snapshot('end')
+    await Promise.resolve()
+    c.exit()
+  },
+})
+`
+
+describe('hugeswap.d.ts', () => {
+  it('type-checks every scenario under scenarios/', () => {
+    const files = scenarioFiles(join(root, 'scenarios'))
+    expect(files.length).toBeGreaterThan(0)
+    expect(check(files)).toEqual([])
+  })
+
+  it('type-checks a scenario using the whole API', () => {
+    expect(check([], { '/virtual/tour.ts': SAMPLE })).toEqual([])
+  })
+
+  it('catches misspelt advice, counters, variants and machine knobs', () => {
+    const bad = SAMPLE.replace("'pageout'", "'pagout'")
+      .replace('v.thp_swpout +', 'v.thp_swpout_pdm +')
+      .replace("'baseline', 'pmd-swap+lazy-deposit'", "'baseline', 'pmd_swap'")
+      .replace('max_ptes_swap: 64', 'max_pte_swap: 64')
+      .replace("memory: '4G'", "memory: '4 gigs'")
+    const errors = check([], { '/virtual/bad.ts': bad })
+    expect(errors.join('\n')).toMatch(/"pagout"/)
+    expect(errors.join('\n')).toMatch(/thp_swpout_pdm/)
+    expect(errors.join('\n')).toMatch(/"pmd_swap"/)
+    expect(errors.join('\n')).toMatch(/max_pte_swap/)
+    expect(errors.join('\n')).toMatch(/"4 gigs"/)
+  })
+
+  it('documents every member', () => {
+    // A doc comment on every call, option, knob and counter: Monaco shows nothing otherwise.
+    const source = ts.createSourceFile(dts, ts.sys.readFile(dts)!, ts.ScriptTarget.ES2022, true)
+    const undocumented: string[] = []
+    const visit = (node: ts.Node): void => {
+      const documented = ts.getJSDocCommentsAndTags(node).length > 0
+      if (
+        (ts.isPropertySignature(node) ||
+          ts.isMethodSignature(node) ||
+          ts.isInterfaceDeclaration(node) ||
+          ts.isTypeAliasDeclaration(node) ||
+          ts.isFunctionDeclaration(node)) &&
+        !documented
+      ) {
+        undocumented.push(node.name?.getText(source) ?? '?')
+      }
+      ts.forEachChild(node, visit)
+    }
+    visit(source)
+    expect(undocumented).toEqual([])
+  })
+})

@@ -6,6 +6,9 @@ import vue from '@vitejs/plugin-vue'
 // Chromium live in vitest.e2e.config.ts.
 export default defineConfig({
   test: {
+    // The JSON report feeds .ci/run's "N passed, N failed" line (scripts/test-summary.mjs).
+    reporters: ['default', 'json'],
+    outputFile: { json: 'out/test-results/unit.json' },
     projects: [
       {
         test: {

@@ -1,0 +1,26 @@
+// Sums vitest JSON reports (out/test-results/*.json) into the one line CI reads:
+// "N passed, N failed" (", N skipped" when any were skipped). Exits 1 if a report is missing
+// tests that failed, or if there are no reports at all (then nothing ran).
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+const dir = process.argv[2] ?? 'out/test-results'
+let passed = 0
+let failed = 0
+let skipped = 0
+let files = []
+try {
+  files = readdirSync(dir).filter((f) => f.endsWith('.json'))
+} catch {
+  files = []
+}
+for (const f of files) {
+  const r = JSON.parse(readFileSync(join(dir, f), 'utf8'))
+  passed += r.numPassedTests ?? 0
+  failed += r.numFailedTests ?? 0
+  skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0)
+  if (r.success === false && (r.numFailedTests ?? 0) === 0) failed += 1 // a suite failed to load
+}
+if (files.length === 0) failed += 1
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)
+process.exit(failed ? 1 : 0)

@@ -5,7 +5,7 @@
  */
 import { SimUsageError, type Advice } from '../api'
 import type { Kernel } from '../kernel'
-import { E_YOUNG, PMD_HUGE, PMD_TABLE, PTE_PRESENT, PTE_NONE } from '../include/pgtable'
+import { E_YOUNG, PMD_HUGE, PMD_TABLE, PTE_PRESENT } from '../include/pgtable'
 import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
 import { split_folio } from './huge_memory'
 import { zapRange } from './mmap'
@@ -93,9 +93,17 @@ function madvise_cold_or_pageout(
     k.walk(pageout ? 'madvise_pageout' : 'madvise_cold', to - from)
     for (let i = from; i < to; i++) {
       const e = base + i
-      if (pt.kind[e] === PTE_NONE || pt.kind[e] !== PTE_PRESENT) continue
-      const f = pt.val[e]
+      if (pt.kind[e] !== PTE_PRESENT) continue
+      let f = pt.val[e]
       if (fo.pmdMapcount[f] + fo.pteMapcount[f] > fo.nrPages(f)) continue
+      if (fo.order[f] > 0) {
+        // A PTE-mapped large folio only partly inside the range is split first.
+        const head = i - pt.sub[e]
+        if (head < from || head + fo.nrPages(f) > to) {
+          if (!split_folio(k, f) || pt.kind[e] !== PTE_PRESENT) continue
+          f = pt.val[e]
+        }
+      }
       pt.flags[e] &= ~E_YOUNG
       if (!seen.has(f)) list.push(f)
       seen.add(f)

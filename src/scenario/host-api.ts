@@ -98,7 +98,10 @@ function phaseOf(op: string, args: unknown[]): string {
  * Builds the op table for one simulator. `comm` of each pid is kept here because the Simulator
  * only hands out pids.
  */
-export function createHostApi(sim: Simulator, onOp?: OpListener): (op: string, args: unknown[]) => unknown {
+export function createHostApi(
+  sim: Simulator,
+  onOp?: OpListener,
+): (op: string, args: unknown[]) => unknown {
   const comms = new Map<number, string>()
 
   function task(v: unknown, what: string): number {
@@ -133,7 +136,8 @@ export function createHostApi(sim: Simulator, onOp?: OpListener): (op: string, a
       const p = task(pid, 't.mmap')
       let advice: 'hugepage' | 'nohugepage' | undefined
       if (options !== undefined && options !== null) {
-        if (!isObject(options)) throw new SimUsageError('t.mmap: options must be an object { advice }')
+        if (!isObject(options))
+          throw new SimUsageError('t.mmap: options must be an object { advice }')
         checkKeys(options, ['advice'], 't.mmap')
         if (options.advice !== undefined) {
           advice = oneOf(options.advice, ['hugepage', 'nohugepage'] as const, 't.mmap: advice')

@@ -64,7 +64,8 @@ declare module 'hugeswap' {
    * A size: a whole number of bytes, or a string with a binary suffix: `'4K'`, `'2M'`, `'8G'`,
    * `'1T'` (`'2MiB'` and `'2MB'` mean the same: suffixes are always powers of 1024).
    */
-  export type Size = number | `${number}${'' | 'K' | 'M' | 'G' | 'T' | 'k' | 'm' | 'g' | 't'}${'' | 'B' | 'iB'}`
+  export type Size =
+    number | `${number}${'' | 'K' | 'M' | 'G' | 'T' | 'k' | 'm' | 'g' | 't'}${'' | 'B' | 'iB'}`
 
   // ---------------------------------------------------------------------------------------------
   // Machine
@@ -352,14 +353,7 @@ declare module 'hugeswap' {
    * - `'collapse'`: MADV_COLLAPSE, synchronous khugepaged-style collapse.
    */
   export type Advice =
-    | 'pageout'
-    | 'cold'
-    | 'willneed'
-    | 'dontneed'
-    | 'free'
-    | 'hugepage'
-    | 'nohugepage'
-    | 'collapse'
+    'pageout' | 'cold' | 'willneed' | 'dontneed' | 'free' | 'hugepage' | 'nohugepage' | 'collapse'
 
   /** `mprotect(2)` protection: `'none'` (PROT_NONE), `'r'` (PROT_READ), `'rw'`. */
   export type Prot = 'none' | 'r' | 'rw'

@@ -74,7 +74,10 @@ export function runInNodeWorker(req: RunRequest, opts: NodeWorkerOptions): NodeW
     watchdog = setTimeout(() => {
       const seconds = Number((silenceMs / 1000).toFixed(1))
       finish(
-        failure('timeout', `the scenario worker gave no sign of life for ${seconds} s and was stopped (a runaway script or simulator call)`),
+        failure(
+          'timeout',
+          `the scenario worker gave no sign of life for ${seconds} s and was stopped (a runaway script or simulator call)`,
+        ),
         true,
       )
     }, silenceMs)
@@ -89,13 +92,19 @@ export function runInNodeWorker(req: RunRequest, opts: NodeWorkerOptions): NodeW
   worker.on('error', (err: Error & { code?: string }) => {
     if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') {
       const mb = resourceLimits.maxOldGenerationSizeMb
-      finish(failure('memory', `the scenario worker ran out of memory (heap limit ${mb ?? '?'} MB)`), true)
+      finish(
+        failure('memory', `the scenario worker ran out of memory (heap limit ${mb ?? '?'} MB)`),
+        true,
+      )
       return
     }
     finish(failure('internal', `the scenario worker crashed: ${err.message}`), true)
   })
   worker.on('exit', (code) => {
-    finish(failure('internal', `the scenario worker exited unexpectedly (exit code ${code})`), false)
+    finish(
+      failure('internal', `the scenario worker exited unexpectedly (exit code ${code})`),
+      false,
+    )
   })
 
   arm()

@@ -102,7 +102,10 @@ function resolveLimits(req: RunRequest): SandboxLimits {
   const timeMs = req.limits?.timeMs ?? DEFAULT_TIME_MS
   const memoryBytes = req.limits?.memoryBytes ?? DEFAULT_MEMORY_BYTES
   if (!(timeMs > 0) || !Number.isFinite(timeMs)) {
-    throw new ScenarioFailure({ kind: 'option', message: `limits.timeMs: expected ms > 0, got ${timeMs}` })
+    throw new ScenarioFailure({
+      kind: 'option',
+      message: `limits.timeMs: expected ms > 0, got ${timeMs}`,
+    })
   }
   if (!Number.isSafeInteger(memoryBytes) || memoryBytes < 1024 * 1024) {
     throw new ScenarioFailure({
@@ -114,7 +117,11 @@ function resolveLimits(req: RunRequest): SandboxLimits {
 }
 
 /** Evaluates the module once, in its own sandbox, only to read what defineScenario declared. */
-async function readDefinition(base: SandboxBase, seed: number, hooks: RunHooks): Promise<RawDefinition> {
+async function readDefinition(
+  base: SandboxBase,
+  seed: number,
+  hooks: RunHooks,
+): Promise<RawDefinition> {
   const sandbox = await createSandbox({
     ...base,
     seed,
@@ -190,8 +197,12 @@ function createSim(factory: SimulatorFactory, opts: SimulatorOptions): Simulator
   try {
     return factory(opts)
   } catch (e) {
-    if (e instanceof SimUsageError) throw new ScenarioFailure({ kind: 'option', message: e.message })
-    throw new ScenarioFailure({ kind: 'internal', message: `simulator failed to start: ${errText(e)}` })
+    if (e instanceof SimUsageError)
+      throw new ScenarioFailure({ kind: 'option', message: e.message })
+    throw new ScenarioFailure({
+      kind: 'internal',
+      message: `simulator failed to start: ${errText(e)}`,
+    })
   }
 }
 
@@ -199,7 +210,10 @@ function finishSim(sim: Simulator): ReturnType<Simulator['finish']> {
   try {
     return sim.finish()
   } catch (e) {
-    throw new ScenarioFailure({ kind: 'internal', message: `simulator failed to finish: ${errText(e)}` })
+    throw new ScenarioFailure({
+      kind: 'internal',
+      message: `simulator failed to finish: ${errText(e)}`,
+    })
   }
 }
 
@@ -215,12 +229,17 @@ function resolvePlan(raw: RawDefinition, req: RunRequest): Plan {
     throw new ScenarioFailure({ kind: 'option', message, ...at(key) })
   }
   if (raw.runType !== 'function') fail('run', 'defineScenario: run(k) must be a function')
-  if (raw.title !== undefined && typeof raw.title !== 'string') fail('title', 'title: expected a string')
+  if (raw.title !== undefined && typeof raw.title !== 'string')
+    fail('title', 'title: expected a string')
   const title = typeof raw.title === 'string' ? raw.title : req.fileName
 
   const seed = req.seed ?? raw.seed ?? 1
   if (!Number.isSafeInteger(seed) || (seed as number) < 0) {
-    if (req.seed !== undefined) throw new ScenarioFailure({ kind: 'option', message: `--seed: expected a whole number >= 0, got ${req.seed}` })
+    if (req.seed !== undefined)
+      throw new ScenarioFailure({
+        kind: 'option',
+        message: `--seed: expected a whole number >= 0, got ${req.seed}`,
+      })
     fail('seed', `seed: expected a whole number >= 0, got ${JSON.stringify(raw.seed)}`)
   }
 

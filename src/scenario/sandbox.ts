@@ -365,9 +365,17 @@ export class Sandbox {
       return new ScenarioFailure({ file, ...this.memoryError() })
     }
     if (e instanceof RangeError && /call stack/i.test(message)) {
-      return new ScenarioFailure({ kind: 'runtime', file, message: 'InternalError: stack overflow (recursion too deep)' })
+      return new ScenarioFailure({
+        kind: 'runtime',
+        file,
+        message: 'InternalError: stack overflow (recursion too deep)',
+      })
     }
-    return new ScenarioFailure({ kind: 'internal', file, message: `the script engine crashed: ${message}` })
+    return new ScenarioFailure({
+      kind: 'internal',
+      file,
+      message: `the script engine crashed: ${message}`,
+    })
   }
 
   // --- promises and jobs ------------------------------------------------------------------------
@@ -455,7 +463,8 @@ export class Sandbox {
     errorHandle.dispose()
     const at = this.locate(info.stack)
     if (this.abort) {
-      const withLocation = this.abort.line === undefined && at ? { ...this.abort, ...at } : this.abort
+      const withLocation =
+        this.abort.line === undefined && at ? { ...this.abort, ...at } : this.abort
       return new ScenarioFailure(withLocation)
     }
     if (/out of memory/i.test(info.message)) {
@@ -472,7 +481,9 @@ export class Sandbox {
     }
     const kind = phase === 'load' && info.name === 'SyntaxError' ? 'syntax' : 'runtime'
     const message =
-      info.name === 'SimUsageError' || info.name === '' ? info.message : `${info.name}: ${info.message}`
+      info.name === 'SimUsageError' || info.name === ''
+        ? info.message
+        : `${info.name}: ${info.message}`
     return new ScenarioFailure({ kind, message, ...(at ?? { file: this.opts.fileName }) })
   }
 
@@ -533,4 +544,3 @@ function internalError(e: unknown): ScenarioError {
   const message = e instanceof Error ? e.message : String(e)
   return { kind: 'internal', message: `internal error in the simulator: ${message}` }
 }
-

@@ -49,7 +49,9 @@ export function createFakeSimulator(opts: SimulatorOptions): FakeSimulator {
     },
     touch(pid, addr, lengthBytes, o: TouchOptions) {
       alive(pid)
-      calls.push(`touch ${pid} ${addr} ${lengthBytes} ${o.write ? 'w' : 'r'} ${o.pages ?? '-'} ${o.order ?? '-'}`)
+      calls.push(
+        `touch ${pid} ${addr} ${lengthBytes} ${o.write ? 'w' : 'r'} ${o.pages ?? '-'} ${o.order ?? '-'}`,
+      )
       vmstat.pgfault += 1
       timeNs += 1000
     },
@@ -146,7 +148,12 @@ export function createFakeSimulator(opts: SimulatorOptions): FakeSimulator {
         snapshots,
         pageTables: { allocated: 0, freed: 0, deposited: 0, withdrawn: 0, peakBytes: 0 },
         pageTableTimeline: [],
-        faults: { count: 0, latencyNs: latency, byType: {}, histogram: { firstLog2: 0, counts: [] } },
+        faults: {
+          count: 0,
+          latencyNs: latency,
+          byType: {},
+          histogram: { firstLog2: 0, counts: [] },
+        },
         walkers: {},
         fallbacks: {},
         warnings: [],

@@ -72,8 +72,10 @@ describe('runInNodeWorker', () => {
 
   it('stops a worker that goes silent', async () => {
     const url = standIn('silent.mjs', `setInterval(() => {}, 1000)\n`)
-    const o = await runInNodeWorker({ source: '', fileName: 'x.ts' }, { workerUrl: url, silenceMs: 200 })
-      .result
+    const o = await runInNodeWorker(
+      { source: '', fileName: 'x.ts' },
+      { workerUrl: url, silenceMs: 200 },
+    ).result
     expect(o).toMatchObject({ ok: false, error: { kind: 'timeout' } })
     if (!o.ok) expect(o.error.message).toMatch(/no sign of life for 0.2 s/)
   })
@@ -85,7 +87,10 @@ describe('runInNodeWorker', () => {
     )
     const o = await runInNodeWorker(
       { source: '', fileName: 'x.ts' },
-      { workerUrl: url, resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 } },
+      {
+        workerUrl: url,
+        resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 },
+      },
     ).result
     expect(o).toMatchObject({ ok: false, error: { kind: 'memory' } })
   })

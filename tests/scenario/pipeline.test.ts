@@ -168,7 +168,13 @@ export default defineScenario({
     const o = await run(src).outcome
     if (!o.ok) throw new Error(JSON.stringify(o.error))
     expect(o.result.variants[0].checks.map((c) => c.pass)).toEqual([
-      false, true, false, true, false, true, false,
+      false,
+      true,
+      false,
+      true,
+      false,
+      true,
+      false,
     ])
     expect(o.result.variants[0].checks[0].location).toBe('test.ts:5:13')
   })

@@ -86,7 +86,9 @@ describe('limits', () => {
   })
 
   it('locates a timeout at the looping line', async () => {
-    const e = await fail(scenario(`  let i = 0\n  for (;;) { i = Math.max(i, 1) }`), { timeMs: 300 })
+    const e = await fail(scenario(`  let i = 0\n  for (;;) { i = Math.max(i, 1) }`), {
+      timeMs: 300,
+    })
     expect(e).toMatchObject({ kind: 'timeout', file: 'evil.ts', line: 5 })
   })
 
@@ -143,7 +145,9 @@ describe('limits', () => {
   })
 
   it('stops one huge allocation', async () => {
-    const e = await fail(scenario(`  const b = new Uint8Array(1 << 28)`), { memoryBytes: 16 * 1024 * 1024 })
+    const e = await fail(scenario(`  const b = new Uint8Array(1 << 28)`), {
+      memoryBytes: 16 * 1024 * 1024,
+    })
     expect(e).toMatchObject({ kind: 'memory', file: 'evil.ts' })
   })
 

@@ -5,7 +5,7 @@
  */
 import type { EChartsOption } from 'echarts'
 import type { ResultJson, VariantResult } from '../../shared/result'
-import { formatNs, variantColor } from './variants'
+import { formatNs, legendLayout, variantColor } from './variants'
 
 export const FAULT_LATENCY_TITLE = 'Fault latency'
 
@@ -92,17 +92,18 @@ export function faultLatencyOption(result: ResultJson): EChartsOption {
     data: types.map((t) => v.faults.byType[t]?.count ?? 0),
   }))
 
+  const { legend, plotTop } = legendLayout(variants.length)
   return {
     animation: false,
     title: [
       { text: FAULT_LATENCY_TITLE, left: 'center', textStyle: { fontSize: 13 } },
-      { text: 'Faults by type', left: 'center', top: '60%', textStyle: { fontSize: 12 } },
+      { text: 'Faults by type', left: 'center', top: '62%', textStyle: { fontSize: 12 } },
     ],
-    legend: { top: 26, data: variants.map((v) => v.name) },
+    legend: { ...legend, data: variants.map((v) => v.name) },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     grid: [
-      { left: 56, right: 48, top: 72, height: '32%' },
-      { left: 150, right: 48, top: '66%', bottom: 28 },
+      { left: 56, right: 48, top: plotTop, height: '30%' },
+      { left: 150, right: 48, top: '69%', bottom: 28 },
     ],
     xAxis: [
       {

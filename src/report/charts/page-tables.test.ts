@@ -23,7 +23,9 @@ describe('pageTablesOption', () => {
     const samples = pageTableSamples(SAMPLE_RESULT.variants[0])
     expect(samples.find((s) => s.timeNs === 2_000_000)?.label).toBe('swapped out')
     const first = (option(0) as { markLine?: { data: unknown[] } }).markLine
-    expect(first?.data).toEqual([{ xAxis: 2, label: { formatter: 'swapped out' } }])
+    expect(first?.data).toEqual([
+      { name: 'swapped out', xAxis: 2, label: { show: true, formatter: 'swapped out' } },
+    ])
   })
 
   it('is deterministic', () => {
@@ -36,3 +38,17 @@ describe('pageTablesOption', () => {
 function option(index: number): unknown {
   return (pageTablesOption(SAMPLE_RESULT).series as unknown[])[index]
 }
+
+describe('snapshot lines', () => {
+  it('leaves a label off when it would sit on top of the previous one', () => {
+    const crowded = structuredClone(SAMPLE_RESULT)
+    const [first] = crowded.variants[0].snapshots
+    crowded.variants[0].snapshots.push({ ...first, label: 'right after', timeNs: 2_100_000 })
+    crowded.variants[0].snapshots.push({ ...first, label: 'later', timeNs: 2_900_000 })
+    const series = pageTablesOption(crowded).series as { markLine?: { data: unknown[] } }[]
+    const shown = (series[0].markLine?.data as { name: string; label: { show: boolean } }[]).map(
+      (d) => `${d.name}:${d.label.show}`,
+    )
+    expect(shown).toEqual(['swapped out:true', 'right after:false', 'later:true'])
+  })
+})

@@ -4,7 +4,7 @@
  */
 import type { EChartsOption } from 'echarts'
 import type { PageTableSample, ResultJson, VariantResult } from '../../shared/result'
-import { timeUnitFor, variantColor } from './variants'
+import { legendLayout, timeUnitFor, variantColor } from './variants'
 
 export const PAGE_TABLES_TITLE = 'PTE-table memory'
 
@@ -59,14 +59,19 @@ export function pageTablesOption(result: ResultJson): EChartsOption {
     }
   })
 
-  const snapshotLines = (perVariant[0]?.v.snapshots ?? []).map((s) => ({
-    xAxis: x(s.timeNs),
-    label: { formatter: s.label },
-  }))
+  // Snapshot times of the first variant as dashed lines. Labels closer than 8 % of the axis to the
+  // previous shown label would overlap, so those lines stay unlabelled (the tooltip names them).
+  const minLabelGap = x(maxNs) * 0.08
+  let lastLabelled = -Infinity
+  const snapshotLines = (perVariant[0]?.v.snapshots ?? []).map((s) => {
+    const at = x(s.timeNs)
+    const show = at - lastLabelled >= minLabelGap
+    if (show) lastLabelled = at
+    return { name: s.label, xAxis: at, label: { show, formatter: s.label } }
+  })
   if (series[0] && snapshotLines.length > 0) {
     Object.assign(series[0], {
       markLine: {
-        silent: true,
         symbol: 'none',
         lineStyle: { type: 'dashed', color: '#999999', width: 1 },
         label: { position: 'insideEndTop', fontSize: 10, color: '#888888' },
@@ -75,12 +80,13 @@ export function pageTablesOption(result: ResultJson): EChartsOption {
     })
   }
 
+  const { legend, plotTop } = legendLayout(result.variants.length)
   return {
     animation: false,
     title: { text: PAGE_TABLES_TITLE, left: 'center', textStyle: { fontSize: 13 } },
-    legend: { top: 26 },
+    legend,
     tooltip: { trigger: 'axis' },
-    grid: { left: 56, right: 24, top: 72, bottom: 44 },
+    grid: { left: 56, right: 24, top: plotTop, bottom: 44 },
     xAxis: {
       type: 'value',
       name: `simulated time (${unit})`,

@@ -40,3 +40,18 @@ export function timeUnitFor(maxNs: number): { div: number; unit: string } {
 export function trim(value: number): string {
   return String(Number(value.toPrecision(3)))
 }
+
+/**
+ * A legend under the title and the plot top that leaves room for it: four variant names need two
+ * rows at the chart widths we use (~400-600 px), two fit in one.
+ */
+export function legendLayout(variantCount: number): {
+  legend: { top: number; itemWidth: number; itemGap: number; textStyle: { fontSize: number } }
+  plotTop: number
+} {
+  const rows = variantCount > 2 ? 2 : 1
+  return {
+    legend: { top: 24, itemWidth: 16, itemGap: 12, textStyle: { fontSize: 11 } },
+    plotTop: 50 + rows * 20,
+  }
+}

@@ -15,6 +15,7 @@ import {
   type TouchOptions,
   type VariantInfo,
 } from './api'
+import { auditKernel } from './audit'
 import { Kernel } from './kernel'
 import { VM_EVENTS, vmEventExists } from './include/vmstat'
 import { HPAGE_PMD_NR, PAGE_SIZE } from './include/units'
@@ -36,7 +37,12 @@ const NOT_YET = (what: string): never => {
   throw new SimUsageError(`${what} is not modelled yet (tracked in issue #3)`)
 }
 
-export function createSimulator(opts: SimulatorOptions): Simulator {
+/** A Simulator that can also check its whole state the slow way (tests call it after every step). */
+export interface AuditableSimulator extends Simulator {
+  audit(): void
+}
+
+export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
   const features = VARIANT_FEATURES[opts.variant]
   if (!features) throw new SimUsageError(`unknown variant '${opts.variant}'`)
   const variant: VariantInfo = { name: opts.variant, ...features }
@@ -128,8 +134,9 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     }
   }
 
-  const sim: Simulator = {
+  const sim: AuditableSimulator = {
     variant,
+    audit: () => auditKernel(k),
     spawn(comm) {
       const pid = k.nextPid++
       k.mms.set(pid, {

@@ -2,6 +2,7 @@
  * Folio lifetime (mm/swap.c __folio_put(), folios_put()): an anonymous folio goes back to the
  * page allocator once nothing maps it and the swap cache does not hold it.
  */
+import { SimInvariantError } from '../api'
 import type { Kernel } from '../kernel'
 import { HPAGE_PMD_ORDER } from '../include/units'
 import { PG_SWAPCACHE, PG_WRITEBACK } from './mm_types'
@@ -9,6 +10,7 @@ import { PG_SWAPCACHE, PG_WRITEBACK } from './mm_types'
 /** @kernel mm/swap.c __folio_put(): frees the folio's pages and its row. */
 export function __folio_put(k: Kernel, f: number): void {
   const fo = k.folios
+  if (fo.pfn[f] < 0) throw new SimInvariantError(`__folio_put: folio ${f} is already free`)
   k.lruDel(f)
   k.mem.free(fo.pfn[f], fo.order[f])
   fo.release(f)
@@ -20,6 +22,7 @@ export function __folio_put(k: Kernel, f: number): void {
  */
 export function folio_put_if_unused(k: Kernel, f: number): boolean {
   const fo = k.folios
+  if (fo.pfn[f] < 0) return false
   if (fo.mapped(f) || fo.flags[f] & (PG_SWAPCACHE | PG_WRITEBACK)) return false
   __folio_put(k, f)
   return true

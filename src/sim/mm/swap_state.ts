@@ -66,12 +66,11 @@ export function folio_free_swap(k: Kernel, f: number): boolean {
 
 /**
  * @kernel mm/swap_state.c free_swap_cache() as called when a mapping goes away: an unmapped
- * folio whose slots nobody references leaves the swap cache and is freed.
+ * folio whose slots nobody references leaves the swap cache (the caller drops the folio).
  */
 export function free_swap_cache(k: Kernel, f: number): void {
   if (k.folios.mapped(f)) return
   folio_free_swap(k, f)
-  folio_put_if_unused(k, f)
 }
 
 /**
@@ -86,5 +85,6 @@ export function free_swap_and_cache(k: Kernel, si: SwapInfo, offset: number, nr:
     if (f < 0 || f === last || si.count[i] !== 0) continue
     last = f
     free_swap_cache(k, f)
+    folio_put_if_unused(k, f)
   }
 }

@@ -1,0 +1,100 @@
+/**
+ * A full consistency check of one machine's state, recomputed the slow way from the page tables:
+ * used by the property tests after every step. Throws SimInvariantError on the first mismatch.
+ *
+ * - every slot's swap count equals the swap entries (PTE and PMD) that refer to it;
+ * - a slot is cached by a folio iff that folio is in the swap cache at that offset;
+ * - folio mapcounts equal the page-table entries that map them;
+ * - per-mm anon/swap/table counters equal what the tables hold;
+ * - the PTE-table pool holds exactly the tables that are mapped or deposited.
+ */
+import { SimInvariantError } from './api'
+import type { Kernel } from './kernel'
+import { PMD_HUGE, PMD_SWAP, PMD_TABLE, PTE_PRESENT, PTE_SWAP } from './include/pgtable'
+import { HPAGE_PMD_NR } from './include/units'
+import { PG_SWAPCACHE } from './mm/mm_types'
+
+export function auditKernel(k: Kernel): void {
+  const fail = (msg: string): never => {
+    throw new SimInvariantError(`audit: ${msg}`)
+  }
+  const refs = k.swap.map((si) => new Int32Array(si.nrSlots))
+  const pteMaps = new Map<number, number>()
+  const pmdMaps = new Map<number, number>()
+  let tables = 0
+  const pm = k.pmds
+  const pt = k.ptes
+  for (const mm of k.mms.values()) {
+    if (mm.exited) {
+      if (mm.pmds.size) fail(`exited pid ${mm.pid} still has page tables`)
+      continue
+    }
+    let anon = 0
+    let swapEnts = 0
+    let nrPtes = 0
+    for (const [idx, p] of mm.pmds) {
+      const kind = pm.kind[p]
+      if (pm.deposit[p] >= 0) {
+        tables++
+        nrPtes++
+      }
+      if (kind === PMD_HUGE) {
+        anon += HPAGE_PMD_NR
+        pmdMaps.set(pm.val[p], (pmdMaps.get(pm.val[p]) ?? 0) + 1)
+      } else if (kind === PMD_SWAP) {
+        swapEnts += HPAGE_PMD_NR
+        for (let i = 0; i < HPAGE_PMD_NR; i++) refs[pm.swapType[p]][pm.val[p] + i]++
+      } else if (kind === PMD_TABLE) {
+        tables++
+        nrPtes++
+        const base = pm.val[p] * HPAGE_PMD_NR
+        for (let e = base; e < base + HPAGE_PMD_NR; e++) {
+          if (pt.kind[e] === PTE_PRESENT) {
+            anon++
+            pteMaps.set(pt.val[e], (pteMaps.get(pt.val[e]) ?? 0) + 1)
+          } else if (pt.kind[e] === PTE_SWAP) {
+            swapEnts++
+            refs[pt.swapType[e]][pt.val[e]]++
+          }
+        }
+      }
+      if (
+        !mm.vmas.some((v) => v.start < (idx + 1) * 2097152 && v.end > idx * 2097152) &&
+        kind !== PMD_TABLE
+      ) {
+        fail(`pid ${mm.pid}: PMD ${idx} populated outside any VMA`)
+      }
+    }
+    if (anon !== mm.anonRss) fail(`pid ${mm.pid}: MM_ANONPAGES ${mm.anonRss}, tables map ${anon}`)
+    if (swapEnts !== mm.swapEnts)
+      fail(`pid ${mm.pid}: MM_SWAPENTS ${mm.swapEnts}, tables hold ${swapEnts}`)
+    if (nrPtes !== mm.nrPtes) fail(`pid ${mm.pid}: nr_ptes ${mm.nrPtes}, tables ${nrPtes}`)
+  }
+  if (tables !== pt.nrLive) fail(`${pt.nrLive} PTE tables allocated, ${tables} in use`)
+  const fo = k.folios
+  for (const si of k.swap) {
+    const r = refs[si.type]
+    let inuse = 0
+    for (let off = 0; off < si.nrSlots; off++) {
+      if (si.swapCount(off) !== r[off]) {
+        fail(`swap ${si.type}:${off} count ${si.swapCount(off)}, ${r[off]} entries refer to it`)
+      }
+      const f = si.cache[off]
+      if (f >= 0) {
+        if (fo.pfn[f] < 0 || !(fo.flags[f] & PG_SWAPCACHE))
+          fail(`swap ${si.type}:${off} cached by a dead folio ${f}`)
+        const first = fo.swapOffset[f]
+        if (fo.swapType[f] !== si.type || off < first || off >= first + fo.nrPages(f)) {
+          fail(`swap ${si.type}:${off} cached by folio ${f} at ${fo.swapType[f]}:${first}`)
+        }
+      }
+      if (si.slotInUse(off)) inuse++
+    }
+    if (inuse !== si.inuseSlots)
+      fail(`swap ${si.type}: ${si.inuseSlots} slots counted in use, ${inuse} are`)
+  }
+  for (const [f, n] of pteMaps)
+    if (fo.pteMapcount[f] !== n) fail(`folio ${f}: pte mapcount ${fo.pteMapcount[f]}, ${n} PTEs`)
+  for (const [f, n] of pmdMaps)
+    if (fo.pmdMapcount[f] !== n) fail(`folio ${f}: pmd mapcount ${fo.pmdMapcount[f]}, ${n} PMDs`)
+}

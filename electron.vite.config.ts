@@ -23,6 +23,11 @@ export default defineConfig({
       externalizeDeps: { include: runtimeExternals },
       rolldownOptions: {
         input: { index: resolve(root, 'src/main/index.ts') },
+        // node-host (imported by main) shares constants with the QuickJS sandbox module, which
+        // would leave bare `import 'quickjs-emscripten-core'` / `import 'sucrase'` in main and load
+        // them at startup for nothing. External packages are imported for their exports here, never
+        // for side effects, so unused ones may be dropped.
+        treeshake: { moduleSideEffects: (_id: string, external: boolean) => !external },
       },
     },
   },
@@ -45,6 +50,9 @@ export default defineConfig({
     build: {
       // electron-vite defaults the renderer to unminified (21 MB with Monaco; 12 MB minified).
       minify: true,
+      // Monaco's TypeScript worker alone is ~7 MB; a 500 kB warning says nothing useful here. The
+      // files are read from disk, not downloaded.
+      chunkSizeWarningLimit: 8 * 1024,
       rolldownOptions: {
         input: { index: resolve(root, 'src/renderer/index.html') },
       },

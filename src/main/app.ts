@@ -4,6 +4,7 @@
  */
 import { app, session, type BrowserWindow } from 'electron'
 import { join } from 'node:path'
+import type { ResourceLimits } from 'node:worker_threads'
 import { registerIpcHandlers } from './ipc'
 import { isAppUrl, resolveRendererLocation } from './renderer-location'
 import { hardenApp, hardenSession } from './security'
@@ -16,6 +17,8 @@ export interface StartOptions {
   /** file: URL of the built scenario worker (src/scenario/node-worker). */
   workerUrl: URL
   runInWorker: RunInWorker
+  /** V8 resource limits for each scenario worker. */
+  resourceLimits: ResourceLimits
 }
 
 export function startApp(options: StartOptions): Promise<void> {
@@ -32,6 +35,7 @@ export function startApp(options: StartOptions): Promise<void> {
   const scenarios = createScenarioService({
     runInWorker: options.runInWorker,
     workerUrl: options.workerUrl,
+    resourceLimits: options.resourceLimits,
   })
 
   let mainWindow: BrowserWindow | null = null

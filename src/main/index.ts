@@ -4,13 +4,15 @@
  */
 import { pathToFileURL } from 'node:url'
 import workerPath from '../scenario/node-worker?modulePath'
-import { runInNodeWorker } from '../scenario/node-host'
+import { DEFAULT_RESOURCE_LIMITS, runInNodeWorker } from '../scenario/node-host'
 import { startApp } from './app'
 
 void startApp({
   mainDir: import.meta.dirname,
   workerUrl: pathToFileURL(workerPath),
   runInWorker: runInNodeWorker,
+  // node-host's defaults are sized by the scenario engineer for the simulator's heap.
+  resourceLimits: DEFAULT_RESOURCE_LIMITS,
 }).catch((error: unknown) => {
   console.error('hugeswap: failed to start', error)
   process.exit(1)

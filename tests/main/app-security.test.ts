@@ -25,6 +25,7 @@ function start() {
     mainDir,
     workerUrl: new URL('file:///opt/hugeswap/out/main/chunks/node-worker.js'),
     runInWorker: vi.fn(),
+    resourceLimits: { maxOldGenerationSizeMb: 4096 },
   })
 }
 

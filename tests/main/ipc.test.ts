@@ -265,7 +265,8 @@ describe('wired through startApp with the worker runner mocked', () => {
       return { result: Promise.resolve(okOutcome), cancel }
     })
     const workerUrl = new URL('file:///opt/hugeswap/out/main/chunks/node-worker.js')
-    await startApp({ mainDir: '/opt/hugeswap/out/main', workerUrl, runInWorker })
+    const resourceLimits = { maxOldGenerationSizeMb: 4096 }
+    await startApp({ mainDir: '/opt/hugeswap/out/main', workerUrl, runInWorker, resourceLimits })
     const appWindow = FakeBrowserWindow.instances[0]!
 
     const answer = await ipcMain.invoke(
@@ -274,8 +275,10 @@ describe('wired through startApp with the worker runner mocked', () => {
       validRequest,
     )
     expect(answer).toEqual(okOutcome)
-    expect(runInWorker).toHaveBeenCalledWith(validRequest, expect.objectContaining({ workerUrl }))
-    expect(runInWorker.mock.calls[0]![1].resourceLimits?.maxOldGenerationSizeMb).toBeGreaterThan(0)
+    expect(runInWorker).toHaveBeenCalledWith(
+      validRequest,
+      expect.objectContaining({ workerUrl, resourceLimits }),
+    )
     expect(appWindow.webContents.send).toHaveBeenCalledWith('scenario:progress', progress)
 
     const stranger = new FakeWebContents(appWindow.webContents.getURL())
@@ -291,7 +294,12 @@ describe('wired through startApp with the worker runner mocked', () => {
     vi.stubEnv('ELECTRON_RENDERER_URL', '')
     const cancel = vi.fn()
     const runInWorker = vi.fn<RunInWorker>(() => ({ result: new Promise(() => {}), cancel }))
-    await startApp({ mainDir: '/o/out/main', workerUrl: new URL('file:///w.js'), runInWorker })
+    await startApp({
+      mainDir: '/o/out/main',
+      workerUrl: new URL('file:///w.js'),
+      runInWorker,
+      resourceLimits: {},
+    })
     const appWindow = FakeBrowserWindow.instances[0]!
     const pending = ipcMain.invoke('scenario:run', { sender: appWindow.webContents }, validRequest)
     await vi.waitFor(() => expect(runInWorker).toHaveBeenCalled())

@@ -3,7 +3,6 @@ import { describe, expect, it, vi } from 'vitest'
 import {
   CANCELLED_MESSAGE,
   createScenarioService,
-  DEFAULT_RESOURCE_LIMITS,
   SUPERSEDED_MESSAGE,
   type RunInWorker,
 } from '../../src/main/services/scenario-service'
@@ -11,6 +10,7 @@ import type { RunOutcome, RunProgress } from '../../src/shared/result'
 import type { RunRequest } from '../../src/shared/worker-protocol'
 
 const workerUrl = new URL('file:///opt/hugeswap/out/main/chunks/node-worker.js')
+const resourceLimits = { maxOldGenerationSizeMb: 4096 }
 const request: RunRequest = { source: 'export default 1', fileName: 'a.ts' }
 const ok = (title: string) =>
   ({ ok: true, result: { scenario: { title } } }) as unknown as RunOutcome
@@ -47,13 +47,13 @@ function fakeWorkers() {
 describe('scenario service', () => {
   it('runs in a worker with resource limits and returns its outcome', async () => {
     const { runs, runInWorker } = fakeWorkers()
-    const service = createScenarioService({ runInWorker, workerUrl })
+    const service = createScenarioService({ runInWorker, workerUrl, resourceLimits })
     const onProgress = vi.fn()
     const pending = service.run(request, onProgress)
     expect(service.busy).toBe(true)
     expect(runInWorker).toHaveBeenCalledWith(request, {
       workerUrl,
-      resourceLimits: DEFAULT_RESOURCE_LIMITS,
+      resourceLimits,
       onProgress: expect.any(Function),
     })
     runs[0]!.progress(progressAt(50))
@@ -63,16 +63,9 @@ describe('scenario service', () => {
     expect(service.busy).toBe(false)
   })
 
-  it('passes custom resource limits', () => {
-    const { runInWorker } = fakeWorkers()
-    const resourceLimits = { maxOldGenerationSizeMb: 128 }
-    void createScenarioService({ runInWorker, workerUrl, resourceLimits }).run(request, () => {})
-    expect(runInWorker.mock.calls[0]![1].resourceLimits).toBe(resourceLimits)
-  })
-
   it('a new run cancels the previous one, whose progress stops and whose promise settles', async () => {
     const { runs, runInWorker } = fakeWorkers()
-    const service = createScenarioService({ runInWorker, workerUrl })
+    const service = createScenarioService({ runInWorker, workerUrl, resourceLimits })
     const firstProgress = vi.fn()
     const first = service.run(request, firstProgress)
     const second = service.run(request, () => {})
@@ -93,7 +86,7 @@ describe('scenario service', () => {
 
   it('cancel() stops the run in flight and is harmless when idle', async () => {
     const { runs, runInWorker } = fakeWorkers()
-    const service = createScenarioService({ runInWorker, workerUrl })
+    const service = createScenarioService({ runInWorker, workerUrl, resourceLimits })
     service.cancel()
     const pending = service.run(request, () => {})
     service.cancel()
@@ -109,7 +102,7 @@ describe('scenario service', () => {
 
   it('a cancel that throws (worker already gone) still settles the run', async () => {
     const { runs, runInWorker } = fakeWorkers()
-    const service = createScenarioService({ runInWorker, workerUrl })
+    const service = createScenarioService({ runInWorker, workerUrl, resourceLimits })
     const pending = service.run(request, () => {})
     runs[0]!.cancel.mockImplementation(() => {
       throw new Error('already terminated')
@@ -120,7 +113,7 @@ describe('scenario service', () => {
 
   it('turns a crashed worker into an internal-error outcome', async () => {
     const { runs, runInWorker } = fakeWorkers()
-    const service = createScenarioService({ runInWorker, workerUrl })
+    const service = createScenarioService({ runInWorker, workerUrl, resourceLimits })
     const pending = service.run(request, () => {})
     runs[0]!.reject(new Error('Worker terminated due to reaching memory limit'))
     await expect(pending).resolves.toEqual({
@@ -136,7 +129,7 @@ describe('scenario service', () => {
     const runInWorker = vi.fn<RunInWorker>(() => {
       throw new Error('ENOENT node-worker.js')
     })
-    const service = createScenarioService({ runInWorker, workerUrl })
+    const service = createScenarioService({ runInWorker, workerUrl, resourceLimits })
     await expect(service.run(request, () => {})).resolves.toMatchObject({
       ok: false,
       error: { kind: 'internal', message: expect.stringContaining('ENOENT') },
@@ -146,7 +139,7 @@ describe('scenario service', () => {
 
   it('passes scenario errors from the worker through unchanged', async () => {
     const { runs, runInWorker } = fakeWorkers()
-    const service = createScenarioService({ runInWorker, workerUrl })
+    const service = createScenarioService({ runInWorker, workerUrl, resourceLimits })
     const pending = service.run(request, () => {})
     const syntax: RunOutcome = {
       ok: false,

@@ -17,19 +17,9 @@ export type RunInWorker = (
   },
 ) => { result: Promise<RunOutcome>; cancel(): void }
 
-/**
- * Backstop for the worker's own V8 heap. The script's heap is QuickJS's wasm memory, limited
- * inside the worker by `limits.memoryBytes`; the simulator's page state lives in typed arrays
- * (outside the old generation). This only stops a runaway host side from taking main down.
- */
-export const DEFAULT_RESOURCE_LIMITS: ResourceLimits = {
-  maxOldGenerationSizeMb: 512,
-  maxYoungGenerationSizeMb: 64,
-  stackSizeMb: 4,
-}
-
-export const CANCELLED_MESSAGE = 'Run cancelled'
-export const SUPERSEDED_MESSAGE = 'Run cancelled: a newer run replaced it'
+// Same wording as node-host's own cancel outcome, so the renderer sees one message either way.
+export const CANCELLED_MESSAGE = 'run cancelled'
+export const SUPERSEDED_MESSAGE = 'run cancelled: a newer run replaced it'
 
 export interface ScenarioService {
   /** Starts a run, cancelling any run in flight. Always resolves (errors become an outcome). */
@@ -52,9 +42,13 @@ function failure(message: string): RunOutcome {
 export function createScenarioService(options: {
   runInWorker: RunInWorker
   workerUrl: URL
-  resourceLimits?: ResourceLimits
+  /**
+   * V8 limits for the worker, a backstop that turns a runaway simulator heap into a 'memory'
+   * outcome instead of taking main down (the script's own QuickJS heap is limited inside it).
+   */
+  resourceLimits: ResourceLimits
 }): ScenarioService {
-  const resourceLimits = options.resourceLimits ?? DEFAULT_RESOURCE_LIMITS
+  const { resourceLimits } = options
   let active: ActiveRun | null = null
 
   function stop(message: string): void {

@@ -4,11 +4,10 @@
  */
 import { readFile } from 'node:fs/promises'
 import { basename, isAbsolute, relative, resolve } from 'node:path'
-import type { ResourceLimits } from 'node:worker_threads'
 import { formatLkp } from '../report/text/lkp'
 import { formatMmtests } from '../report/text/mmtests'
 import { formatSummary } from '../report/text/summary'
-import { runInNodeWorker } from '../scenario/node-host'
+import { DEFAULT_RESOURCE_LIMITS, runInNodeWorker } from '../scenario/node-host'
 import {
   formatScenarioError,
   type ResultJson,
@@ -25,13 +24,6 @@ export const EXIT_CHECK_FAILED = 1
 export const EXIT_CANNOT_RUN = 2
 /** What a shell reports for a run stopped by Ctrl-C (128 + SIGINT). */
 export const EXIT_INTERRUPTED = 130
-
-/**
- * Bounds the worker's own V8 heap: the QuickJS sandbox limits the scenario's heap, this catches a
- * runaway allocation on the host side of the binding (the simulator itself) before it takes the
- * machine down. Generous, because simulated machines of hundreds of GiB are legitimate.
- */
-const WORKER_RESOURCE_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 1024 }
 
 export interface CliEnv {
   stdout: NodeJS.WritableStream
@@ -112,7 +104,9 @@ async function runInWorker(request: RunRequest, env: CliEnv): Promise<RunOutcome
   const run = runInNodeWorker(request, {
     workerUrl: env.workerUrl,
     onProgress: progress ? (p) => progress.update(p) : undefined,
-    resourceLimits: WORKER_RESOURCE_LIMITS,
+    // The worker's own V8 heap is bounded (node-host's default, sized for simulated machines of
+    // hundreds of GiB): a runaway host-side allocation kills the worker, not the terminal.
+    resourceLimits: DEFAULT_RESOURCE_LIMITS,
   })
   // Ctrl-C stops the worker at once (terminate) and exits with the shell's usual status, without
   // waiting for the host to report the cancelled run.

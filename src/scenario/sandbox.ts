@@ -157,7 +157,12 @@ export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
     initial: WASM_INITIAL_BYTES / WASM_PAGE_BYTES,
     maximum: Math.min(WASM_MAX_PAGES, Math.ceil(capBytes / WASM_PAGE_BYTES)),
   })
-  const variant = newVariant(wasmVariant, { wasmMemory: wasmMemory as never })
+  const variant = newVariant(wasmVariant, {
+    wasmMemory: wasmMemory as never,
+    // Every engine abort becomes a ScenarioFailure; emscripten's own stderr line would only be
+    // noise in the CLI's output.
+    emscriptenModule: { printErr: () => {}, print: () => {} } as never,
+  })
   const module = await newQuickJSWASMModuleFromVariant(variant)
   return new Sandbox(module.newRuntime(), wasmMemory, opts)
 }
@@ -170,6 +175,8 @@ export class Sandbox {
   private control: QuickJSHandle | undefined
   private namespace: QuickJSHandle | undefined
   private disposed = false
+  /** A ScenarioFailure left this sandbox: do not dispose (see dispose()). */
+  private failed = false
 
   /** Wasm heap size before the script ran; growth beyond it counts against the memory limit. */
   private readonly baseHeapBytes: number
@@ -228,8 +235,12 @@ export class Sandbox {
   dispose(): void {
     if (this.disposed) return
     this.disposed = true
-    // Disposal after an interrupt can hit a QuickJS assertion that aborts the wasm; the module is
-    // never reused, so swallowing it is safe.
+    // After a failure (an interrupted promise loop above all) QuickJS may still hold objects, and
+    // JS_FreeRuntime then aborts the wasm on `assert(list_empty(&rt->gc_obj_list))`. The module
+    // is never reused, so a failed sandbox is simply dropped for the GC to collect whole.
+    if (this.failed) return
+    // A clean run disposes properly (that also catches handle leaks here); should it still
+    // abort, the module is dropped all the same.
     for (const h of [this.namespace, this.control]) {
       try {
         h?.dispose()
@@ -356,6 +367,7 @@ export class Sandbox {
    * guest recursion, or the wasm aborting (out of memory inside the engine, an assertion).
    */
   private engineFailure(e: unknown): ScenarioFailure {
+    this.failed = true
     if (e instanceof ScenarioFailure) return e
     const file = this.opts.fileName
     if (this.abort) return new ScenarioFailure({ file, ...this.abort })
@@ -395,6 +407,7 @@ export class Sandbox {
         throw this.failure(state.error, phase)
       }
       if (!rt.hasPendingJob()) {
+        this.failed = true
         handle.dispose()
         const what = phase === 'run' ? 'run(k)' : 'the module'
         throw new ScenarioFailure({
@@ -420,6 +433,7 @@ export class Sandbox {
     }
     result.dispose()
     if (this.shouldInterrupt()) {
+      this.failed = true
       owned?.dispose()
       throw new ScenarioFailure(this.abort!)
     }
@@ -459,6 +473,7 @@ export class Sandbox {
 
   /** Turns a guest exception into a ScenarioFailure. Consumes `errorHandle`. */
   private failure(errorHandle: QuickJSHandle, phase: 'load' | 'run'): ScenarioFailure {
+    this.failed = true
     const info = this.errorInfo(errorHandle)
     errorHandle.dispose()
     const at = this.locate(info.stack)

@@ -21,6 +21,9 @@ const OPTIONS: ts.CompilerOptions = {
   skipLibCheck: false,
 }
 
+/** The last program: passing it on lets the next one reuse the parsed lib.d.ts files. */
+let previous: ts.Program | undefined
+
 /** Diagnostics of `files` (paths) plus in-memory `extra` sources, checked with the typings. */
 function check(files: string[], extra: Record<string, string> = {}): string[] {
   const host = ts.createCompilerHost(OPTIONS)
@@ -31,7 +34,8 @@ function check(files: string[], extra: Record<string, string> = {}): string[] {
   const getSourceFile = host.getSourceFile.bind(host)
   host.getSourceFile = (f, v, onError) =>
     f in extra ? ts.createSourceFile(f, extra[f], v) : getSourceFile(f, v, onError)
-  const program = ts.createProgram([dts, ...files, ...Object.keys(extra)], OPTIONS, host)
+  const program = ts.createProgram([dts, ...files, ...Object.keys(extra)], OPTIONS, host, previous)
+  previous = program
   return ts.getPreEmitDiagnostics(program).map((d) => {
     const text = ts.flattenDiagnosticMessageText(d.messageText, '\n')
     if (!d.file || d.start === undefined) return text

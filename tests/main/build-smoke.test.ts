@@ -62,7 +62,9 @@ beforeAll(() => {
       execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'pipe' })
     } catch (error) {
       const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer }
-      throw new Error(`electron-vite build failed:\n${stdout ?? ''}\n${stderr ?? ''}`)
+      throw new Error(`electron-vite build failed:\n${stdout ?? ''}\n${stderr ?? ''}`, {
+        cause: error,
+      })
     }
   }
   const child = spawnSync(process.execPath, ['--import', register, mainBundle], {

@@ -128,6 +128,32 @@ describe('web workbench', () => {
     await page.close()
   })
 
+  it('cancels a runaway scenario at once and runs again afterwards', async () => {
+    const page = await openWorkbench()
+    const editor = page.locator('[data-testid="editor"] .view-lines')
+    await editor.click()
+    await page.keyboard.press('Control+End')
+    await page.keyboard.type('while (true) {}')
+    await page.locator('[data-testid="run"]').click()
+    await page.locator('[data-testid="progress"]').waitFor()
+    await page.waitForTimeout(500)
+    const cancelled = Date.now()
+    await page.locator('[data-testid="cancel"]').click()
+    await page.locator('[data-testid="run"]:not([disabled])').waitFor({ timeout: 2_000 })
+    expect(Date.now() - cancelled).toBeLessThan(2_000)
+    expect(await page.locator('[data-testid="progress"]').count()).toBe(0)
+    expect(await page.locator('[data-testid="run-error"]').count()).toBe(0)
+
+    await editor.click()
+    await page.keyboard.press('Control+End')
+    await page.keyboard.press('Shift+Home')
+    await page.keyboard.press('Backspace')
+    await expect.poll(() => editorText(page)).not.toContain('while (true)')
+    await page.locator('[data-testid="run"]').click()
+    await waitForResults(page)
+    await page.close()
+  })
+
   it('offers IntelliSense for the hugeswap API', async () => {
     const page = await openWorkbench()
     await page.locator('[data-testid="editor"] .view-lines').click()

@@ -34,7 +34,11 @@ export function transpileScenario(source: string, fileName: string): TranspileOu
 
 /** sucrase throws a SyntaxError whose `pos` is a character offset and message ends in `(L:C)`. */
 function syntaxError(e: unknown, source: string, fileName: string): ScenarioError {
-  const message = e instanceof Error ? e.message.replace(/\s*\(\d+:\d+\)$/, '') : String(e)
+  // sucrase says `Error transforming one-thp.ts: Unexpected token (5:3)`; the location is ours.
+  const message =
+    e instanceof Error
+      ? e.message.replace(/^Error transforming [^:]*: /, '').replace(/\s*\(\d+:\d+\)$/, '')
+      : String(e)
   const pos = (e as { pos?: unknown } | null)?.pos
   if (typeof pos !== 'number') return { kind: 'syntax', file: fileName, message }
   const { line, column } = lineColumnAt(source, pos)

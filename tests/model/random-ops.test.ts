@@ -26,7 +26,8 @@ type Op =
       pages: number
     }
   | { op: 'mprotect'; task: number; map: number; from: number; pages: number; prot: 'r' | 'rw' }
-  | { op: 'fork' | 'exit'; task: number }
+  | { op: 'fork'; task: number }
+  | { op: 'exit'; task: number }
   | { op: 'reclaim'; pages: number }
 
 const range = { map: fc.nat(7), from: fc.nat(1023), pages: fc.integer({ min: 1, max: 1024 }) }

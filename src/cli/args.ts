@@ -37,7 +37,8 @@ Options:
   --variants a,b       run only these variants, in this order:
                        ${VARIANT_NAMES.join(', ')}
   --seed N             override the scenario's seed (0 to ${MAX_SEED})
-  --json PATH|-        write the result JSON to PATH, or to stdout (and nothing else) with -
+  --json PATH|-        write the result JSON to PATH (atomically), or with - to stdout, which
+                       then holds the JSON and nothing else
   --format FORMAT      what to print on stdout: text (default), json, or lkp / mmtests
                        (variants compared against baseline as 0-day and mmtests print them)
   -h, --help           show this help

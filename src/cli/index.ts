@@ -10,6 +10,11 @@ import { USAGE, parseCommandLine } from './args'
 import { EXIT_CANNOT_RUN, EXIT_OK, runCommand } from './run'
 
 export async function main(argv: readonly string[]): Promise<number> {
+  // `hugeswap run --json - | head` closes the pipe early: stop quietly, as cat and grep do.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err
+    process.exit(process.exitCode ?? 0)
+  })
   const command = parseCommandLine(argv)
   switch (command.kind) {
     case 'help':

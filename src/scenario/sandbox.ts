@@ -543,8 +543,23 @@ export class Sandbox {
     return { file: fileName, ...lineColumnAt(source, Math.min(...quoted)) }
   }
 
+  /**
+   * JS position -> TypeScript position. QuickJS places a call's position on its `(`; like V8,
+   * report the called name instead (`k.expect(` -> the `e` of `expect`).
+   */
   private toSource(pos: Position): Position {
-    return toSourcePosition(this.opts.transpiled, pos.line, pos.column)
+    const at = toSourcePosition(this.opts.transpiled, pos.line, pos.column)
+    const text = this.sourceLines()[at.line - 1] ?? ''
+    let col = at.column - 1
+    if (text[col] !== '(') return at
+    while (col > 0 && /[\w$]/.test(text[col - 1])) col--
+    return col < at.column - 1 ? { line: at.line, column: col + 1 } : at
+  }
+
+  private lines: string[] | undefined
+  private sourceLines(): string[] {
+    this.lines ??= this.opts.source.split('\n')
+    return this.lines
   }
 }
 

@@ -61,7 +61,7 @@ describe('pipeline with a fake simulator', () => {
       actual: 2048,
       expected: 2048,
       matcher: 'toBe',
-      location: 'test.ts:11:13',
+      location: 'test.ts:11:7',
     })
     expect(checks[1].label).toBe('expect(2048).toBe(2048)')
     expect(o.result.variants[0].checks.every((c) => c.pass)).toBe(true)
@@ -176,7 +176,7 @@ export default defineScenario({
       true,
       false,
     ])
-    expect(o.result.variants[0].checks[0].location).toBe('test.ts:5:13')
+    expect(o.result.variants[0].checks[0].location).toBe('test.ts:5:7')
   })
 
   it('supports async run(k), ranges, fork, sub-ranges and the other calls', async () => {

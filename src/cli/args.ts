@@ -16,6 +16,8 @@ export interface RunOptions {
   seed?: number
   /** `-` for stdout, else a path written atomically. */
   json?: string
+  /** A directory for results.json, results.csv, report.txt and the charts (.svg, .png). */
+  out?: string
   format: OutputFormat
 }
 
@@ -39,6 +41,8 @@ Options:
   --seed N             override the scenario's seed (0 to ${MAX_SEED})
   --json PATH|-        write the result JSON to PATH (atomically), or with - to stdout, which
                        then holds the JSON and nothing else
+  --out DIR            write results.json, results.csv, report.txt and the charts (.svg, .png)
+                       into DIR
   --format FORMAT      what to print on stdout: text (default), json, or lkp / mmtests
                        (variants compared against baseline as 0-day and mmtests print them)
   -h, --help           show this help
@@ -53,7 +57,6 @@ const OPTIONS = {
   seed: { type: 'string' },
   json: { type: 'string' },
   format: { type: 'string' },
-  // In CONTRACT.md §2 but not built yet: named here so the error says so instead of "unknown".
   out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
@@ -80,7 +83,6 @@ export function parseCommandLine(argv: readonly string[]): Command {
   if (command !== 'run') return usageError(`unknown command '${command}' (try: hugeswap run)`)
   if (rest.length > 1)
     return usageError(`run takes one FILE, got ${rest.length}: ${rest.join(' ')}`)
-  if (values.out !== undefined) return usageError('--out is not implemented yet')
 
   const options: RunOptions = { format: 'text' }
   if (rest[0] !== undefined) {
@@ -100,6 +102,10 @@ export function parseCommandLine(argv: readonly string[]): Command {
   if (values.json !== undefined) {
     if (values.json === '') return usageError('--json needs a PATH or -')
     options.json = values.json
+  }
+  if (values.out !== undefined) {
+    if (values.out === '') return usageError('--out needs a DIR')
+    options.out = values.out
   }
   if (values.format !== undefined) {
     if (!(OUTPUT_FORMATS as readonly string[]).includes(values.format)) {

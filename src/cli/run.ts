@@ -16,6 +16,7 @@ import {
 } from '../shared/result'
 import type { RunRequest } from '../shared/worker-protocol'
 import type { OutputFormat, RunOptions } from './args'
+import { writeOutDir } from './out-dir'
 import { createProgressLine } from './progress'
 import { writeFileAtomic } from './write-file-atomic'
 
@@ -89,6 +90,14 @@ export async function runCommand(options: RunOptions, env: CliEnv): Promise<numb
       }
     }
     env.stdout.write(options.format === 'json' ? json : STDOUT_FORMATTERS[options.format](result))
+  }
+  if (options.out !== undefined) {
+    try {
+      await writeOutDir(resolve(env.cwd, options.out), result, json)
+    } catch (err) {
+      env.stderr.write(`hugeswap: cannot write ${options.out}: ${describeIoError(err)}\n`)
+      return EXIT_CANNOT_RUN
+    }
   }
 
   const failed = failedChecks(result)

@@ -7,7 +7,7 @@ import { basename, dirname, join } from 'node:path'
  * a temporary file in the same directory (rename is only atomic within one file system), then a
  * rename over the target.
  */
-export async function writeFileAtomic(path: string, data: string): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const tmp = join(
     dirname(path),
     `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,

@@ -53,7 +53,7 @@ describe('command line', () => {
     expect(errorOf('run', '--seed')).toBe("option '--seed' needs a value")
     expect(errorOf('run', '--seed', '--json', '-')).toMatch(/'--seed' needs a value/)
     expect(errorOf('run', '--help=yes')).toMatch(/takes no value/)
-    expect(errorOf('run', '--out', 'dir')).toMatch(/not implemented/)
+    expect(errorOf('run', '--out=')).toMatch(/--out needs a DIR/)
   })
 
   it('validates variant names against the four variants', () => {

@@ -3,7 +3,7 @@
  * worker and the real engine. Exit statuses and stream contents are CONTRACT.md §2.
  */
 import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -124,6 +124,29 @@ describe.concurrent('hugeswap run', () => {
     expect(lkp.stdout).toMatch(/ +proc-vmstat\.pswpout\n/)
     expect(mmtests.status).toBe(0)
     expect(mmtests.stdout).toMatch(/\nOps pswpout +\d+ +\d+\n/)
+  })
+
+  it('writes results, CSV, the mail report and every chart with --out DIR', async ({ expect }) => {
+    const dir = join(tmp, 'out')
+    const r = await hugeswap('run', fixture('passing.ts'), '--out', dir)
+    expect(r.stderr).toBe('')
+    expect(r.status).toBe(0)
+    expect(readdirSync(dir).sort()).toEqual([
+      'fault-latency.png',
+      'fault-latency.svg',
+      'page-tables.png',
+      'page-tables.svg',
+      'report.txt',
+      'results.csv',
+      'results.json',
+    ])
+    expect(readFileSync(join(dir, 'report.txt'), 'utf8')).toBe(r.stdout)
+    expect(JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')).schema).toBe(1)
+    expect(readFileSync(join(dir, 'results.csv'), 'utf8')).toMatch(
+      /^variant,snapshot,source,name,value\r\n/,
+    )
+    expect(readFileSync(join(dir, 'page-tables.svg'), 'utf8')).toMatch(/^<svg /)
+    expect(readFileSync(join(dir, 'fault-latency.png')).subarray(1, 4).toString()).toBe('PNG')
   })
 
   it('exits 1 when a check fails, and says which', async ({ expect }) => {

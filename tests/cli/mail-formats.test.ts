@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { CSV_HEADER, formatCsv } from '../../src/report/text/csv'
 import { formatLkp, percentChange } from '../../src/report/text/lkp'
 import { formatMmtests } from '../../src/report/text/mmtests'
 import { RESULT_FIXTURE } from './result-fixture'
@@ -22,5 +23,14 @@ describe('mail comparison formats', () => {
     expect(percentChange(5, 5)).toBe('0.0%')
     expect(percentChange(0, 5)).toBe('n/a')
     expect(percentChange(undefined, 5)).toBe('')
+  })
+
+  it('writes every number as one long CSV row', async () => {
+    const csv = formatCsv(RESULT_FIXTURE)
+    await expect(csv).toMatchFileSnapshot('../golden/results.csv')
+    const rows = csv.trimEnd().split('\r\n')
+    expect(rows[0]).toBe(CSV_HEADER.join(','))
+    expect(rows).toContain('baseline,,vmstat,pswpout,512')
+    expect(rows).toContain('pmd-swap,,pagetables,peakBytes,4096')
   })
 })

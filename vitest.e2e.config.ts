@@ -11,5 +11,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     fileParallelism: false,
+    // The JSON report feeds .ci/run's "N passed, N failed" line (scripts/test-summary.mjs).
+    reporters: ['default', 'json'],
+    outputFile: { json: 'out/test-results/e2e.json' },
   },
 })

@@ -8,12 +8,14 @@ const dir = process.argv[2] ?? 'out/test-results'
 let passed = 0
 let failed = 0
 let skipped = 0
-let files = []
-try {
-  files = readdirSync(dir).filter((f) => f.endsWith('.json'))
-} catch {
-  files = []
+const listReports = () => {
+  try {
+    return readdirSync(dir).filter((f) => f.endsWith('.json'))
+  } catch {
+    return []
+  }
 }
+const files = listReports()
 for (const f of files) {
   const r = JSON.parse(readFileSync(join(dir, f), 'utf8'))
   passed += r.numPassedTests ?? 0

@@ -32,6 +32,7 @@ import { VARIANT_FEATURES, type PageTableSample, type Snapshot } from './result'
 export { normalizeMachine, DEFAULT_MACHINE } from './machine'
 export { MODEL_ID } from './version'
 export * from './api'
+export { VARIANT_NAMES } from './result'
 
 const NOT_YET = (what: string): never => {
   throw new SimUsageError(`${what} is not modelled yet (tracked in issue #3)`)

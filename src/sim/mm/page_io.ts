@@ -59,8 +59,9 @@ export function swap_writeout(k: Kernel, f: number): boolean {
   }
   fo.flags[f] |= PG_WRITEBACK
   k.nrWriteback++
-  const startNs = k.events.nowNs + k.pendingNs
-  k.events.schedule(startNs + ioNs, () => folio_end_writeback(k, f))
+  const doneNs = k.events.nowNs + k.pendingNs + ioNs
+  if (doneNs > k.writebackDoneNs) k.writebackDoneNs = doneNs
+  k.events.schedule(doneNs, () => folio_end_writeback(k, f))
   return true
 }
 

@@ -192,6 +192,9 @@ export function try_to_free_pages(k: Kernel, nrPages: number): number {
  * writeback in between (reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK)), so clean swap-cache folios
  * left by an earlier asynchronous swap-out are freed too. Returns bytes reclaimed.
  */
+/** @kernel mm/vmscan.c reclaim_throttle(): VMSCAN_THROTTLE_WRITEBACK sleeps up to HZ/10. */
+const RECLAIM_THROTTLE_NS = 100_000_000
+
 export function memory_reclaim(k: Kernel, bytes: number): number {
   const target = Math.ceil(bytes / PAGE_SIZE)
   let reclaimed = 0
@@ -203,8 +206,9 @@ export function memory_reclaim(k: Kernel, bytes: number): number {
         if (pass > 0) break
         continue
       }
-      // Wait for the oldest writeback to complete.
-      k.events.runUntil(k.events.peekNs())
+      // reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK): sleep until writeback completes, at most
+      // HZ/10 per pass.
+      k.events.runUntil(Math.min(k.writebackDoneNs, k.events.nowNs + RECLAIM_THROTTLE_NS))
     }
   }
   return reclaimed * PAGE_SIZE

@@ -19,6 +19,8 @@ export interface RunOptions {
   /** A directory for results.json, results.csv, report.txt and the charts (.svg, .png). */
   out?: string
   format: OutputFormat
+  /** Script time allowed per variant, ms (RunRequest.limits.timeMs). */
+  timeLimitMs?: number
 }
 
 export type Command =
@@ -43,6 +45,8 @@ Options:
                        then holds the JSON and nothing else
   --out DIR            write results.json, results.csv, report.txt and the charts (.svg, .png)
                        into DIR
+  --time-limit MS      script time allowed per variant, in ms (default 10000); time spent
+                       inside the simulator does not count
   --format FORMAT      what to print on stdout: text (default), json, or lkp / mmtests
                        (variants compared against baseline as 0-day and mmtests print them)
   -h, --help           show this help
@@ -58,6 +62,7 @@ const OPTIONS = {
   json: { type: 'string' },
   format: { type: 'string' },
   out: { type: 'string' },
+  'time-limit': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const
@@ -106,6 +111,15 @@ export function parseCommandLine(argv: readonly string[]): Command {
   if (values.out !== undefined) {
     if (values.out === '') return usageError('--out needs a DIR')
     options.out = values.out
+  }
+  if (values['time-limit'] !== undefined) {
+    const ms = /^\d+$/.test(values['time-limit']) ? Number(values['time-limit']) : NaN
+    if (!(ms >= 1 && ms <= 3_600_000)) {
+      return usageError(
+        `--time-limit must be a whole number of ms from 1 to 3600000, not '${values['time-limit']}'`,
+      )
+    }
+    options.timeLimitMs = ms
   }
   if (values.format !== undefined) {
     if (!(OUTPUT_FORMATS as readonly string[]).includes(values.format)) {

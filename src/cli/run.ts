@@ -71,6 +71,7 @@ export async function runCommand(options: RunOptions, env: CliEnv): Promise<numb
   const request: RunRequest = { source, fileName: basename(path) }
   if (options.variants) request.variants = options.variants
   if (options.seed !== undefined) request.seed = options.seed
+  if (options.timeLimitMs !== undefined) request.limits = { timeMs: options.timeLimitMs }
 
   const outcome = await runInWorker(request, env)
   if (outcome === 'interrupted') return EXIT_INTERRUPTED

@@ -321,8 +321,10 @@ export class Sandbox {
       return true
     }
     if (!this.clock.expired()) return false
+    // Named at the file until the interrupted frame gives a line (a bare promise job has none).
     this.abort = {
       kind: 'timeout',
+      file: this.opts.fileName,
       message: `script time limit of ${formatSeconds(this.opts.limits.timeMs)} exceeded (an endless loop?)`,
     }
     return true

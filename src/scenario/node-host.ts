@@ -19,7 +19,7 @@
 import { Worker, type ResourceLimits } from 'node:worker_threads'
 import type { RunOutcome, RunProgress, ScenarioError } from '../shared/result'
 import type { RunRequest, WorkerMessage, WorkerRequest } from '../shared/worker-protocol'
-import { DEFAULT_TIME_MS } from './sandbox'
+import { silenceBudgetMs } from './limits'
 
 export const CANCELLED_MESSAGE = 'run cancelled'
 export const DEFAULT_RESOURCE_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 4096 }
@@ -40,9 +40,7 @@ export interface NodeWorkerRun {
   cancel(): void
 }
 
-export function silenceBudgetMs(req: RunRequest): number {
-  return (req.limits?.timeMs ?? DEFAULT_TIME_MS) * 3 + 60_000
-}
+export { silenceBudgetMs }
 
 export function runInNodeWorker(req: RunRequest, opts: NodeWorkerOptions): NodeWorkerRun {
   const resourceLimits = { ...DEFAULT_RESOURCE_LIMITS, ...opts.resourceLimits }

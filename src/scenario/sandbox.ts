@@ -28,8 +28,7 @@ import { SimInvariantError, SimUsageError, type VariantInfo } from '../sim/api'
 import { GUEST_PRELUDE, MODULE_NAME, MODULE_SOURCE, PRELUDE_FILE } from './guest-prelude'
 import { lineColumnAt, toSourcePosition, type Transpiled } from './transpile'
 
-export const DEFAULT_TIME_MS = 10_000
-export const DEFAULT_MEMORY_BYTES = 256 * 1024 * 1024
+export { DEFAULT_MEMORY_BYTES, DEFAULT_TIME_MS } from './limits'
 /**
  * Guest stack limit. QuickJS's interpreter recursion also uses the host's native stack (wasm
  * frames live on V8's stack), so this must trip before V8's own limit does: 256 KiB allows

@@ -7,12 +7,9 @@
 import type { HugeswapApi } from '../../../shared/ipc'
 import type { RunOutcome, RunProgress } from '../../../shared/result'
 import type { RunRequest, WorkerMessage, WorkerRequest } from '../../../shared/worker-protocol'
+import { silenceBudgetMs } from '../../../scenario/limits'
 
 export const CANCELLED_MESSAGE = 'Run cancelled'
-
-/** Backstop on top of the engine's own time limit: the whole run, all variants, plus start-up. */
-const WATCHDOG_SLACK_MS = 15_000
-const DEFAULT_TIME_MS = 10_000
 
 export type WorkerFactory = () => Worker
 
@@ -47,13 +44,19 @@ export function createWebBackend(createWorker: WorkerFactory = defaultWorkerFact
     stop(failure('internal', CANCELLED_MESSAGE))
     const id = nextId++
     const worker = createWorker()
-    const variantCount = request.variants?.length ?? 4
-    const budgetMs = (request.limits?.timeMs ?? DEFAULT_TIME_MS) * variantCount + WATCHDOG_SLACK_MS
-    return new Promise<RunOutcome>((resolve) => {
-      const watchdog = setTimeout(
-        () => stop(failure('timeout', `No answer from the scenario worker after ${budgetMs} ms`)),
+    // Backstop on top of the engine's own script-time limit: re-armed by every message, so a
+    // long simulation that keeps reporting progress is never cut off.
+    const budgetMs = silenceBudgetMs(request)
+    let watchdog: ReturnType<typeof setTimeout> | undefined
+    const rearm = (): void => {
+      clearTimeout(watchdog)
+      watchdog = setTimeout(
+        () => stop(failure('timeout', `No answer from the scenario worker for ${budgetMs} ms`)),
         budgetMs,
       )
+    }
+    return new Promise<RunOutcome>((resolve) => {
+      rearm()
       active = {
         worker,
         id,
@@ -65,6 +68,7 @@ export function createWebBackend(createWorker: WorkerFactory = defaultWorkerFact
       worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
         const msg = event.data
         if (msg.id !== id) return
+        rearm()
         if (msg.type === 'progress') {
           for (const listener of listeners) listener(msg.progress)
           return

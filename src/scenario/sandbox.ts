@@ -23,7 +23,7 @@ import {
   type QuickJSRuntime,
 } from 'quickjs-emscripten-core'
 import wasmVariant from '@jitl/quickjs-wasmfile-release-sync'
-import type { ScenarioError } from '../shared/result'
+import type { CheckResult, ScenarioError } from '../shared/result'
 import { SimInvariantError, SimUsageError, type VariantInfo } from '../sim/api'
 import { GUEST_PRELUDE, MODULE_NAME, MODULE_SOURCE, PRELUDE_FILE } from './guest-prelude'
 import { lineColumnAt, toSourcePosition, type Transpiled } from './transpile'
@@ -70,15 +70,8 @@ export interface RawDefinition {
   column?: number
 }
 
-/** A check recorded by k.expect, with its TypeScript location. */
-export interface GuestCheck {
-  label: string
-  pass: boolean
-  actual: unknown
-  expected: unknown
-  matcher: string
-  location?: string
-}
+/** A check recorded by k.expect, with its TypeScript location (as in the result JSON). */
+export type GuestCheck = CheckResult
 
 /** A scenario that cannot go on; `error` is what the run reports. */
 export class ScenarioFailure extends Error {

@@ -15,6 +15,11 @@ export interface RunRequest {
   variants?: VariantName[]
   /** Overrides the scenario's own `seed`. */
   seed?: number
+  /**
+   * Overrides of the scenario's definition by dotted path, applied before validation:
+   * `{ 'machine.zswap': true, 'machine.swap[0].size': '4G' }` (sweeps, selftests run with zswap).
+   */
+  params?: Record<string, string | number | boolean>
   limits?: {
     /** Script time allowed per run, in ms (default 10 000). */
     timeMs?: number

@@ -13,6 +13,8 @@ export type ThpDefrag = 'always' | 'defer' | 'defer+madvise' | 'madvise' | 'neve
 export type Advice =
   'pageout' | 'cold' | 'willneed' | 'dontneed' | 'free' | 'hugepage' | 'nohugepage' | 'collapse'
 export type Prot = 'none' | 'r' | 'rw'
+/** userfaultfd registration modes: MISSING, WP (write-protect) and RWP (read/write-protect). */
+export type UffdMode = 'missing' | 'wp' | 'rwp'
 export type TouchOrder = 'sequential' | 'random'
 
 /** Sizes as the scenario writes them: bytes, or a string with a binary suffix ('4K', '2M'). */
@@ -22,6 +24,25 @@ export interface SwapDeviceInput {
   type: SwapDeviceType
   size?: SizeInput
   priority?: number
+  /**
+   * Fraction (0..1) of the device's clusters that hold one long-lived order-0 slot from before the
+   * scenario starts, so they are never wholly free: PMD-order allocations (F2) find fewer clusters.
+   */
+  fragmentation?: number
+}
+
+/** Deliberate failures, each a probability in [0, 1] drawn from the seeded kernel RNG. */
+export interface FaultInjectionInput {
+  /** PMD-order folio allocation at a page fault (thp_fault_fallback). */
+  thp_fault_alloc?: number
+  /** PMD-order folio allocation at a PMD swap-in (F6). */
+  thp_swapin_alloc?: number
+  /** PTE-table page allocation (pte_alloc_one()): split failures under lazy deposit, fork -ENOMEM. */
+  pte_alloc?: number
+  /** A racing split of the swap-cache folio behind a swap PMD before it is swapped in (F7/F14). */
+  swapcache_split?: number
+  /** A swap-in read error: the folio is not uptodate (F9). */
+  swap_read_error?: number
 }
 
 export interface KhugepagedInput {
@@ -44,13 +65,26 @@ export interface MachineInput {
     use_zero_page?: boolean
     khugepaged?: KhugepagedInput
   }
-  vm?: { page_cluster?: number; swappiness?: number }
+  vm?: {
+    page_cluster?: number
+    swappiness?: number
+    min_free_kbytes?: number
+    watermark_scale_factor?: number
+  }
+  /**
+   * Fraction (0..1) of 2 MB pageblocks holding one unmovable page from boot: PMD-order
+   * allocations can only use the others (no compaction is modelled).
+   */
+  fragmentation?: number
+  /** CONFIG_THP_SWAP (default true): without it a PMD-order folio cannot get contiguous slots. */
+  thp_swap?: boolean
+  fault_injection?: FaultInjectionInput
 }
 
 /** A machine with every default filled in and every size in bytes. */
 export interface MachineSpec {
   memoryBytes: number
-  swap: { type: SwapDeviceType; sizeBytes: number; priority: number }[]
+  swap: { type: SwapDeviceType; sizeBytes: number; priority: number; fragmentation: number }[]
   zswap: boolean
   thp: {
     enabled: ThpEnabled
@@ -58,7 +92,15 @@ export interface MachineSpec {
     use_zero_page: boolean
     khugepaged: Required<KhugepagedInput>
   }
-  vm: { page_cluster: number; swappiness: number }
+  vm: {
+    page_cluster: number
+    swappiness: number
+    min_free_kbytes: number
+    watermark_scale_factor: number
+  }
+  fragmentation: number
+  thp_swap: boolean
+  fault_injection: Required<FaultInjectionInput>
 }
 
 export interface VariantInfo extends VariantFeatures {
@@ -86,6 +128,17 @@ export interface PagemapEntry {
   uffdWp: boolean
 }
 
+/** One userfaultfd page-fault message (UFFD_EVENT_PAGEFAULT). */
+export interface UffdEvent {
+  addr: number
+  /** UFFD_PAGEFAULT_FLAG_WRITE / _WP / _RWP (the last is this tree's read/write-protect mode). */
+  write: boolean
+  wp: boolean
+  rwp: boolean
+  /** A fault on an unpopulated page of a MISSING-registered range. */
+  missing: boolean
+}
+
 export interface SimulatorOptions {
   variant: VariantName
   machine: MachineSpec
@@ -109,6 +162,28 @@ export interface Simulator {
   smaps(pid: number, addr?: number, lengthBytes?: number): Record<string, number>
   status(pid: number): Record<string, number>
   pagemap(pid: number, addr: number, lengthBytes: number): PagemapEntry[]
+  /** mincore(2): per 4 KB page, whether it is resident (mapped, or in the swap cache). */
+  mincore(pid: number, addr: number, lengthBytes: number): boolean[]
+  /** A write to /proc/<pid>/clear_refs: 4 clears soft-dirty bits, 1 clears referenced bits. */
+  clearRefs(pid: number, value: number): void
+  /** UFFDIO_REGISTER of [addr, addr+length) with the given modes. */
+  uffdRegister(pid: number, addr: number, lengthBytes: number, modes: UffdMode[]): void
+  /** UFFDIO_WRITEPROTECT / UFFDIO_RWPROTECT: set or clear protection on a registered range. */
+  uffdProtect(pid: number, addr: number, lengthBytes: number, mode: 'wp' | 'rwp', protect: boolean): void
+  /** UFFDIO_MOVE of `lengthBytes` from `src` to `dst` (dst registered); returns bytes moved. */
+  uffdMove(pid: number, dst: number, src: number, lengthBytes: number): number
+  /**
+   * Page-fault events the task's userfaultfd monitor received so far (and resolved by clearing
+   * the protection, as the selftests' monitor thread does). Reading them empties the queue.
+   */
+  uffdEvents(pid: number): UffdEvent[]
+  /** Enables or disables zswap (`/sys/module/zswap/parameters/enabled`); enabling is sticky. */
+  zswap(enabled: boolean): void
+  /**
+   * Splits the large folio behind `addr`: the mapped one, or the swap-cache folio behind a swap
+   * PMD, as deferred_split_scan() or memory_failure() would (F7, F14). Returns whether it split.
+   */
+  splitFolio(pid: number, addr: number): boolean
   /** Proactive reclaim like a write to memory.reclaim; returns bytes reclaimed. */
   reclaim(bytes: number): number
   sleep(ms: number): void

@@ -229,6 +229,14 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
         throw new SimUsageError('sleep: expected a non-negative number of milliseconds')
       op(() => k.events.advance(ms * 1e6), undefined)
     },
+    mincore: () => NOT_YET('mincore'),
+    clearRefs: () => NOT_YET('clear_refs'),
+    uffdRegister: () => NOT_YET('userfaultfd'),
+    uffdProtect: () => NOT_YET('userfaultfd'),
+    uffdMove: () => NOT_YET('UFFDIO_MOVE'),
+    uffdEvents: () => NOT_YET('userfaultfd'),
+    zswap: () => NOT_YET('zswap toggling'),
+    splitFolio: () => NOT_YET('splitting a folio on demand'),
     khugepaged: () => NOT_YET('khugepaged'),
     swapoff: () => NOT_YET('swapoff'),
     swapon: () => NOT_YET('swapon'),

@@ -14,7 +14,7 @@ import { HPAGE_PMD_NR, PMD_SIZE, parseSize } from './include/units'
 
 export const DEFAULT_MACHINE: MachineSpec = {
   memoryBytes: 8 * 1024 ** 3,
-  swap: [{ type: 'nvme', sizeBytes: 16 * 1024 ** 3, priority: -2 }],
+  swap: [{ type: 'nvme', sizeBytes: 16 * 1024 ** 3, priority: -2, fragmentation: 0 }],
   zswap: false,
   thp: {
     enabled: 'always',
@@ -30,7 +30,19 @@ export const DEFAULT_MACHINE: MachineSpec = {
       defrag: true,
     },
   },
-  vm: { page_cluster: 3, swappiness: 60 },
+  // min_free_kbytes: the kernel computes sqrt(lowmem_kbytes * 16) at boot
+  // (mm/page_alloc.c calculate_min_free_kbytes()); normalizeMachine() does the same for the
+  // machine's memory. watermark_scale_factor 10 = 0.1% of memory between watermarks.
+  vm: { page_cluster: 3, swappiness: 60, min_free_kbytes: 11585, watermark_scale_factor: 10 },
+  fragmentation: 0,
+  thp_swap: true,
+  fault_injection: {
+    thp_fault_alloc: 0,
+    thp_swapin_alloc: 0,
+    pte_alloc: 0,
+    swapcache_split: 0,
+    swap_read_error: 0,
+  },
 }
 
 const SWAP_TYPES: readonly SwapDeviceType[] = ['zram', 'nvme', 'hdd', 'file']
@@ -60,12 +72,30 @@ function checkKeys(obj: object, allowed: readonly string[], what: string): void 
   }
 }
 
+function fraction(value: unknown, what: string): number {
+  if (typeof value === 'number' && value >= 0 && value <= 1) return value
+  throw new SimUsageError(`${what}: expected a fraction in [0, 1], got ${JSON.stringify(value)}`)
+}
+
+/**
+ * @kernel mm/page_alloc.c calculate_min_free_kbytes(): sqrt(lowmem_kbytes * 16), clamped to
+ * [128, 262144] kB.
+ */
+export function calculateMinFreeKbytes(memoryBytes: number): number {
+  const v = Math.floor(Math.sqrt((memoryBytes / 1024) * 16))
+  return Math.min(262144, Math.max(128, v))
+}
+
 /** Fills in defaults and rejects anything the model does not understand, with a clear message. */
 export function normalizeMachine(input: MachineInput | undefined): MachineSpec {
   const d = DEFAULT_MACHINE
   const m = input ?? {}
   if (typeof m !== 'object' || m === null) throw new SimUsageError('machine: expected an object')
-  checkKeys(m, ['memory', 'swap', 'zswap', 'thp', 'vm'], 'machine')
+  checkKeys(
+    m,
+    ['memory', 'swap', 'zswap', 'thp', 'vm', 'fragmentation', 'thp_swap', 'fault_injection'],
+    'machine',
+  )
   const memoryBytes = m.memory === undefined ? d.memoryBytes : parseSize(m.memory, 'machine.memory')
   if (memoryBytes < 16 * PMD_SIZE || memoryBytes % PMD_SIZE !== 0) {
     throw new SimUsageError('machine.memory: expected a multiple of 2M and at least 32M')
@@ -76,7 +106,7 @@ export function normalizeMachine(input: MachineInput | undefined): MachineSpec {
   const swap = (m.swap ?? [{ type: 'nvme' as const }]).map((s, i) => {
     const what = `machine.swap[${i}]`
     if (typeof s !== 'object' || s === null) throw new SimUsageError(`${what}: expected an object`)
-    checkKeys(s, ['type', 'size', 'priority'], what)
+    checkKeys(s, ['type', 'size', 'priority', 'fragmentation'], what)
     const type = oneOf(s.type, SWAP_TYPES, `${what}.type`)
     const sizeBytes = s.size === undefined ? 16 * 1024 ** 3 : parseSize(s.size, `${what}.size`)
     if (sizeBytes < PMD_SIZE || sizeBytes % PMD_SIZE !== 0) {
@@ -85,7 +115,8 @@ export function normalizeMachine(input: MachineInput | undefined): MachineSpec {
     // Unprioritised devices get -2, -3, ... in swapon order (mm/swapfile.c, SYSCALL_DEFINE2(swapon)).
     const priority =
       s.priority === undefined ? -2 - i : intIn(s.priority, -1, 32767, `${what}.priority`)
-    return { type, sizeBytes, priority }
+    const fragmentation = fraction(s.fragmentation ?? 0, `${what}.fragmentation`)
+    return { type, sizeBytes, priority, fragmentation }
   })
   if (swap.length > 32) throw new SimUsageError('machine.swap: at most 32 devices (MAX_SWAPFILES)')
   const thpIn = m.thp ?? {}
@@ -133,7 +164,20 @@ export function normalizeMachine(input: MachineInput | undefined): MachineSpec {
     defrag: kIn.defrag ?? kd.defrag,
   }
   const vmIn = m.vm ?? {}
-  checkKeys(vmIn, ['page_cluster', 'swappiness'], 'machine.vm')
+  checkKeys(
+    vmIn,
+    ['page_cluster', 'swappiness', 'min_free_kbytes', 'watermark_scale_factor'],
+    'machine.vm',
+  )
+  const fiIn = m.fault_injection ?? {}
+  checkKeys(fiIn, Object.keys(d.fault_injection), 'machine.fault_injection')
+  const fault_injection = { ...d.fault_injection }
+  for (const key of Object.keys(fiIn) as (keyof typeof fault_injection)[]) {
+    fault_injection[key] = fraction(fiIn[key], `machine.fault_injection.${key}`)
+  }
+  if (m.thp_swap !== undefined && typeof m.thp_swap !== 'boolean') {
+    throw new SimUsageError('machine.thp_swap: expected true or false')
+  }
   if (m.zswap !== undefined && typeof m.zswap !== 'boolean') {
     throw new SimUsageError('machine.zswap: expected true or false')
   }
@@ -150,6 +194,21 @@ export function normalizeMachine(input: MachineInput | undefined): MachineSpec {
     vm: {
       page_cluster: intIn(vmIn.page_cluster ?? d.vm.page_cluster, 0, 31, 'machine.vm.page_cluster'),
       swappiness: intIn(vmIn.swappiness ?? d.vm.swappiness, 0, 200, 'machine.vm.swappiness'),
+      min_free_kbytes: intIn(
+        vmIn.min_free_kbytes ?? calculateMinFreeKbytes(memoryBytes),
+        128,
+        memoryBytes / 1024 / 4,
+        'machine.vm.min_free_kbytes',
+      ),
+      watermark_scale_factor: intIn(
+        vmIn.watermark_scale_factor ?? d.vm.watermark_scale_factor,
+        1,
+        3000,
+        'machine.vm.watermark_scale_factor',
+      ),
     },
+    fragmentation: fraction(m.fragmentation ?? 0, 'machine.fragmentation'),
+    thp_swap: m.thp_swap ?? d.thp_swap,
+    fault_injection,
   }
 }

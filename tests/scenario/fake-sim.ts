@@ -10,6 +10,7 @@ import {
   type SimulatorOptions,
   type SimulatorResult,
   type TouchOptions,
+  type UffdEvent,
 } from '../../src/sim/api'
 import { VARIANT_FEATURES } from '../../src/shared/result'
 
@@ -27,6 +28,7 @@ export function createFakeSimulator(opts: SimulatorOptions): FakeSimulator {
   const live = new Set<number>()
   const snapshots: SimulatorResult['snapshots'] = []
   let timeNs = 0
+  const uffdQueue: UffdEvent[] = []
 
   const alive = (pid: number): void => {
     if (!live.has(pid)) throw new SimUsageError(`pid ${pid} has exited`)
@@ -104,6 +106,49 @@ export function createFakeSimulator(opts: SimulatorOptions): FakeSimulator {
         exclusive: true,
         uffdWp: false,
       }))
+    },
+    mincore(pid, addr, lengthBytes) {
+      alive(pid)
+      calls.push(`mincore ${pid} ${addr} ${lengthBytes}`)
+      return Array.from({ length: lengthBytes / 4096 }, (_, i) => i % 2 === 0)
+    },
+    clearRefs(pid, value) {
+      alive(pid)
+      calls.push(`clearRefs ${pid} ${value}`)
+    },
+    uffdRegister(pid, addr, lengthBytes, modes) {
+      alive(pid)
+      calls.push(`uffdRegister ${pid} ${addr} ${lengthBytes} ${modes.join(',')}`)
+    },
+    uffdProtect(pid, addr, lengthBytes, mode, protect) {
+      alive(pid)
+      calls.push(`uffdProtect ${pid} ${addr} ${lengthBytes} ${mode} ${protect}`)
+      if (protect)
+        uffdQueue.push({
+          addr,
+          write: true,
+          wp: mode === 'wp',
+          rwp: mode === 'rwp',
+          missing: false,
+        })
+    },
+    uffdMove(pid, dst, src, lengthBytes) {
+      alive(pid)
+      calls.push(`uffdMove ${pid} ${dst} ${src} ${lengthBytes}`)
+      return lengthBytes
+    },
+    uffdEvents(pid) {
+      alive(pid)
+      calls.push(`uffdEvents ${pid}`)
+      return uffdQueue.splice(0)
+    },
+    zswap(enabled) {
+      calls.push(`zswap ${enabled}`)
+    },
+    splitFolio(pid, addr) {
+      alive(pid)
+      calls.push(`splitFolio ${pid} ${addr}`)
+      return addr % PMD === 0
     },
     reclaim(bytes) {
       calls.push(`reclaim ${bytes}`)

@@ -169,7 +169,13 @@ export interface Simulator {
   /** UFFDIO_REGISTER of [addr, addr+length) with the given modes. */
   uffdRegister(pid: number, addr: number, lengthBytes: number, modes: UffdMode[]): void
   /** UFFDIO_WRITEPROTECT / UFFDIO_RWPROTECT: set or clear protection on a registered range. */
-  uffdProtect(pid: number, addr: number, lengthBytes: number, mode: 'wp' | 'rwp', protect: boolean): void
+  uffdProtect(
+    pid: number,
+    addr: number,
+    lengthBytes: number,
+    mode: 'wp' | 'rwp',
+    protect: boolean,
+  ): void
   /** UFFDIO_MOVE of `lengthBytes` from `src` to `dst` (dst registered); returns bytes moved. */
   uffdMove(pid: number, dst: number, src: number, lengthBytes: number): number
   /**

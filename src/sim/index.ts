@@ -26,7 +26,9 @@ import { MMAP_BASE, do_mmap, do_munmap, exit_mmap } from './mm/mmap'
 import { do_mprotect } from './mm/mprotect'
 import type { Mm } from './mm/mm_types'
 import { memory_reclaim } from './mm/vmscan'
-import { pagemap, smaps, status, upperTables } from './mm/task_mmu'
+import { clear_refs, pagemap, smaps, status, upperTables } from './mm/task_mmu'
+import { do_mincore } from './mm/mincore'
+import { splitFolioAt } from './mm/huge_memory'
 import { VARIANT_FEATURES, type PageTableSample, type Snapshot } from './result'
 
 export { normalizeMachine, DEFAULT_MACHINE } from './machine'
@@ -229,14 +231,36 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
         throw new SimUsageError('sleep: expected a non-negative number of milliseconds')
       op(() => k.events.advance(ms * 1e6), undefined)
     },
-    mincore: () => NOT_YET('mincore'),
-    clearRefs: () => NOT_YET('clear_refs'),
+    mincore(pid, addr, length) {
+      const mm = task(pid, 'mincore')
+      if (!mm) return []
+      const [s, e] = range(addr, length, 'mincore')
+      return op(() => do_mincore(k, mm, s, e), [])
+    },
+    clearRefs(pid, value) {
+      const mm = task(pid, 'clear_refs')
+      if (!mm) return
+      if (value !== 1 && value !== 4) {
+        throw new SimUsageError(
+          `clear_refs: ${value} is not modelled (1: referenced, 4: soft-dirty)`,
+        )
+      }
+      op(() => clear_refs(k, mm, value), undefined)
+    },
     uffdRegister: () => NOT_YET('userfaultfd'),
     uffdProtect: () => NOT_YET('userfaultfd'),
     uffdMove: () => NOT_YET('UFFDIO_MOVE'),
     uffdEvents: () => NOT_YET('userfaultfd'),
-    zswap: () => NOT_YET('zswap toggling'),
-    splitFolio: () => NOT_YET('splitting a folio on demand'),
+    zswap(enabled) {
+      k.zswapEnabled = Boolean(enabled)
+      if (enabled) k.zswapEverEnabled = true
+    },
+    splitFolio(pid, addr) {
+      const mm = task(pid, 'splitFolio')
+      if (!mm) return false
+      range(addr, PAGE_SIZE, 'splitFolio')
+      return op(() => splitFolioAt(k, mm, addr), false)
+    },
     khugepaged: () => NOT_YET('khugepaged'),
     swapoff: () => NOT_YET('swapoff'),
     swapon: () => NOT_YET('swapon'),

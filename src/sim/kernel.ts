@@ -27,6 +27,8 @@ export type FallbackReason =
   | 'F6-swapin-alloc-failed'
   | 'F7-swapcache-not-pmd'
   | 'F10-zswap-entries'
+  | 'F11-partial-range'
+  | 'F12-pmd-cow-split'
   | 'lazy-deposit-pte-alloc-failed'
 
 export const FALLBACK_LABELS = {
@@ -37,6 +39,8 @@ export const FALLBACK_LABELS = {
   'F6-swapin-alloc-failed': 'PMD-order folio allocation failed on swap-in: swap PMD split',
   'F7-swapcache-not-pmd': 'swap cache holds per-page folios behind a swap PMD: split',
   'F10-zswap-entries': 'zswap holds per-page entries behind a swap PMD: split',
+  'F11-partial-range': 'partial-range operation on a swap PMD: split to 512 swap PTEs',
+  'F12-pmd-cow-split': 'write to a shared or read-only THP: PMD split, 4 KB copy on write',
   'lazy-deposit-pte-alloc-failed': 'PTE table allocation for a PMD split failed (lazy deposit)',
 } as const satisfies Record<FallbackReason, string>
 
@@ -47,6 +51,8 @@ export class Kernel {
   readonly events = new EventQueue()
   /** Randomness the scenario asks for (touch order): identical across variants. */
   readonly scenarioRng: Rng
+  /** The kernel's own randomness (fault injection). */
+  readonly kernelRng: Rng
   readonly vm: VmEvents = newVmEvents()
   readonly mem: PageAlloc
   readonly folios = new FolioPool()
@@ -99,6 +105,7 @@ export class Kernel {
     this.spec = spec
     this.variant = variant
     this.scenarioRng = new Rng(seed)
+    this.kernelRng = new Rng(seed ^ 0x5eed_ce11)
     this.mem = new PageAlloc(spec.memoryBytes)
     this.swap = spec.swap.map((s, i) => new SwapInfo(i, s.type, s.sizeBytes, s.priority))
     this.zswapEnabled = spec.zswap
@@ -111,6 +118,12 @@ export class Kernel {
     z = Math.imul(z ^ (z >>> 15), 0x85ebca6b) >>> 0
     z = (z ^ (z >>> 13)) >>> 0
     return z === 0 ? 1 : z
+  }
+
+  /** Whether the fault-injection point `what` fires now (machine.fault_injection). */
+  inject(what: keyof MachineSpec['fault_injection']): boolean {
+    const p = this.spec.fault_injection[what]
+    return p > 0 && this.kernelRng.nextU32() / 4294967296 < p
   }
 
   cost(ns: number): void {

@@ -19,7 +19,7 @@ type Op =
   | { op: 'mmap'; task: number; pmds: number; huge: boolean }
   | { op: 'write' | 'read'; task: number; map: number; from: number; pages: number }
   | {
-      op: 'pageout' | 'dontneed' | 'munmap' | 'cold'
+      op: 'pageout' | 'dontneed' | 'munmap' | 'cold' | 'free' | 'willneed' | 'split' | 'mincore'
       task: number
       map: number
       from: number
@@ -29,6 +29,8 @@ type Op =
   | { op: 'fork'; task: number }
   | { op: 'exit'; task: number }
   | { op: 'reclaim'; pages: number }
+  | { op: 'clear_refs'; task: number }
+  | { op: 'zswap'; on: boolean }
 
 const range = { map: fc.nat(7), from: fc.nat(1023), pages: fc.integer({ min: 1, max: 1024 }) }
 const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -57,6 +59,10 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
         'dontneed' as const,
         'munmap' as const,
         'cold' as const,
+        'free' as const,
+        'willneed' as const,
+        'split' as const,
+        'mincore' as const,
       ),
       task: fc.nat(3),
       ...range,
@@ -78,6 +84,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       task: fc.nat(3),
     }),
   },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('clear_refs' as const), task: fc.nat(3) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('zswap' as const), on: fc.boolean() }) },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -115,7 +123,16 @@ function replay(
       sim.audit()
       continue
     }
+    if (o.op === 'zswap') {
+      sim.zswap(o.on)
+      continue
+    }
     const t = tasks[o.task % tasks.length]
+    if (o.op === 'clear_refs') {
+      sim.clearRefs(t.pid, 4)
+      sim.audit()
+      continue
+    }
     if (o.op === 'mmap') {
       const length = o.pmds * M2
       const start = sim.mmap(t.pid, length, o.huge ? 'hugepage' : 'nohugepage')
@@ -149,7 +166,17 @@ function replay(
         case 'pageout':
         case 'cold':
         case 'dontneed':
+        case 'free':
+        case 'willneed':
           sim.madvise(t.pid, addr, length, o.op)
+          break
+        case 'split':
+          sim.splitFolio(t.pid, addr)
+          break
+        case 'mincore':
+          // Residency differs between variants by design (a PMD swap-in reads 2 MB), so only
+          // its length is compared.
+          log.push(`mincore ${t.pid} ${sim.mincore(t.pid, addr, length).length}`)
           break
         case 'munmap':
           sim.munmap(t.pid, addr, length)

@@ -362,43 +362,80 @@ export function do_huge_pmd_swap_page(
   pmdIdx: number,
   write: boolean,
 ): FaultResult {
+  const r = swapin_pmd_folio(k, mm, vma, pmdIdx, true)
+  if (r === FAULT_RETRY || r === FAULT_OOM) return r
+  if (r === FAULT_FALLBACK) return __split_huge_pmd(k, mm, pmdIdx) ? FAULT_FALLBACK : FAULT_OOM
+  const major = r.read
+  map_swap_pmd(k, mm, vma, pmdIdx, r.folio, write)
+  if (major) k.vm.pgmajfault++
+  k.faultType = major ? 'pmd-swapin-io' : 'pmd-swapin-cache'
+  return FAULT_DONE
+}
+
+/**
+ * @kernel-series https://lkml.iu.edu/2604.3/03974.html swapin_alloc_pmd_folio() and the shared
+ * classification helper: the PMD-sized swap-cache folio of the swap PMD's slots, or a new
+ * PMD-order folio read from them into the swap cache. FAULT_FALLBACK (counted by reason) when the
+ * slots have per-page state (F7, F10) or the allocation fails (F6); the caller splits.
+ */
+export function swapin_pmd_folio(
+  k: Kernel,
+  mm: Mm,
+  vma: Vma,
+  pmdIdx: number,
+  directReclaim: boolean,
+):
+  { folio: number; read: boolean } | typeof FAULT_FALLBACK | typeof FAULT_RETRY | typeof FAULT_OOM {
   const p = mm.pmds.get(pmdIdx)!
   const pm = k.pmds
   const fo = k.folios
   const si = k.swap[pm.swapType[p]]
   const off = pm.val[p]
   k.cost(k.cpu.swapCacheOpNs)
-  let f = si.cache[off]
-  let major = false
-  if (!(f >= 0 && fo.order[f] === HPAGE_PMD_ORDER && fo.swapOffset[f] === off)) {
-    const reason = swapPmdSplitReason(si, off)
-    if (reason) {
-      k.count(reason)
-      return __split_huge_pmd(k, mm, pmdIdx) ? FAULT_FALLBACK : FAULT_OOM
-    }
-    const pfn = alloc_pages(k, HPAGE_PMD_ORDER, thpDirectReclaim(k, vma))
-    if (pfn < 0) {
-      k.count('F6-swapin-alloc-failed')
-      return __split_huge_pmd(k, mm, pmdIdx) ? FAULT_FALLBACK : FAULT_OOM
-    }
-    if (mm.exited || mm.pmds.get(pmdIdx) !== p || pm.kind[p] !== PMD_SWAP) {
-      k.mem.free(pfn, HPAGE_PMD_ORDER)
-      return FAULT_RETRY
-    }
-    f = fo.alloc()
-    fo.order[f] = HPAGE_PMD_ORDER
-    fo.pfn[f] = pfn
-    swap_cache_add_folio(k, f, si, off)
-    major = swap_read_folio(k, f, off, si.type)
-    const exclusive = (pm.flags[p] & E_SWP_EXCLUSIVE) !== 0
-    map_swap_pmd(k, mm, vma, pmdIdx, f, write, true)
-    if (!exclusive) fo.flags[f] &= ~PG_ANON_EXCLUSIVE
-  } else {
-    map_swap_pmd(k, mm, vma, pmdIdx, f, write, false)
+  if (k.inject('swapcache_split')) injectSwapcacheSplit(k, si, off)
+  const cached = si.cache[off]
+  if (cached >= 0 && fo.order[cached] === HPAGE_PMD_ORDER && fo.swapOffset[cached] === off) {
+    return { folio: cached, read: false }
   }
-  if (major) k.vm.pgmajfault++
-  k.faultType = major ? 'pmd-swapin-io' : 'pmd-swapin-cache'
-  return FAULT_DONE
+  const reason = swapPmdSplitReason(si, off)
+  if (reason) {
+    k.count(reason)
+    return FAULT_FALLBACK
+  }
+  const pfn = k.inject('thp_swapin_alloc')
+    ? -1
+    : alloc_pages(k, HPAGE_PMD_ORDER, directReclaim && thpDirectReclaim(k, vma))
+  if (pfn < 0) {
+    k.count('F6-swapin-alloc-failed')
+    return FAULT_FALLBACK
+  }
+  if (mm.exited || mm.pmds.get(pmdIdx) !== p || pm.kind[p] !== PMD_SWAP) {
+    k.mem.free(pfn, HPAGE_PMD_ORDER)
+    return FAULT_RETRY
+  }
+  const f = fo.alloc()
+  fo.order[f] = HPAGE_PMD_ORDER
+  fo.pfn[f] = pfn
+  swap_cache_add_folio(k, f, si, off)
+  const read = swap_read_folio(k, f, off, si.type)
+  return { folio: f, read }
+}
+
+/** A racing split (fault injection): the swap-cache folio behind the slots splits first (F14). */
+function injectSwapcacheSplit(k: Kernel, si: SwapInfo, off: number): void {
+  const f = si.cache[off]
+  if (f >= 0 && k.folios.order[f] === HPAGE_PMD_ORDER && !k.folios.mapped(f)) split_folio(k, f)
+}
+
+/**
+ * MADV_WILLNEED on a swap PMD (series): read the PMD folio into the swap cache without mapping
+ * it. Returns false when the swap PMD had to be split instead (the caller reads per PTE).
+ */
+export function swapin_pmd_readahead(k: Kernel, mm: Mm, pmdIdx: number): boolean {
+  const vma = mm.vmas.find((v) => v.start <= pmdIdx * PMD_SIZE && v.end > pmdIdx * PMD_SIZE)!
+  const r = swapin_pmd_folio(k, mm, vma, pmdIdx, false)
+  if (r === FAULT_FALLBACK) return !__split_huge_pmd(k, mm, pmdIdx)
+  return true
 }
 
 /** Why a swap PMD cannot be swapped in whole (beyond an allocation failure), or undefined. */
@@ -421,7 +458,6 @@ function map_swap_pmd(
   pmdIdx: number,
   f: number,
   write: boolean,
-  fresh: boolean,
 ): void {
   const p = mm.pmds.get(pmdIdx)!
   const pm = k.pmds
@@ -438,9 +474,11 @@ function map_swap_pmd(
     (swpFlags & (E_SOFT_DIRTY | E_UFFD_WP)) |
     (writable ? E_WRITE : 0) |
     (writable && write ? E_DIRTY : 0)
-  if (fresh) folio_add_new_anon_rmap(k, f, vma, pmdIdx * PMD_SIZE, true)
+  // A folio the swap-in just read has no anon rmap yet (folio_add_new_anon_rmap()).
+  if (fo.anonVma[f] < 0) folio_add_new_anon_rmap(k, f, vma, pmdIdx * PMD_SIZE, true)
   else folio_add_anon_rmap_pmd(k, f)
   if (exclusive) fo.flags[f] |= PG_ANON_EXCLUSIVE
+  else fo.flags[f] &= ~PG_ANON_EXCLUSIVE
   si.put(off, HPAGE_PMD_NR)
   mm.swapEnts -= HPAGE_PMD_NR
   mm.anonRss += HPAGE_PMD_NR
@@ -519,4 +557,29 @@ export function split_folio(k: Kernel, f: number): number[] | null {
     if (!fo.mapped(g) && !(fo.flags[g] & PG_SWAPCACHE)) __folio_put(k, g)
   }
   return ids.filter((g) => fo.pfn[g] >= 0)
+}
+
+/**
+ * Splits the large folio behind `addr` as deferred_split_scan() or memory_failure() would: the
+ * mapped one (PMD or PTE), or the swap-cache folio behind a swap PMD, which the rmap cannot reach
+ * (page_vma_mapped_walk() does not visit swap PMDs), so the swap PMD stays and the mismatch shows
+ * at swap-in or swapoff (F14 -> F7). Returns whether a folio was split.
+ */
+export function splitFolioAt(k: Kernel, mm: Mm, addr: number): boolean {
+  const p = mm.pmds.get(pmdIndexOf(addr))
+  if (p === undefined) return false
+  const pm = k.pmds
+  const fo = k.folios
+  let f = -1
+  if (pm.kind[p] === PMD_HUGE) f = pm.val[p]
+  else if (pm.kind[p] === PMD_SWAP) {
+    f = k.swap[pm.swapType[p]].cache[pm.val[p] + Math.floor((addr % PMD_SIZE) / PAGE_SIZE)]
+  } else if (pm.kind[p] === PMD_TABLE) {
+    const e = pm.val[p] * HPAGE_PMD_NR + Math.floor((addr % PMD_SIZE) / PAGE_SIZE)
+    const pk = k.ptes.kind[e]
+    if (pk === PTE_PRESENT) f = k.ptes.val[e]
+    else if (pk === PTE_SWAP) f = k.swap[k.ptes.swapType[e]].cache[k.ptes.val[e]]
+  }
+  if (f < 0 || fo.order[f] === 0) return false
+  return split_folio(k, f) !== null
 }

@@ -5,11 +5,30 @@
  */
 import { SimUsageError, type Advice } from '../api'
 import type { Kernel } from '../kernel'
-import { E_YOUNG, PMD_HUGE, PMD_TABLE, PTE_PRESENT } from '../include/pgtable'
+import {
+  E_DIRTY,
+  E_YOUNG,
+  PMD_HUGE,
+  PMD_SWAP,
+  PMD_TABLE,
+  PTE_NONE,
+  PTE_PRESENT,
+  PTE_SWAP,
+} from '../include/pgtable'
 import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
-import { split_folio } from './huge_memory'
+import { __split_huge_pmd, split_folio, swapin_pmd_readahead, zap_huge_pmd } from './huge_memory'
+import { read_swap_cache_async } from './memory'
 import { zapRange } from './mmap'
-import { VM_HUGEPAGE, VM_NOHUGEPAGE, type Mm, type Vma } from './mm_types'
+import {
+  PG_DIRTY,
+  PG_LAZYFREE,
+  PG_SWAPCACHE,
+  VM_HUGEPAGE,
+  VM_NOHUGEPAGE,
+  type Mm,
+  type Vma,
+} from './mm_types'
+import { folio_free_swap, free_swap_and_cache } from './swap_state'
 import { reclaim_pages } from './vmscan'
 
 export function do_madvise(k: Kernel, mm: Mm, start: number, end: number, advice: Advice): void {
@@ -22,6 +41,10 @@ export function do_madvise(k: Kernel, mm: Mm, start: number, end: number, advice
       return madvise_cold_or_pageout(k, mm, start, end, advice === 'pageout')
     case 'dontneed':
       return madvise_dontneed(k, mm, start, end)
+    case 'free':
+      return madvise_free(k, mm, start, end)
+    case 'willneed':
+      return madvise_willneed(k, mm, start, end)
     default:
       throw new SimUsageError(`madvise '${advice}' is not modelled yet (issue #3)`)
   }
@@ -124,4 +147,128 @@ function madvise_dontneed(k: Kernel, mm: Mm, start: number, end: number): void {
     const hi = Math.min(end, vma.end)
     vma.expected.fill(0, (lo - vma.start) / PAGE_SIZE, (hi - vma.start) / PAGE_SIZE)
   }
+}
+
+/**
+ * @kernel mm/madvise.c madvise_free_pte_range() / mm/huge_memory.c madvise_free_huge_pmd()
+ * Swap entries are dropped at once (the pages read as zeroes); present exclusive folios become
+ * lazyfree (clean, !swapbacked) and are discarded by reclaim unless written again first. A whole
+ * swap PMD is freed in place (series v7); a partly covered huge or swap PMD is split first.
+ */
+function madvise_free(k: Kernel, mm: Mm, start: number, end: number): void {
+  const fo = k.folios
+  const pm = k.pmds
+  const pt = k.ptes
+  let visited = 0
+  for (let pmdIdx = Math.floor(start / PMD_SIZE); pmdIdx * PMD_SIZE < end; pmdIdx++) {
+    const p = mm.pmds.get(pmdIdx)
+    if (p === undefined) continue
+    const pmdStart = pmdIdx * PMD_SIZE
+    const lo = Math.max(start, pmdStart)
+    const hi = Math.min(end, pmdStart + PMD_SIZE)
+    const whole = hi - lo === PMD_SIZE
+    if (pm.kind[p] === PMD_HUGE) {
+      const f = pm.val[p]
+      if (fo.pmdMapcount[f] + fo.pteMapcount[f] > 1) continue
+      if (whole) {
+        visited++
+        markLazyfree(k, f)
+        pm.flags[p] &= ~(E_DIRTY | E_YOUNG)
+        continue
+      }
+      if (!split_folio(k, f)) continue
+    } else if (pm.kind[p] === PMD_SWAP) {
+      if (whole) {
+        visited++
+        zap_huge_pmd(k, mm, pmdIdx)
+        continue
+      }
+      k.count('F11-partial-range')
+      if (!__split_huge_pmd(k, mm, pmdIdx)) continue
+    }
+    if (pm.kind[p] !== PMD_TABLE) continue
+    const base = pm.val[p] * HPAGE_PMD_NR
+    const from = (lo - pmdStart) / PAGE_SIZE
+    const to = (hi - pmdStart) / PAGE_SIZE
+    visited += to - from
+    for (let e = base + from; e < base + to; e++) {
+      if (pt.kind[e] === PTE_SWAP) {
+        mm.swapEnts--
+        pt.kind[e] = PTE_NONE
+        free_swap_and_cache(k, k.swap[pt.swapType[e]], pt.val[e], 1)
+        continue
+      }
+      if (pt.kind[e] !== PTE_PRESENT) continue
+      let f = pt.val[e]
+      if (fo.order[f] > 0) {
+        const head = e - base - pt.sub[e]
+        if (head < from || head + fo.nrPages(f) > to) {
+          if (!split_folio(k, f) || pt.kind[e] !== PTE_PRESENT) continue
+          f = pt.val[e]
+        }
+      }
+      if (fo.pmdMapcount[f] + fo.pteMapcount[f] > fo.nrPages(f)) continue
+      markLazyfree(k, f)
+      pt.flags[e] &= ~(E_DIRTY | E_YOUNG)
+    }
+  }
+  // Dropped swap entries read as zeroes from now on.
+  for (const vma of vmasIn(mm, start, end)) {
+    const lo = Math.max(start, vma.start)
+    const hi = Math.min(end, vma.end)
+    for (let a = lo; a < hi; a += PAGE_SIZE) {
+      if (!pageMapped(k, mm, a)) vma.expected[(a - vma.start) / PAGE_SIZE] = 0
+    }
+  }
+  k.cost(visited * k.cpu.installEntryNs + k.cpu.tlbFlushNs)
+  k.walk('madvise_free', visited)
+}
+
+/** @kernel mm/swap.c folio_mark_lazyfree(): clean, !swapbacked, out of the swap cache. */
+function markLazyfree(k: Kernel, f: number): void {
+  const fo = k.folios
+  if (fo.flags[f] & PG_SWAPCACHE) folio_free_swap(k, f)
+  fo.flags[f] = (fo.flags[f] & ~PG_DIRTY) | PG_LAZYFREE
+  k.lruMoveTail(f)
+}
+
+function pageMapped(k: Kernel, mm: Mm, addr: number): boolean {
+  const p = mm.pmds.get(Math.floor(addr / PMD_SIZE))
+  if (p === undefined) return false
+  const kind = k.pmds.kind[p]
+  if (kind === PMD_HUGE || kind === PMD_SWAP) return true
+  if (kind !== PMD_TABLE) return false
+  const e = k.pmds.val[p] * HPAGE_PMD_NR + Math.floor((addr % PMD_SIZE) / PAGE_SIZE)
+  return k.ptes.kind[e] === PTE_PRESENT || k.ptes.kind[e] === PTE_SWAP
+}
+
+/**
+ * @kernel mm/madvise.c madvise_willneed() -> swapin_walk_pmd_entry()
+ * Starts reading swapped pages into the swap cache without mapping them: one PMD-order read for a
+ * swap PMD the classifier allows (series), else order-0 reads per slot (splitting a swap PMD whose
+ * slots have per-page state, F7/F10). The call does not wait for the I/O.
+ */
+function madvise_willneed(k: Kernel, mm: Mm, start: number, end: number): void {
+  const pm = k.pmds
+  const pt = k.ptes
+  let visited = 0
+  for (let pmdIdx = Math.floor(start / PMD_SIZE); pmdIdx * PMD_SIZE < end; pmdIdx++) {
+    const p = mm.pmds.get(pmdIdx)
+    if (p === undefined) continue
+    const pmdStart = pmdIdx * PMD_SIZE
+    if (pm.kind[p] === PMD_SWAP) {
+      visited++
+      if (swapin_pmd_readahead(k, mm, pmdIdx)) continue
+    }
+    if (pm.kind[p] !== PMD_TABLE) continue
+    const base = pm.val[p] * HPAGE_PMD_NR
+    const from = (Math.max(start, pmdStart) - pmdStart) / PAGE_SIZE
+    const to = (Math.min(end, pmdStart + PMD_SIZE) - pmdStart) / PAGE_SIZE
+    visited += to - from
+    for (let e = base + from; e < base + to; e++) {
+      if (pt.kind[e] !== PTE_SWAP) continue
+      read_swap_cache_async(k, k.swap[pt.swapType[e]], pt.val[e])
+    }
+  }
+  k.walk('madvise_willneed', visited)
 }

@@ -608,7 +608,6 @@ function swap_vma_readahead(k: Kernel, vma: Vma, addr: number): number {
   const pmdFirst = Math.floor(addr / PMD_SIZE) * HPAGE_PMD_NR
   const pt = k.ptes
   let result = -1
-  let ioPages = 0
   let ioSi: SwapInfo | null = null
   for (let pfn = start; pfn < end; pfn++) {
     const e = tableBase + (pfn - pmdFirst)
@@ -620,20 +619,11 @@ function swap_vma_readahead(k: Kernel, vma: Vma, addr: number): number {
       if (pfn === fpfn) result = cached
       continue
     }
-    const fpage = alloc_pages(k, 0, pfn === fpfn)
-    if (fpage < 0) {
+    const f = read_swap_cache_async(k, si, off, pfn === fpfn)
+    if (f < 0) {
       if (pfn === fpfn) return -2
       continue
     }
-    const f = newOrder0Folio(k, fpage)
-    k.folios.flags[f] = 0
-    swap_cache_add_folio(k, f, si, off)
-    // Pages of one window are read in one plugged request: one latency, per-page transfer.
-    const tags = k.mem.pageTag
-    tags[fpage] = si.tag[off]
-    readOnePage(k, si, off)
-    k.folios.flags[f] |= PG_UPTODATE
-    ioPages++
     ioSi = si
     if (pfn === fpfn) result = f
     else {
@@ -641,17 +631,38 @@ function swap_vma_readahead(k: Kernel, vma: Vma, addr: number): number {
       k.vm.swap_ra++
     }
   }
-  if (ioSi) k.cost(ioSi.cost.readLatencyNs + ioPages * ioSi.cost.readPerPageNs)
+  // One plugged request for the window: one latency (the per-page transfer is charged per page).
+  if (ioSi) k.cost(ioSi.cost.readLatencyNs)
   if (result < 0) throw new SimInvariantError('swap_vma_readahead: faulting page not read')
   return result
 }
 
-/** Counts one page read by readahead (swap_read_folio() for an order-0 folio, cost batched). */
-function readOnePage(k: Kernel, si: SwapInfo, off: number): void {
+/**
+ * @kernel mm/swap_state.c read_swap_cache_async()
+ * Reads one slot into a new order-0 swap-cache folio (not mapped). The caller charges the I/O,
+ * since pages of one window travel in one plugged request. Returns the folio, or -1 when no
+ * page could be had (readahead does not enter reclaim for neighbours).
+ */
+export function read_swap_cache_async(
+  k: Kernel,
+  si: SwapInfo,
+  off: number,
+  directReclaim = false,
+): number {
+  const cached = si.cache[off]
+  if (cached >= 0) return cached
+  const pfn = alloc_pages(k, 0, directReclaim)
+  if (pfn < 0) return -1
+  const f = newOrder0Folio(k, pfn)
+  k.folios.flags[f] = PG_UPTODATE
+  swap_cache_add_folio(k, f, si, off)
+  k.mem.pageTag[pfn] = si.tag[off]
   const fl = si.slotFlags[off]
   if (fl & SLOT_ZERO) k.vm.swpin_zero++
   else if (fl & SLOT_ZSWAP) k.vm.zswpin++
   else k.vm.pswpin++
+  k.cost(si.cost.readPerPageNs)
+  return f
 }
 
 /**

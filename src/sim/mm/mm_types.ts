@@ -24,6 +24,8 @@ export const PG_READAHEAD = 1 << 7
 /** On the deferred split queue (folio_test_partially_mapped). */
 export const PG_PARTIALLY_MAPPED = 1 << 8
 export const PG_ACTIVE = 1 << 9
+/** MADV_FREE'd: !PG_swapbacked. A clean lazyfree folio is discarded by reclaim, not swapped. */
+export const PG_LAZYFREE = 1 << 10
 
 function grow<T extends Int32Array | Uint8Array | Uint16Array | Float64Array>(a: T, n: number): T {
   const b = new (a.constructor as new (n: number) => T)(n)

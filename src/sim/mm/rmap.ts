@@ -11,12 +11,14 @@ import {
   PMD_HUGE,
   PMD_SWAP,
   PMD_TABLE,
+  PTE_NONE,
   PTE_PRESENT,
   PTE_SWAP,
 } from '../include/pgtable'
 import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
-import { __split_huge_pmd } from './huge_memory'
-import { PG_ANON_EXCLUSIVE, PG_DIRTY, type Mm, type Vma } from './mm_types'
+import { __split_huge_pmd, pmdClear } from './huge_memory'
+import { PG_ANON_EXCLUSIVE, PG_DIRTY, PG_LAZYFREE, type Mm, type Vma } from './mm_types'
+import { zap_deposited_table } from './pgtable_generic'
 
 /** @kernel mm/rmap.c folio_add_new_anon_rmap(): a freshly allocated folio gets its first mapping. */
 export function folio_add_new_anon_rmap(
@@ -108,6 +110,7 @@ function try_to_unmap_one(k: Kernel, f: number, mm: Mm, addr: number): boolean {
   const pmd = mm.pmds.get(pmdIdx)
   if (pmd === undefined) return true
   const pm = k.pmds
+  if (fo.flags[f] & PG_LAZYFREE) return unmap_lazyfree(k, f, mm, addr)
   if (pm.kind[pmd] === PMD_HUGE && pm.val[pmd] === f) {
     if (k.variant.pmdSwap && !k.zswapEverEnabled) return set_pmd_swap_entry(k, f, mm, pmd)
     if (k.variant.pmdSwap) k.count('F1-zswap-enabled')
@@ -144,6 +147,59 @@ function try_to_unmap_one(k: Kernel, f: number, mm: Mm, addr: number): boolean {
     mm.swapEnts += unmapped
     k.cost(unmapped * k.cpu.unmapPteNs + k.cpu.tlbFlushNs)
   }
+  return true
+}
+
+/**
+ * The lazyfree branch of try_to_unmap_one() (and unmap_huge_pmd_locked() for a PMD): a clean
+ * MADV_FREE'd folio is dropped without swap; its pages read as zeroes afterwards. If it was
+ * written again (a dirty entry or folio), it is swap-backed again and stays.
+ */
+function unmap_lazyfree(k: Kernel, f: number, mm: Mm, addr: number): boolean {
+  const fo = k.folios
+  const pm = k.pmds
+  const pt = k.ptes
+  const pmdIdx = Math.floor(addr / PMD_SIZE)
+  const pmd = mm.pmds.get(pmdIdx)!
+  const vma = mm.vmas.find((v) => v.start <= addr && addr < v.end)!
+  const redirtied = (): boolean => {
+    fo.flags[f] &= ~PG_LAZYFREE
+    return false
+  }
+  if (pm.kind[pmd] === PMD_HUGE && pm.val[pmd] === f) {
+    if (pm.flags[pmd] & E_DIRTY || fo.flags[f] & PG_DIRTY) return redirtied()
+    folio_remove_rmap_pmd(k, f)
+    mm.anonRss -= HPAGE_PMD_NR
+    zap_deposited_table(k, mm, pmd)
+    pmdClear(k, mm, pmdIdx)
+    vma.expected.fill(
+      0,
+      (addr - vma.start) / PAGE_SIZE,
+      (addr - vma.start) / PAGE_SIZE + HPAGE_PMD_NR,
+    )
+    k.cost(k.cpu.installEntryNs + k.cpu.tlbFlushNs)
+    return true
+  }
+  if (pm.kind[pmd] !== PMD_TABLE) return true
+  const base = pm.val[pmd] * HPAGE_PMD_NR
+  const first = Math.floor((addr % PMD_SIZE) / PAGE_SIZE)
+  const nr = fo.nrPages(f)
+  for (let i = 0; i < nr; i++) {
+    const e = base + first + i
+    if (pt.kind[e] === PTE_PRESENT && pt.val[e] === f && pt.flags[e] & E_DIRTY) return redirtied()
+  }
+  if (fo.flags[f] & PG_DIRTY) return redirtied()
+  let unmapped = 0
+  for (let i = 0; i < nr; i++) {
+    const e = base + first + i
+    if (pt.kind[e] !== PTE_PRESENT || pt.val[e] !== f) continue
+    pt.kind[e] = PTE_NONE
+    vma.expected[(addr - vma.start) / PAGE_SIZE + i] = 0
+    unmapped++
+  }
+  folio_remove_rmap_ptes(k, f, unmapped)
+  mm.anonRss -= unmapped
+  k.cost(unmapped * k.cpu.unmapPteNs + k.cpu.tlbFlushNs)
   return true
 }
 

@@ -9,6 +9,7 @@ import {
   E_DIRTY,
   E_SOFT_DIRTY,
   E_UFFD_WP,
+  E_WRITE,
   E_YOUNG,
   PMD_HUGE,
   PMD_SWAP,
@@ -249,4 +250,35 @@ export function pagemap(k: Kernel, mm: Mm, start: number, end: number): PagemapE
   }
   k.walk('pagemap', visited)
   return out
+}
+
+/**
+ * @kernel fs/proc/task_mmu.c clear_refs_write()
+ * 4 (CLEAR_REFS_SOFT_DIRTY): clear soft-dirty on every present and swap entry, PMD and PTE (the
+ * series adds the swap-PMD case); 1 (CLEAR_REFS_ALL): clear the young bits.
+ */
+export function clear_refs(k: Kernel, mm: Mm, value: number): void {
+  // Soft-dirty tracking write-protects present entries so the next write faults and sets the bit
+  // again (clear_soft_dirty() / clear_soft_dirty_pmd()).
+  const softDirty = value === 4
+  const bit = softDirty ? E_SOFT_DIRTY : E_YOUNG
+  const pm = k.pmds
+  const pt = k.ptes
+  let visited = 0
+  for (const p of mm.pmds.values()) {
+    if (pm.kind[p] === PMD_TABLE) {
+      const base = pm.val[p] * HPAGE_PMD_NR
+      for (let e = base; e < base + HPAGE_PMD_NR; e++) {
+        pt.flags[e] &= ~bit
+        if (softDirty && pt.kind[e] === PTE_PRESENT) pt.flags[e] &= ~E_WRITE
+      }
+      visited += HPAGE_PMD_NR
+    } else {
+      pm.flags[p] &= ~bit
+      if (softDirty && pm.kind[p] === PMD_HUGE) pm.flags[p] &= ~E_WRITE
+      visited++
+    }
+  }
+  k.cost(visited * k.cpu.installEntryNs + k.cpu.tlbFlushNs)
+  k.walk('clear_refs', visited)
 }

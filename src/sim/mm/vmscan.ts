@@ -8,7 +8,14 @@ import type { FallbackReason, Kernel } from '../kernel'
 import { E_YOUNG, PMD_HUGE, PMD_TABLE, PTE_PRESENT } from '../include/pgtable'
 import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
 import { split_folio } from './huge_memory'
-import { PG_DIRTY, PG_LRU, PG_PARTIALLY_MAPPED, PG_SWAPCACHE, PG_WRITEBACK } from './mm_types'
+import {
+  PG_DIRTY,
+  PG_LAZYFREE,
+  PG_LRU,
+  PG_PARTIALLY_MAPPED,
+  PG_SWAPCACHE,
+  PG_WRITEBACK,
+} from './mm_types'
 import { swap_writeout } from './page_io'
 import { rmap_walk_anon, try_to_unmap } from './rmap'
 import { __folio_put } from './swap'
@@ -91,7 +98,8 @@ export function shrink_folio_list(
         keep.push(f)
         continue
       }
-      if (!(fo.flags[f] & PG_SWAPCACHE)) {
+      const lazyfree = (fo.flags[f] & PG_LAZYFREE) !== 0
+      if (!lazyfree && !(fo.flags[f] & PG_SWAPCACHE)) {
         if (nr > 1 && fo.flags[f] & PG_PARTIALLY_MAPPED) {
           const parts = split_folio(k, f)
           if (!parts) {
@@ -123,6 +131,17 @@ export function shrink_folio_list(
       }
       if (fo.mapped(f) && !try_to_unmap(k, f)) {
         keep.push(f)
+        continue
+      }
+      if (lazyfree) {
+        // Discarded without I/O (MADV_FREE), unless it was written again meanwhile.
+        if (!(fo.flags[f] & PG_LAZYFREE) || fo.mapped(f)) {
+          keep.push(f)
+          continue
+        }
+        __folio_put(k, f)
+        k.vm.pgsteal_anon += nr
+        reclaimed += nr
         continue
       }
       if (fo.flags[f] & PG_DIRTY && swap_writeout(k, f)) {

@@ -7,7 +7,7 @@
  *
  * The prelude is a function expression; the sandbox calls it with `hostCall` as an argument, so the
  * host function is never on the guest's global object at all. It returns a control object (kept
- * by the host, unreachable from the scenario) with `describe(ns)`, `run(ns, variantJson)` and
+ * by the host, unreachable from the scenario) with `describe(ns)`, `run(ns, runJson)` and
  * `checks()`. The 'hugeswap' module (MODULE_SOURCE) picks up `defineScenario` from a hidden global
  * that it deletes on first import.
  *
@@ -145,6 +145,24 @@ export const GUEST_PRELUDE = String.raw`(function (hostCall, configJson) {
       pagemap(range) {
         return call('t.pagemap', [pid, rangeArg(range)])
       },
+      mincore(range) {
+        return call('t.mincore', [pid, rangeArg(range)])
+      },
+      clearRefs(value) {
+        call('t.clearRefs', [pid, value])
+      },
+      uffdRegister(range, modes) {
+        call('t.uffdRegister', [pid, rangeArg(range), modes])
+      },
+      uffdProtect(range, mode, protect) {
+        call('t.uffdProtect', [pid, rangeArg(range), mode, protect])
+      },
+      uffdMove(dst, src) {
+        return call('t.uffdMove', [pid, rangeArg(dst), rangeArg(src)])
+      },
+      uffdEvents() {
+        return call('t.uffdEvents', [pid])
+      },
     })
   }
 
@@ -184,15 +202,31 @@ export const GUEST_PRELUDE = String.raw`(function (hostCall, configJson) {
     })
   }
 
-  function makeKernel(variant) {
+  /** A task argument crosses the boundary as its pid; the host checks it belongs to this run. */
+  function taskArg(task) {
+    return task !== null && typeof task === 'object' ? task.pid : undefined
+  }
+
+  function deepFreeze(value) {
+    if (value !== null && typeof value === 'object') {
+      for (const key of Object.keys(value)) deepFreeze(value[key])
+      freeze(value)
+    }
+    return value
+  }
+
+  function makeKernel(variant, machine) {
     return freeze({
       variant: freeze({ name: variant.name, pmdSwap: variant.pmdSwap, lazyDeposit: variant.lazyDeposit }),
+      machine: deepFreeze(machine),
       spawn(comm) { return makeTask(call('k.spawn', [comm])) },
       reclaim(size) { return call('k.reclaim', [size]) },
       sleep(ms) { call('k.sleep', [ms]) },
       khugepaged(scans) { call('k.khugepaged', [scans]) },
       swapoff(index) { call('k.swapoff', [index]) },
       swapon(index) { call('k.swapon', [index]) },
+      zswap(enabled) { call('k.zswap', [enabled]) },
+      splitFolio(task, range) { return call('k.splitFolio', [taskArg(task), rangeArg(range)]) },
       vmstat() { return call('k.vmstat', []) },
       meminfo() { return call('k.meminfo', []) },
       snapshot(label) { call('k.snapshot', [label]) },
@@ -247,9 +281,10 @@ export const GUEST_PRELUDE = String.raw`(function (hostCall, configJson) {
         pos: pos,
       })
     },
-    run(ns, variantJson) {
+    run(ns, runJson) {
       const def = definitionOf(ns)
-      return def.run(makeKernel(parse(variantJson)))
+      const r = parse(runJson)
+      return def.run(makeKernel(r.variant, r.machine))
     },
     checks() {
       return stringify(checks)

@@ -4,7 +4,14 @@
  * SimUsageError with a message naming the call (`t.madvise: ...`); the sandbox turns that into an
  * exception at the scenario's calling line. Sizes are parsed here with the simulator's parseSize.
  */
-import { SimUsageError, type Advice, type Prot, type Simulator, type TouchOrder } from '../sim/api'
+import {
+  SimUsageError,
+  type Advice,
+  type Prot,
+  type Simulator,
+  type TouchOrder,
+  type UffdMode,
+} from '../sim/api'
 import { parseSize } from '../sim/include/units'
 
 interface RangeArg {
@@ -24,6 +31,9 @@ const ADVICE: readonly Advice[] = [
 ]
 const PROT: readonly Prot[] = ['none', 'r', 'rw']
 const ORDER: readonly TouchOrder[] = ['sequential', 'random']
+const UFFD_MODES: readonly UffdMode[] = ['missing', 'wp', 'rwp']
+/** `/proc/<pid>/clear_refs` values the model knows: 1 (referenced bits), 4 (soft-dirty). */
+const CLEAR_REFS: readonly number[] = [1, 4]
 
 export type HostOp = (args: unknown[]) => unknown
 
@@ -63,6 +73,27 @@ function optionalString(v: unknown, what: string): string | undefined {
   if (v === undefined || v === null) return undefined
   if (typeof v === 'string') return v
   throw new SimUsageError(`${what}: expected a string, got ${JSON.stringify(v)}`)
+}
+
+function optionalBoolean(v: unknown, what: string): boolean | undefined {
+  if (v === undefined || v === null) return undefined
+  if (typeof v === 'boolean') return v
+  throw new SimUsageError(`${what}: expected true or false, got ${JSON.stringify(v)}`)
+}
+
+/** A non-empty list of distinct userfaultfd modes. */
+function uffdModes(v: unknown, what: string): UffdMode[] {
+  const list = UFFD_MODES.map((m) => `'${m}'`).join(', ')
+  if (!Array.isArray(v) || v.length === 0) {
+    throw new SimUsageError(`${what}: expected a non-empty list of modes (${list})`)
+  }
+  const modes: UffdMode[] = []
+  for (const m of v as unknown[]) {
+    const mode = oneOf(m, UFFD_MODES, `${what}: mode`)
+    if (modes.includes(mode)) throw new SimUsageError(`${what}: mode '${mode}' is listed twice`)
+    modes.push(mode)
+  }
+  return modes
 }
 
 function checkKeys(obj: Record<string, unknown>, allowed: readonly string[], what: string): void {
@@ -128,6 +159,16 @@ export function createHostApi(
     'k.swapon': ([index]) => sim.swapon(optionalInt(index, 'k.swapon: index', 0)),
     'k.vmstat': () => sim.vmstat(),
     'k.meminfo': () => sim.meminfo(),
+    'k.zswap': ([enabled]) => {
+      if (typeof enabled !== 'boolean') {
+        throw new SimUsageError(`k.zswap: expected true or false, got ${JSON.stringify(enabled)}`)
+      }
+      sim.zswap(enabled)
+    },
+    'k.splitFolio': ([pid, r]) => {
+      const p = task(pid, 'k.splitFolio')
+      return sim.splitFolio(p, range(r, 'k.splitFolio').start)
+    },
     'k.snapshot': ([label]) => {
       if (typeof label !== 'string') throw new SimUsageError('k.snapshot: expected a label string')
       sim.snapshot(label)
@@ -191,6 +232,42 @@ export function createHostApi(
       const a = range(r, 't.pagemap')
       return sim.pagemap(task(pid, 't.pagemap'), a.start, a.length)
     },
+    't.mincore': ([pid, r]) => {
+      const a = range(r, 't.mincore')
+      return sim.mincore(task(pid, 't.mincore'), a.start, a.length)
+    },
+    't.clearRefs': ([pid, value]) => {
+      const p = task(pid, 't.clearRefs')
+      const v = value === undefined || value === null ? 4 : value
+      if (typeof v !== 'number' || !CLEAR_REFS.includes(v)) {
+        throw new SimUsageError(
+          `t.clearRefs: expected 1 (referenced bits) or 4 (soft-dirty bits), got ${JSON.stringify(value)}`,
+        )
+      }
+      sim.clearRefs(p, v)
+    },
+    't.uffdRegister': ([pid, r, modes]) => {
+      const a = range(r, 't.uffdRegister')
+      const m = uffdModes(modes, 't.uffdRegister')
+      sim.uffdRegister(task(pid, 't.uffdRegister'), a.start, a.length, m)
+    },
+    't.uffdProtect': ([pid, r, mode, protect]) => {
+      const a = range(r, 't.uffdProtect')
+      const m = oneOf(mode, ['wp', 'rwp'] as const, 't.uffdProtect: mode')
+      const on = optionalBoolean(protect, 't.uffdProtect: protect') ?? true
+      sim.uffdProtect(task(pid, 't.uffdProtect'), a.start, a.length, m, on)
+    },
+    't.uffdMove': ([pid, dst, src]) => {
+      const d = range(dst, 't.uffdMove: dst')
+      const s = range(src, 't.uffdMove: src')
+      if (d.length < s.length) {
+        throw new SimUsageError(
+          `t.uffdMove: dst (${d.length} bytes) is shorter than src (${s.length} bytes)`,
+        )
+      }
+      return sim.uffdMove(task(pid, 't.uffdMove'), d.start, s.start, s.length)
+    },
+    't.uffdEvents': ([pid]) => sim.uffdEvents(task(pid, 't.uffdEvents')),
     'range.sub': ([r, offset, size]) => {
       const a = range(r, 'range.sub')
       const off = parseSize(offset as never, 'range.sub: offset')

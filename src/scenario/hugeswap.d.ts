@@ -89,6 +89,42 @@ declare module 'hugeswap' {
     thp?: ThpSettings
     /** VM sysctls (`/proc/sys/vm/`). */
     vm?: VmSysctls
+    /**
+     * Physical memory fragmentation: the fraction (0..1) of 2 MB pageblocks that hold one
+     * unmovable page from boot, so PMD-order allocations (THP faults, PMD swap-in, collapse) can
+     * only use the others. No compaction is modelled. Default 0.
+     */
+    fragmentation?: number
+    /**
+     * `CONFIG_THP_SWAP`: without it a PMD-order folio cannot get contiguous swap slots, so every
+     * THP is split before swap-out (`thp_swpout_fallback`). Default true.
+     */
+    thp_swap?: boolean
+    /**
+     * Deliberate failures for error paths, each a probability in [0, 1] drawn from the seeded
+     * kernel RNG (same seed, same failures). Default: all 0.
+     */
+    fault_injection?: FaultInjection
+  }
+
+  /** `machine.fault_injection`: probabilities in [0, 1] that an operation fails. */
+  export interface FaultInjection {
+    /** The PMD-order folio allocation at a page fault fails (counts `thp_fault_fallback`). */
+    thp_fault_alloc?: number
+    /** The PMD-order folio allocation at a PMD swap-in fails (F6: falls back to 4 KB pages). */
+    thp_swapin_alloc?: number
+    /**
+     * A PTE-table page allocation (`pte_alloc_one()`) fails: PMD split failures under lazy
+     * deposit (`thp_split_pmd_failed`), `-ENOMEM` from fork.
+     */
+    pte_alloc?: number
+    /**
+     * The swap-cache folio behind a swap PMD is split by a racing path before it is swapped in
+     * (F7/F14).
+     */
+    swapcache_split?: number
+    /** A swap-in read fails: the folio is not uptodate (F9). */
+    swap_read_error?: number
   }
 
   /** Kind of swap backing: a device type decides latency, readahead and sync/async I/O. */
@@ -113,6 +149,12 @@ declare module 'hugeswap' {
      * -3 for the second, ... (mm/swapfile.c).
      */
     priority?: number
+    /**
+     * Fraction (0..1) of the area's 2 MB swap clusters that hold one long-lived 4 KB slot from
+     * before the scenario starts, so they are never wholly free: PMD-order slot allocations (F2)
+     * find fewer clusters. Default 0.
+     */
+    fragmentation?: number
   }
 
   /** `/sys/kernel/mm/transparent_hugepage/*`. */
@@ -189,6 +231,64 @@ declare module 'hugeswap' {
      * 0..200, default 60.
      */
     swappiness?: number
+    /**
+     * `/proc/sys/vm/min_free_kbytes`: the min watermark, in kB. Default as the kernel computes it
+     * at boot, `sqrt(lowmem_kbytes * 16)` clamped to [128, 262144] (mm/page_alloc.c
+     * `calculate_min_free_kbytes()`): 11585 for 8G. At least 128, at most a quarter of memory.
+     */
+    min_free_kbytes?: number
+    /**
+     * `/proc/sys/vm/watermark_scale_factor`: distance between the min, low and high watermarks,
+     * in units of 0.01% of memory. 1..3000, default 10 (0.1%).
+     */
+    watermark_scale_factor?: number
+  }
+
+  /**
+   * `k.machine`: the machine this run boots, with every default filled in and sizes in bytes.
+   * Read-only (frozen); it does not follow runtime changes such as `k.zswap()`.
+   */
+  export interface MachineSpec {
+    /** RAM in bytes. */
+    readonly memoryBytes: number
+    /** Swap areas in `swapon` order. */
+    readonly swap: readonly SwapDeviceSpec[]
+    /** zswap enabled at boot. */
+    readonly zswap: boolean
+    /** Transparent huge page settings. */
+    readonly thp: ThpSpec
+    /** VM sysctls. */
+    readonly vm: Readonly<Required<VmSysctls>>
+    /** Fraction of 2 MB pageblocks holding an unmovable page (`machine.fragmentation`). */
+    readonly fragmentation: number
+    /** `CONFIG_THP_SWAP`. */
+    readonly thp_swap: boolean
+    /** Fault-injection probabilities. */
+    readonly fault_injection: Readonly<Required<FaultInjection>>
+  }
+
+  /** One swap area of `k.machine.swap`. */
+  export interface SwapDeviceSpec {
+    /** Kind of backing. */
+    readonly type: SwapDeviceType
+    /** Size of the area in bytes. */
+    readonly sizeBytes: number
+    /** `swapon` priority. */
+    readonly priority: number
+    /** Fraction of clusters pinned by a long-lived slot. */
+    readonly fragmentation: number
+  }
+
+  /** `k.machine.thp`. */
+  export interface ThpSpec {
+    /** `/sys/kernel/mm/transparent_hugepage/enabled`. */
+    readonly enabled: 'always' | 'madvise' | 'never'
+    /** `/sys/kernel/mm/transparent_hugepage/defrag`. */
+    readonly defrag: 'always' | 'defer' | 'defer+madvise' | 'madvise' | 'never'
+    /** `/sys/kernel/mm/transparent_hugepage/use_zero_page`. */
+    readonly use_zero_page: boolean
+    /** `/sys/kernel/mm/transparent_hugepage/khugepaged/*`. */
+    readonly khugepaged: Readonly<Required<KhugepagedSettings>>
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -199,6 +299,13 @@ declare module 'hugeswap' {
   export interface Kernel {
     /** The kernel variant this run simulates: `{ name, pmdSwap, lazyDeposit }`. */
     readonly variant: Variant
+    /**
+     * The machine as booted, every default filled in and sizes in bytes (read-only):
+     * ```ts
+     * if (k.machine.zswap) k.expect(k.vmstat().zswpout).toBeGreaterThan(0)
+     * ```
+     */
+    readonly machine: MachineSpec
     /**
      * Starts a new process with its own empty mm (like `fork` + `exec` of a small program).
      * @param comm the process name shown in reports (`/proc/<pid>/comm`). Default `'task'`.
@@ -227,6 +334,19 @@ declare module 'hugeswap' {
     swapoff(index?: number): void
     /** `swapon(2)`: re-enables swap area `index` with its original priority. Default: area 0. */
     swapon(index?: number): void
+    /**
+     * Writes `/sys/module/zswap/parameters/enabled`. Enabling is sticky for the PMD-swap
+     * decision: once zswap has ever been enabled (`zswap_never_enabled()` is false), swap-out
+     * stops installing PMD swap entries even after zswap is disabled again.
+     */
+    zswap(enabled: boolean): void
+    /**
+     * Splits the large folio behind `range.start` in `task`: the PMD-mapped THP there, or the
+     * swap-cache folio behind a swap PMD, as `deferred_split_scan()` or `memory_failure()` would
+     * (F7, F14).
+     * @returns whether a folio was split (false when there is no large folio at that address).
+     */
+    splitFolio(task: Task, range: Range): boolean
     /** `/proc/vmstat`: event counters since boot, with the kernel's own names. */
     vmstat(): Vmstat
     /** `/proc/meminfo`, in kB. */
@@ -323,6 +443,60 @@ declare module 'hugeswap' {
     status(): Status
     /** `/proc/<pid>/pagemap`: one entry per 4 KB page of `range`, in address order. */
     pagemap(range: Range): PagemapEntry[]
+    /**
+     * `mincore(2)`: one entry per 4 KB page of `range`, true when the page is resident (mapped,
+     * or swapped out but still in the swap cache).
+     */
+    mincore(range: Range): boolean[]
+    /**
+     * Writes `value` to `/proc/<pid>/clear_refs`: 4 clears the soft-dirty bits (pagemap bit 55),
+     * 1 clears the referenced (accessed) bits. Default 4.
+     */
+    clearRefs(value?: 1 | 4): void
+    /**
+     * `UFFDIO_REGISTER` of `range` with this task's userfaultfd, in the given modes: `'missing'`
+     * (faults on unpopulated pages), `'wp'` (write-protect) and `'rwp'` (read/write-protect).
+     */
+    uffdRegister(range: Range, modes: UffdMode[]): void
+    /**
+     * `UFFDIO_WRITEPROTECT` (`mode: 'wp'`) or `UFFDIO_RWPROTECT` (`mode: 'rwp'`) over a registered
+     * `range`: sets the protection, or clears it with `protect: false`.
+     * @param protect true (the default) to protect, false to unprotect.
+     */
+    uffdProtect(range: Range, mode: 'wp' | 'rwp', protect?: boolean): void
+    /**
+     * `UFFDIO_MOVE`: moves `src.length` bytes of pages from `src` to `dst` (which must be
+     * registered and at least as long) without copying them; PMDs and swap entries move as they
+     * are where alignment allows.
+     * @returns bytes moved.
+     */
+    uffdMove(dst: Range, src: Range): number
+    /**
+     * Page-fault messages this task's userfaultfd monitor received since the last call, oldest
+     * first (the monitor resolves each by clearing the protection, as the selftests' monitor
+     * thread does). Reading them empties the queue.
+     */
+    uffdEvents(): UffdEvent[]
+  }
+
+  /**
+   * userfaultfd registration modes: `'missing'` (UFFDIO_REGISTER_MODE_MISSING), `'wp'`
+   * (UFFDIO_REGISTER_MODE_WP) and `'rwp'` (read/write-protect).
+   */
+  export type UffdMode = 'missing' | 'wp' | 'rwp'
+
+  /** One userfaultfd page-fault message (`UFFD_EVENT_PAGEFAULT`). */
+  export interface UffdEvent {
+    /** Faulting address. */
+    addr: number
+    /** `UFFD_PAGEFAULT_FLAG_WRITE`: a write fault. */
+    write: boolean
+    /** `UFFD_PAGEFAULT_FLAG_WP`: the page was write-protected. */
+    wp: boolean
+    /** The page was read/write-protected (this tree's `UFFD_PAGEFAULT_FLAG_RWP`). */
+    rwp: boolean
+    /** A fault on an unpopulated page of a `'missing'`-registered range. */
+    missing: boolean
   }
 
   /** Options of `t.mmap(size, options)`. */

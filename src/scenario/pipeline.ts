@@ -158,7 +158,7 @@ async function runVariant(
   let checks: GuestCheck[]
   try {
     sandbox.load()
-    checks = sandbox.run({ name, ...features })
+    checks = sandbox.run({ name, ...features }, plan.machine)
   } finally {
     sandbox.dispose()
   }

@@ -24,7 +24,7 @@ import {
 } from 'quickjs-emscripten-core'
 import wasmVariant from '@jitl/quickjs-wasmfile-release-sync'
 import type { CheckResult, ScenarioError } from '../shared/result'
-import { SimInvariantError, SimUsageError, type VariantInfo } from '../sim/api'
+import { SimInvariantError, SimUsageError, type MachineSpec, type VariantInfo } from '../sim/api'
 import { GUEST_PRELUDE, MODULE_NAME, MODULE_SOURCE, PRELUDE_FILE } from './guest-prelude'
 import { lineColumnAt, toSourcePosition, type Transpiled } from './transpile'
 
@@ -211,13 +211,16 @@ export class Sandbox {
     return { ...rest, ...(pos ? { line: pos.line, column: pos.column } : {}) }
   }
 
-  /** Runs `run(k)` for one variant (awaiting it if async) and returns the recorded checks. */
-  run(variant: VariantInfo): GuestCheck[] {
+  /**
+   * Runs `run(k)` for one variant (awaiting it if async) and returns the recorded checks.
+   * `machine` becomes `k.machine` (a deep-frozen copy in the guest).
+   */
+  run(variant: VariantInfo, machine: MachineSpec): GuestCheck[] {
     const { ctx } = this
     const ns = this.requireNamespace()
-    const variantJson = ctx.newString(JSON.stringify(variant))
-    const result = this.inGuest(() => ctx.callMethod(this.control!, 'run', [ns, variantJson]))
-    variantJson.dispose()
+    const runJson = ctx.newString(JSON.stringify({ variant, machine }))
+    const result = this.inGuest(() => ctx.callMethod(this.control!, 'run', [ns, runJson]))
+    runJson.dispose()
     if (result.error) throw this.failure(result.error, 'run')
     this.settle(result.value, 'run').dispose()
     this.drainJobs()

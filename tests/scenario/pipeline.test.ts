@@ -262,6 +262,152 @@ export default defineScenario({
   })
 })
 
+describe('mincore, clear_refs, userfaultfd, zswap, folio split and k.machine', () => {
+  it('binds each call to the simulator', async () => {
+    const src = `import { defineScenario } from 'hugeswap'
+export default defineScenario({
+  variants: ['pmd-swap'],
+  run(k) {
+    const t = k.spawn('uffd')
+    const r = t.mmap('2M')
+    const dst = t.mmap('4M')
+    k.expect(t.mincore(r.sub(0, '16K')), 'mincore').toEqual([true, false, true, false])
+    t.clearRefs()
+    t.clearRefs(1)
+    t.uffdRegister(dst, ['missing', 'wp'])
+    t.uffdProtect(r, 'wp')
+    t.uffdProtect(r.sub('1M', '4K'), 'rwp', false)
+    k.expect(t.uffdMove(dst, r), 'moved').toBe(2097152)
+    k.expect(t.uffdEvents(), 'events').toEqual([
+      { addr: r.start, write: true, wp: true, rwp: false, missing: false },
+    ])
+    k.expect(t.uffdEvents().length, 'queue emptied').toBe(0)
+    k.zswap(true)
+    k.zswap(false)
+    k.expect(k.splitFolio(t, r), 'split').toBe(true)
+    k.expect(k.splitFolio(t, r.sub('4K', '4K')), 'not a folio head').toBe(false)
+  },
+})
+`
+    const { outcome, sims } = run(src)
+    const o = await outcome
+    if (!o.ok) throw new Error(JSON.stringify(o.error))
+    expect(o.result.variants[0].checks.filter((c) => !c.pass)).toEqual([])
+    const r = 139637976727552
+    const dst = r + 2 * 1024 * 1024
+    expect(sims[0].calls.slice(3)).toEqual([
+      `mincore 100 ${r} 16384`,
+      'clearRefs 100 4',
+      'clearRefs 100 1',
+      `uffdRegister 100 ${dst} 4194304 missing,wp`,
+      `uffdProtect 100 ${r} 2097152 wp true`,
+      `uffdProtect 100 ${r + 1048576} 4096 rwp false`,
+      `uffdMove 100 ${dst} ${r} 2097152`,
+      'uffdEvents 100',
+      'uffdEvents 100',
+      'zswap true',
+      'zswap false',
+      `splitFolio 100 ${r}`,
+      `splitFolio 100 ${r + 4096}`,
+    ])
+  })
+
+  it('rejects bad arguments with messages naming the call', async () => {
+    const src = `import { defineScenario } from 'hugeswap'
+export default defineScenario({
+  variants: ['baseline'],
+  run(k) {
+    const t = k.spawn()
+    const r = t.mmap('2M')
+    const bad: [string, () => unknown][] = [
+      ['clearRefs 2', () => t.clearRefs(2 as any)],
+      ['clearRefs str', () => t.clearRefs('4' as any)],
+      ['register none', () => t.uffdRegister(r, [])],
+      ['register typo', () => t.uffdRegister(r, ['wr' as any])],
+      ['register twice', () => t.uffdRegister(r, ['wp', 'wp'])],
+      ['register no list', () => t.uffdRegister(r, 'wp' as any)],
+      ['protect mode', () => t.uffdProtect(r, 'missing' as any)],
+      ['protect flag', () => t.uffdProtect(r, 'wp', 'yes' as any)],
+      ['move short', () => t.uffdMove(r.sub(0, '4K'), r)],
+      ['move no src', () => t.uffdMove(r, undefined as any)],
+      ['mincore', () => t.mincore({} as any)],
+      ['zswap', () => k.zswap('on' as any)],
+      ['split task', () => k.splitFolio({ pid: 999 } as any, r)],
+      ['split no task', () => k.splitFolio(undefined as any, r)],
+      ['split range', () => k.splitFolio(t, null as any)],
+    ]
+    for (const [label, f] of bad) {
+      let message = 'no error'
+      try { f() } catch (e: any) { message = e.name + ': ' + e.message }
+      k.expect(message, label).toBe('')
+    }
+  },
+})
+`
+    const o = await run(src).outcome
+    if (!o.ok) throw new Error(JSON.stringify(o.error))
+    const messages = Object.fromEntries(
+      o.result.variants[0].checks.map((c) => [c.label, c.actual as string]),
+    )
+    expect(messages).toEqual({
+      'clearRefs 2':
+        'SimUsageError: t.clearRefs: expected 1 (referenced bits) or 4 (soft-dirty bits), got 2',
+      'clearRefs str':
+        'SimUsageError: t.clearRefs: expected 1 (referenced bits) or 4 (soft-dirty bits), got "4"',
+      'register none':
+        "SimUsageError: t.uffdRegister: expected a non-empty list of modes ('missing', 'wp', 'rwp')",
+      'register typo':
+        "SimUsageError: t.uffdRegister: mode: expected one of 'missing', 'wp', 'rwp', got \"wr\"",
+      'register twice': "SimUsageError: t.uffdRegister: mode 'wp' is listed twice",
+      'register no list':
+        "SimUsageError: t.uffdRegister: expected a non-empty list of modes ('missing', 'wp', 'rwp')",
+      'protect mode':
+        "SimUsageError: t.uffdProtect: mode: expected one of 'wp', 'rwp', got \"missing\"",
+      'protect flag': 'SimUsageError: t.uffdProtect: protect: expected true or false, got "yes"',
+      'move short':
+        'SimUsageError: t.uffdMove: dst (4096 bytes) is shorter than src (2097152 bytes)',
+      'move no src':
+        'SimUsageError: t.uffdMove: src: expected a range from t.mmap() (an object { start, length })',
+      mincore:
+        'SimUsageError: t.mincore: expected a range from t.mmap() (an object { start, length })',
+      zswap: 'SimUsageError: k.zswap: expected true or false, got "on"',
+      'split task': 'SimUsageError: k.splitFolio: not a task of this run',
+      'split no task': 'SimUsageError: k.splitFolio: not a task of this run',
+      'split range':
+        'SimUsageError: k.splitFolio: expected a range from t.mmap() (an object { start, length })',
+    })
+  })
+
+  it('gives k.machine: the normalized machine, frozen, per run', async () => {
+    const src = `import { defineScenario } from 'hugeswap'
+export default defineScenario({
+  variants: ['baseline'],
+  machine: { memory: '4G', zswap: true, swap: [{ type: 'zram', size: '1G' }],
+             thp: { khugepaged: { max_ptes_swap: 0 } }, fault_injection: { pte_alloc: 0.5 } },
+  run(k) {
+    const m = k.machine
+    k.expect(m.memoryBytes, 'memory').toBe(4 * 1024 ** 3)
+    k.expect(m.zswap, 'zswap').toBe(true)
+    k.expect(m.swap, 'swap').toEqual([{ type: 'zram', sizeBytes: 1024 ** 3, priority: -2, fragmentation: 0 }])
+    k.expect(m.thp.khugepaged.max_ptes_swap, 'max_ptes_swap').toBe(0)
+    k.expect(m.thp.khugepaged.max_ptes_none, 'max_ptes_none').toBe(511)
+    k.expect(m.vm, 'vm').toEqual({ page_cluster: 3, swappiness: 60, min_free_kbytes: 8192, watermark_scale_factor: 10 })
+    k.expect(m.fault_injection.pte_alloc, 'pte_alloc').toBe(0.5)
+    k.expect(m.thp_swap, 'thp_swap').toBe(true)
+    k.expect(m.fragmentation, 'fragmentation').toBe(0)
+    let caught = 'no error'
+    try { (m.thp.khugepaged as any).max_ptes_swap = 64 } catch (e: any) { caught = e.name }
+    k.expect(caught, 'frozen').toBe('TypeError')
+    k.expect(Object.isFrozen(m.swap[0]), 'deep').toBe(true)
+  },
+})
+`
+    const o = await run(src).outcome
+    if (!o.ok) throw new Error(JSON.stringify(o.error))
+    expect(o.result.variants[0].checks.filter((c) => !c.pass)).toEqual([])
+  })
+})
+
 describe('options', () => {
   it('rejects an unknown variant, pointing at the variants line', async () => {
     const src = `import { defineScenario } from 'hugeswap'

@@ -6,6 +6,8 @@ import { readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
+import { createSimulator, normalizeMachine } from '../../src/sim'
+import { VM_EVENTS } from '../../src/sim/include/vmstat'
 
 const root = resolve(import.meta.dirname, '../..')
 const dts = join(root, 'src/scenario/hugeswap.d.ts')
@@ -54,7 +56,7 @@ function scenarioFiles(dir: string): string[] {
   )
 }
 
-const SAMPLE = `import { defineScenario, type Task, type Range } from 'hugeswap'
+const SAMPLE = `import { defineScenario, type Task, type Range, type UffdEvent } from 'hugeswap'
 
 function swappedThp(t: Task): Range {
   const r = t.mmap('2M', { advice: 'hugepage' })
@@ -69,7 +71,7 @@ export default defineScenario({
   variants: ['baseline', 'pmd-swap+lazy-deposit'],
   machine: {
     memory: '4G',
-    swap: [{ type: 'zram', size: '2G', priority: 10 }, { type: 'file' }],
+    swap: [{ type: 'zram', size: '2G', priority: 10 }, { type: 'file', fragmentation: 0.5 }],
     zswap: false,
     thp: {
       enabled: 'madvise',
@@ -78,7 +80,11 @@ export default defineScenario({
       khugepaged: { pages_to_scan: 4096, scan_sleep_millisecs: 0, alloc_sleep_millisecs: 0,
                     max_ptes_none: 511, max_ptes_swap: 64, max_ptes_shared: 256, defrag: true },
     },
-    vm: { page_cluster: 0, swappiness: 100 },
+    vm: { page_cluster: 0, swappiness: 100, min_free_kbytes: 65536, watermark_scale_factor: 150 },
+    fragmentation: 0.25,
+    thp_swap: true,
+    fault_injection: { thp_fault_alloc: 0.1, thp_swapin_alloc: 0.5, pte_alloc: 0,
+                       swapcache_split: 0.01, swap_read_error: 0 },
   },
   async run(k) {
     const t = k.spawn('usemem')
@@ -100,6 +106,18 @@ export default defineScenario({
     k.expect(t.status().VmPTE).toBeGreaterThanOrEqual(0)
     k.expect(t.pagemap(moved).every((p) => p.swapped || p.present)).toBe(true)
     k.expect(k.variant.name).toBe(k.variant.pmdSwap ? 'pmd-swap+lazy-deposit' : 'baseline')
+    k.expect(k.machine.swap[1].sizeBytes).toBe(16 * 1024 ** 3)
+    k.expect(k.machine.thp.khugepaged.max_ptes_swap + k.machine.vm.min_free_kbytes).toBeGreaterThan(0)
+    k.zswap(!k.machine.zswap)
+    t.clearRefs(); t.clearRefs(1)
+    t.uffdRegister(r, ['missing', 'wp'])
+    t.uffdProtect(r, 'wp'); t.uffdProtect(r.sub(0, '4K'), 'rwp', false)
+    const dst = t.mmap('2M')
+    k.expect(t.uffdMove(dst, r.sub(0, '1M'))).toBe(1048576)
+    const ev: UffdEvent[] = t.uffdEvents()
+    k.expect(ev.filter((e) => e.wp || e.rwp || e.missing || e.write).map((e) => e.addr)).toEqual([])
+    k.expect(t.mincore(r).filter(Boolean).length).toBeLessThan(513)
+    k.expect(k.splitFolio(t, r)).toBe(false)
     k.snapshot('end')
     await Promise.resolve()
     c.exit()
@@ -124,12 +142,36 @@ describe('hugeswap.d.ts', () => {
       .replace("'baseline', 'pmd-swap+lazy-deposit'", "'baseline', 'pmd_swap'")
       .replace('max_ptes_swap: 64', 'max_pte_swap: 64')
       .replace("memory: '4G'", "memory: '4 gigs'")
+      .replace("t.uffdRegister(r, ['missing', 'wp'])", "t.uffdRegister(r, ['missing', 'wr'])")
+      .replace('t.clearRefs(1)', 't.clearRefs(2)')
+      .replace('k.machine.vm.min_free_kbytes', 'k.machine.vm.min_free_kb')
+      .replace('swapcache_split: 0.01', 'swapcache_splits: 0.01')
     const errors = check([], { '/virtual/bad.ts': bad })
     expect(errors.join('\n')).toMatch(/"pagout"/)
     expect(errors.join('\n')).toMatch(/thp_swpout_pdm/)
     expect(errors.join('\n')).toMatch(/"pmd_swap"/)
     expect(errors.join('\n')).toMatch(/max_pte_swap/)
     expect(errors.join('\n')).toMatch(/"4 gigs"/)
+    expect(errors.join('\n')).toMatch(/"wr"/)
+    expect(errors.join('\n')).toMatch(/'2' is not assignable/)
+    expect(errors.join('\n')).toMatch(/min_free_kb/)
+    expect(errors.join('\n')).toMatch(/swapcache_splits/)
+  })
+
+  it('k.machine matches what normalizeMachine() gives and Vmstat names every counter', () => {
+    // Object literals are checked for excess and missing properties in both directions.
+    const spec = normalizeMachine({ swap: [{ type: 'zram' }, { type: 'hdd' }] })
+    const vmstat = createSimulator({
+      variant: 'pmd-swap+lazy-deposit',
+      machine: spec,
+      seed: 1,
+    }).vmstat()
+    const counters = Object.fromEntries([...VM_EVENTS, ...Object.keys(vmstat)].map((n) => [n, 0]))
+    const source = `import type { MachineSpec, Vmstat } from 'hugeswap'
+export const spec: MachineSpec = ${JSON.stringify(spec)}
+export const vmstat: Required<Vmstat> = ${JSON.stringify(counters)}
+`
+    expect(check([], { '/virtual/spec.ts': source })).toEqual([])
   })
 
   it('documents every member', () => {

@@ -48,6 +48,7 @@ import {
 import {
   folio_add_anon_rmap_pmd,
   folio_add_new_anon_rmap,
+  folioPtes,
   folio_remove_rmap_pmd,
   rmap_walk_anon,
 } from './rmap'
@@ -529,23 +530,17 @@ export function split_folio(k: Kernel, f: number): number[] | null {
     }
     ids.push(g)
   }
+  // Re-point every PTE mapping at its own folio (rows found while `f` is still large).
+  const rows = maps.flatMap(({ vma, addr }) => folioPtes(k, vma.mm, addr, f))
   fo.order[f] = 0
   fo.flags[f] = flags
   fo.pteMapcount[f] = 0
-  // Re-point every PTE mapping at its own folio.
   const pt = k.ptes
-  for (const { vma, addr } of maps) {
-    const p = vma.mm.pmds.get(pmdIndexOf(addr))
-    if (p === undefined || k.pmds.kind[p] !== PMD_TABLE) continue
-    const base = k.pmds.val[p] * HPAGE_PMD_NR + Math.floor((addr % PMD_SIZE) / PAGE_SIZE)
-    for (let i = 0; i < nr; i++) {
-      const e = base + i
-      if (pt.kind[e] !== PTE_PRESENT || pt.val[e] !== f) continue
-      const g = ids[pt.sub[e]]
-      pt.val[e] = g
-      pt.sub[e] = 0
-      fo.pteMapcount[g]++
-    }
+  for (const [e] of rows) {
+    const g = ids[pt.sub[e]]
+    pt.val[e] = g
+    pt.sub[e] = 0
+    fo.pteMapcount[g]++
   }
   if (wasMapped) k.nrAnonMapped -= nr
   for (const g of ids) {

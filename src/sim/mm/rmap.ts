@@ -90,6 +90,33 @@ export function rmap_walk_anon(k: Kernel, f: number): FolioMapping[] {
 }
 
 /**
+ * The PTE rows that map pages of folio `f` at `addr`, `addr + 4K`, ... (page_vma_mapped_walk()
+ * over PTEs). Pages may sit in different PTE tables when a mapping moved to an address that is not
+ * 2 MB-congruent (mremap, UFFDIO_MOVE). Returns [row, page index in folio] pairs.
+ */
+export function folioPtes(k: Kernel, mm: Mm, addr: number, f: number): [number, number][] {
+  const out: [number, number][] = []
+  const pm = k.pmds
+  const pt = k.ptes
+  const nr = k.folios.nrPages(f)
+  let pmdIdx = -1
+  let base = -1
+  for (let i = 0; i < nr; i++) {
+    const a = addr + i * PAGE_SIZE
+    const idx = Math.floor(a / PMD_SIZE)
+    if (idx !== pmdIdx) {
+      pmdIdx = idx
+      const p = mm.pmds.get(idx)
+      base = p !== undefined && pm.kind[p] === PMD_TABLE ? pm.val[p] * HPAGE_PMD_NR : -1
+    }
+    if (base < 0) continue
+    const e = base + Math.floor((a % PMD_SIZE) / PAGE_SIZE)
+    if (pt.kind[e] === PTE_PRESENT && pt.val[e] === f) out.push([e, i])
+  }
+  return out
+}
+
+/**
  * @kernel mm/rmap.c try_to_unmap() / try_to_unmap_one()
  * Replaces every mapping of a swap-cache folio by swap entries. A PMD mapping becomes one PMD
  * swap entry in the series (when zswap was never enabled), else it is split first
@@ -120,18 +147,12 @@ function try_to_unmap_one(k: Kernel, f: number, mm: Mm, addr: number): boolean {
       return false
     }
   }
-  if (pm.kind[pmd] !== PMD_TABLE) return true
   const si = k.swap[fo.swapType[f]]
   const off = fo.swapOffset[f]
   const pt = k.ptes
-  const base = pm.val[pmd] * HPAGE_PMD_NR
-  const first = Math.floor((addr % PMD_SIZE) / PAGE_SIZE)
-  const nr = fo.nrPages(f)
   const exclusive = fo.flags[f] & PG_ANON_EXCLUSIVE ? E_SWP_EXCLUSIVE : 0
   let unmapped = 0
-  for (let i = 0; i < nr; i++) {
-    const e = base + first + i
-    if (pt.kind[e] !== PTE_PRESENT || pt.val[e] !== f) continue
+  for (const [e] of folioPtes(k, mm, addr, f)) {
     const sub = pt.sub[e]
     if (pt.flags[e] & E_DIRTY) fo.flags[f] |= PG_DIRTY
     pt.kind[e] = PTE_SWAP
@@ -180,19 +201,11 @@ function unmap_lazyfree(k: Kernel, f: number, mm: Mm, addr: number): boolean {
     k.cost(k.cpu.installEntryNs + k.cpu.tlbFlushNs)
     return true
   }
-  if (pm.kind[pmd] !== PMD_TABLE) return true
-  const base = pm.val[pmd] * HPAGE_PMD_NR
-  const first = Math.floor((addr % PMD_SIZE) / PAGE_SIZE)
-  const nr = fo.nrPages(f)
-  for (let i = 0; i < nr; i++) {
-    const e = base + first + i
-    if (pt.kind[e] === PTE_PRESENT && pt.val[e] === f && pt.flags[e] & E_DIRTY) return redirtied()
-  }
+  const ptes = folioPtes(k, mm, addr, f)
+  for (const [e] of ptes) if (pt.flags[e] & E_DIRTY) return redirtied()
   if (fo.flags[f] & PG_DIRTY) return redirtied()
   let unmapped = 0
-  for (let i = 0; i < nr; i++) {
-    const e = base + first + i
-    if (pt.kind[e] !== PTE_PRESENT || pt.val[e] !== f) continue
+  for (const [e, i] of ptes) {
     pt.kind[e] = PTE_NONE
     vma.expected[(addr - vma.start) / PAGE_SIZE + i] = 0
     unmapped++

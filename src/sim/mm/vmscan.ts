@@ -5,7 +5,7 @@
  * (try_to_free_pages()) and memory.reclaim (try_to_free_mem_cgroup_pages()).
  */
 import type { FallbackReason, Kernel } from '../kernel'
-import { E_YOUNG, PMD_HUGE, PMD_TABLE, PTE_PRESENT } from '../include/pgtable'
+import { E_YOUNG, PMD_HUGE } from '../include/pgtable'
 import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
 import { split_folio } from './huge_memory'
 import {
@@ -17,7 +17,7 @@ import {
   PG_WRITEBACK,
 } from './mm_types'
 import { swap_writeout } from './page_io'
-import { rmap_walk_anon, try_to_unmap } from './rmap'
+import { folioPtes, rmap_walk_anon, try_to_unmap } from './rmap'
 import { __folio_put } from './swap'
 import { swap_cache_add_folio, swap_cache_del_folio } from './swap_state'
 
@@ -46,7 +46,6 @@ export function folio_alloc_swap(k: Kernel, f: number): true | FallbackReason | 
  */
 function folio_referenced(k: Kernel, f: number): number {
   let referenced = 0
-  const fo = k.folios
   for (const { vma, addr } of rmap_walk_anon(k, f)) {
     const p = vma.mm.pmds.get(Math.floor(addr / PMD_SIZE))
     if (p === undefined) continue
@@ -54,15 +53,11 @@ function folio_referenced(k: Kernel, f: number): number {
     if (pm.kind[p] === PMD_HUGE && pm.val[p] === f) {
       if (pm.flags[p] & E_YOUNG) referenced++
       pm.flags[p] &= ~E_YOUNG
-    } else if (pm.kind[p] === PMD_TABLE) {
+    } else {
       const pt = k.ptes
-      const base = pm.val[p] * HPAGE_PMD_NR + Math.floor((addr % PMD_SIZE) / PAGE_SIZE)
-      for (let i = 0; i < fo.nrPages(f); i++) {
-        const e = base + i
-        if (pt.kind[e] === PTE_PRESENT && pt.val[e] === f && pt.flags[e] & E_YOUNG) {
-          referenced++
-          pt.flags[e] &= ~E_YOUNG
-        }
+      for (const [e] of folioPtes(k, vma.mm, addr, f)) {
+        if (pt.flags[e] & E_YOUNG) referenced++
+        pt.flags[e] &= ~E_YOUNG
       }
     }
   }

@@ -26,6 +26,7 @@ import { MODEL_ID } from '../sim/version'
 import { SimUsageError, type MachineSpec, type Simulator, type SimulatorOptions } from '../sim/api'
 import { normalizeMachine } from '../sim/machine'
 import { createHostApi } from './host-api'
+import { ParamError, applyParams, paramBehind, type AppliedParams } from './params'
 import {
   DEFAULT_MEMORY_BYTES,
   DEFAULT_TIME_MS,
@@ -79,8 +80,9 @@ async function execute(
   if (!transpiled.ok) throw new ScenarioFailure(transpiled.error)
   const base = { fileName: req.fileName, source: req.source, transpiled: transpiled.value, limits }
 
-  const raw = await readDefinition(base, req.seed ?? 1, hooks)
-  const plan = resolvePlan(raw, req)
+  const declared = await readDefinition(base, req.seed ?? 1, hooks)
+  const { raw, params } = overrideDefinition(declared, req)
+  const plan = resolvePlan(raw, req, params)
   const progress = new ProgressReporter(plan.variants, hooks.onProgress)
   const variants: VariantResult[] = []
   for (const [index, name] of plan.variants.entries()) {
@@ -223,9 +225,28 @@ function errText(e: unknown): string {
 
 // --- validating the definition -------------------------------------------------------------------
 
-function resolvePlan(raw: RawDefinition, req: RunRequest): Plan {
+/** Applies `req.params` (dotted-path overrides) to the declared definition. */
+function overrideDefinition(
+  declared: RawDefinition,
+  req: RunRequest,
+): { raw: RawDefinition; params: AppliedParams } {
+  try {
+    const { target, info } = applyParams(declared, req.params)
+    return { raw: target, params: info }
+  } catch (e) {
+    if (e instanceof ParamError) throw new ScenarioFailure({ kind: 'option', message: e.message })
+    throw e
+  }
+}
+
+function resolvePlan(raw: RawDefinition, req: RunRequest, params: AppliedParams): Plan {
   const at = (key: string) => optionLocation(raw, req, key)
   const fail = (key: string, message: string): never => {
+    // A value a param put there has no place in the file to point at.
+    const param = paramBehind(message, params)
+    if (param !== undefined) {
+      throw new ScenarioFailure({ kind: 'option', message: `${message} (from param '${param}')` })
+    }
     throw new ScenarioFailure({ kind: 'option', message, ...at(key) })
   }
   if (raw.runType !== 'function') fail('run', 'defineScenario: run(k) must be a function')

@@ -453,6 +453,85 @@ export default defineScenario({
   })
 })
 
+describe('params (dotted-path overrides)', () => {
+  const MACHINE = `import { defineScenario } from 'hugeswap'
+export default defineScenario({
+  title: 'sweep',
+  seed: 2,
+  variants: ['baseline', 'pmd-swap'],
+  machine: {
+    memory: '8G',
+    swap: [{ type: 'zram', size: '16G' }],
+    thp: { khugepaged: { max_ptes_swap: 64 } },
+  },
+  run(k) {
+    k.expect(k.machine, 'machine').toBe(null)
+  },
+})
+`
+  async function machineOf(params: Record<string, string | number | boolean>) {
+    const o = await run(MACHINE, { params }).outcome
+    if (!o.ok) throw new Error(JSON.stringify(o.error))
+    return { result: o.result, machine: o.result.variants[0].checks[0].actual as never }
+  }
+
+  it('overrides the machine, seed and variants before validation', async () => {
+    const ok = await machineOf({
+      'machine.zswap': 'true',
+      'machine.swap[0].size': '4G',
+      'machine.thp.khugepaged.max_ptes_swap': '0',
+      seed: '5',
+      variants: 'pmd-swap+lazy-deposit,baseline',
+    })
+    expect(ok.result.scenario.seed).toBe(5)
+    expect(ok.result.variants.map((v) => v.name)).toEqual(['pmd-swap+lazy-deposit', 'baseline'])
+    expect(ok.machine).toMatchObject({
+      zswap: true,
+      swap: [{ type: 'zram', sizeBytes: 4 * 1024 ** 3 }],
+      thp: { khugepaged: { max_ptes_swap: 0 } },
+    })
+  })
+
+  it('gives --seed precedence over a seed param', async () => {
+    const o = await run(MACHINE, { params: { seed: 5 }, seed: 6 }).outcome
+    if (!o.ok) throw new Error(JSON.stringify(o.error))
+    expect(o.result.scenario.seed).toBe(6)
+  })
+
+  it('reports an unusable path as an option error naming it, without a file location', async () => {
+    for (const [params, message] of [
+      [{ 'machine.zswap.on': true }, /^param 'machine\.zswap\.on': machine\.zswap is /],
+      [{ 'machine.memory.x': 1 }, /^param 'machine\.memory\.x': machine\.memory is a string/],
+      [{ 'run.x': 1 }, /^param 'run\.x': unknown field 'run' \(known: title, seed, variants/],
+      [{ 'machine.swap[3].size': '1G' }, /past the end of machine\.swap \(1 entry\)/],
+    ] as const) {
+      const e = errorOf(await run(MACHINE, { params }).outcome)
+      expect(e.kind).toBe('option')
+      expect(e.message).toMatch(message)
+      expect(e.file).toBeUndefined()
+    }
+  })
+
+  it('blames an invalid overridden value on the param, not the file', async () => {
+    const typo = { 'machine.fault_injection.swapin_alloc': 0.5 }
+    const u = errorOf(await run(MACHINE, { params: typo }).outcome)
+    expect(u.message).toMatch(
+      /^machine\.fault_injection: unknown field 'swapin_alloc' .*\(from param 'machine\.fault_injection\.swapin_alloc'\)$/,
+    )
+    expect(u.file).toBeUndefined()
+
+    const e = errorOf(await run(MACHINE, { params: { 'machine.vm.swappiness': '300' } }).outcome)
+    expect(e).toEqual({
+      kind: 'option',
+      message:
+        "machine.vm.swappiness: expected a whole number in [0, 200], got 300 (from param 'machine.vm.swappiness')",
+    })
+    const v = errorOf(await run(MACHINE, { params: { variants: 'baseline,nope' } }).outcome)
+    expect(v.message).toMatch(/^variants: unknown variant "nope".*\(from param 'variants'\)$/)
+    expect(v.file).toBeUndefined()
+  })
+})
+
 describe('syntax', () => {
   it('reports a TypeScript syntax error at line:col', async () => {
     const e = errorOf(await run(`import { defineScenario } from 'hugeswap'\nconst = 3\n`).outcome)

@@ -24,6 +24,7 @@ import { do_madvise } from './mm/madvise'
 import { TaskKilled, access_range } from './mm/memory'
 import { MMAP_BASE, do_mmap, do_munmap, exit_mmap } from './mm/mmap'
 import { do_mprotect } from './mm/mprotect'
+import { do_mremap } from './mm/mremap'
 import type { Mm } from './mm/mm_types'
 import { memory_reclaim } from './mm/vmscan'
 import { clear_refs, pagemap, smaps, status, upperTables } from './mm/task_mmu'
@@ -185,7 +186,12 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
       const [s, e] = range(addr, length, 'munmap')
       op(() => do_munmap(k, mm, s, e), undefined)
     },
-    mremap: () => NOT_YET('mremap'),
+    mremap(pid, addr, length, newAddr) {
+      const mm = task(pid, 'mremap')
+      if (!mm) return 0
+      range(addr, length, 'mremap')
+      return op(() => do_mremap(k, mm, addr, length, newAddr), 0)
+    },
     fork(pid) {
       const parent = task(pid, 'fork')
       if (!parent) return 0

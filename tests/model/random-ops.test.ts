@@ -30,6 +30,7 @@ type Op =
   | { op: 'exit'; task: number }
   | { op: 'reclaim'; pages: number }
   | { op: 'clear_refs'; task: number }
+  | { op: 'mremap'; task: number; map: number; shiftPages: number }
   | { op: 'zswap'; on: boolean }
 
 const range = { map: fc.nat(7), from: fc.nat(1023), pages: fc.integer({ min: 1, max: 1024 }) }
@@ -85,6 +86,16 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('clear_refs' as const), task: fc.nat(3) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('mremap' as const),
+      task: fc.nat(3),
+      map: fc.nat(7),
+      // 0: a PMD-aligned destination (whole PMDs move); else shifted by that many pages.
+      shiftPages: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 511 })),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('zswap' as const), on: fc.boolean() }) },
   {
     weight: 1,
@@ -98,6 +109,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 interface Mapping {
   start: number
   length: number
+  writable: boolean
 }
 
 /** Replays ops on one variant; returns a transcript of what every read and /proc read saw. */
@@ -116,7 +128,7 @@ function replay(
   })
   const log: string[] = []
   const tasks: { pid: number; maps: Mapping[] }[] = [{ pid: sim.spawn('t0'), maps: [] }]
-  const writable = new Map<number, boolean>() // mapping start -> still writable everywhere
+  let nextRemap = 0
   for (const o of ops) {
     if (o.op === 'reclaim') {
       sim.reclaim(o.pages * K4)
@@ -133,11 +145,19 @@ function replay(
       sim.audit()
       continue
     }
+    if (o.op === 'mremap') {
+      if (!t.maps.length) continue
+      const m = t.maps[o.map % t.maps.length]
+      // A fresh area far above every mapping, shifted to test unaligned moves.
+      const dst = 0x7e0000000000 + nextRemap++ * 16 * M2 + o.shiftPages * K4
+      m.start = sim.mremap(t.pid, m.start, m.length, dst)
+      sim.audit()
+      continue
+    }
     if (o.op === 'mmap') {
       const length = o.pmds * M2
       const start = sim.mmap(t.pid, length, o.huge ? 'hugepage' : 'nohugepage')
-      t.maps.push({ start, length })
-      writable.set(start, true)
+      t.maps.push({ start, length, writable: true })
     } else if (o.op === 'fork') {
       if (tasks.length < 4)
         tasks.push({ pid: sim.fork(t.pid), maps: t.maps.map((m) => ({ ...m })) })
@@ -156,7 +176,7 @@ function replay(
       const length = pages * K4
       switch (o.op) {
         case 'write':
-          if (!writable.get(m.start)) continue
+          if (!m.writable) continue
           sim.touch(t.pid, addr, length, { write: true })
           break
         case 'read':
@@ -187,7 +207,7 @@ function replay(
           break
         case 'mprotect':
           sim.mprotect(t.pid, m.start, m.length, o.prot)
-          writable.set(m.start, o.prot === 'rw')
+          m.writable = o.prot === 'rw'
           break
       }
     }

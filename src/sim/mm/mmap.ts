@@ -154,3 +154,21 @@ export function exit_mmap(k: Kernel, mm: Mm): void {
     )
   }
 }
+
+/** __split_vma() at `addr` if a VMA straddles it. */
+export function splitVmaAt(mm: Mm, addr: number): void {
+  const v = mm.vmas.find((x) => x.start < addr && x.end > addr)
+  if (!v) return
+  const tailPages = (v.end - addr) / PAGE_SIZE
+  const headPages = (addr - v.start) / PAGE_SIZE
+  const tail: Vma = {
+    ...v,
+    start: addr,
+    pgoff: v.pgoff + headPages,
+    expected: v.expected.slice(headPages, headPages + tailPages),
+  }
+  v.expected = v.expected.slice(0, headPages)
+  v.end = addr
+  v.anonVma.vmas.add(tail)
+  insertVma(mm, tail)
+}

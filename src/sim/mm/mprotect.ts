@@ -17,8 +17,8 @@ import {
 } from '../include/pgtable'
 import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
 import { __split_huge_pmd } from './huge_memory'
-import { insertVma } from './mmap'
-import { PG_ANON_EXCLUSIVE, VM_READ, VM_WRITE, type Mm, type Vma } from './mm_types'
+import { splitVmaAt } from './mmap'
+import { PG_ANON_EXCLUSIVE, VM_READ, VM_WRITE, type Mm } from './mm_types'
 
 const PROT_FLAGS: Record<Prot, number> = { none: 0, r: VM_READ, rw: VM_READ | VM_WRITE }
 
@@ -77,22 +77,4 @@ export function do_mprotect(k: Kernel, mm: Mm, start: number, end: number, prot:
 function change(flags: number, write: boolean, exclusive: boolean): number {
   if (!write) return flags & ~E_WRITE
   return exclusive ? flags | E_WRITE : flags
-}
-
-/** __split_vma() at `addr` if a VMA straddles it. */
-function splitVmaAt(mm: Mm, addr: number): void {
-  const v = mm.vmas.find((x) => x.start < addr && x.end > addr)
-  if (!v) return
-  const tailPages = (v.end - addr) / PAGE_SIZE
-  const headPages = (addr - v.start) / PAGE_SIZE
-  const tail: Vma = {
-    ...v,
-    start: addr,
-    pgoff: v.pgoff + headPages,
-    expected: v.expected.slice(headPages, headPages + tailPages),
-  }
-  v.expected = v.expected.slice(0, headPages)
-  v.end = addr
-  v.anonVma.vmas.add(tail)
-  insertVma(mm, tail)
 }

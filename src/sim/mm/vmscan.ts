@@ -212,14 +212,11 @@ const RECLAIM_THROTTLE_NS = 100_000_000
 export function memory_reclaim(k: Kernel, bytes: number): number {
   const target = Math.ceil(bytes / PAGE_SIZE)
   let reclaimed = 0
+  // memory_reclaim() retries MAX_RECLAIM_RETRIES times without progress before giving up.
   for (let pass = 0; pass < 16 && reclaimed < target; pass++) {
     const n = shrink_lruvec(k, target - reclaimed)
     reclaimed += n
-    if (n === 0) {
-      if (k.nrWriteback === 0) {
-        if (pass > 0) break
-        continue
-      }
+    if (n === 0 && k.nrWriteback > 0) {
       // reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK): sleep until writeback completes, at most
       // HZ/10 per pass.
       k.events.runUntil(Math.min(k.writebackDoneNs, k.events.nowNs + RECLAIM_THROTTLE_NS))

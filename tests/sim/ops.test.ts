@@ -1,0 +1,112 @@
+/**
+ * Targeted feature tests of operations on swapped-out THPs, in all four variants; the content
+ * check inside the model makes every read a data-integrity assertion, and audit() checks the
+ * whole state after each step.
+ */
+import { describe, expect, it } from 'vitest'
+import { createSimulator, normalizeMachine } from '../../src/sim'
+import { VARIANT_NAMES, type VariantName } from '../../src/shared/result'
+
+const M2 = 2 * 1024 * 1024
+const K4 = 4096
+
+function swappedThp(variant: VariantName, swap: 'nvme' | 'zram' = 'nvme') {
+  const sim = createSimulator({
+    variant,
+    seed: 3,
+    machine: normalizeMachine({ memory: '256M', swap: [{ type: swap, size: '256M' }] }),
+  })
+  const pid = sim.spawn('t')
+  const addr = sim.mmap(pid, M2, 'hugepage')
+  sim.touch(pid, addr, M2, { write: true })
+  sim.madvise(pid, addr, M2, 'pageout')
+  sim.audit()
+  return { sim, pid, addr }
+}
+
+describe.each(VARIANT_NAMES)('%s', (variant) => {
+  const pmdSwap = variant.startsWith('pmd-swap')
+
+  it.each([0, 3])('mremap of a swapped THP (shift %i pages) keeps the data', (shift) => {
+    const { sim, pid, addr } = swappedThp(variant)
+    sim.reclaim(M2)
+    const dst = addr + 64 * M2 + shift * K4
+    expect(sim.mremap(pid, addr, M2, dst)).toBe(dst)
+    sim.audit()
+    expect(sim.smaps(pid, dst, M2).Swap).toBe(2048)
+    expect(sim.pagemap(pid, dst, M2).every((e) => e.swapped)).toBe(true)
+    sim.touch(pid, dst, M2, { write: false })
+    sim.audit()
+    expect(sim.smaps(pid, dst, M2).AnonHugePages).toBe(pmdSwap && shift === 0 ? 2048 : 0)
+  })
+
+  it('MADV_FREE over a swapped THP drops the swap entries; reads give zeroes', () => {
+    const { sim, pid, addr } = swappedThp(variant)
+    sim.madvise(pid, addr, M2, 'free')
+    sim.audit()
+    expect(sim.status(pid).VmSwap).toBe(0)
+    expect(sim.pagemap(pid, addr, M2).some((e) => e.swapped)).toBe(false)
+    sim.touch(pid, addr, M2, { write: false })
+  })
+
+  it('MADV_FREE on a present THP: discarded by reclaim unless written again', () => {
+    const sim = createSimulator({ variant, seed: 3, machine: normalizeMachine({ memory: '256M' }) })
+    const pid = sim.spawn('t')
+    const a = sim.mmap(pid, 2 * M2, 'hugepage')
+    sim.touch(pid, a, 2 * M2, { write: true })
+    sim.madvise(pid, a, 2 * M2, 'free')
+    sim.touch(pid, a + M2, K4, { write: true }) // re-dirties the second THP
+    expect(sim.reclaim(4 * M2)).toBeGreaterThanOrEqual(M2)
+    sim.audit()
+    sim.touch(pid, a, 2 * M2, { write: false }) // first THP reads zeroes, second its data
+    expect(sim.finish().vmstat.pswpout).toBe(512) // only the re-dirtied THP went to swap
+  })
+
+  it('MADV_WILLNEED reads ahead without mapping; the fault then hits the swap cache', () => {
+    const { sim, pid, addr } = swappedThp(variant)
+    sim.reclaim(M2)
+    sim.madvise(pid, addr, M2, 'willneed')
+    sim.audit()
+    expect(sim.pagemap(pid, addr, M2).every((e) => e.swapped)).toBe(true)
+    expect(sim.mincore(pid, addr, M2).every(Boolean)).toBe(true)
+    const before = sim.vmstat().pgmajfault
+    sim.touch(pid, addr, M2, { write: false })
+    expect(sim.vmstat().pgmajfault).toBe(before)
+    expect(sim.smaps(pid, addr, M2).AnonHugePages).toBe(pmdSwap ? 2048 : 0)
+  })
+
+  it('a split of the swap-cache folio behind the entries forces the PTE path (F7/F14)', () => {
+    const { sim, pid, addr } = swappedThp(variant)
+    expect(sim.splitFolio(pid, addr)).toBe(true)
+    sim.audit()
+    sim.touch(pid, addr, M2, { write: false })
+    sim.audit()
+    expect(sim.smaps(pid, addr, M2).AnonHugePages).toBe(0)
+    if (pmdSwap) expect(sim.finish().fallbacks['F7-swapcache-not-pmd']).toBe(1)
+  })
+
+  it('zswap enabled mid-run: later swap-outs split (F1) and store per page', () => {
+    const sim = createSimulator({ variant, seed: 3, machine: normalizeMachine({ memory: '256M' }) })
+    const pid = sim.spawn('t')
+    const a = sim.mmap(pid, M2, 'hugepage')
+    sim.touch(pid, a, M2, { write: true })
+    sim.zswap(true)
+    sim.zswap(false) // zswap_never_enabled() stays false
+    sim.madvise(pid, a, M2, 'pageout')
+    const r = sim.finish()
+    expect(r.vmstat.thp_split_pmd).toBe(1)
+    expect(r.vmstat.thp_swpout_pmd ?? 0).toBe(0)
+    if (pmdSwap) expect(r.fallbacks['F1-zswap-enabled']).toBe(1)
+  })
+
+  it('clear_refs 4 clears soft-dirty, and the next write sets it again', () => {
+    const sim = createSimulator({ variant, seed: 3, machine: normalizeMachine({ memory: '256M' }) })
+    const pid = sim.spawn('t')
+    const a = sim.mmap(pid, M2, 'hugepage')
+    sim.touch(pid, a, M2, { write: true })
+    sim.clearRefs(pid, 4)
+    expect(sim.pagemap(pid, a, M2).some((e) => e.softDirty)).toBe(false)
+    sim.touch(pid, a, K4, { write: true })
+    expect(sim.pagemap(pid, a, K4)[0].softDirty).toBe(true)
+  })
+})

@@ -25,6 +25,7 @@ import { TaskKilled, access_range } from './mm/memory'
 import { MMAP_BASE, do_mmap, do_munmap, exit_mmap } from './mm/mmap'
 import { do_mprotect } from './mm/mprotect'
 import { do_mremap } from './mm/mremap'
+import { move_pages, uffdEvents, uffd_protect, uffd_register } from './mm/userfaultfd'
 import type { Mm } from './mm/mm_types'
 import { memory_reclaim } from './mm/vmscan'
 import { clear_refs, pagemap, smaps, status, upperTables } from './mm/task_mmu'
@@ -253,10 +254,29 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
       }
       op(() => clear_refs(k, mm, value), undefined)
     },
-    uffdRegister: () => NOT_YET('userfaultfd'),
-    uffdProtect: () => NOT_YET('userfaultfd'),
-    uffdMove: () => NOT_YET('UFFDIO_MOVE'),
-    uffdEvents: () => NOT_YET('userfaultfd'),
+    uffdRegister(pid, addr, length, modes) {
+      const mm = task(pid, 'userfaultfd')
+      if (!mm) return
+      const [s, e] = range(addr, length, 'userfaultfd')
+      op(() => uffd_register(mm, s, e, modes), undefined)
+    },
+    uffdProtect(pid, addr, length, mode, protect) {
+      const mm = task(pid, 'userfaultfd')
+      if (!mm) return
+      const [s, e] = range(addr, length, 'userfaultfd')
+      op(() => uffd_protect(k, mm, s, e, mode, protect), undefined)
+    },
+    uffdMove(pid, dst, src, length) {
+      const mm = task(pid, 'UFFDIO_MOVE')
+      if (!mm) return 0
+      range(dst, length, 'UFFDIO_MOVE')
+      range(src, length, 'UFFDIO_MOVE')
+      return op(() => move_pages(k, mm, dst, src, length), 0)
+    },
+    uffdEvents(pid) {
+      const mm = task(pid, 'userfaultfd')
+      return mm ? uffdEvents(mm) : []
+    },
     zswap(enabled) {
       k.zswapEnabled = Boolean(enabled)
       if (enabled) k.zswapEverEnabled = true

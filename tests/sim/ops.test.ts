@@ -109,4 +109,34 @@ describe.each(VARIANT_NAMES)('%s', (variant) => {
     sim.touch(pid, a, K4, { write: true })
     expect(sim.pagemap(pid, a, K4)[0].softDirty).toBe(true)
   })
+
+  it('RWP protection survives swap-out; the first read raises one RWP event', () => {
+    const { sim, pid, addr } = swappedThp(variant)
+    sim.uffdRegister(pid, addr, M2, ['rwp'])
+    sim.uffdProtect(pid, addr, M2, 'rwp', true)
+    expect(sim.pagemap(pid, addr, K4)[0].uffdWp).toBe(true)
+    sim.touch(pid, addr, K4, { write: false })
+    const events = sim.uffdEvents(pid)
+    expect(events.length).toBe(1)
+    expect(events[0]).toMatchObject({ addr, rwp: true, write: false })
+    sim.uffdProtect(pid, addr, M2, 'rwp', false)
+    sim.touch(pid, addr, M2, { write: false })
+    sim.audit()
+  })
+
+  it.each([0, 5])('UFFDIO_MOVE of a swapped THP (dst shifted %i pages)', (shift) => {
+    const { sim, pid, addr } = swappedThp(variant)
+    sim.reclaim(M2)
+    const dstMap = sim.mmap(pid, 2 * M2, 'hugepage')
+    const dst = dstMap + shift * K4
+    sim.uffdRegister(pid, dstMap, 2 * M2, ['missing'])
+    expect(sim.uffdMove(pid, dst, addr, M2)).toBe(M2)
+    sim.audit()
+    expect(sim.pagemap(pid, dst, M2).every((e) => e.swapped)).toBe(true)
+    sim.touch(pid, dst, M2, { write: false })
+    sim.audit()
+    expect(sim.smaps(pid, dst, M2).AnonHugePages).toBe(pmdSwap && shift === 0 ? 2048 : 0)
+    sim.touch(pid, addr, M2, { write: false }) // the source reads zeroes now
+    expect(sim.uffdEvents(pid).length).toBe(0)
+  })
 })

@@ -94,6 +94,10 @@ export interface CpuCost {
   swapCacheOpNs: number
   /** Unmapping one PTE in try_to_unmap_one (clear, folio_dup_swap, swap PTE). */
   unmapPteNs: number
+  /** A userfaultfd round trip: wake the monitor thread, its read(), the resolving ioctl and the
+   *  wake-up of the faulting thread. [inferred: two context switches plus two syscalls, a few us;
+   *  no published figure found] */
+  uffdRoundTripNs: number
 }
 
 export const CPU_COSTS: CpuCost = {
@@ -108,4 +112,5 @@ export const CPU_COSTS: CpuCost = {
   swapSlotAllocNs: 300,
   swapCacheOpNs: 100,
   unmapPteNs: 40,
+  uffdRoundTripNs: 5_000,
 }

@@ -48,11 +48,15 @@ import {
   PG_SWAPCACHE,
   PG_UPTODATE,
   VM_READ,
+  VM_UFFD_MISSING,
+  VM_UFFD_RWP,
+  VM_UFFD_WP,
   VM_WRITE,
   type Mm,
   type Vma,
 } from './mm_types'
 import { out_of_memory } from './oom_kill'
+import { handle_userfault, uffdResolve } from './userfaultfd'
 import { alloc_pages } from './page_alloc'
 import { swap_read_folio } from './page_io'
 import { pte_alloc_one, pte_free } from './pgtable_generic'
@@ -66,6 +70,8 @@ import {
   swap_cache_get_folio,
 } from './swap_state'
 import { SLOT_ZERO, SLOT_ZSWAP, type SwapInfo } from './swapfile'
+
+const VM_UFFD_ANY = VM_UFFD_MISSING | VM_UFFD_WP | VM_UFFD_RWP
 
 /** Thrown when the task doing an operation was OOM-killed under it; the op is abandoned. */
 export class TaskKilled extends Error {
@@ -139,6 +145,7 @@ function access_run(k: Kernel, mm: Mm, addr: number, maxPages: number, write: bo
     const p = mm.pmds.get(pmdIdx)
     const pm = k.pmds
     const kind = p === undefined ? PMD_NONE : pm.kind[p]
+    if (vma.flags & VM_UFFD_ANY && userfault(k, mm, vma, addr, write)) continue
     if (kind === PMD_HUGE && (!write || pm.flags[p!] & E_WRITE)) {
       const first = Math.floor((addr % PMD_SIZE) / PAGE_SIZE)
       const n = Math.min(maxPages, HPAGE_PMD_NR - first, (vma.end - addr) / PAGE_SIZE)
@@ -171,6 +178,43 @@ function access_run(k: Kernel, mm: Mm, addr: number, maxPages: number, write: bo
   }
   throw new SimInvariantError(`fault loop at 0x${addr.toString(16)} in pid ${mm.pid}`)
 }
+
+/**
+ * userfaultfd in front of an access: a protected entry or a missing page in a registered range
+ * raises an event; the monitor then unprotects the entry (MISSING lets the fault populate it).
+ * Returns whether the access must look again.
+ */
+function userfault(k: Kernel, mm: Mm, vma: Vma, addr: number, write: boolean): boolean {
+  const p = mm.pmds.get(pmdIndexOf(addr))
+  const pm = k.pmds
+  const kind = p === undefined ? PMD_NONE : pm.kind[p]
+  let flags = 0
+  let missing = kind === PMD_NONE
+  if (kind === PMD_TABLE) {
+    const e = pm.val[p!] * HPAGE_PMD_NR + Math.floor((addr % PMD_SIZE) / PAGE_SIZE)
+    flags = k.ptes.flags[e]
+    missing = k.ptes.kind[e] === PTE_NONE
+  } else if (kind !== PMD_NONE) {
+    flags = pm.flags[p!]
+  }
+  if (missing && missingSeen.get(vma)?.has(addr - (addr % PAGE_SIZE))) missing = false
+  if (!handle_userfault(k, mm, vma, addr, flags, missing, write)) return false
+  k.vm.pgfault++
+  k.faults.record(missing ? 'uffd-missing' : 'uffd-wp', k.cpu.faultEntryNs + k.cpu.uffdRoundTripNs)
+  k.events.advance(k.cpu.faultEntryNs + k.cpu.uffdRoundTripNs)
+  k.pendingNs = 0
+  if (missing) vmaClearMissing(vma, addr)
+  else uffdResolve(k, mm, addr)
+  return true
+}
+
+/** The monitor resolved a MISSING fault: let this page fault normally from now on. */
+function vmaClearMissing(vma: Vma, addr: number): void {
+  let seen = missingSeen.get(vma)
+  if (!seen) missingSeen.set(vma, (seen = new Set()))
+  seen.add(addr - (addr % PAGE_SIZE))
+}
+const missingSeen = new WeakMap<Vma, Set<number>>()
 
 /**
  * Writes fresh content tags to, or checks them on, `n` consecutive frames from `pfn`

@@ -197,6 +197,10 @@ export const VM_READ = 1 << 0
 export const VM_WRITE = 1 << 1
 export const VM_HUGEPAGE = 1 << 2
 export const VM_NOHUGEPAGE = 1 << 3
+/** Registered with userfaultfd: MISSING, WP, and RWP (this tree's read/write-protect mode). */
+export const VM_UFFD_MISSING = 1 << 4
+export const VM_UFFD_WP = 1 << 5
+export const VM_UFFD_RWP = 1 << 6
 
 /** An anon_vma: the rmap root shared by a VMA and its forked copies (mm/rmap.c). */
 export interface AnonVma {

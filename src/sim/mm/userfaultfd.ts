@@ -1,0 +1,311 @@
+/**
+ * userfaultfd (mm/userfaultfd.c, fs/userfaultfd.c) as the pmd_swap selftests use it: register a
+ * range for MISSING, WP or RWP (the read/write-protect mode of that tree) faults, protect and
+ * unprotect entries (the uffd-wp bit, carried through swap-out, PMD splits and swapoff), deliver
+ * page-fault events to a monitor that resolves each by unprotecting the faulting entry, and
+ * UFFDIO_MOVE (whole PMDs when aligned — move_pages_huge_pmd(), swap PMDs included in the series —
+ * else PTE by PTE with move_pages_pte()).
+ */
+import { SimUsageError, type UffdEvent, type UffdMode } from '../api'
+import type { Kernel } from '../kernel'
+import {
+  E_SOFT_DIRTY,
+  E_UFFD_WP,
+  E_WRITE,
+  PMD_HUGE,
+  PMD_HUGE_ZERO,
+  PMD_NONE,
+  PMD_SWAP,
+  PMD_TABLE,
+  PTE_NONE,
+  PTE_PRESENT,
+  PTE_SWAP,
+  PTE_ZERO,
+} from '../include/pgtable'
+import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
+import { __split_huge_pmd, pmdRow, split_folio } from './huge_memory'
+import { find_vma } from './memory'
+import { splitVmaAt } from './mmap'
+import {
+  PG_ANON_EXCLUSIVE,
+  PG_SWAPCACHE,
+  VM_UFFD_MISSING,
+  VM_UFFD_RWP,
+  VM_UFFD_WP,
+  type Mm,
+  type Vma,
+} from './mm_types'
+import { pte_alloc_one } from './pgtable_generic'
+
+const MODE_FLAG: Record<UffdMode, number> = {
+  missing: VM_UFFD_MISSING,
+  wp: VM_UFFD_WP,
+  rwp: VM_UFFD_RWP,
+}
+
+/** Pending events per mm (the monitor's read() queue). */
+const queues = new WeakMap<Mm, UffdEvent[]>()
+
+export function uffdEvents(mm: Mm): UffdEvent[] {
+  const q = queues.get(mm) ?? []
+  queues.set(mm, [])
+  return q
+}
+
+function covered(mm: Mm, start: number, end: number): Vma[] {
+  let bytes = 0
+  const vmas = mm.vmas.filter((v) => v.start < end && v.end > start)
+  for (const v of vmas) bytes += Math.min(end, v.end) - Math.max(start, v.start)
+  if (bytes !== end - start)
+    throw new SimUsageError('userfaultfd: EINVAL: range is not fully mapped')
+  return vmas
+}
+
+/** @kernel fs/userfaultfd.c userfaultfd_register() */
+export function uffd_register(mm: Mm, start: number, end: number, modes: UffdMode[]): void {
+  if (!modes.length) throw new SimUsageError('userfaultfd: register needs at least one mode')
+  covered(mm, start, end)
+  splitVmaAt(mm, start)
+  splitVmaAt(mm, end)
+  let flags = 0
+  for (const m of modes) flags |= MODE_FLAG[m]
+  for (const v of covered(mm, start, end)) v.flags |= flags
+}
+
+/**
+ * @kernel mm/userfaultfd.c mwriteprotect_range() (and this tree's RWP twin): sets or clears the
+ * uffd-wp bit of every populated entry in the range; a huge or swap PMD only partly covered is
+ * split first. Write protection also drops the write bit of present entries.
+ */
+export function uffd_protect(
+  k: Kernel,
+  mm: Mm,
+  start: number,
+  end: number,
+  mode: 'wp' | 'rwp',
+  on: boolean,
+): void {
+  for (const v of covered(mm, start, end)) {
+    if (!(v.flags & MODE_FLAG[mode])) {
+      throw new SimUsageError(
+        `userfaultfd: EINVAL: range is not registered for ${mode.toUpperCase()}`,
+      )
+    }
+  }
+  const pm = k.pmds
+  const pt = k.ptes
+  const set = (flags: number, present: boolean): number => {
+    if (!on) return flags & ~E_UFFD_WP
+    return present ? (flags | E_UFFD_WP) & ~E_WRITE : flags | E_UFFD_WP
+  }
+  let visited = 0
+  for (let idx = Math.floor(start / PMD_SIZE); idx * PMD_SIZE < end; idx++) {
+    const p = mm.pmds.get(idx)
+    if (p === undefined) continue
+    const lo = Math.max(start, idx * PMD_SIZE)
+    const hi = Math.min(end, (idx + 1) * PMD_SIZE)
+    const kind = pm.kind[p]
+    if (kind === PMD_HUGE || kind === PMD_SWAP || kind === PMD_HUGE_ZERO) {
+      if (hi - lo === PMD_SIZE) {
+        pm.flags[p] = set(pm.flags[p], kind === PMD_HUGE)
+        visited++
+        continue
+      }
+      if (!__split_huge_pmd(k, mm, idx))
+        throw new SimUsageError('userfaultfd: ENOMEM splitting a PMD')
+    }
+    if (pm.kind[p] !== PMD_TABLE) continue
+    const base = pm.val[p] * HPAGE_PMD_NR
+    for (let a = lo; a < hi; a += PAGE_SIZE) {
+      const e = base + Math.floor((a % PMD_SIZE) / PAGE_SIZE)
+      if (pt.kind[e] !== PTE_NONE) pt.flags[e] = set(pt.flags[e], pt.kind[e] === PTE_PRESENT)
+      visited++
+    }
+  }
+  k.cost(visited * k.cpu.installEntryNs + k.cpu.tlbFlushNs)
+  k.walk(mode === 'wp' ? 'uffd_wp' : 'uffd_rwp', visited)
+}
+
+/**
+ * Checks an access against userfaultfd protection before it is allowed: a protected entry (RWP:
+ * any access; WP: a write) or a missing page in a MISSING range raises an event; the monitor
+ * resolves it by unprotecting the entry (or, for MISSING, by letting the fault populate the page).
+ * Returns whether an event was raised.
+ */
+export function handle_userfault(
+  k: Kernel,
+  mm: Mm,
+  vma: Vma,
+  addr: number,
+  entryFlags: number,
+  missing: boolean,
+  write: boolean,
+): boolean {
+  const rwp = (vma.flags & VM_UFFD_RWP) !== 0 && (entryFlags & E_UFFD_WP) !== 0
+  const wp = !rwp && write && (vma.flags & VM_UFFD_WP) !== 0 && (entryFlags & E_UFFD_WP) !== 0
+  const miss = missing && (vma.flags & VM_UFFD_MISSING) !== 0
+  if (!rwp && !wp && !miss) return false
+  let q = queues.get(mm)
+  if (!q) queues.set(mm, (q = []))
+  q.push({ addr: addr - (addr % PAGE_SIZE), write, wp, rwp, missing: miss && !rwp && !wp })
+  k.cost(k.cpu.uffdRoundTripNs)
+  return true
+}
+
+/** Clears the uffd-wp bit of the entry mapping `addr` (the monitor's unprotect). */
+export function uffdResolve(k: Kernel, mm: Mm, addr: number): void {
+  const p = mm.pmds.get(Math.floor(addr / PMD_SIZE))
+  if (p === undefined) return
+  if (k.pmds.kind[p] !== PMD_TABLE) {
+    k.pmds.flags[p] &= ~E_UFFD_WP
+    return
+  }
+  const e = k.pmds.val[p] * HPAGE_PMD_NR + Math.floor((addr % PMD_SIZE) / PAGE_SIZE)
+  k.ptes.flags[e] &= ~E_UFFD_WP
+}
+
+/**
+ * @kernel mm/userfaultfd.c move_pages() (UFFDIO_MOVE) within one mm. The destination must be
+ * registered with userfaultfd and unpopulated. Present folios must be exclusive; a large folio
+ * moved by PTEs is split first. Moved folios (and swap-cache folios behind moved swap entries)
+ * take the destination's anon_vma and index (folio_move_anon_rmap()). Returns bytes moved.
+ */
+export function move_pages(k: Kernel, mm: Mm, dst: number, src: number, length: number): number {
+  const dvmas = covered(mm, dst, dst + length)
+  covered(mm, src, src + length)
+  if (!dvmas.every((v) => v.flags & (VM_UFFD_MISSING | VM_UFFD_WP | VM_UFFD_RWP))) {
+    throw new SimUsageError('UFFDIO_MOVE: EINVAL: destination is not registered with userfaultfd')
+  }
+  if (dst < src + length && src < dst + length)
+    throw new SimUsageError('UFFDIO_MOVE: EINVAL: ranges overlap')
+  const pm = k.pmds
+  let moved = 0
+  let visited = 0
+  for (let off = 0; off < length;) {
+    const s = src + off
+    const d = dst + off
+    const sIdx = Math.floor(s / PMD_SIZE)
+    const dIdx = Math.floor(d / PMD_SIZE)
+    const sp = mm.pmds.get(sIdx)
+    const sKind = sp === undefined ? PMD_NONE : pm.kind[sp]
+    const whole = s % PMD_SIZE === 0 && d % PMD_SIZE === 0 && length - off >= PMD_SIZE
+    if (whole && (sKind === PMD_HUGE || sKind === PMD_SWAP) && !mm.pmds.has(dIdx)) {
+      if (sKind === PMD_HUGE && !(k.folios.flags[pm.val[sp!]] & PG_ANON_EXCLUSIVE)) {
+        throw new SimUsageError('UFFDIO_MOVE: EBUSY: the folio is shared')
+      }
+      // move_pages_huge_pmd(): the PMD (with its deposit) changes place.
+      mm.pmds.delete(sIdx)
+      mm.pmds.set(dIdx, sp!)
+      pm.flags[sp!] |= E_SOFT_DIRTY
+      retarget(k, mm, sp!, -1, d)
+      moveExpected(mm, s, d, PMD_SIZE)
+      moved += PMD_SIZE
+      visited++
+      off += PMD_SIZE
+      continue
+    }
+    const extent = Math.min(PMD_SIZE - (s % PMD_SIZE), PMD_SIZE - (d % PMD_SIZE), length - off)
+    if (sKind === PMD_HUGE || sKind === PMD_SWAP || sKind === PMD_HUGE_ZERO) {
+      if (sKind === PMD_SWAP) k.count('F11-partial-range')
+      if (!__split_huge_pmd(k, mm, sIdx))
+        throw new SimUsageError('UFFDIO_MOVE: ENOMEM splitting a PMD')
+    }
+    if (sp !== undefined && pm.kind[sp] === PMD_TABLE) {
+      moved += move_pages_pte(k, mm, s, d, extent)
+      visited += extent / PAGE_SIZE
+    }
+    off += extent
+  }
+  k.cost(visited * k.cpu.installEntryNs + k.cpu.tlbFlushNs)
+  k.walk('uffd_move', visited)
+  return moved
+}
+
+/** @kernel mm/userfaultfd.c move_pages_pte() for one extent inside one source and one dest PMD. */
+function move_pages_pte(k: Kernel, mm: Mm, s: number, d: number, length: number): number {
+  const pm = k.pmds
+  const pt = k.ptes
+  const fo = k.folios
+  const sp = mm.pmds.get(Math.floor(s / PMD_SIZE))!
+  let dp = mm.pmds.get(Math.floor(d / PMD_SIZE))
+  if (dp !== undefined && pm.kind[dp] !== PMD_TABLE) {
+    throw new SimUsageError('UFFDIO_MOVE: EEXIST: destination is populated')
+  }
+  if (dp === undefined) {
+    const t = pte_alloc_one(k, mm)
+    if (t < 0) throw new SimUsageError('UFFDIO_MOVE: ENOMEM: no page for a PTE table')
+    dp = pmdRow(k, mm, Math.floor(d / PMD_SIZE))
+    pm.kind[dp] = PMD_TABLE
+    pm.val[dp] = t
+  }
+  let moved = 0
+  for (let i = 0; i < length / PAGE_SIZE; i++) {
+    const sa = s + i * PAGE_SIZE
+    const da = d + i * PAGE_SIZE
+    const a = pm.val[sp] * HPAGE_PMD_NR + Math.floor((sa % PMD_SIZE) / PAGE_SIZE)
+    const b = pm.val[dp] * HPAGE_PMD_NR + Math.floor((da % PMD_SIZE) / PAGE_SIZE)
+    if (pt.kind[a] === PTE_NONE || pt.kind[a] === PTE_ZERO) continue
+    if (pt.kind[b] !== PTE_NONE)
+      throw new SimUsageError('UFFDIO_MOVE: EEXIST: destination is populated')
+    if (pt.kind[a] === PTE_PRESENT) {
+      let f = pt.val[a]
+      if (fo.order[f] > 0) {
+        if (!split_folio(k, f))
+          throw new SimUsageError('UFFDIO_MOVE: EAGAIN: could not split a large folio')
+        f = pt.val[a]
+      }
+      if (!(fo.flags[f] & PG_ANON_EXCLUSIVE))
+        throw new SimUsageError('UFFDIO_MOVE: EBUSY: the folio is shared')
+    }
+    pt.kind[b] = pt.kind[a]
+    pt.val[b] = pt.val[a]
+    pt.sub[b] = pt.sub[a]
+    pt.swapType[b] = pt.swapType[a]
+    pt.flags[b] = pt.flags[a] | E_SOFT_DIRTY
+    pt.kind[a] = PTE_NONE
+    retarget(k, mm, -1, b, da)
+    moveExpected(mm, sa, da, PAGE_SIZE)
+    moved += PAGE_SIZE
+  }
+  return moved
+}
+
+/** folio_move_anon_rmap() + folio->index update for the folio behind a moved entry. */
+function retarget(k: Kernel, mm: Mm, pmdRowId: number, pteRow: number, dstAddr: number): void {
+  const pm = k.pmds
+  const pt = k.ptes
+  const fo = k.folios
+  let f = -1
+  let sub = 0
+  if (pmdRowId >= 0) {
+    if (pm.kind[pmdRowId] === PMD_HUGE) f = pm.val[pmdRowId]
+    else if (pm.kind[pmdRowId] === PMD_SWAP)
+      f = k.swap[pm.swapType[pmdRowId]].cache[pm.val[pmdRowId]]
+  } else if (pt.kind[pteRow] === PTE_PRESENT) {
+    f = pt.val[pteRow]
+    sub = pt.sub[pteRow]
+  } else if (pt.kind[pteRow] === PTE_SWAP) {
+    f = k.swap[pt.swapType[pteRow]].cache[pt.val[pteRow]]
+    if (f >= 0) sub = pt.val[pteRow] - fo.swapOffset[f]
+  }
+  if (f < 0) return
+  if (pmdRowId < 0 && fo.order[f] > 0 && fo.flags[f] & PG_SWAPCACHE) {
+    // A large swap-cache folio behind a moved swap PTE: split so each page can move alone.
+    split_folio(k, f)
+    f = k.swap[pt.swapType[pteRow]].cache[pt.val[pteRow]]
+    sub = 0
+  }
+  const vma = find_vma(mm, dstAddr)!
+  fo.anonVma[f] = vma.anonVma.id
+  fo.index[f] = vma.pgoff + (dstAddr - vma.start) / PAGE_SIZE - sub
+}
+
+function moveExpected(mm: Mm, s: number, d: number, length: number): void {
+  const sv = find_vma(mm, s)!
+  const dv = find_vma(mm, d)!
+  const si = (s - sv.start) / PAGE_SIZE
+  const di = (d - dv.start) / PAGE_SIZE
+  const n = length / PAGE_SIZE
+  dv.expected.set(sv.expected.subarray(si, si + n), di)
+  sv.expected.fill(0, si, si + n)
+}

@@ -25,6 +25,7 @@ import { TaskKilled, access_range } from './mm/memory'
 import { MMAP_BASE, do_mmap, do_munmap, exit_mmap } from './mm/mmap'
 import { do_mprotect } from './mm/mprotect'
 import { do_mremap } from './mm/mremap'
+import { swapoff, swapon } from './mm/swapoff'
 import { move_pages, uffdEvents, uffd_protect, uffd_register } from './mm/userfaultfd'
 import type { Mm } from './mm/mm_types'
 import { memory_reclaim } from './mm/vmscan'
@@ -288,8 +289,12 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
       return op(() => splitFolioAt(k, mm, addr), false)
     },
     khugepaged: () => NOT_YET('khugepaged'),
-    swapoff: () => NOT_YET('swapoff'),
-    swapon: () => NOT_YET('swapon'),
+    swapoff(index = 0) {
+      op(() => swapoff(k, index), undefined)
+    },
+    swapon(index = 0) {
+      op(() => swapon(k, index), undefined)
+    },
     vmstat,
     meminfo,
     snapshot(label) {

@@ -29,6 +29,7 @@ export type FallbackReason =
   | 'F10-zswap-entries'
   | 'F11-partial-range'
   | 'F12-pmd-cow-split'
+  | 'F15-swapoff-split'
   | 'lazy-deposit-pte-alloc-failed'
 
 export const FALLBACK_LABELS = {
@@ -41,6 +42,7 @@ export const FALLBACK_LABELS = {
   'F10-zswap-entries': 'zswap holds per-page entries behind a swap PMD: split',
   'F11-partial-range': 'partial-range operation on a swap PMD: split to 512 swap PTEs',
   'F12-pmd-cow-split': 'write to a shared or read-only THP: PMD split, 4 KB copy on write',
+  'F15-swapoff-split': 'swapoff could not bring a swap PMD back whole: split, unuse_pte_range()',
   'lazy-deposit-pte-alloc-failed': 'PTE table allocation for a PMD split failed (lazy deposit)',
 } as const satisfies Record<FallbackReason, string>
 

@@ -32,6 +32,7 @@ type Op =
   | { op: 'clear_refs'; task: number }
   | { op: 'mremap'; task: number; map: number; shiftPages: number }
   | { op: 'zswap'; on: boolean }
+  | { op: 'swapcycle' }
 
 const range = { map: fc.nat(7), from: fc.nat(1023), pages: fc.integer({ min: 1, max: 1024 }) }
 const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -97,6 +98,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('zswap' as const), on: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('swapcycle' as const) }) },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -132,6 +134,18 @@ function replay(
   for (const o of ops) {
     if (o.op === 'reclaim') {
       sim.reclaim(o.pages * K4)
+      sim.audit()
+      continue
+    }
+    if (o.op === 'swapcycle') {
+      try {
+        sim.swapoff(0)
+        sim.audit()
+      } catch (e) {
+        // Not enough memory to bring everything back: swapoff fails and the device stays on.
+        if (!/ENOMEM/.test(String(e))) throw e
+      }
+      if (sim.meminfo().SwapTotal === 0) sim.swapon(0)
       sim.audit()
       continue
     }

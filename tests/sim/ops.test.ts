@@ -139,4 +139,22 @@ describe.each(VARIANT_NAMES)('%s', (variant) => {
     sim.touch(pid, addr, M2, { write: false }) // the source reads zeroes now
     expect(sim.uffdEvents(pid).length).toBe(0)
   })
+
+  it('swapoff brings a swapped THP back (as a PMD with the series), uffd bit intact', () => {
+    const { sim, pid, addr } = swappedThp(variant)
+    sim.reclaim(M2)
+    sim.uffdRegister(pid, addr, M2, ['rwp'])
+    sim.uffdProtect(pid, addr, M2, 'rwp', true)
+    sim.swapoff(0)
+    sim.audit()
+    const m = sim.meminfo()
+    expect(m.SwapTotal).toBe(0)
+    expect(sim.smaps(pid, addr, M2)).toMatchObject({ Swap: 0, AnonHugePages: pmdSwap ? 2048 : 0 })
+    sim.touch(pid, addr, M2, { write: false })
+    expect(sim.uffdEvents(pid).length).toBeGreaterThan(0)
+    sim.swapon(0)
+    expect(sim.meminfo().SwapFree).toBe(sim.meminfo().SwapTotal)
+    sim.touch(pid, addr, M2, { write: true })
+    sim.audit()
+  })
 })

@@ -1,0 +1,174 @@
+/**
+ * swapoff(2) and swapon(2) (mm/swapfile.c: SYSCALL_DEFINE1(swapoff), try_to_unuse(), unuse_mm(),
+ * unuse_pte_range(), and the series' unuse_pmd()). Every page still on the device is read back
+ * and mapped again: a swap PMD as one PMD-order folio when the classifier allows it (F15), else
+ * split and brought in page by page (unuse_pte_range()). The uffd-wp and soft-dirty bits of the
+ * entries survive, and the pages come back read-only (a write then reuses an exclusive folio).
+ */
+import { SimUsageError } from '../api'
+import type { Kernel } from '../kernel'
+import {
+  E_SOFT_DIRTY,
+  E_SWP_EXCLUSIVE,
+  E_UFFD_WP,
+  E_YOUNG,
+  PMD_HUGE,
+  PMD_SWAP,
+  PMD_TABLE,
+  PTE_PRESENT,
+  PTE_SWAP,
+} from '../include/pgtable'
+import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
+import {
+  FAULT_FALLBACK,
+  FAULT_OOM,
+  FAULT_RETRY,
+  __split_huge_pmd,
+  swapin_pmd_folio,
+} from './huge_memory'
+import { find_vma, read_swap_cache_async } from './memory'
+import { PG_ANON_EXCLUSIVE, PG_DIRTY, PG_SWAPCACHE, type Mm } from './mm_types'
+import { folio_add_anon_rmap_pmd, folio_add_anon_rmap_ptes, folio_add_new_anon_rmap } from './rmap'
+import { folio_put_if_unused } from './swap'
+import { swap_cache_del_folio } from './swap_state'
+import type { SwapInfo } from './swapfile'
+
+export function swapoff(k: Kernel, type: number): void {
+  const si = k.swap[type]
+  if (!si) throw new SimUsageError(`swapoff: no swap device ${type}`)
+  if (!si.enabled) throw new SimUsageError(`swapoff: EINVAL: swap device ${type} is not active`)
+  si.enabled = false
+  try {
+    try_to_unuse(k, si)
+  } catch (e) {
+    si.enabled = true
+    throw e
+  }
+}
+
+export function swapon(k: Kernel, type: number): void {
+  const si = k.swap[type]
+  if (!si) throw new SimUsageError(`swapon: no swap device ${type}`)
+  if (si.enabled) throw new SimUsageError(`swapon: EBUSY: swap device ${type} is already active`)
+  si.enabled = true
+}
+
+/** @kernel mm/swapfile.c try_to_unuse() */
+function try_to_unuse(k: Kernel, si: SwapInfo): void {
+  let visited = 0
+  for (const mm of [...k.mms.values()]) {
+    if (mm.exited) continue
+    visited += unuse_mm(k, mm, si)
+  }
+  // Whatever the swap cache still holds for this device (readahead leftovers, folios whose
+  // mappings are gone) is dropped with it.
+  for (let off = 0; off < si.nrSlots; off++) {
+    const f = si.cache[off]
+    if (f < 0) continue
+    if (si.count[off] !== 0) continue
+    if (k.folios.flags[f] & PG_SWAPCACHE) {
+      swap_cache_del_folio(k, f)
+      folio_put_if_unused(k, f)
+    }
+  }
+  if (si.inuseSlots !== 0) {
+    throw new SimUsageError(`swapoff: ${si.inuseSlots} slots are still in use (a bug in the model)`)
+  }
+  k.walk('swapoff', visited)
+}
+
+/** @kernel mm/swapfile.c unuse_mm() -> unuse_pmd_range(); returns entries visited. */
+function unuse_mm(k: Kernel, mm: Mm, si: SwapInfo): number {
+  const pm = k.pmds
+  const pt = k.ptes
+  let visited = 0
+  for (const idx of [...mm.pmds.keys()].sort((a, b) => a - b)) {
+    const p = mm.pmds.get(idx)
+    if (p === undefined) continue
+    if (pm.kind[p] === PMD_SWAP && pm.swapType[p] === si.type) {
+      visited++
+      if (unuse_pmd(k, mm, idx)) continue
+    }
+    if (pm.kind[p] !== PMD_TABLE) continue
+    visited += HPAGE_PMD_NR
+    const base = pm.val[p] * HPAGE_PMD_NR
+    for (let i = 0; i < HPAGE_PMD_NR; i++) {
+      const e = base + i
+      if (pt.kind[e] !== PTE_SWAP || pt.swapType[e] !== si.type) continue
+      unuse_pte(k, mm, si, e, idx * PMD_SIZE + i * PAGE_SIZE)
+    }
+  }
+  return visited
+}
+
+/**
+ * @kernel-series https://lkml.iu.edu/2604.3/03974.html unuse_pmd()
+ * Reads the whole 2 MB and reinstalls a PMD. Returns false after splitting the swap PMD when the
+ * folio cannot be had whole (F6, F7, F10): the caller takes the PTE path.
+ */
+function unuse_pmd(k: Kernel, mm: Mm, idx: number): boolean {
+  const p = mm.pmds.get(idx)!
+  const vma = find_vma(mm, idx * PMD_SIZE)!
+  const pm = k.pmds
+  const fo = k.folios
+  const r = swapin_pmd_folio(k, mm, vma, idx, true)
+  if (r === FAULT_OOM) throw new SimUsageError('swapoff: ENOMEM')
+  if (r === FAULT_FALLBACK || r === FAULT_RETRY) {
+    k.count('F15-swapoff-split')
+    if (!__split_huge_pmd(k, mm, idx)) throw new SimUsageError('swapoff: ENOMEM splitting a PMD')
+    return false
+  }
+  const f = r.folio
+  const si = k.swap[pm.swapType[p]]
+  const off = pm.val[p]
+  const swpFlags = pm.flags[p]
+  pm.kind[p] = PMD_HUGE
+  pm.val[p] = f
+  pm.flags[p] = E_YOUNG | (swpFlags & (E_SOFT_DIRTY | E_UFFD_WP))
+  if (fo.anonVma[f] < 0) folio_add_new_anon_rmap(k, f, vma, idx * PMD_SIZE, true)
+  else folio_add_anon_rmap_pmd(k, f)
+  if (swpFlags & E_SWP_EXCLUSIVE) fo.flags[f] |= PG_ANON_EXCLUSIVE
+  else fo.flags[f] &= ~PG_ANON_EXCLUSIVE
+  si.put(off, HPAGE_PMD_NR)
+  mm.swapEnts -= HPAGE_PMD_NR
+  mm.anonRss += HPAGE_PMD_NR
+  dropFromDevice(k, si, f)
+  k.cost(k.cpu.installEntryNs)
+  return true
+}
+
+/** @kernel mm/swapfile.c unuse_pte(): one swap PTE back to a present, read-only page. */
+function unuse_pte(k: Kernel, mm: Mm, si: SwapInfo, e: number, addr: number): void {
+  const pt = k.ptes
+  const fo = k.folios
+  const off = pt.val[e]
+  const wasCached = si.cache[off] >= 0
+  const f = read_swap_cache_async(k, si, off, true)
+  if (f < 0) throw new SimUsageError('swapoff: ENOMEM')
+  if (!wasCached) k.cost(si.cost.readLatencyNs)
+  const vma = find_vma(mm, addr)!
+  const swpFlags = pt.flags[e]
+  pt.kind[e] = PTE_PRESENT
+  pt.val[e] = f
+  pt.sub[e] = off - fo.swapOffset[f]
+  pt.flags[e] = E_YOUNG | (swpFlags & (E_SOFT_DIRTY | E_UFFD_WP))
+  if (fo.anonVma[f] < 0) folio_add_new_anon_rmap(k, f, vma, addr, false)
+  else folio_add_anon_rmap_ptes(k, f, 1)
+  if (swpFlags & E_SWP_EXCLUSIVE) fo.flags[f] |= PG_ANON_EXCLUSIVE
+  else if (fo.order[f] === 0) fo.flags[f] &= ~PG_ANON_EXCLUSIVE
+  si.put(off, 1)
+  mm.swapEnts--
+  mm.anonRss++
+  dropFromDevice(k, si, f)
+  k.cost(k.cpu.installEntryNs)
+}
+
+/** Once no entry refers to the folio's slots, it leaves the swap cache and stays dirty in RAM. */
+function dropFromDevice(k: Kernel, si: SwapInfo, f: number): void {
+  const fo = k.folios
+  if (!(fo.flags[f] & PG_SWAPCACHE)) return
+  const off = fo.swapOffset[f]
+  for (let i = off; i < off + fo.nrPages(f); i++) if (si.count[i] !== 0) return
+  fo.flags[f] |= PG_DIRTY
+  swap_cache_del_folio(k, f)
+}

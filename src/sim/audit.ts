@@ -18,7 +18,11 @@ export function auditKernel(k: Kernel): void {
   const fail = (msg: string): never => {
     throw new SimInvariantError(`audit: ${msg}`)
   }
-  const refs = k.swap.map((si) => new Int32Array(si.nrSlots))
+  const refs = k.swap.map((si) => {
+    const r = new Int32Array(si.nrSlots)
+    for (const off of si.bootHeld) r[off]++
+    return r
+  })
   const pteMaps = new Map<number, number>()
   const pmdMaps = new Map<number, number>()
   let tables = 0

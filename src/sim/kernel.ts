@@ -109,7 +109,9 @@ export class Kernel {
     this.scenarioRng = new Rng(seed)
     this.kernelRng = new Rng(seed ^ 0x5eed_ce11)
     this.mem = new PageAlloc(spec.memoryBytes)
-    this.swap = spec.swap.map((s, i) => new SwapInfo(i, s.type, s.sizeBytes, s.priority))
+    this.swap = spec.swap.map(
+      (s, i) => new SwapInfo(i, s.type, s.sizeBytes, s.priority, s.fragmentation),
+    )
     this.zswapEnabled = spec.zswap
     this.zswapEverEnabled = spec.zswap
   }

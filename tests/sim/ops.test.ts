@@ -157,4 +157,26 @@ describe.each(VARIANT_NAMES)('%s', (variant) => {
     sim.touch(pid, addr, M2, { write: true })
     sim.audit()
   })
+
+  it.each([false, true])(
+    'fork after swap-out, parent writes first: the child keeps the old data (huge %s)',
+    (huge) => {
+      const sim = createSimulator({
+        variant,
+        seed: 3,
+        machine: normalizeMachine({ memory: '256M' }),
+      })
+      const pid = sim.spawn('t')
+      const a = sim.mmap(pid, M2, huge ? 'hugepage' : 'nohugepage')
+      sim.touch(pid, a, M2, { write: true })
+      sim.madvise(pid, a, M2, 'pageout')
+      const child = sim.fork(pid)
+      sim.touch(pid, a, M2, { write: true })
+      sim.audit()
+      sim.touch(child, a, M2, { write: false })
+      sim.touch(child, a, M2, { write: true })
+      sim.touch(pid, a, M2, { write: false })
+      sim.audit()
+    },
+  )
 })

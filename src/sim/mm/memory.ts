@@ -389,17 +389,11 @@ function stillTable(k: Kernel, mm: Mm, addr: number, e: number): boolean {
 function do_wp_page(k: Kernel, mm: Mm, vma: Vma, e: number, addr: number): FaultResult {
   const pt = k.ptes
   const fo = k.folios
-  if (pt.kind[e] === PTE_PRESENT) {
-    const f = pt.val[e]
-    const sole = fo.pteMapcount[f] + fo.pmdMapcount[f] === 1
-    if (fo.flags[f] & PG_ANON_EXCLUSIVE || (sole && fo.order[f] === 0)) {
-      if (fo.flags[f] & PG_SWAPCACHE) folio_free_swap(k, f)
-      if (fo.pteMapcount[f] + fo.pmdMapcount[f] === 1) fo.flags[f] |= PG_ANON_EXCLUSIVE
-      pt.flags[e] |= E_WRITE | E_DIRTY | E_YOUNG | E_SOFT_DIRTY
-      k.cost(k.cpu.installEntryNs)
-      k.faultType = 'wp-reuse-pte'
-      return FAULT_DONE
-    }
+  if (pt.kind[e] === PTE_PRESENT && wp_can_reuse_anon_folio(k, pt.val[e])) {
+    pt.flags[e] |= E_WRITE | E_DIRTY | E_YOUNG | E_SOFT_DIRTY
+    k.cost(k.cpu.installEntryNs)
+    k.faultType = 'wp-reuse-pte'
+    return FAULT_DONE
   }
   const pfn = alloc_pages(k, 0, true)
   if (pfn < 0) return FAULT_OOM
@@ -429,6 +423,22 @@ function do_wp_page(k: Kernel, mm: Mm, vma: Vma, e: number, addr: number): Fault
   k.cost(k.cpu.installEntryNs + k.cpu.tlbFlushNs)
   k.faultType = 'cow-pte'
   return FAULT_DONE
+}
+
+/**
+ * @kernel mm/memory.c wp_can_reuse_anon_folio()
+ * An anon-exclusive page is reused at once. Otherwise an order-0 folio mapped only here is
+ * reused if its swap-cache copy can go too (folio_free_swap() fails while a swap entry elsewhere,
+ * e.g. a forked child's, still refers to the slot: then the write must copy).
+ */
+function wp_can_reuse_anon_folio(k: Kernel, f: number): boolean {
+  const fo = k.folios
+  if (fo.flags[f] & PG_ANON_EXCLUSIVE) return true
+  if (fo.order[f] !== 0 || fo.pteMapcount[f] + fo.pmdMapcount[f] !== 1) return false
+  if (fo.flags[f] & PG_SWAPCACHE) folio_free_swap(k, f)
+  if (fo.flags[f] & PG_SWAPCACHE) return false
+  fo.flags[f] |= PG_ANON_EXCLUSIVE
+  return true
 }
 
 /** After a mapping went away: a large folio left partly mapped goes on the deferred split queue. */

@@ -49,7 +49,16 @@ export class SwapInfo {
   private order0Cluster = -1
   inuseSlots = 0
 
-  constructor(type: number, deviceType: SwapDeviceType, sizeBytes: number, priority: number) {
+  /** Slots held since boot by swap entries outside the scenario (the fragmentation knob). */
+  readonly bootHeld = new Set<number>()
+
+  constructor(
+    type: number,
+    deviceType: SwapDeviceType,
+    sizeBytes: number,
+    priority: number,
+    fragmentation = 0,
+  ) {
     this.type = type
     this.deviceType = deviceType
     this.cost = DEVICE_COSTS[deviceType]
@@ -65,6 +74,18 @@ export class SwapInfo {
     this.clusterOrder = new Uint8Array(this.nrClusters)
     this.freeQ = new Int32Array(this.nrClusters)
     for (let c = 0; c < this.nrClusters; c++) this.pushFree(c)
+    // Fragmentation: spread evenly, the chosen clusters each keep one order-0 slot in use, so
+    // they are never wholly free and PMD-order allocations must skip them.
+    for (let c = 0; c < this.nrClusters; c++) {
+      if (Math.floor((c + 1) * fragmentation) === Math.floor(c * fragmentation)) continue
+      const off = c * SWAPFILE_CLUSTER
+      this.count[off] = 1
+      this.bootHeld.add(off)
+      this.inuseSlots++
+      this.clusterUsed[c] = 1
+      this.clusterState[c] = CLUSTER_NONFULL
+      this.clusterOrder[c] = 0
+    }
   }
 
   get nrFreeClusters(): number {

@@ -196,7 +196,7 @@ export function move_pages(k: Kernel, mm: Mm, dst: number, src: number, length: 
       // move_pages_huge_pmd(): the PMD (with its deposit) changes place.
       mm.pmds.delete(sIdx)
       mm.pmds.set(dIdx, sp!)
-      pm.flags[sp!] |= E_SOFT_DIRTY
+      pm.flags[sp!] |= E_SOFT_DIRTY | rwpMarker(mm, d)
       retarget(k, mm, sp!, -1, d)
       moveExpected(mm, s, d, PMD_SIZE)
       moved += PMD_SIZE
@@ -219,6 +219,16 @@ export function move_pages(k: Kernel, mm: Mm, dst: number, src: number, length: 
   k.cost(visited * k.cpu.installEntryNs + k.cpu.tlbFlushNs)
   k.walk('uffd_move', visited)
   return moved
+}
+
+/**
+ * Entries moved into a range registered for RWP arrive protected: the latest pmd_swap selftest
+ * registers its UFFDIO_MOVE destination MISSING|RWP, never calls UFFDIO_RWPROTECT, and still
+ * expects an RWP fault on the first read [inferred from the selftest].
+ */
+function rwpMarker(mm: Mm, addr: number): number {
+  const vma = find_vma(mm, addr)
+  return vma && vma.flags & VM_UFFD_RWP ? E_UFFD_WP : 0
 }
 
 /** @kernel mm/userfaultfd.c move_pages_pte() for one extent inside one source and one dest PMD. */
@@ -261,7 +271,7 @@ function move_pages_pte(k: Kernel, mm: Mm, s: number, d: number, length: number)
     pt.val[b] = pt.val[a]
     pt.sub[b] = pt.sub[a]
     pt.swapType[b] = pt.swapType[a]
-    pt.flags[b] = pt.flags[a] | E_SOFT_DIRTY
+    pt.flags[b] = pt.flags[a] | E_SOFT_DIRTY | rwpMarker(mm, da)
     pt.kind[a] = PTE_NONE
     retarget(k, mm, -1, b, da)
     moveExpected(mm, sa, da, PAGE_SIZE)

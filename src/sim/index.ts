@@ -18,7 +18,9 @@ import {
 import { auditKernel } from './audit'
 import { Kernel } from './kernel'
 import { VM_EVENTS, vmEventExists } from './include/vmstat'
-import { HPAGE_PMD_NR, PAGE_SIZE } from './include/units'
+import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from './include/units'
+import { khugepaged_do_scan, khugepaged_enter } from './mm/khugepaged'
+import { thp_vma_allowable_order } from './mm/huge_memory'
 import { dup_mmap } from './mm/fork'
 import { do_madvise } from './mm/madvise'
 import { TaskKilled, access_range } from './mm/memory'
@@ -38,10 +40,6 @@ export { normalizeMachine, DEFAULT_MACHINE } from './machine'
 export { MODEL_ID } from './version'
 export * from './api'
 export { VARIANT_NAMES } from './result'
-
-const NOT_YET = (what: string): never => {
-  throw new SimUsageError(`${what} is not modelled yet (tracked in issue #3)`)
-}
 
 /** A Simulator that can also check its whole state the slow way (tests call it after every step). */
 export interface AuditableSimulator extends Simulator {
@@ -93,13 +91,45 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
       }
       throw e
     } finally {
-      k.events.advance(k.pendingNs)
+      const cost = k.pendingNs
       k.pendingNs = 0
+      advance(cost)
       k.noteTableBytes()
       const bytes = k.pteTableBytes()
       if (timeline[timeline.length - 1].bytes !== bytes)
         timeline.push({ timeNs: k.events.nowNs, bytes })
     }
+  }
+
+  /**
+   * Moves the clock forward by `ns`, waking khugepaged at each scan_sleep_millisecs tick on the
+   * way. khugepaged runs on its own CPU: its work does not add to the scenario's time.
+   */
+  const advance = (ns: number): void => {
+    const target = k.events.nowNs + ns
+    const st = k.khugepaged
+    const periodNs = Math.max(1, k.spec.thp.khugepaged.scan_sleep_millisecs) * 1e6
+    while (st.nextWakeNs <= target) {
+      if (st.mmSlots.length === 0) {
+        // Asleep with nothing to scan: skip the ticks that fall inside this advance.
+        st.nextWakeNs += (Math.floor((target - st.nextWakeNs) / periodNs) + 1) * periodNs
+        break
+      }
+      k.events.runUntil(st.nextWakeNs)
+      st.nextWakeNs += periodNs
+      khugepaged_do_scan(k)
+      k.pendingNs = 0
+    }
+    k.events.runUntil(target)
+  }
+
+  /** khugepaged_enter_vma(): an mm with a VMA that may hold THPs joins khugepaged's list. */
+  const enterKhugepaged = (mm: Mm): void => {
+    if (mm.vmas.some((v) => thpAllowedSomewhere(v))) khugepaged_enter(k, mm)
+  }
+  const thpAllowedSomewhere = (v: Mm['vmas'][number]): boolean => {
+    const first = Math.ceil(v.start / PMD_SIZE) * PMD_SIZE
+    return first + PMD_SIZE <= v.end && thp_vma_allowable_order(k, v, first)
   }
 
   const vmstat = (): Record<string, number> => {
@@ -162,7 +192,11 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
     mmap(pid, length, advice) {
       const mm = task(pid, 'mmap')
       if (!mm) return 0
-      return op(() => do_mmap(k, mm, length, advice), 0)
+      return op(() => {
+        const addr = do_mmap(k, mm, length, advice)
+        enterKhugepaged(mm)
+        return addr
+      }, 0)
     },
     touch(pid, addr, length, o: TouchOptions) {
       const mm = task(pid, o.write ? 'write' : 'read')
@@ -174,7 +208,10 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
       const mm = task(pid, 'madvise')
       if (!mm) return
       const [s, e] = range(addr, length, 'madvise')
-      op(() => do_madvise(k, mm, s, e, advice), undefined)
+      op(() => {
+        do_madvise(k, mm, s, e, advice)
+        if (advice === 'hugepage') enterKhugepaged(mm)
+      }, undefined)
     },
     mprotect(pid, addr, length, prot: Prot) {
       const mm = task(pid, 'mprotect')
@@ -199,7 +236,10 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
       if (!parent) return 0
       const child = sim.spawn(parent.comm)
       const mm = k.mms.get(child)!
-      op(() => dup_mmap(k, parent, mm), undefined)
+      op(() => {
+        dup_mmap(k, parent, mm)
+        if (k.khugepaged.mmSlots.includes(parent.pid)) khugepaged_enter(k, mm)
+      }, undefined)
       return child
     },
     exit(pid) {
@@ -237,7 +277,7 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
     sleep(ms) {
       if (!(ms >= 0))
         throw new SimUsageError('sleep: expected a non-negative number of milliseconds')
-      op(() => k.events.advance(ms * 1e6), undefined)
+      op(() => advance(ms * 1e6), undefined)
     },
     mincore(pid, addr, length) {
       const mm = task(pid, 'mincore')
@@ -288,7 +328,15 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
       range(addr, PAGE_SIZE, 'splitFolio')
       return op(() => splitFolioAt(k, mm, addr), false)
     },
-    khugepaged: () => NOT_YET('khugepaged'),
+    khugepaged(scans = 1) {
+      if (!Number.isInteger(scans) || scans < 1) {
+        throw new SimUsageError('khugepaged: expected a whole number of scan passes >= 1')
+      }
+      op(() => {
+        for (let i = 0; i < scans; i++) khugepaged_do_scan(k)
+        k.pendingNs = 0
+      }, undefined)
+    },
     swapoff(index = 0) {
       op(() => swapoff(k, index), undefined)
     },
@@ -325,6 +373,11 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
         fallbacks: sortKeys(k.fallbacks as Record<string, number>),
         warnings: k.warnings,
         endTimeNs: k.events.nowNs,
+        khugepaged: {
+          pages_collapsed: k.khugepaged.pages_collapsed,
+          full_scans: k.khugepaged.full_scans,
+          results: sortKeys(k.khugepaged.results as Record<string, number>),
+        },
       }
     },
   }

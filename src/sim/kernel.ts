@@ -12,6 +12,7 @@ import { newVmEvents, type VmEvents } from './include/vmstat'
 import { PAGE_SIZE } from './include/units'
 import { FolioPool, PmdPool, PtePool, type AnonVma, type Mm } from './mm/mm_types'
 import { PageAlloc } from './mm/page_alloc'
+import { newKhugepagedState, type KhugepagedState } from './mm/khugepaged'
 import { SwapInfo } from './mm/swapfile'
 import type { PageTableLedger, WalkerStats } from './result'
 
@@ -96,6 +97,7 @@ export class Kernel {
   readonly walkers: Record<string, WalkerStats> = {}
   readonly fallbacks: Partial<Record<FallbackReason, number>> = {}
   readonly warnings: string[] = []
+  readonly khugepaged: KhugepagedState
   /** Cost of the operation in progress, ns; the caller advances the clock by it. */
   pendingNs = 0
   /** Type of the fault in progress (set by the handler that resolves it). */
@@ -114,6 +116,7 @@ export class Kernel {
     )
     this.zswapEnabled = spec.zswap
     this.zswapEverEnabled = spec.zswap
+    this.khugepaged = newKhugepagedState(spec.thp.khugepaged.scan_sleep_millisecs)
   }
 
   /** A fresh, never-zero content tag for a page being written (same sequence in every variant). */

@@ -119,6 +119,11 @@ export interface VariantResult {
   warnings: string[]
   /** Simulated time at the end of run(k), in ns. */
   endTimeNs: number
+  /**
+   * khugepaged's /sys/kernel/mm/transparent_hugepage/khugepaged/{pages_collapsed,full_scans} and
+   * how often each scan result (enum scan_result) came out.
+   */
+  khugepaged?: { pages_collapsed: number; full_scans: number; results: Record<string, number> }
 }
 
 export interface ResultJson {

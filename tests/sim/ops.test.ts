@@ -179,4 +179,40 @@ describe.each(VARIANT_NAMES)('%s', (variant) => {
       sim.audit()
     },
   )
+
+  it('khugepaged: a swapped-out THP is not collapsible until <= max_ptes_swap swap PTEs remain', () => {
+    const { sim, pid, addr } = swappedThp(variant)
+    sim.reclaim(M2)
+    sim.khugepaged(1)
+    const r1 = sim.finish().khugepaged!
+    // Baseline: 512 swap PTEs exceed max_ptes_swap (64). Series: a swap PMD, nothing to scan.
+    expect(r1.results).toEqual(pmdSwap ? { SCAN_PMD_NULL: 1 } : { SCAN_EXCEED_SWAP_PTE: 1 })
+    sim.touch(pid, addr, 447 * K4, { write: false })
+    if (!pmdSwap) {
+      sim.khugepaged(1)
+      expect(sim.vmstat().thp_scan_exceed_swap_pte).toBe(2) // 65 swap PTEs left
+      sim.touch(pid, addr + 447 * K4, K4, { write: false }) // 64 left
+      sim.khugepaged(1)
+      expect(sim.vmstat().thp_collapse_alloc).toBe(1)
+    }
+    sim.audit()
+    expect(sim.smaps(pid, addr, M2)).toMatchObject({ AnonHugePages: 2048, Swap: 0 })
+    sim.touch(pid, addr, M2, { write: false })
+    sim.audit()
+  })
+
+  it('khugepaged runs in the background while the scenario sleeps', () => {
+    const sim = createSimulator({ variant, seed: 3, machine: normalizeMachine({ memory: '256M' }) })
+    const pid = sim.spawn('t')
+    const a = sim.mmap(pid, M2, 'hugepage')
+    sim.madvise(pid, a, M2, 'nohugepage')
+    sim.touch(pid, a, M2, { write: true }) // 512 4 KB pages
+    sim.madvise(pid, a, M2, 'hugepage')
+    sim.sleep(9_999)
+    expect(sim.vmstat().thp_collapse_alloc).toBe(0)
+    sim.sleep(1)
+    expect(sim.vmstat().thp_collapse_alloc).toBe(1)
+    expect(sim.smaps(pid, a, M2).AnonHugePages).toBe(2048)
+    sim.audit()
+  })
 })

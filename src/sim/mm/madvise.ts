@@ -18,6 +18,7 @@ import {
 import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
 import { __split_huge_pmd, split_folio, swapin_pmd_readahead, zap_huge_pmd } from './huge_memory'
 import { read_swap_cache_async } from './memory'
+import { madvise_collapse } from './khugepaged'
 import { zapRange } from './mmap'
 import {
   PG_DIRTY,
@@ -45,6 +46,9 @@ export function do_madvise(k: Kernel, mm: Mm, start: number, end: number, advice
       return madvise_free(k, mm, start, end)
     case 'willneed':
       return madvise_willneed(k, mm, start, end)
+    case 'collapse':
+      madvise_collapse(k, mm, start, end)
+      return
     default:
       throw new SimUsageError(`madvise '${advice}' is not modelled yet (issue #3)`)
   }

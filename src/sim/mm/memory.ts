@@ -568,6 +568,22 @@ function do_swap_page(
 }
 
 /**
+ * __collapse_huge_page_swapin(): khugepaged swaps a page in through do_swap_page() itself (a read
+ * fault that no task took: it counts pgmajfault for I/O but no pgfault, and no fault latency).
+ */
+export function do_swap_page_for_collapse(
+  k: Kernel,
+  mm: Mm,
+  vma: Vma,
+  e: number,
+  addr: number,
+): FaultResult {
+  const r = do_swap_page(k, mm, vma, e, addr, false)
+  k.faultType = ''
+  return r
+}
+
+/**
  * The SWP_SYNCHRONOUS_IO miss path: alloc_swap_folio() (order 0 here: mTHP swap-in needs
  * hugepages-<size>kB enabled) and a synchronous read. Returns the folio, or -2 on OOM.
  */

@@ -29,6 +29,12 @@ export interface SwapDeviceInput {
    * scenario starts, so they are never wholly free: PMD-order allocations (F2) find fewer clusters.
    */
   fragmentation?: number
+  /**
+   * SWP_STABLE_WRITES: the device needs pages stable during writeback (zram has it; so does
+   * swap on dm-crypt). Default: true for zram, false otherwise. With an asynchronous device this
+   * makes F16 reachable: a PMD swapped in while still under writeback is mapped read-only.
+   */
+  stable_writes?: boolean
 }
 
 /** Deliberate failures, each a probability in [0, 1] drawn from the seeded kernel RNG. */
@@ -43,6 +49,11 @@ export interface FaultInjectionInput {
   swapcache_split?: number
   /** A swap-in read error: the folio is not uptodate (F9). */
   swap_read_error?: number
+  /** Another thread swapped the range in and freed the slots first: the fault retries (F8). */
+  swapin_race?: number
+  /** A step of set_pmd_swap_entry() fails (the swap reference, or dropping anon-exclusive
+   *  against a racing GUP pin): the present PMD is restored and reclaim splits instead (F5). */
+  set_pmd_swap_entry?: number
 }
 
 export interface KhugepagedInput {
@@ -84,7 +95,13 @@ export interface MachineInput {
 /** A machine with every default filled in and every size in bytes. */
 export interface MachineSpec {
   memoryBytes: number
-  swap: { type: SwapDeviceType; sizeBytes: number; priority: number; fragmentation: number }[]
+  swap: {
+    type: SwapDeviceType
+    sizeBytes: number
+    priority: number
+    fragmentation: number
+    stable_writes: boolean
+  }[]
   zswap: boolean
   thp: {
     enabled: ThpEnabled
@@ -183,6 +200,12 @@ export interface Simulator {
    * the protection, as the selftests' monitor thread does). Reading them empties the queue.
    */
   uffdEvents(pid: number): UffdEvent[]
+  /**
+   * Long-term GUP pin (FOLL_PIN | FOLL_LONGTERM, e.g. RDMA or vfio) on the folios mapped in the
+   * range, or its release. A pinned anon-exclusive folio cannot drop its exclusive mark, so
+   * set_pmd_swap_entry() fails (F5) and reclaim keeps it; fork copies it instead of sharing.
+   */
+  pin(pid: number, addr: number, lengthBytes: number, pinned: boolean): void
   /** Enables or disables zswap (`/sys/module/zswap/parameters/enabled`); enabling is sticky. */
   zswap(enabled: boolean): void
   /**

@@ -33,6 +33,7 @@ import type { Mm } from './mm/mm_types'
 import { memory_reclaim } from './mm/vmscan'
 import { clear_refs, pagemap, smaps, status, upperTables } from './mm/task_mmu'
 import { do_mincore } from './mm/mincore'
+import { gup_pin } from './mm/gup'
 import { splitFolioAt } from './mm/huge_memory'
 import { VARIANT_FEATURES, type PageTableSample, type Snapshot } from './result'
 
@@ -317,6 +318,12 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
     uffdEvents(pid) {
       const mm = task(pid, 'userfaultfd')
       return mm ? uffdEvents(mm) : []
+    },
+    pin(pid, addr, length, pinned) {
+      const mm = task(pid, 'pin')
+      if (!mm) return
+      const [s, e] = range(addr, length, 'pin')
+      op(() => gup_pin(k, mm, s, e, pinned), undefined)
     },
     zswap(enabled) {
       k.zswapEnabled = Boolean(enabled)

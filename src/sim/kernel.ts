@@ -98,6 +98,8 @@ export class Kernel {
   readonly fallbacks: Partial<Record<FallbackReason, number>> = {}
   readonly warnings: string[] = []
   readonly khugepaged: KhugepagedState
+  /** Long-term GUP pins per folio (folio_maybe_dma_pinned()). */
+  readonly pins = new Map<number, number>()
   /** Cost of the operation in progress, ns; the caller advances the clock by it. */
   pendingNs = 0
   /** Type of the fault in progress (set by the handler that resolves it). */

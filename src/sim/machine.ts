@@ -14,7 +14,9 @@ import { HPAGE_PMD_NR, PMD_SIZE, parseSize } from './include/units'
 
 export const DEFAULT_MACHINE: MachineSpec = {
   memoryBytes: 8 * 1024 ** 3,
-  swap: [{ type: 'nvme', sizeBytes: 16 * 1024 ** 3, priority: -2, fragmentation: 0 }],
+  swap: [
+    { type: 'nvme', sizeBytes: 16 * 1024 ** 3, priority: -2, fragmentation: 0, stable_writes: false },
+  ],
   zswap: false,
   thp: {
     enabled: 'always',
@@ -42,6 +44,8 @@ export const DEFAULT_MACHINE: MachineSpec = {
     pte_alloc: 0,
     swapcache_split: 0,
     swap_read_error: 0,
+    swapin_race: 0,
+    set_pmd_swap_entry: 0,
   },
 }
 
@@ -106,7 +110,7 @@ export function normalizeMachine(input: MachineInput | undefined): MachineSpec {
   const swap = (m.swap ?? [{ type: 'nvme' as const }]).map((s, i) => {
     const what = `machine.swap[${i}]`
     if (typeof s !== 'object' || s === null) throw new SimUsageError(`${what}: expected an object`)
-    checkKeys(s, ['type', 'size', 'priority', 'fragmentation'], what)
+    checkKeys(s, ['type', 'size', 'priority', 'fragmentation', 'stable_writes'], what)
     const type = oneOf(s.type, SWAP_TYPES, `${what}.type`)
     const sizeBytes = s.size === undefined ? 16 * 1024 ** 3 : parseSize(s.size, `${what}.size`)
     if (sizeBytes < PMD_SIZE || sizeBytes % PMD_SIZE !== 0) {
@@ -116,7 +120,11 @@ export function normalizeMachine(input: MachineInput | undefined): MachineSpec {
     const priority =
       s.priority === undefined ? -2 - i : intIn(s.priority, -1, 32767, `${what}.priority`)
     const fragmentation = fraction(s.fragmentation ?? 0, `${what}.fragmentation`)
-    return { type, sizeBytes, priority, fragmentation }
+    if (s.stable_writes !== undefined && typeof s.stable_writes !== 'boolean') {
+      throw new SimUsageError(`${what}.stable_writes: expected true or false`)
+    }
+    const stable_writes = s.stable_writes ?? type === 'zram'
+    return { type, sizeBytes, priority, fragmentation, stable_writes }
   })
   if (swap.length > 32) throw new SimUsageError('machine.swap: at most 32 devices (MAX_SWAPFILES)')
   const thpIn = m.thp ?? {}

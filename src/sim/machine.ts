@@ -15,7 +15,13 @@ import { HPAGE_PMD_NR, PMD_SIZE, parseSize } from './include/units'
 export const DEFAULT_MACHINE: MachineSpec = {
   memoryBytes: 8 * 1024 ** 3,
   swap: [
-    { type: 'nvme', sizeBytes: 16 * 1024 ** 3, priority: -2, fragmentation: 0, stable_writes: false },
+    {
+      type: 'nvme',
+      sizeBytes: 16 * 1024 ** 3,
+      priority: -2,
+      fragmentation: 0,
+      stable_writes: false,
+    },
   ],
   zswap: false,
   thp: {

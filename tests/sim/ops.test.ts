@@ -215,4 +215,45 @@ describe.each(VARIANT_NAMES)('%s', (variant) => {
     expect(sim.smaps(pid, a, M2).AnonHugePages).toBe(2048)
     sim.audit()
   })
+
+  it('a pinned THP is skipped by reclaim, and fork copies it instead of sharing', () => {
+    const sim = createSimulator({ variant, seed: 3, machine: normalizeMachine({ memory: '256M' }) })
+    const pid = sim.spawn('t')
+    const a = sim.mmap(pid, M2, 'hugepage')
+    sim.touch(pid, a, M2, { write: true })
+    sim.pin(pid, a, M2, true)
+    sim.madvise(pid, a, M2, 'pageout')
+    expect(sim.vmstat().pswpout).toBe(0)
+    const child = sim.fork(pid)
+    sim.audit()
+    expect(sim.vmstat().thp_split_pmd).toBe(1) // the parent's PMD split, pages copied
+    sim.touch(child, a, M2, { write: false })
+    sim.pin(pid, a, M2, false)
+    sim.madvise(pid, a, M2, 'pageout')
+    sim.audit()
+  })
+
+  it('fragmented RAM: no wholly free pageblock, so THP faults fall back', () => {
+    const machine = normalizeMachine({ memory: '64M', fragmentation: 1 })
+    const sim = createSimulator({ variant, seed: 3, machine })
+    const pid = sim.spawn('t')
+    const a = sim.mmap(pid, M2, 'hugepage')
+    sim.touch(pid, a, M2, { write: true })
+    expect(sim.vmstat()).toMatchObject({ thp_fault_alloc: 0, thp_fault_fallback: 1 })
+    sim.audit()
+  })
+
+  it('ordinary allocations stop at the min watermark; reclaim frees memory for them', () => {
+    const machine = normalizeMachine({ memory: '64M', swap: [{ type: 'zram', size: '256M' }] })
+    const sim = createSimulator({ variant, seed: 3, machine })
+    const pid = sim.spawn('t')
+    const a = sim.mmap(pid, (96 * M2) / 2, 'hugepage') // 96 MiB on a 64 MiB machine
+    sim.touch(pid, a, 48 * M2, { write: true })
+    sim.audit()
+    const mi = sim.meminfo()
+    expect(mi.MemFree).toBeGreaterThanOrEqual(machine.vm.min_free_kbytes - 4 * 512)
+    expect(sim.vmstat().pswpout).toBeGreaterThan(0)
+    sim.touch(pid, a, 48 * M2, { write: false })
+    sim.audit()
+  })
 })

@@ -23,12 +23,14 @@ export function dup_mmap(k: Kernel, parent: Mm, child: Mm): void {
   const indices = [...parent.pmds.keys()].sort((a, b) => a - b)
   for (const pmdIdx of indices) {
     const p = parent.pmds.get(pmdIdx)!
-    const ok =
+    let ok =
       k.pmds.kind[p] === PMD_TABLE
         ? copy_pte_range(k, child, parent, pmdIdx)
         : copy_huge_pmd(k, child, parent, pmdIdx)
+    if (ok === 'again') ok = copy_pte_range(k, child, parent, pmdIdx)
     visited += k.pmds.kind[p] === PMD_TABLE ? HPAGE_PMD_NR : 1
     if (!ok) {
+      k.count('F13-fork-enomem')
       exit_mmap(k, child)
       throw new SimUsageError(
         `fork: -ENOMEM copying page tables at 0x${(pmdIdx * PMD_SIZE).toString(16)}`,

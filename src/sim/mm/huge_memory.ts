@@ -30,6 +30,7 @@ import {
   PG_PARTIALLY_MAPPED,
   PG_SWAPCACHE,
   PG_UPTODATE,
+  PG_WRITEBACK,
   VM_HUGEPAGE,
   VM_NOHUGEPAGE,
   VM_WRITE,
@@ -54,10 +55,11 @@ import {
 } from './rmap'
 import { __folio_put, folio_put_if_unused } from './swap'
 import {
+  folio_free_swap,
   free_swap_and_cache,
   free_swap_cache,
-  folio_free_swap,
   swap_cache_add_folio,
+  swap_cache_del_folio,
 } from './swap_state'
 import { should_try_to_free_swap } from './memory'
 
@@ -139,7 +141,9 @@ export function do_huge_pmd_anonymous_page(
 ): FaultResult {
   const pmdIdx = pmdIndexOf(addr)
   if (!write && k.spec.thp.use_zero_page) return set_huge_zero_folio(k, mm, pmdIdx)
-  const pfn = alloc_pages(k, HPAGE_PMD_ORDER, thpDirectReclaim(k, vma))
+  const pfn = k.inject('thp_fault_alloc')
+    ? -1
+    : alloc_pages(k, HPAGE_PMD_ORDER, thpDirectReclaim(k, vma))
   if (pfn < 0) {
     k.vm.thp_fault_fallback++
     return FAULT_FALLBACK
@@ -224,6 +228,7 @@ export function do_huge_pmd_wp_page(k: Kernel, mm: Mm, vma: Vma, pmdIdx: number)
       return FAULT_DONE
     }
   }
+  if (pm.kind[p] === PMD_HUGE) k.count('F12-pmd-cow-split')
   return __split_huge_pmd(k, mm, pmdIdx) ? FAULT_FALLBACK : FAULT_OOM
 }
 
@@ -318,9 +323,15 @@ export function zap_huge_pmd(k: Kernel, mm: Mm, pmdIdx: number): void {
  * with one 512-slot folio_dup_swap(), and the parent's exclusive bit is cleared.
  * Returns false on -ENOMEM (fork fails).
  */
-export function copy_huge_pmd(k: Kernel, dst: Mm, src: Mm, pmdIdx: number): boolean {
+export function copy_huge_pmd(k: Kernel, dst: Mm, src: Mm, pmdIdx: number): boolean | 'again' {
   const sp = src.pmds.get(pmdIdx)!
   const pm = k.pmds
+  const sf = pm.val[sp]
+  if (pm.kind[sp] === PMD_HUGE && k.pins.has(sf) && k.folios.flags[sf] & PG_ANON_EXCLUSIVE) {
+    // A maybe-DMA-pinned exclusive THP must not be shared: split the PMD and let
+    // copy_pte_range() copy the pages (-EAGAIN).
+    return __split_huge_pmd(k, src, pmdIdx) ? 'again' : false
+  }
   let table = -1
   if (!k.variant.lazyDeposit) {
     table = pte_alloc_one(k, dst)
@@ -363,6 +374,12 @@ export function do_huge_pmd_swap_page(
   pmdIdx: number,
   write: boolean,
 ): FaultResult {
+  if (k.faultRetries === 0 && k.inject('swapin_race')) {
+    // Another thread got here first (the PMD or the slots changed): drop out and retry.
+    k.faultRetries++
+    k.count('F8-swapin-race')
+    return FAULT_RETRY
+  }
   const r = swapin_pmd_folio(k, mm, vma, pmdIdx, true)
   if (r === FAULT_RETRY || r === FAULT_OOM) return r
   if (r === FAULT_FALLBACK) return __split_huge_pmd(k, mm, pmdIdx) ? FAULT_FALLBACK : FAULT_OOM
@@ -419,6 +436,14 @@ export function swapin_pmd_folio(
   fo.pfn[f] = pfn
   swap_cache_add_folio(k, f, si, off)
   const read = swap_read_folio(k, f, off, si.type)
+  if (k.inject('swap_read_error')) {
+    // The folio is not uptodate: it leaves the swap cache, and the caller splits and reads per
+    // page (swapoff's -EIO path; the model does the same for the fault, see ARCHITECTURE.md).
+    swap_cache_del_folio(k, f)
+    __folio_put(k, f)
+    k.count('F9-swap-read-error')
+    return FAULT_FALLBACK
+  }
   return { folio: f, read }
 }
 
@@ -466,7 +491,13 @@ function map_swap_pmd(
   const si = k.swap[pm.swapType[p]]
   const off = pm.val[p]
   const swpFlags = pm.flags[p]
-  const exclusive = (swpFlags & E_SWP_EXCLUSIVE) !== 0
+  let exclusive = (swpFlags & E_SWP_EXCLUSIVE) !== 0
+  if (si.stableWrites && fo.flags[f] & PG_WRITEBACK) {
+    // 11/13: still under writeback to a SWP_STABLE_WRITES device: drop exclusive, map read-only;
+    // a later write takes the COW path (F16, then F12).
+    exclusive = false
+    k.count('F16-stable-writes-writeback')
+  }
   const writable = exclusive && (vma.flags & VM_WRITE) !== 0 && !(swpFlags & E_UFFD_WP)
   pm.kind[p] = PMD_HUGE
   pm.val[p] = f
@@ -499,6 +530,11 @@ export function split_folio(k: Kernel, f: number): number[] | null {
   const fo = k.folios
   const nr = fo.nrPages(f)
   if (nr === 1) return [f]
+  if (k.pins.has(f)) {
+    // A pinned folio has extra references: can_split_folio() says no.
+    k.vm.thp_split_page_failed++
+    return null
+  }
   const maps = rmap_walk_anon(k, f)
   for (const { vma, addr } of maps) {
     const pmdIdx = pmdIndexOf(addr)

@@ -259,6 +259,7 @@ function handle_mm_fault(k: Kernel, mm: Mm, vma: Vma, addr: number, write: boole
   k.vm.pgfault++
   k.pendingNs = k.cpu.faultEntryNs
   k.faultType = ''
+  k.faultRetries = 0
   let r: FaultResult = FAULT_RETRY
   for (let step = 0; step < 8 && r !== FAULT_DONE; step++) {
     r = fault_step(k, mm, vma, addr, write)

@@ -33,7 +33,7 @@ export class PageAlloc {
   private readonly inPartial: Uint8Array
   nrFree: number
 
-  constructor(totalBytes: number) {
+  constructor(totalBytes: number, fragmentation = 0) {
     this.totalPages = totalBytes / 4096
     this.nrBlocks = this.totalPages / HPAGE_PMD_NR
     this.pageTag = new Uint32Array(this.totalPages)
@@ -45,7 +45,21 @@ export class PageAlloc {
     this.inPartial = new Uint8Array(this.nrBlocks)
     for (let b = this.nrBlocks - 1; b >= 0; b--) this.freeStack[this.freeTop++] = b
     this.nrFree = this.totalPages
+    // Fragmentation: evenly spread pageblocks each hold one unmovable page from boot (slab, page
+    // tables of other tasks...); without compaction they can never serve a PMD-order request.
+    for (let b = 0; b < this.nrBlocks; b++) {
+      if (Math.floor((b + 1) * fragmentation) === Math.floor(b * fragmentation)) continue
+      this.bitmap[b * 16] = 1
+      this.blockUsed[b] = 1
+      this.blockState[b] = BLOCK_PARTIAL
+      this.pushPartial(b)
+      this.nrFree--
+      this.bootPages++
+    }
   }
+
+  /** Pages held since boot by the fragmentation knob (never freed). */
+  bootPages = 0
 
   /** Wholly free pageblocks: what a PMD-order allocation can use. */
   get nrFreeBlocks(): number {
@@ -147,16 +161,32 @@ export class PageAlloc {
  * or reclaim freed one. Returns the first pfn or -1.
  */
 export function alloc_pages(k: Kernel, order: number, directReclaim: boolean): number {
-  const pfn = k.mem.alloc(order)
+  const pfn = allocAboveMin(k, order)
   if (pfn >= 0 || !directReclaim) return pfn
   const want = order === HPAGE_PMD_ORDER ? HPAGE_PMD_NR : SWAP_CLUSTER_MAX
   for (let attempt = 0; attempt < MAX_RECLAIM_RETRIES; attempt++) {
     if (try_to_free_pages(k, want) === 0) break
-    const retry = k.mem.alloc(order)
+    const retry = allocAboveMin(k, order)
     if (retry >= 0) return retry
   }
   if (order !== 0) return -1
-  return out_of_memory(k) ? k.mem.alloc(0) : -1
+  return out_of_memory(k) ? allocAboveMin(k, 0) : -1
+}
+
+/**
+ * The watermark check of get_page_from_freelist(): an ordinary allocation must leave the min
+ * watermark (vm.min_free_kbytes) free; reclaim itself (PF_MEMALLOC, ALLOC_NO_WATERMARKS) may use
+ * those reserves down to the last page.
+ */
+function allocAboveMin(k: Kernel, order: number): number {
+  const min = k.inReclaim ? 0 : wmark_min_pages(k)
+  if (k.mem.nrFree - (1 << order) < min) return -1
+  return k.mem.alloc(order)
+}
+
+/** @kernel mm/page_alloc.c __setup_per_zone_wmarks(): WMARK_MIN in pages. */
+export function wmark_min_pages(k: Kernel): number {
+  return Math.floor(k.spec.vm.min_free_kbytes / 4)
 }
 
 /** @kernel include/linux/swap.h SWAP_CLUSTER_MAX */

@@ -15,7 +15,7 @@ import {
   PTE_PRESENT,
   PTE_SWAP,
 } from '../include/pgtable'
-import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
+import { HPAGE_PMD_NR, HPAGE_PMD_ORDER, PAGE_SIZE, PMD_SIZE } from '../include/units'
 import { __split_huge_pmd, pmdClear } from './huge_memory'
 import { PG_ANON_EXCLUSIVE, PG_DIRTY, PG_LAZYFREE, type Mm, type Vma } from './mm_types'
 import { zap_deposited_table } from './pgtable_generic'
@@ -138,9 +138,16 @@ function try_to_unmap_one(k: Kernel, f: number, mm: Mm, addr: number): boolean {
   if (pmd === undefined) return true
   const pm = k.pmds
   if (fo.flags[f] & PG_LAZYFREE) return unmap_lazyfree(k, f, mm, addr)
+  // A PMD-sized folio already mapped by PTEs here: the series has no PMD to turn into a swap PMD.
+  if (k.variant.pmdSwap && fo.order[f] === HPAGE_PMD_ORDER && pm.kind[pmd] === PMD_TABLE) {
+    k.count('F4-pte-mapped')
+  }
   if (pm.kind[pmd] === PMD_HUGE && pm.val[pmd] === f) {
-    if (k.variant.pmdSwap && !k.zswapEverEnabled) return set_pmd_swap_entry(k, f, mm, pmd)
-    if (k.variant.pmdSwap) k.count('F1-zswap-enabled')
+    if (k.variant.pmdSwap && !k.zswapEverEnabled) {
+      if (!k.inject('set_pmd_swap_entry')) return set_pmd_swap_entry(k, f, mm, pmd)
+      // A step failed: the present PMD stays, and TTU_SPLIT_HUGE_PMD remains the fallback.
+      k.count('F5-set-pmd-swap-entry-failed')
+    } else if (k.variant.pmdSwap) k.count('F1-zswap-enabled')
     // TTU_SPLIT_HUGE_PMD: split, then unmap the 512 PTEs below.
     if (!__split_huge_pmd(k, mm, pmdIdx)) {
       k.count('lazy-deposit-pte-alloc-failed')

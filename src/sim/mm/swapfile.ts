@@ -28,6 +28,8 @@ export class SwapInfo {
   readonly nrSlots: number
   readonly nrClusters: number
   enabled = true
+  /** SWP_STABLE_WRITES */
+  stableWrites = false
   /** Swap count per slot (references from page tables). */
   readonly count: Uint8Array
   /** Extension table for counts above SWP_TB_COUNT_MAX (swap_retry_table_alloc). */

@@ -85,7 +85,8 @@ export function shrink_folio_list(
       if (fo.pfn[f] < 0) continue
       const nr = fo.nrPages(f)
       k.vm.pgscan_anon += nr
-      if (fo.flags[f] & PG_WRITEBACK) {
+      // Under writeback, or maybe DMA-pinned (folio_maybe_dma_pinned()): not now.
+      if (fo.flags[f] & PG_WRITEBACK || k.pins.has(f)) {
         keep.push(f)
         continue
       }

@@ -163,6 +163,12 @@ export const GUEST_PRELUDE = String.raw`(function (hostCall, configJson) {
       uffdEvents() {
         return call('t.uffdEvents', [pid])
       },
+      pin(range) {
+        call('t.pin', [pid, rangeArg(range)])
+      },
+      unpin(range) {
+        call('t.unpin', [pid, rangeArg(range)])
+      },
     })
   }
 

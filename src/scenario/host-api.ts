@@ -268,6 +268,14 @@ export function createHostApi(
       return sim.uffdMove(task(pid, 't.uffdMove'), d.start, s.start, s.length)
     },
     't.uffdEvents': ([pid]) => sim.uffdEvents(task(pid, 't.uffdEvents')),
+    't.pin': ([pid, r]) => {
+      const a = range(r, 't.pin')
+      sim.pin(task(pid, 't.pin'), a.start, a.length, true)
+    },
+    't.unpin': ([pid, r]) => {
+      const a = range(r, 't.unpin')
+      sim.pin(task(pid, 't.unpin'), a.start, a.length, false)
+    },
     'range.sub': ([r, offset, size]) => {
       const a = range(r, 'range.sub')
       const off = parseSize(offset as never, 'range.sub: offset')

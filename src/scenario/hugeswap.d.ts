@@ -125,6 +125,17 @@ declare module 'hugeswap' {
     swapcache_split?: number
     /** A swap-in read fails: the folio is not uptodate (F9). */
     swap_read_error?: number
+    /**
+     * Another thread swapped the range in and freed the slots first, between the swap-cache
+     * lookup and the folio lock of a PMD swap-in: the fault returns and is retried (F8).
+     */
+    swapin_race?: number
+    /**
+     * A step of `set_pmd_swap_entry()` fails at swap-out (the swap reference, or dropping
+     * anon-exclusive against a racing GUP pin): the present PMD is restored and reclaim splits it
+     * instead, as today's kernel does (F5).
+     */
+    set_pmd_swap_entry?: number
   }
 
   /** Kind of swap backing: a device type decides latency, readahead and sync/async I/O. */
@@ -155,6 +166,13 @@ declare module 'hugeswap' {
      * find fewer clusters. Default 0.
      */
     fragmentation?: number
+    /**
+     * `SWP_STABLE_WRITES`: the device needs pages kept stable while they are written (zram has
+     * it; so does swap on dm-crypt). Default: true for `'zram'`, false otherwise. With an
+     * asynchronous device this makes F16 reachable: a PMD swapped in while its folio is still
+     * under writeback is mapped read-only (exclusive dropped), and the next write copies on write.
+     */
+    stable_writes?: boolean
   }
 
   /** `/sys/kernel/mm/transparent_hugepage/*`. */
@@ -277,6 +295,8 @@ declare module 'hugeswap' {
     readonly priority: number
     /** Fraction of clusters pinned by a long-lived slot. */
     readonly fragmentation: number
+    /** `SWP_STABLE_WRITES` (true for zram unless set otherwise). */
+    readonly stable_writes: boolean
   }
 
   /** `k.machine.thp`. */
@@ -477,6 +497,22 @@ declare module 'hugeswap' {
      * thread does). Reading them empties the queue.
      */
     uffdEvents(): UffdEvent[]
+    /**
+     * A long-term GUP pin (`pin_user_pages()` with `FOLL_PIN | FOLL_LONGTERM`, as RDMA or vfio
+     * take) on every folio mapped in `range`; the pages are faulted in (written) first, as GUP
+     * does. While a folio is pinned (`folio_maybe_dma_pinned()`):
+     * - reclaim skips it: it is not swapped out, and in the series `set_pmd_swap_entry()` cannot
+     *   drop its anon-exclusive mark (F5);
+     * - `fork()` copies a pinned anon-exclusive THP for the child at PTE level instead of sharing
+     *   it copy-on-write (`copy_huge_pmd()` splits, `copy_present_page()` copies).
+     * Pins nest: each `pin` needs its own `unpin`.
+     */
+    pin(range: Range): void
+    /**
+     * Releases one long-term pin (`unpin_user_pages()`) on every folio mapped in `range`; fails
+     * if a folio there is not pinned. Reclaim may take the folios again afterwards.
+     */
+    unpin(range: Range): void
   }
 
   /**

@@ -142,6 +142,10 @@ export function createFakeSimulator(opts: SimulatorOptions): FakeSimulator {
       calls.push(`uffdEvents ${pid}`)
       return uffdQueue.splice(0)
     },
+    pin(pid, addr, lengthBytes, pinned) {
+      alive(pid)
+      calls.push(`pin ${pid} ${addr} ${lengthBytes} ${pinned}`)
+    },
     zswap(enabled) {
       calls.push(`zswap ${enabled}`)
     },

@@ -262,7 +262,7 @@ export default defineScenario({
   })
 })
 
-describe('mincore, clear_refs, userfaultfd, zswap, folio split and k.machine', () => {
+describe('mincore, clear_refs, userfaultfd, zswap, folio split, pins and k.machine', () => {
   it('binds each call to the simulator', async () => {
     const src = `import { defineScenario } from 'hugeswap'
 export default defineScenario({
@@ -286,6 +286,8 @@ export default defineScenario({
     k.zswap(false)
     k.expect(k.splitFolio(t, r), 'split').toBe(true)
     k.expect(k.splitFolio(t, r.sub('4K', '4K')), 'not a folio head').toBe(false)
+    t.pin(r)
+    t.unpin(r.sub('1M', '1M'))
   },
 })
 `
@@ -309,6 +311,8 @@ export default defineScenario({
       'zswap false',
       `splitFolio 100 ${r}`,
       `splitFolio 100 ${r + 4096}`,
+      `pin 100 ${r} 2097152 true`,
+      `pin 100 ${r + 1048576} 1048576 false`,
     ])
   })
 
@@ -335,6 +339,8 @@ export default defineScenario({
       ['split task', () => k.splitFolio({ pid: 999 } as any, r)],
       ['split no task', () => k.splitFolio(undefined as any, r)],
       ['split range', () => k.splitFolio(t, null as any)],
+      ['pin range', () => t.pin(undefined as any)],
+      ['unpin range', () => t.unpin({ start: 0, length: 0 } as any)],
     ]
     for (const [label, f] of bad) {
       let message = 'no error'
@@ -375,6 +381,10 @@ export default defineScenario({
       'split no task': 'SimUsageError: k.splitFolio: not a task of this run',
       'split range':
         'SimUsageError: k.splitFolio: expected a range from t.mmap() (an object { start, length })',
+      'pin range':
+        'SimUsageError: t.pin: expected a range from t.mmap() (an object { start, length })',
+      'unpin range':
+        'SimUsageError: t.unpin: expected a range from t.mmap() (an object { start, length })',
     })
   })
 
@@ -388,11 +398,12 @@ export default defineScenario({
     const m = k.machine
     k.expect(m.memoryBytes, 'memory').toBe(4 * 1024 ** 3)
     k.expect(m.zswap, 'zswap').toBe(true)
-    k.expect(m.swap, 'swap').toEqual([{ type: 'zram', sizeBytes: 1024 ** 3, priority: -2, fragmentation: 0 }])
+    k.expect(m.swap, 'swap').toEqual([{ type: 'zram', sizeBytes: 1024 ** 3, priority: -2, fragmentation: 0, stable_writes: true }])
     k.expect(m.thp.khugepaged.max_ptes_swap, 'max_ptes_swap').toBe(0)
     k.expect(m.thp.khugepaged.max_ptes_none, 'max_ptes_none').toBe(511)
     k.expect(m.vm, 'vm').toEqual({ page_cluster: 3, swappiness: 60, min_free_kbytes: 8192, watermark_scale_factor: 10 })
     k.expect(m.fault_injection.pte_alloc, 'pte_alloc').toBe(0.5)
+    k.expect(m.fault_injection.swapin_race + m.fault_injection.set_pmd_swap_entry, 'new points').toBe(0)
     k.expect(m.thp_swap, 'thp_swap').toBe(true)
     k.expect(m.fragmentation, 'fragmentation').toBe(0)
     let caught = 'no error'

@@ -71,7 +71,8 @@ export default defineScenario({
   variants: ['baseline', 'pmd-swap+lazy-deposit'],
   machine: {
     memory: '4G',
-    swap: [{ type: 'zram', size: '2G', priority: 10 }, { type: 'file', fragmentation: 0.5 }],
+    swap: [{ type: 'zram', size: '2G', priority: 10 },
+           { type: 'file', fragmentation: 0.5, stable_writes: true }],
     zswap: false,
     thp: {
       enabled: 'madvise',
@@ -84,7 +85,8 @@ export default defineScenario({
     fragmentation: 0.25,
     thp_swap: true,
     fault_injection: { thp_fault_alloc: 0.1, thp_swapin_alloc: 0.5, pte_alloc: 0,
-                       swapcache_split: 0.01, swap_read_error: 0 },
+                       swapcache_split: 0.01, swap_read_error: 0, swapin_race: 0.2,
+                       set_pmd_swap_entry: 0.3 },
   },
   async run(k) {
     const t = k.spawn('usemem')
@@ -118,6 +120,8 @@ export default defineScenario({
     k.expect(ev.filter((e) => e.wp || e.rwp || e.missing || e.write).map((e) => e.addr)).toEqual([])
     k.expect(t.mincore(r).filter(Boolean).length).toBeLessThan(513)
     k.expect(k.splitFolio(t, r)).toBe(false)
+    t.pin(r); t.unpin(r.sub(0, '2M'))
+    k.expect(k.machine.swap[0].stable_writes && k.machine.fault_injection.swapin_race > 0).toBe(true)
     k.snapshot('end')
     await Promise.resolve()
     c.exit()
@@ -146,6 +150,9 @@ describe('hugeswap.d.ts', () => {
       .replace('t.clearRefs(1)', 't.clearRefs(2)')
       .replace('k.machine.vm.min_free_kbytes', 'k.machine.vm.min_free_kb')
       .replace('swapcache_split: 0.01', 'swapcache_splits: 0.01')
+      .replace('stable_writes: true }', 'stable_write: true }')
+      .replace('fault_injection.swapin_race >', 'fault_injection.swapin_races >')
+      .replace('t.pin(r);', 't.pinn(r);')
     const errors = check([], { '/virtual/bad.ts': bad })
     expect(errors.join('\n')).toMatch(/"pagout"/)
     expect(errors.join('\n')).toMatch(/thp_swpout_pdm/)
@@ -156,6 +163,9 @@ describe('hugeswap.d.ts', () => {
     expect(errors.join('\n')).toMatch(/'2' is not assignable/)
     expect(errors.join('\n')).toMatch(/min_free_kb/)
     expect(errors.join('\n')).toMatch(/swapcache_splits/)
+    expect(errors.join('\n')).toMatch(/stable_write'/)
+    expect(errors.join('\n')).toMatch(/swapin_races/)
+    expect(errors.join('\n')).toMatch(/pinn/)
   })
 
   it('k.machine matches what normalizeMachine() gives and Vmstat names every counter', () => {

@@ -168,6 +168,9 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
       SwapCached: k.nrSwapCache * 4,
       SwapTotal: total * 4,
       SwapFree: free * 4,
+      // Pages stored in zswap; the compressed pool size (Zswap) needs a compression model and
+      // is not reported yet.
+      Zswapped: k.swap.reduce((n, si) => n + si.zswapped, 0) * 4,
     }
   }
 

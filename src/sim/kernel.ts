@@ -112,6 +112,8 @@ export class Kernel {
   readonly fallbacks: Partial<Record<FallbackReason, number>> = {}
   readonly warnings: string[] = []
   readonly khugepaged: KhugepagedState
+  /** The deferred split queue (deferred_split_folio()): partially mapped large folios. */
+  readonly deferredSplit = new Set<number>()
   /** Long-term GUP pins per folio (folio_maybe_dma_pinned()). */
   readonly pins = new Map<number, number>()
   /** Cost of the operation in progress, ns; the caller advances the clock by it. */

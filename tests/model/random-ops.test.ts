@@ -243,7 +243,12 @@ function replay(
   return log
 }
 
-const runs = Number(process.env.HUGESWAP_FUZZ_RUNS ?? 150)
+const runs = Number(process.env.HUGESWAP_FUZZ_RUNS ?? 1000)
+// CI replays a fixed seed; `npm run fuzz` explores a fresh one each time (printed on failure).
+const seed =
+  process.env.HUGESWAP_FUZZ_SEED === 'random'
+    ? Date.now() % 2 ** 31
+    : Number(process.env.HUGESWAP_FUZZ_SEED ?? 20261126)
 
 describe('random operation sequences in every variant', () => {
   for (const swap of ['nvme', 'zram'] as const) {
@@ -253,7 +258,7 @@ describe('random operation sequences in every variant', () => {
           const logs = VARIANT_NAMES.map((v) => replay(v, ops, swap))
           for (const l of logs) expect(l).toEqual(logs[0])
         }),
-        { numRuns: runs, seed: Number(process.env.HUGESWAP_FUZZ_SEED ?? 20261126) },
+        { numRuns: runs, seed },
       )
     })
   }

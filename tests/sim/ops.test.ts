@@ -256,4 +256,25 @@ describe.each(VARIANT_NAMES)('%s', (variant) => {
     sim.touch(pid, a, 48 * M2, { write: false })
     sim.audit()
   })
+
+  it('the OOM killer takes the biggest task; later calls on it are ignored with a warning', () => {
+    const sim = createSimulator({
+      variant,
+      seed: 3,
+      machine: normalizeMachine({ memory: '64M', swap: [] }),
+    })
+    const big = sim.spawn('big')
+    const small = sim.spawn('small')
+    const s = sim.mmap(small, M2, 'hugepage')
+    sim.touch(small, s, M2, { write: true })
+    const b = sim.mmap(big, 64 * M2, 'nohugepage')
+    sim.touch(big, b, 64 * M2, { write: true })
+    expect(sim.vmstat().oom_kill).toBe(1)
+    sim.touch(big, b, M2, { write: false })
+    sim.touch(small, s, M2, { write: false })
+    sim.audit()
+    const r = sim.finish()
+    expect(r.warnings.some((w) => /Killed process 1 \(big\)/.test(w))).toBe(true)
+    expect(r.warnings.some((w) => /OOM-killed; call ignored/.test(w))).toBe(true)
+  })
 })

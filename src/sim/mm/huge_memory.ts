@@ -550,6 +550,7 @@ export function split_folio(k: Kernel, f: number): number[] | null {
   const ids = [f]
   const pfn = fo.pfn[f]
   const flags = fo.flags[f] & ~PG_PARTIALLY_MAPPED
+  k.deferredSplit.delete(f)
   const inCache = (flags & PG_SWAPCACHE) !== 0
   const si = inCache ? k.swap[fo.swapType[f]] : null
   const off = fo.swapOffset[f]

@@ -446,8 +446,12 @@ function wp_can_reuse_anon_folio(k: Kernel, f: number): boolean {
 function releaseIfDone(k: Kernel, f: number): void {
   const fo = k.folios
   if (fo.mapped(f)) {
-    if (fo.order[f] > 0 && !(fo.flags[f] & PG_PARTIALLY_MAPPED)) {
+    // Fewer mappings than pages: some page is surely mapped nowhere (the model keeps no per-page
+    // mapcount, so a folio split between two mappers half and half is not caught).
+    const partial = fo.pteMapcount[f] + fo.pmdMapcount[f] * fo.nrPages(f) < fo.nrPages(f)
+    if (fo.order[f] > 0 && partial && !(fo.flags[f] & PG_PARTIALLY_MAPPED)) {
       fo.flags[f] |= PG_PARTIALLY_MAPPED
+      k.deferredSplit.add(f)
       k.vm.thp_deferred_split_page++
     }
     return

@@ -31,7 +31,7 @@ export function swap_writeout(k: Kernel, f: number): boolean {
   fo.flags[f] &= ~PG_DIRTY
   if (zero) {
     for (let i = 0; i < nr; i++) {
-      si.slotFlags[off + i] = SLOT_ZERO
+      si.setSlotFlags(off + i, SLOT_ZERO)
       si.tag[off + i] = 0
     }
     k.vm.swpout_zero += nr
@@ -39,7 +39,7 @@ export function swap_writeout(k: Kernel, f: number): boolean {
   }
   if (k.zswapEnabled) {
     for (let i = 0; i < nr; i++) {
-      si.slotFlags[off + i] = SLOT_ZSWAP
+      si.setSlotFlags(off + i, SLOT_ZSWAP)
       si.tag[off + i] = tags[pfn + i]
     }
     k.vm.zswpout += nr
@@ -47,7 +47,7 @@ export function swap_writeout(k: Kernel, f: number): boolean {
     return false
   }
   for (let i = 0; i < nr; i++) {
-    si.slotFlags[off + i] = 0
+    si.setSlotFlags(off + i, 0)
     si.tag[off + i] = tags[pfn + i]
   }
   if (fo.order[f] === HPAGE_PMD_ORDER) k.vm.thp_swpout++

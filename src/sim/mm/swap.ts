@@ -13,6 +13,7 @@ export function __folio_put(k: Kernel, f: number): void {
   if (fo.pfn[f] < 0) throw new SimInvariantError(`__folio_put: folio ${f} is already free`)
   k.lruDel(f)
   k.pins.delete(f)
+  k.deferredSplit.delete(f)
   k.mem.free(fo.pfn[f], fo.order[f])
   fo.release(f)
 }

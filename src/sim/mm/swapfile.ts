@@ -50,6 +50,8 @@ export class SwapInfo {
   /** The per-CPU cached cluster for order 0 (percpu_swap_cluster), -1 if none. */
   private order0Cluster = -1
   inuseSlots = 0
+  /** Slots whose data zswap holds (meminfo Zswapped). */
+  zswapped = 0
 
   /** Slots held since boot by swap entries outside the scenario (the fragmentation knob). */
   readonly bootHeld = new Set<number>()
@@ -185,9 +187,16 @@ export class SwapInfo {
     return -1
   }
 
+  /** Sets a slot's flags, keeping the zswap page count. */
+  setSlotFlags(offset: number, flags: number): void {
+    if (this.slotFlags[offset] & SLOT_ZSWAP) this.zswapped--
+    if (flags & SLOT_ZSWAP) this.zswapped++
+    this.slotFlags[offset] = flags
+  }
+
   private takeSlot(offset: number, folio: number): void {
     this.cache[offset] = folio
-    this.slotFlags[offset] = 0
+    this.setSlotFlags(offset, 0)
     this.inuseSlots++
     const c = Math.floor(offset / SWAPFILE_CLUSTER)
     const used = ++this.clusterUsed[c]
@@ -196,7 +205,7 @@ export class SwapInfo {
 
   /** @kernel mm/swapfile.c swap_range_free(): the slot is unused again. */
   freeSlot(offset: number): void {
-    this.slotFlags[offset] = 0
+    this.setSlotFlags(offset, 0)
     this.tag[offset] = 0
     this.inuseSlots--
     const c = Math.floor(offset / SWAPFILE_CLUSTER)

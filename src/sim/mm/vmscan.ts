@@ -198,7 +198,24 @@ function shrink_lruvec(k: Kernel, nrPages: number): number {
 /** @kernel mm/vmscan.c try_to_free_pages(): direct reclaim for an allocation. */
 export function try_to_free_pages(k: Kernel, nrPages: number): number {
   if (k.inReclaim) return 0
-  return shrink_lruvec(k, nrPages)
+  return deferred_split_scan(k) + shrink_lruvec(k, nrPages)
+}
+
+/**
+ * @kernel mm/huge_memory.c deferred_split_scan(): the shrinker splits the partially mapped large
+ * folios on the queue, freeing the pages nothing maps. Returns pages freed.
+ */
+export function deferred_split_scan(k: Kernel): number {
+  let freed = 0
+  for (const f of [...k.deferredSplit]) {
+    k.deferredSplit.delete(f)
+    const fo = k.folios
+    if (fo.pfn[f] < 0 || fo.order[f] === 0) continue
+    const before = k.mem.nrFree
+    split_folio(k, f)
+    freed += k.mem.nrFree - before
+  }
+  return freed
 }
 
 /**
@@ -215,7 +232,7 @@ export function memory_reclaim(k: Kernel, bytes: number): number {
   let reclaimed = 0
   // memory_reclaim() retries MAX_RECLAIM_RETRIES times without progress before giving up.
   for (let pass = 0; pass < 16 && reclaimed < target; pass++) {
-    const n = shrink_lruvec(k, target - reclaimed)
+    const n = deferred_split_scan(k) + shrink_lruvec(k, target - reclaimed)
     reclaimed += n
     if (n === 0 && k.nrWriteback > 0) {
       // reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK): sleep until writeback completes, at most

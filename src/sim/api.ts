@@ -10,6 +10,20 @@ import type { VariantFeatures, VariantName, VariantResult } from './result'
 export type SwapDeviceType = 'zram' | 'nvme' | 'hdd' | 'file'
 export type ThpEnabled = 'always' | 'madvise' | 'never'
 export type ThpDefrag = 'always' | 'defer' | 'defer+madvise' | 'madvise' | 'never'
+/** /sys/kernel/mm/transparent_hugepage/hugepages-<size>kB/enabled */
+export type MthpEnabled = 'always' | 'madvise' | 'inherit' | 'never'
+/** The anonymous folio sizes x86-64 offers (orders 2 to 9). */
+export const MTHP_SIZES = [
+  '16kB',
+  '32kB',
+  '64kB',
+  '128kB',
+  '256kB',
+  '512kB',
+  '1024kB',
+  '2048kB',
+] as const
+export type MthpSize = (typeof MTHP_SIZES)[number]
 export type Advice =
   'pageout' | 'cold' | 'willneed' | 'dontneed' | 'free' | 'hugepage' | 'nohugepage' | 'collapse'
 export type Prot = 'none' | 'r' | 'rw'
@@ -75,6 +89,8 @@ export interface MachineInput {
     defrag?: ThpDefrag
     use_zero_page?: boolean
     khugepaged?: KhugepagedInput
+    /** Per-size enablement; default: 2048kB 'inherit' (follows `enabled`), all others 'never'. */
+    hugepages?: Partial<Record<MthpSize, MthpEnabled>>
   }
   vm?: {
     page_cluster?: number
@@ -108,6 +124,7 @@ export interface MachineSpec {
     defrag: ThpDefrag
     use_zero_page: boolean
     khugepaged: Required<KhugepagedInput>
+    hugepages: Record<MthpSize, MthpEnabled>
   }
   vm: {
     page_cluster: number

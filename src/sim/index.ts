@@ -383,6 +383,11 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
         fallbacks: sortKeys(k.fallbacks as Record<string, number>),
         warnings: k.warnings,
         endTimeNs: k.events.nowNs,
+        mthp: sortKeys(
+          Object.fromEntries(
+            Object.entries(k.mthp).map(([size, stats]) => [size, sortKeys(stats ?? {})]),
+          ),
+        ),
         khugepaged: {
           pages_collapsed: k.khugepaged.pages_collapsed,
           full_scans: k.khugepaged.full_scans,

@@ -20,6 +20,19 @@ import type { PageTableLedger, WalkerStats } from './result'
  * Why a PMD-order path fell back to splitting (../shared/domain.md §1.5). Stable keys of the
  * result's `fallbacks`.
  */
+/** @kernel include/linux/huge_mm.h enum mthp_stat_item (its sysfs names) */
+export type MthpStat =
+  | 'anon_fault_alloc'
+  | 'anon_fault_fallback'
+  | 'zswpout'
+  | 'swpin'
+  | 'swpin_fallback'
+  | 'swpout'
+  | 'swpout_fallback'
+  | 'split'
+  | 'split_failed'
+  | 'split_deferred'
+
 export type FallbackReason =
   | 'F1-zswap-enabled'
   | 'F2-no-free-cluster'
@@ -112,6 +125,8 @@ export class Kernel {
   readonly fallbacks: Partial<Record<FallbackReason, number>> = {}
   readonly warnings: string[] = []
   readonly khugepaged: KhugepagedState
+  /** Per-size counters: /sys/kernel/mm/transparent_hugepage/hugepages-<size>kB/stats/<name>. */
+  readonly mthp: Partial<Record<string, Record<string, number>>> = {}
   /** The deferred split queue (deferred_split_folio()): partially mapped large folios. */
   readonly deferredSplit = new Set<number>()
   /** Long-term GUP pins per folio (folio_maybe_dma_pinned()). */
@@ -153,6 +168,14 @@ export class Kernel {
   inject(what: keyof MachineSpec['fault_injection']): boolean {
     const p = this.spec.fault_injection[what]
     return p > 0 && this.kernelRng.nextU32() / 4294967296 < p
+  }
+
+  /** Counts a per-size (mTHP) statistic for a folio of `order` (>= 2). */
+  mthpCount(order: number, stat: MthpStat, n = 1): void {
+    if (order < 2) return
+    const size = `hugepages-${4 << order}kB`
+    const s = (this.mthp[size] ??= {})
+    s[stat] = (s[stat] ?? 0) + n
   }
 
   cost(ns: number): void {

@@ -3,7 +3,10 @@
  * tree): Documentation/admin-guide/mm/transhuge.rst, Documentation/admin-guide/sysctl/vm.rst.
  */
 import {
+  MTHP_SIZES,
   SimUsageError,
+  type MthpEnabled,
+  type MthpSize,
   type MachineInput,
   type MachineSpec,
   type SwapDeviceType,
@@ -28,6 +31,16 @@ export const DEFAULT_MACHINE: MachineSpec = {
     enabled: 'always',
     defrag: 'madvise',
     use_zero_page: true,
+    hugepages: {
+      '16kB': 'never',
+      '32kB': 'never',
+      '64kB': 'never',
+      '128kB': 'never',
+      '256kB': 'never',
+      '512kB': 'never',
+      '1024kB': 'never',
+      '2048kB': 'inherit',
+    },
     khugepaged: {
       pages_to_scan: 8 * HPAGE_PMD_NR,
       scan_sleep_millisecs: 10000,
@@ -55,6 +68,7 @@ export const DEFAULT_MACHINE: MachineSpec = {
   },
 }
 
+const MTHP_ENABLED: readonly MthpEnabled[] = ['always', 'madvise', 'inherit', 'never']
 const SWAP_TYPES: readonly SwapDeviceType[] = ['zram', 'nvme', 'hdd', 'file']
 const ENABLED: readonly ThpEnabled[] = ['always', 'madvise', 'never']
 const DEFRAG: readonly ThpDefrag[] = ['always', 'defer', 'defer+madvise', 'madvise', 'never']
@@ -134,7 +148,13 @@ export function normalizeMachine(input: MachineInput | undefined): MachineSpec {
   })
   if (swap.length > 32) throw new SimUsageError('machine.swap: at most 32 devices (MAX_SWAPFILES)')
   const thpIn = m.thp ?? {}
-  checkKeys(thpIn, ['enabled', 'defrag', 'use_zero_page', 'khugepaged'], 'machine.thp')
+  checkKeys(thpIn, ['enabled', 'defrag', 'use_zero_page', 'khugepaged', 'hugepages'], 'machine.thp')
+  const hpIn = thpIn.hugepages ?? {}
+  checkKeys(hpIn, MTHP_SIZES, 'machine.thp.hugepages')
+  const hugepages = { ...d.thp.hugepages }
+  for (const size of Object.keys(hpIn) as MthpSize[]) {
+    hugepages[size] = oneOf(hpIn[size], MTHP_ENABLED, `machine.thp.hugepages['${size}']`)
+  }
   const kIn = thpIn.khugepaged ?? {}
   checkKeys(kIn, Object.keys(d.thp.khugepaged), 'machine.thp.khugepaged')
   const kd = d.thp.khugepaged
@@ -203,6 +223,7 @@ export function normalizeMachine(input: MachineInput | undefined): MachineSpec {
       enabled: oneOf(thpIn.enabled ?? d.thp.enabled, ENABLED, 'machine.thp.enabled'),
       defrag: oneOf(thpIn.defrag ?? d.thp.defrag, DEFRAG, 'machine.thp.defrag'),
       use_zero_page: thpIn.use_zero_page ?? d.thp.use_zero_page,
+      hugepages,
       khugepaged,
     },
     vm: {

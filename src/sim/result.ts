@@ -124,6 +124,11 @@ export interface VariantResult {
    * how often each scan result (enum scan_result) came out.
    */
   khugepaged?: { pages_collapsed: number; full_scans: number; results: Record<string, number> }
+  /**
+   * Per-size counters, as /sys/kernel/mm/transparent_hugepage/hugepages-<size>kB/stats/<name>
+   * (`{ 'hugepages-2048kB': { swpout: 1, ... } }`); sizes and names that never moved are absent.
+   */
+  mthp?: Record<string, Record<string, number>>
 }
 
 export interface ResultJson {

@@ -123,9 +123,11 @@ function replay(
   const sim: AuditableSimulator = createSimulator({
     variant,
     seed: 7,
+    // zram runs also enable 16 kB and 64 kB mTHPs (and synchronous large-folio swap-in).
     machine: normalizeMachine({
       memory: swap === 'zram' ? '32M' : '64M',
       swap: [{ type: swap, size: '64M' }],
+      thp: swap === 'zram' ? { hugepages: { '16kB': 'always', '64kB': 'always' } } : {},
     }),
   })
   const log: string[] = []

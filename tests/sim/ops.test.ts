@@ -277,4 +277,25 @@ describe.each(VARIANT_NAMES)('%s', (variant) => {
     expect(r.warnings.some((w) => /Killed process 1 \(big\)/.test(w))).toBe(true)
     expect(r.warnings.some((w) => /OOM-killed; call ignored/.test(w))).toBe(true)
   })
+
+  it('64 kB mTHPs: fault, swap out in one piece, and synchronous large swap-in on zram', () => {
+    const machine = normalizeMachine({
+      memory: '256M',
+      swap: [{ type: 'zram', size: '256M' }],
+      thp: { enabled: 'never', hugepages: { '64kB': 'always' } },
+    })
+    const sim = createSimulator({ variant, seed: 3, machine })
+    const pid = sim.spawn('t')
+    const a = sim.mmap(pid, M2)
+    sim.touch(pid, a, M2, { write: true })
+    sim.madvise(pid, a, M2, 'pageout')
+    sim.audit()
+    sim.touch(pid, a, M2, { write: false })
+    sim.audit()
+    const r = sim.finish()
+    expect(r.faults.byType['anon-mthp'].count).toBe(32)
+    expect(r.mthp!['hugepages-64kB']).toMatchObject({ anon_fault_alloc: 32, swpout: 32, swpin: 32 })
+    expect(r.vmstat.pswpout).toBe(512)
+    expect(r.vmstat.thp_swpout).toBe(0)
+  })
 })

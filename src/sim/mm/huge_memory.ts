@@ -3,6 +3,7 @@
  * faults, PMD splits (present, huge-zero and — series — swap PMDs), zap, fork copy, folio split,
  * and the series' do_huge_pmd_swap_page().
  */
+import type { MthpEnabled, MthpSize, ThpEnabled } from '../api'
 import type { Kernel } from '../kernel'
 import {
   E_DIRTY,
@@ -84,18 +85,30 @@ export function pmdIndexOf(addr: number): number {
  * whole aligned 2 MB range.
  */
 export function thp_vma_allowable_order(k: Kernel, vma: Vma, addr: number): boolean {
-  const enabled = k.spec.thp.enabled
-  if (enabled === 'never' || vma.flags & VM_NOHUGEPAGE) return false
-  if (enabled === 'madvise' && !(vma.flags & VM_HUGEPAGE)) return false
+  if (!thp_order_enabled(k, vma, HPAGE_PMD_ORDER)) return false
   const start = pmdIndexOf(addr) * PMD_SIZE
   return start >= vma.start && start + PMD_SIZE <= vma.end
+}
+
+/**
+ * Whether anonymous folios of `order` may be used in `vma`: hugepages-<size>kB/enabled
+ * ('inherit' follows the top-level `enabled`), with 'madvise' needing MADV_HUGEPAGE, and
+ * MADV_NOHUGEPAGE turning everything off (__thp_vma_allowable_orders()).
+ */
+export function thp_order_enabled(k: Kernel, vma: Vma, order: number): boolean {
+  if (vma.flags & VM_NOHUGEPAGE) return false
+  const size = `${4 << order}kB` as MthpSize
+  let mode: MthpEnabled | ThpEnabled = k.spec.thp.hugepages[size]
+  if (mode === 'inherit') mode = k.spec.thp.enabled
+  if (mode === 'never') return false
+  return mode === 'always' || (vma.flags & VM_HUGEPAGE) !== 0
 }
 
 /**
  * @kernel mm/huge_memory.c vma_thp_gfp_mask(): whether a PMD-order allocation may enter direct
  * reclaim, per transparent_hugepage/defrag.
  */
-function thpDirectReclaim(k: Kernel, vma: Vma): boolean {
+export function thpDirectReclaim(k: Kernel, vma: Vma): boolean {
   const defrag = k.spec.thp.defrag
   if (defrag === 'always') return true
   if (defrag === 'madvise' || defrag === 'defer+madvise') return (vma.flags & VM_HUGEPAGE) !== 0
@@ -146,6 +159,7 @@ export function do_huge_pmd_anonymous_page(
     : alloc_pages(k, HPAGE_PMD_ORDER, thpDirectReclaim(k, vma))
   if (pfn < 0) {
     k.vm.thp_fault_fallback++
+    k.mthpCount(HPAGE_PMD_ORDER, 'anon_fault_fallback')
     return FAULT_FALLBACK
   }
   let table = -1
@@ -177,6 +191,7 @@ export function do_huge_pmd_anonymous_page(
   folio_add_new_anon_rmap(k, f, vma, pmdIdx * PMD_SIZE, true)
   mm.anonRss += HPAGE_PMD_NR
   k.vm.thp_fault_alloc++
+  k.mthpCount(HPAGE_PMD_ORDER, 'anon_fault_alloc')
   k.cost(k.cpu.installEntryNs)
   k.faultType = 'anon-thp'
   return FAULT_DONE
@@ -533,6 +548,7 @@ export function split_folio(k: Kernel, f: number): number[] | null {
   if (k.pins.has(f)) {
     // A pinned folio has extra references: can_split_folio() says no.
     k.vm.thp_split_page_failed++
+    k.mthpCount(fo.order[f], 'split_failed')
     return null
   }
   const maps = rmap_walk_anon(k, f)
@@ -542,11 +558,13 @@ export function split_folio(k: Kernel, f: number): number[] | null {
     if (p !== undefined && k.pmds.kind[p] === PMD_HUGE && k.pmds.val[p] === f) {
       if (!__split_huge_pmd(k, vma.mm, pmdIdx)) {
         k.vm.thp_split_page_failed++
+        k.mthpCount(fo.order[f], 'split_failed')
         return null
       }
     }
   }
   const wasMapped = fo.mapped(f)
+  k.mthpCount(fo.order[f], 'split')
   const ids = [f]
   const pfn = fo.pfn[f]
   const flags = fo.flags[f] & ~PG_PARTIALLY_MAPPED

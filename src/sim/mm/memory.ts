@@ -26,7 +26,7 @@ import {
   PTE_SWAP,
   PTE_ZERO,
 } from '../include/pgtable'
-import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
+import { HPAGE_PMD_NR, HPAGE_PMD_ORDER, PAGE_SIZE, PMD_SIZE } from '../include/units'
 import {
   FAULT_DONE,
   FAULT_FALLBACK,
@@ -37,6 +37,8 @@ import {
   do_huge_pmd_wp_page,
   pmdIndexOf,
   pmdRow,
+  thpDirectReclaim,
+  thp_order_enabled,
   thp_vma_allowable_order,
   type FaultResult,
 } from './huge_memory'
@@ -341,6 +343,8 @@ function do_anonymous_page(
     k.faultType = 'zero-page'
     return FAULT_DONE
   }
+  const mthp = alloc_anon_folio(k, mm, vma, e, addr)
+  if (mthp !== FAULT_FALLBACK) return mthp
   const pfn = alloc_pages(k, 0, true)
   if (pfn < 0) return FAULT_OOM
   if (mm.exited || pt.kind[e] !== PTE_NONE || !stillTable(k, mm, addr, e)) {
@@ -355,6 +359,48 @@ function do_anonymous_page(
   mm.anonRss++
   k.faultType = 'anon-4k'
   return FAULT_DONE
+}
+
+/**
+ * @kernel mm/memory.c alloc_anon_folio(): the largest enabled mTHP order (below PMD) whose
+ * naturally aligned range lies in the VMA and has only empty PTEs; anon_fault_alloc or
+ * anon_fault_fallback per size. FAULT_FALLBACK means order 0.
+ */
+function alloc_anon_folio(k: Kernel, mm: Mm, vma: Vma, e: number, addr: number): FaultResult {
+  const pt = k.ptes
+  for (let order = HPAGE_PMD_ORDER - 1; order >= 2; order--) {
+    if (!thp_order_enabled(k, vma, order)) continue
+    const n = 1 << order
+    const start = addr - (addr % (n * PAGE_SIZE))
+    if (start < vma.start || start + n * PAGE_SIZE > vma.end) continue
+    const first = e - (addr - start) / PAGE_SIZE
+    let empty = true
+    for (let i = first; i < first + n && empty; i++) empty = pt.kind[i] === PTE_NONE
+    if (!empty) continue
+    const pfn = alloc_pages(k, order, thpDirectReclaim(k, vma))
+    if (pfn < 0) {
+      k.mthpCount(order, 'anon_fault_fallback')
+      continue
+    }
+    if (mm.exited || !stillTable(k, mm, addr, e) || pt.kind[e] !== PTE_NONE) {
+      k.mem.free(pfn, order)
+      return FAULT_RETRY
+    }
+    const f = k.folios.alloc()
+    k.folios.order[f] = order
+    k.folios.pfn[f] = pfn
+    k.folios.flags[f] = PG_UPTODATE
+    k.mem.pageTag.fill(0, pfn, pfn + n)
+    for (let i = 0; i < n; i++)
+      mapPte(k, first + i, f, i, E_WRITE | E_DIRTY | E_YOUNG | E_SOFT_DIRTY)
+    folio_add_new_anon_rmap(k, f, vma, start, false)
+    mm.anonRss += n
+    k.mthpCount(order, 'anon_fault_alloc')
+    k.cost(n * (k.cpu.clear4kNs + k.cpu.installEntryNs))
+    k.faultType = 'anon-mthp'
+    return FAULT_DONE
+  }
+  return FAULT_FALLBACK
 }
 
 function newOrder0Folio(k: Kernel, pfn: number): number {
@@ -453,6 +499,7 @@ function releaseIfDone(k: Kernel, f: number): void {
       fo.flags[f] |= PG_PARTIALLY_MAPPED
       k.deferredSplit.add(f)
       k.vm.thp_deferred_split_page++
+      k.mthpCount(fo.order[f], 'split_deferred')
     }
     return
   }
@@ -513,7 +560,9 @@ function do_swap_page(
   if (f >= 0) {
     swap_update_readahead(k, vma, f, addr)
   } else {
-    f = si.cost.synchronous ? swapin_sync(k, si, off) : swap_vma_readahead(k, vma, addr)
+    f = si.cost.synchronous
+      ? swapin_sync(k, vma, e, addr, si, off)
+      : swap_vma_readahead(k, vma, addr)
     if (f === -2) return FAULT_OOM
     major = true
     if (mm.exited || pt.kind[e] !== PTE_SWAP || pt.val[e] !== off || !stillTable(k, mm, addr, e)) {
@@ -592,7 +641,16 @@ export function do_swap_page_for_collapse(
  * The SWP_SYNCHRONOUS_IO miss path: alloc_swap_folio() (order 0 here: mTHP swap-in needs
  * hugepages-<size>kB enabled) and a synchronous read. Returns the folio, or -2 on OOM.
  */
-function swapin_sync(k: Kernel, si: SwapInfo, off: number): number {
+function swapin_sync(
+  k: Kernel,
+  vma: Vma,
+  e: number,
+  addr: number,
+  si: SwapInfo,
+  off: number,
+): number {
+  const large = alloc_swap_folio(k, vma, e, addr, si)
+  if (large >= 0) return large
   const pfn = alloc_pages(k, 0, true)
   if (pfn < 0) return -2
   const f = newOrder0Folio(k, pfn)
@@ -600,6 +658,50 @@ function swapin_sync(k: Kernel, si: SwapInfo, off: number): number {
   swap_cache_add_folio(k, f, si, off)
   swap_read_folio(k, f, off, si.type)
   return f
+}
+
+/**
+ * @kernel mm/memory.c alloc_swap_folio() (SWP_SYNCHRONOUS_IO): an mTHP below PMD order when the
+ * aligned run of PTEs holds contiguous, naturally aligned swap entries of one device, none of
+ * them cached, all zero or none zero, and zswap was never enabled (can_swapin_thp()). Reads it
+ * whole. Returns the folio, or -1 for order 0.
+ */
+function alloc_swap_folio(k: Kernel, vma: Vma, e: number, addr: number, si: SwapInfo): number {
+  if (k.zswapEverEnabled) return -1
+  const pt = k.ptes
+  for (let order = HPAGE_PMD_ORDER - 1; order >= 2; order--) {
+    if (!thp_order_enabled(k, vma, order)) continue
+    const n = 1 << order
+    const start = addr - (addr % (n * PAGE_SIZE))
+    if (start < vma.start || start + n * PAGE_SIZE > vma.end) continue
+    const first = e - (addr - start) / PAGE_SIZE
+    const off0 = pt.val[first]
+    if (pt.kind[first] !== PTE_SWAP || off0 % n !== 0) continue
+    let ok = true
+    const zero = si.slotFlags[off0] & SLOT_ZERO
+    for (let i = 0; i < n && ok; i++) {
+      const x = first + i
+      ok =
+        pt.kind[x] === PTE_SWAP &&
+        pt.swapType[x] === si.type &&
+        pt.val[x] === off0 + i &&
+        si.cache[off0 + i] < 0 &&
+        (si.slotFlags[off0 + i] & SLOT_ZERO) === zero
+    }
+    if (!ok) continue
+    const pfn = alloc_pages(k, order, false)
+    if (pfn < 0) {
+      k.mthpCount(order, 'swpin_fallback')
+      continue
+    }
+    const f = k.folios.alloc()
+    k.folios.order[f] = order
+    k.folios.pfn[f] = pfn
+    swap_cache_add_folio(k, f, si, off0)
+    swap_read_folio(k, f, off0, si.type)
+    return f
+  }
+  return -1
 }
 
 /** Per-VMA readahead state (vma->swap_readahead_info: address, window, hits). */

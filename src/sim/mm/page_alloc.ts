@@ -68,7 +68,8 @@ export class PageAlloc {
 
   /** Allocates 2^order pages (order 0 or HPAGE_PMD_ORDER); returns the first pfn or -1. */
   alloc(order: number): number {
-    return order === HPAGE_PMD_ORDER ? this.allocBlock() : this.allocPage()
+    if (order === HPAGE_PMD_ORDER) return this.allocBlock()
+    return order === 0 ? this.allocPage() : this.allocRun(order)
   }
 
   free(pfn: number, order: number): void {
@@ -82,11 +83,14 @@ export class PageAlloc {
       return
     }
     const b = Math.floor(pfn / HPAGE_PMD_NR)
-    const bit = pfn % HPAGE_PMD_NR
-    const w = b * 16 + (bit >>> 5)
-    this.bitmap[w] &= ~(1 << (bit & 31))
-    this.nrFree++
-    const used = --this.blockUsed[b]
+    const n = 1 << order
+    for (let i = 0; i < n; i++) {
+      const bit = (pfn % HPAGE_PMD_NR) + i
+      this.bitmap[b * 16 + (bit >>> 5)] &= ~(1 << (bit & 31))
+    }
+    this.nrFree += n
+    this.blockUsed[b] -= n
+    const used = this.blockUsed[b]
     if (used === 0) {
       this.blockState[b] = BLOCK_FREE
       this.freeStack[this.freeTop++] = b
@@ -144,6 +148,57 @@ export class PageAlloc {
       return pfn
     }
     throw new Error(`page_alloc: block ${b} marked partial but full`)
+  }
+
+  /**
+   * An mTHP-sized run (orders 1-8): the first naturally aligned free run in a partially used
+   * block, else in a free block broken up for it.
+   */
+  private allocRun(order: number): number {
+    const n = 1 << order
+    for (let i = this.partialTop - 1; i >= 0; i--) {
+      const b = this.partialStack[i]
+      if (this.blockState[b] !== BLOCK_PARTIAL) continue
+      const at = this.findRun(b, n)
+      if (at >= 0) return this.takeRun(b, at, n)
+    }
+    while (this.freeTop > 0) {
+      const b = this.freeStack[--this.freeTop]
+      if (this.blockState[b] !== BLOCK_FREE || this.blockUsed[b] !== 0) continue
+      this.blockState[b] = BLOCK_PARTIAL
+      this.pushPartial(b)
+      return this.takeRun(b, 0, n)
+    }
+    return -1
+  }
+
+  /** First aligned run of `n` free pages in block `b` (page index in the block), or -1. */
+  private findRun(b: number, n: number): number {
+    const bm = this.bitmap
+    if (n >= 32) {
+      const words = n / 32
+      for (let w = 0; w < 16; w += words) {
+        let free = true
+        for (let j = 0; j < words && free; j++) free = bm[b * 16 + w + j] === 0
+        if (free) return w * 32
+      }
+      return -1
+    }
+    const mask = (1 << n) - 1
+    for (let w = 0; w < 16; w++) {
+      const word = bm[b * 16 + w]
+      if (word === 0xffffffff) continue
+      for (let off = 0; off < 32; off += n) if (((word >>> off) & mask) === 0) return w * 32 + off
+    }
+    return -1
+  }
+
+  private takeRun(b: number, at: number, n: number): number {
+    for (let i = at; i < at + n; i++) this.bitmap[b * 16 + (i >>> 5)] |= 1 << (i & 31)
+    this.nrFree -= n
+    this.blockUsed[b] += n
+    if (this.blockUsed[b] === HPAGE_PMD_NR) this.blockState[b] = BLOCK_FULL
+    return b * HPAGE_PMD_NR + at
   }
 
   private pushPartial(b: number): void {

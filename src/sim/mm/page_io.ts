@@ -43,6 +43,7 @@ export function swap_writeout(k: Kernel, f: number): boolean {
       si.tag[off + i] = tags[pfn + i]
     }
     k.vm.zswpout += nr
+    k.mthpCount(fo.order[f], 'zswpout')
     k.cost(nr * si.cost.writePerPageNs)
     return false
   }
@@ -51,6 +52,7 @@ export function swap_writeout(k: Kernel, f: number): boolean {
     si.tag[off + i] = tags[pfn + i]
   }
   if (fo.order[f] === HPAGE_PMD_ORDER) k.vm.thp_swpout++
+  k.mthpCount(fo.order[f], 'swpout')
   k.vm.pswpout += nr
   const ioNs = si.cost.writeLatencyNs + nr * si.cost.writePerPageNs
   if (si.cost.synchronous) {
@@ -103,6 +105,7 @@ export function swap_read_folio(k: Kernel, f: number, offset: number, typeIdx: n
     if (zswap === nr) return false
   }
   k.vm.pswpin += nr - zswap - zero
+  k.mthpCount(fo.order[f], 'swpin')
   k.cost(si.cost.readLatencyNs + nr * si.cost.readPerPageNs)
   return true
 }

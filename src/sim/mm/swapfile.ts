@@ -152,7 +152,7 @@ export class SwapInfo {
       for (let i = 0; i < SWAPFILE_CLUSTER; i++) this.takeSlot(off + i, folio)
       return off
     }
-    if (order !== 0) throw new Error(`allocSlots: order ${order} not modelled`)
+    if (order !== 0) return this.allocRun(order, folio)
     // Per-CPU cluster first, then a nonfull order-0 cluster, a free cluster, then any cluster with
     // room (stealing from other orders: how fragmentation starts).
     let c = this.order0Cluster
@@ -167,6 +167,35 @@ export class SwapInfo {
       }
     }
     throw new Error(`allocSlots: cluster ${c} has no free slot`)
+  }
+
+  /**
+   * mTHP orders (1-8): a naturally aligned run in a nonfull cluster already serving this order,
+   * else a free cluster (which then serves it). Only block devices hand out large runs.
+   */
+  private allocRun(order: number, folio: number): number {
+    if (!this.cost.blockDevice) return -1
+    const n = 1 << order
+    const tryCluster = (c: number): number => {
+      const base = c * SWAPFILE_CLUSTER
+      for (let at = base; at < base + SWAPFILE_CLUSTER; at += n) {
+        let free = true
+        for (let i = at; i < at + n && free; i++) free = !this.slotInUse(i)
+        if (!free) continue
+        for (let i = at; i < at + n; i++) this.takeSlot(i, folio)
+        return at
+      }
+      return -1
+    }
+    for (let c = 0; c < this.nrClusters; c++) {
+      if (this.clusterState[c] !== CLUSTER_NONFULL || this.clusterOrder[c] !== order) continue
+      const at = tryCluster(c)
+      if (at >= 0) return at
+    }
+    const c = this.popFree()
+    if (c < 0) return -1
+    this.clusterOrder[c] = order
+    return tryCluster(c)
   }
 
   private pickOrder0Cluster(): number {

@@ -119,6 +119,7 @@ export function shrink_folio_list(
             continue
           }
           if (nr >= HPAGE_PMD_NR) k.vm.thp_swpout_fallback++
+          k.mthpCount(Math.log2(nr), 'swpout_fallback')
           k.count(r)
           list.push(...parts)
           continue

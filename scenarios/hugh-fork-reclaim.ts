@@ -49,7 +49,9 @@ export default defineScenario({
     k.snapshot('memory nearly full')
     const s0 = k.vmstat()
     const m0 = k.meminfo()
-    k.expect(s0.nr_free_pages - minPages, 'free pages above the min watermark').toBeLessThanOrEqual(65)
+    k.expect(s0.nr_free_pages - minPages, 'free pages above the min watermark').toBeLessThanOrEqual(
+      65,
+    )
 
     k.reclaim(`${2 * THPS}M`)
     k.snapshot('after reclaim')
@@ -69,12 +71,19 @@ export default defineScenario({
       case 'lazy-deposit':
         k.expect(failed, 'lazy-deposit: thp_split_pmd_failed').toBeGreaterThan(0)
         k.expect(d('thp_split_pmd') + failed, 'lazy-deposit: every mapping tried').toBe(MAPPINGS)
-        k.expect(d('thp_split_pmd'), 'lazy-deposit: splits <= free pages at the start').toBeLessThanOrEqual(s0.nr_free_pages)
-        k.expect(pageTablesKb, 'lazy-deposit: one new 4 KB table per successful split').toBe(4 * d('thp_split_pmd'))
+        k.expect(
+          d('thp_split_pmd'),
+          'lazy-deposit: splits <= free pages at the start',
+        ).toBeLessThanOrEqual(s0.nr_free_pages)
+        k.expect(pageTablesKb, 'lazy-deposit: one new 4 KB table per successful split').toBe(
+          4 * d('thp_split_pmd'),
+        )
         k.expect(parent.smaps(r).AnonHugePages, 'lazy-deposit: THPs left mapped').toBeGreaterThan(0)
         break
       default:
-        k.expect(d('thp_swpout_pmd'), `${k.variant.name}: one PMD swap entry per mapping`).toBe(MAPPINGS)
+        k.expect(d('thp_swpout_pmd'), `${k.variant.name}: one PMD swap entry per mapping`).toBe(
+          MAPPINGS,
+        )
         k.expect(d('thp_split_pmd'), `${k.variant.name}: no PMD split`).toBe(0)
         k.expect(failed, `${k.variant.name}: no split fails`).toBe(0)
         k.expect(pageTablesKb, `${k.variant.name}: no new page tables`).toBe(0)

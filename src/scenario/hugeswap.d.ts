@@ -194,7 +194,22 @@ declare module 'hugeswap' {
     use_zero_page?: boolean
     /** `/sys/kernel/mm/transparent_hugepage/khugepaged/*`. */
     khugepaged?: KhugepagedSettings
+    /**
+     * `/sys/kernel/mm/transparent_hugepage/hugepages-<size>kB/enabled` per anonymous folio size
+     * (mTHP). Default: `'2048kB'` is `'inherit'` (follows `enabled`), all others `'never'`.
+     */
+    hugepages?: Partial<Record<MthpSize, MthpEnabled>>
   }
+
+  /** An anonymous folio size x86-64 offers: orders 2 to 9 (`hugepages-<size>kB`). */
+  export type MthpSize =
+    '16kB' | '32kB' | '64kB' | '128kB' | '256kB' | '512kB' | '1024kB' | '2048kB'
+
+  /**
+   * `hugepages-<size>kB/enabled`: `'inherit'` follows the top-level `enabled`; `'madvise'` only in
+   * `MADV_HUGEPAGE` regions.
+   */
+  export type MthpEnabled = 'always' | 'madvise' | 'inherit' | 'never'
 
   /** `/sys/kernel/mm/transparent_hugepage/khugepaged/*` (mm/khugepaged.c). */
   export interface KhugepagedSettings {
@@ -309,6 +324,8 @@ declare module 'hugeswap' {
     readonly use_zero_page: boolean
     /** `/sys/kernel/mm/transparent_hugepage/khugepaged/*`. */
     readonly khugepaged: Readonly<Required<KhugepagedSettings>>
+    /** `/sys/kernel/mm/transparent_hugepage/hugepages-<size>kB/enabled`, every size. */
+    readonly hugepages: Readonly<Record<MthpSize, MthpEnabled>>
   }
 
   // ---------------------------------------------------------------------------------------------

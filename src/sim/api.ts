@@ -219,8 +219,9 @@ export interface Simulator {
   uffdEvents(pid: number): UffdEvent[]
   /**
    * Long-term GUP pin (FOLL_PIN | FOLL_LONGTERM, e.g. RDMA or vfio) on the folios mapped in the
-   * range, or its release. A pinned anon-exclusive folio cannot drop its exclusive mark, so
-   * set_pmd_swap_entry() fails (F5) and reclaim keeps it; fork copies it instead of sharing.
+   * range, or its release. Reclaim skips a maybe-DMA-pinned folio before unmapping it, and fork
+   * copies a pinned anon-exclusive THP at PTE level instead of sharing it. (F5, a pin racing
+   * with set_pmd_swap_entry(), needs concurrency: use fault_injection.set_pmd_swap_entry.)
    */
   pin(pid: number, addr: number, lengthBytes: number, pinned: boolean): void
   /** Enables or disables zswap (`/sys/module/zswap/parameters/enabled`); enabling is sticky. */

@@ -110,6 +110,8 @@ export class Kernel {
   nrSwapCache = 0
   /** Folios under writeback (NR_WRITEBACK, in folios). */
   nrWriteback = 0
+  /** Pages whose swap writeback reclaim has started (cumulative). */
+  writebackPagesStarted = 0
   /** When the last writeback submitted so far completes (ns). */
   writebackDoneNs = 0
   /** Page-table pages in use (PTE tables only; upper levels: see pageTableBytes()). */

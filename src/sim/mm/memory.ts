@@ -259,6 +259,7 @@ function touchFrames(
  */
 function handle_mm_fault(k: Kernel, mm: Mm, vma: Vma, addr: number, write: boolean): void {
   k.vm.pgfault++
+  const startNs = k.events.nowNs
   k.pendingNs = k.cpu.faultEntryNs
   k.faultType = ''
   k.faultRetries = 0
@@ -269,7 +270,9 @@ function handle_mm_fault(k: Kernel, mm: Mm, vma: Vma, addr: number, write: boole
       if (mm.exited || !out_of_memory(k) || mm.exited) break
     }
   }
-  k.faults.record(k.faultType || 'retry', k.pendingNs)
+  // The latency: the work done, plus any time the clock moved while the fault waited for
+  // writeback in direct reclaim.
+  k.faults.record(k.faultType || 'retry', k.pendingNs + (k.events.nowNs - startNs))
   k.events.advance(k.pendingNs)
   k.pendingNs = 0
   if (mm.exited) throw new TaskKilled()

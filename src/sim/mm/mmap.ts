@@ -85,6 +85,7 @@ export function zapRange(
         visited++
         continue
       }
+      if (kind === PMD_SWAP) k.count('F11-partial-range')
       if (!__split_huge_pmd(k, mm, pmdIdx)) {
         throw new SimUsageError(
           'ENOMEM: no page for the PTE table a partial unmap needs (lazy deposit)',

@@ -54,6 +54,7 @@ export function do_mprotect(k: Kernel, mm: Mm, start: number, end: number, prot:
           pm.flags[p] = change(pm.flags[p], write, (fo.flags[pm.val[p]] & PG_ANON_EXCLUSIVE) !== 0)
         continue
       }
+      if (kind === PMD_SWAP) k.count('F11-partial-range')
       if (!__split_huge_pmd(k, mm, pmdIdx)) {
         throw new SimUsageError(
           'mprotect: ENOMEM: no page for the PTE table a partial mprotect needs',

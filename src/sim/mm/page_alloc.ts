@@ -10,7 +10,7 @@
 import type { Kernel } from '../kernel'
 import { HPAGE_PMD_NR, HPAGE_PMD_ORDER } from '../include/units'
 import { out_of_memory } from './oom_kill'
-import { try_to_free_pages } from './vmscan'
+import { reclaim_throttle, try_to_free_pages } from './vmscan'
 
 const BLOCK_FREE = 0
 const BLOCK_PARTIAL = 1
@@ -220,7 +220,8 @@ export function alloc_pages(k: Kernel, order: number, directReclaim: boolean): n
   if (pfn >= 0 || !directReclaim) return pfn
   const want = order === HPAGE_PMD_ORDER ? HPAGE_PMD_NR : SWAP_CLUSTER_MAX
   for (let attempt = 0; attempt < MAX_RECLAIM_RETRIES; attempt++) {
-    if (try_to_free_pages(k, want) === 0) break
+    // No progress but writeback in flight: wait for it (the allocation stalls), then retry.
+    if (try_to_free_pages(k, want) === 0 && !reclaim_throttle(k)) break
     const retry = allocAboveMin(k, order)
     if (retry >= 0) return retry
   }

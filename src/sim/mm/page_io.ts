@@ -61,6 +61,7 @@ export function swap_writeout(k: Kernel, f: number): boolean {
   }
   fo.flags[f] |= PG_WRITEBACK
   k.nrWriteback++
+  k.writebackPagesStarted += nr
   const doneNs = k.events.nowNs + k.pendingNs + ioNs
   if (doneNs > k.writebackDoneNs) k.writebackDoneNs = doneNs
   k.events.schedule(doneNs, () => folio_end_writeback(k, f))

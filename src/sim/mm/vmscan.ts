@@ -181,7 +181,14 @@ export function reclaim_pages(k: Kernel, list: number[]): number {
 function shrink_lruvec(k: Kernel, nrPages: number): number {
   let reclaimed = 0
   let budget = k.nrLru
-  while (reclaimed < nrPages && budget > 0 && k.lruTail >= 0) {
+  // Pages sent to an asynchronous device count as progress for this pass (they are freed once
+  // written), so reclaim does not write out the whole LRU to free a few pages.
+  const started = k.writebackPagesStarted
+  while (
+    reclaimed + (k.writebackPagesStarted - started) < nrPages &&
+    budget > 0 &&
+    k.lruTail >= 0
+  ) {
     const batch: number[] = []
     while (batch.length < 32 && budget > 0 && k.lruTail >= 0) {
       const f = k.lruTail
@@ -199,7 +206,9 @@ function shrink_lruvec(k: Kernel, nrPages: number): number {
 /** @kernel mm/vmscan.c try_to_free_pages(): direct reclaim for an allocation. */
 export function try_to_free_pages(k: Kernel, nrPages: number): number {
   if (k.inReclaim) return 0
-  return deferred_split_scan(k) + shrink_lruvec(k, nrPages)
+  // shrink_node(): the LRU first, then the shrinkers (deferred split among them).
+  const n = shrink_lruvec(k, nrPages)
+  return n + deferred_split_scan(k)
 }
 
 /**
@@ -213,7 +222,9 @@ export function deferred_split_scan(k: Kernel): number {
     const fo = k.folios
     if (fo.pfn[f] < 0 || fo.order[f] === 0) continue
     const before = k.mem.nrFree
-    split_folio(k, f)
+    // Reclaim (through its shrinker) splits the partially mapped THP: it will never be swapped
+    // out whole (F3).
+    if (split_folio(k, f)) k.count('F3-partially-mapped')
     freed += k.mem.nrFree - before
   }
   return freed
@@ -228,18 +239,25 @@ export function deferred_split_scan(k: Kernel): number {
 /** @kernel mm/vmscan.c reclaim_throttle(): VMSCAN_THROTTLE_WRITEBACK sleeps up to HZ/10. */
 const RECLAIM_THROTTLE_NS = 100_000_000
 
+/**
+ * @kernel mm/vmscan.c reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK): with writeback in flight,
+ * sleep until it completes, at most HZ/10. The clock moves; a fault in progress sees the stall.
+ * Returns whether there was anything to wait for.
+ */
+export function reclaim_throttle(k: Kernel): boolean {
+  if (k.nrWriteback === 0) return false
+  k.events.runUntil(Math.min(k.writebackDoneNs, k.events.nowNs + RECLAIM_THROTTLE_NS))
+  return true
+}
+
 export function memory_reclaim(k: Kernel, bytes: number): number {
   const target = Math.ceil(bytes / PAGE_SIZE)
   let reclaimed = 0
   // memory_reclaim() retries MAX_RECLAIM_RETRIES times without progress before giving up.
   for (let pass = 0; pass < 16 && reclaimed < target; pass++) {
-    const n = deferred_split_scan(k) + shrink_lruvec(k, target - reclaimed)
+    const n = shrink_lruvec(k, target - reclaimed) + deferred_split_scan(k)
     reclaimed += n
-    if (n === 0 && k.nrWriteback > 0) {
-      // reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK): sleep until writeback completes, at most
-      // HZ/10 per pass.
-      k.events.runUntil(Math.min(k.writebackDoneNs, k.events.nowNs + RECLAIM_THROTTLE_NS))
-    }
+    if (reclaimed < target) reclaim_throttle(k)
   }
   return reclaimed * PAGE_SIZE
 }

@@ -120,6 +120,10 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
       st.nextWakeNs += periodNs
       khugepaged_do_scan(k)
       k.pendingNs = 0
+      if (st.allocBackoff) {
+        st.allocBackoff = false
+        st.nextWakeNs = k.events.nowNs + k.spec.thp.khugepaged.alloc_sleep_millisecs * 1e6
+      }
     }
     k.events.runUntil(target)
   }

@@ -79,6 +79,8 @@ export interface KhugepagedState {
   full_scans: number
   results: Partial<Record<ScanResult, number>>
   nextWakeNs: number
+  /** The last pass stopped on a failed THP allocation: sleep alloc_sleep_millisecs next. */
+  allocBackoff: boolean
 }
 
 export function newKhugepagedState(sleepMs: number): KhugepagedState {
@@ -90,6 +92,7 @@ export function newKhugepagedState(sleepMs: number): KhugepagedState {
     full_scans: 0,
     results: {},
     nextWakeNs: sleepMs * 1e6,
+    allocBackoff: false,
   }
 }
 
@@ -135,6 +138,11 @@ export function khugepaged_do_scan(k: Kernel): number {
     visited += r.visited
     st.results[r.result] = (st.results[r.result] ?? 0) + 1
     progress += HPAGE_PMD_NR
+    if (r.result === 'SCAN_ALLOC_HUGE_PAGE_FAIL') {
+      // khugepaged_alloc_sleep(): back off for alloc_sleep_millisecs before trying again.
+      st.allocBackoff = true
+      break
+    }
   }
   k.walk('khugepaged', visited)
   return visited

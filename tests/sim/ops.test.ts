@@ -298,4 +298,16 @@ describe.each(VARIANT_NAMES)('%s', (variant) => {
     expect(r.vmstat.pswpout).toBe(512)
     expect(r.vmstat.thp_swpout).toBe(0)
   })
+
+  it('MADV_NOHUGEPAGE on half a mapping splits the VMA: only the other half gets a THP', () => {
+    const sim = createSimulator({ variant, seed: 3, machine: normalizeMachine({ memory: '256M' }) })
+    const pid = sim.spawn('t')
+    const a = sim.mmap(pid, 2 * M2, 'hugepage')
+    sim.madvise(pid, a + M2, M2, 'nohugepage')
+    sim.touch(pid, a, 2 * M2, { write: true })
+    expect(sim.smaps(pid, a, M2).AnonHugePages).toBe(2048)
+    expect(sim.smaps(pid, a + M2, M2).AnonHugePages).toBe(0)
+    expect(sim.vmstat().thp_fault_alloc).toBe(1)
+    sim.audit()
+  })
 })

@@ -19,7 +19,7 @@ import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
 import { __split_huge_pmd, split_folio, swapin_pmd_readahead, zap_huge_pmd } from './huge_memory'
 import { read_swap_cache_async } from './memory'
 import { madvise_collapse } from './khugepaged'
-import { zapRange } from './mmap'
+import { splitVmaAt, zapRange } from './mmap'
 import {
   PG_DIRTY,
   PG_LAZYFREE,
@@ -50,23 +50,23 @@ export function do_madvise(k: Kernel, mm: Mm, start: number, end: number, advice
       madvise_collapse(k, mm, start, end)
       return
     default:
-      throw new SimUsageError(`madvise '${advice}' is not modelled yet (issue #3)`)
+      throw new SimUsageError(`madvise: unknown advice '${String(advice)}'`)
   }
 }
 
-/** MADV_HUGEPAGE / MADV_NOHUGEPAGE set VM_HUGEPAGE / VM_NOHUGEPAGE (hugepage_madvise()). */
+/**
+ * MADV_HUGEPAGE / MADV_NOHUGEPAGE set VM_HUGEPAGE / VM_NOHUGEPAGE (hugepage_madvise()), splitting
+ * VMAs at the edges of the range (madvise_update_vma()).
+ */
 function madvise_update_vma(
   mm: Mm,
   start: number,
   end: number,
   advice: 'hugepage' | 'nohugepage',
 ): void {
+  splitVmaAt(mm, start)
+  splitVmaAt(mm, end)
   for (const vma of vmasIn(mm, start, end)) {
-    if (vma.start < start || vma.end > end) {
-      throw new SimUsageError(
-        'madvise hugepage/nohugepage on part of a mapping is not modelled yet (VMA split, issue #3)',
-      )
-    }
     if (advice === 'hugepage') vma.flags = (vma.flags | VM_HUGEPAGE) & ~VM_NOHUGEPAGE
     else vma.flags = (vma.flags | VM_NOHUGEPAGE) & ~VM_HUGEPAGE
   }

@@ -105,6 +105,111 @@ declare module 'hugeswap' {
      * kernel RNG (same seed, same failures). Default: all 0.
      */
     fault_injection?: FaultInjection
+    /** zswap's compressor (`/sys/module/zswap/parameters/compressor`). Default `'lzo'`. */
+    zswap_compressor?: Compressor
+    /**
+     * Cost figures (simulated ns): a named profile, or overrides of any figure on top of one.
+     * Every default and its source: docs/cost-model.md. Default `'desktop-nvme'`.
+     */
+    costs?: CostProfileName | Costs
+  }
+
+  /** Compression algorithms of zram and zswap (their per-4 KB CPU cost). */
+  export type Compressor = 'lz4' | 'lzo' | 'zstd'
+
+  /**
+   * Named cost profiles: `'desktop-nvme'` (the defaults: an x86 desktop with an NVMe SSD),
+   * `'server-zram'` (a large server: faster clearing, costlier TLB shootdowns), `'phone-zram'`
+   * (an arm64 phone with zram, as in Barry Song's measurements).
+   */
+  export type CostProfileName = 'desktop-nvme' | 'server-zram' | 'phone-zram'
+
+  /** `machine.costs` as an object: a profile plus figure overrides. */
+  export interface Costs {
+    /** The profile to start from. Default `'desktop-nvme'`. */
+    profile?: CostProfileName
+    /** CPU-side figures. */
+    cpu?: Partial<CpuCosts>
+    /** Per device type: request latency, bandwidth and queue depth. */
+    devices?: Partial<Record<SwapDeviceType, Partial<DeviceCosts>>>
+    /** Per compressor: per-4 KB compression and decompression time. */
+    compressors?: Partial<Record<Compressor, Partial<CompressorCosts>>>
+  }
+
+  /** CPU costs in ns (src/sim/cost/defaults.ts names each source). */
+  export interface CpuCosts {
+    /** Exception entry/exit and fault dispatch (a whole 4 KB fault is ~1 us). Default 500. */
+    faultEntryNs: number
+    /** One page allocation from the free lists. Default 150. */
+    pageAllocNs: number
+    /** Clearing 4 KB (folio_zero_user at ~12-24 GB/s). Default 250. */
+    clear4kNs: number
+    /** Clearing 2 MB (~90-180 us). Default 120000. */
+    clear2mNs: number
+    /** Copying 4 KB (COW). Default 300. */
+    copy4kNs: number
+    /** Copying 2 MB (khugepaged collapse). Default 150000. */
+    copy2mNs: number
+    /** Writing one PTE or PMD with its rmap and counters. Default 10. */
+    installEntryNs: number
+    /** pte_alloc_one() beyond the page allocation (zeroing, accounting). Default 350. */
+    pteTableAllocNs: number
+    /** A local TLB flush. Default 200. */
+    tlbFlushNs: number
+    /** A TLB shootdown IPI round trip (~1-3 us on few cores). Default 2000. */
+    tlbShootdownNs: number
+    /** Other CPUs each task's mm is active on; 0 = single-threaded, local flushes. Default 0. */
+    tlbShootdownCpus: number
+    /** A swap slot allocation. Default 300. */
+    swapSlotAllocNs: number
+    /** A swap-cache insert, delete or lookup. Default 100. */
+    swapCacheOpNs: number
+    /** Unmapping one PTE at reclaim (clear, dup swap, write the swap PTE). Default 40. */
+    unmapPteNs: number
+    /** One entry visited by a page-table walker under the lock. Default 3. */
+    walkEntryNs: number
+    /** A userfaultfd round trip to the monitor thread. Default 5000. */
+    uffdRoundTripNs: number
+  }
+
+  /** A swap device's figures. */
+  export interface DeviceCosts {
+    /** Fixed latency of one read request (ns). NVMe 60000, HDD 10000000. */
+    readLatencyNs: number
+    /** Fixed latency of one write request (ns). */
+    writeLatencyNs: number
+    /** Transfer time per 4 KB read (1 / bandwidth). NVMe 1000 (~4 GB/s). */
+    readPerPageNs: number
+    /** Transfer time per 4 KB written. NVMe 1300 (~3 GB/s). */
+    writePerPageNs: number
+    /** Requests in flight at once. NVMe 32, HDD 1. */
+    queueDepth: number
+    /** Completes in the caller (SWP_SYNCHRONOUS_IO). True for zram only. */
+    synchronous: boolean
+    /** SWP_BLKDEV (false for a swap file: order-0 slots only). */
+    blockDevice: boolean
+    /** A rotational disk. */
+    rotational: boolean
+  }
+
+  /** Per-4 KB compression costs (ns). */
+  export interface CompressorCosts {
+    /** Compressing 4 KB. lz4 5000, lzo 7000, zstd 12000. */
+    compressNs: number
+    /** Decompressing 4 KB. lz4 1700, lzo 2400, zstd 5700. */
+    decompressNs: number
+  }
+
+  /** `k.machine.costs`: every figure the run uses. */
+  export interface CostSpec {
+    /** The profile the figures started from. */
+    readonly profile: CostProfileName
+    /** CPU-side figures. */
+    readonly cpu: Readonly<CpuCosts>
+    /** Per device type. */
+    readonly devices: Readonly<Record<SwapDeviceType, Readonly<DeviceCosts>>>
+    /** Per compressor. */
+    readonly compressors: Readonly<Record<Compressor, Readonly<CompressorCosts>>>
   }
 
   /** `machine.fault_injection`: probabilities in [0, 1] that an operation fails. */
@@ -173,6 +278,8 @@ declare module 'hugeswap' {
      * under writeback is mapped read-only (exclusive dropped), and the next write copies on write.
      */
     stable_writes?: boolean
+    /** zram's compression algorithm (`/sys/block/zramN/comp_algorithm`). Default `'lzo'`. */
+    compressor?: Compressor
   }
 
   /** `/sys/kernel/mm/transparent_hugepage/*`. */
@@ -298,6 +405,10 @@ declare module 'hugeswap' {
     readonly thp_swap: boolean
     /** Fault-injection probabilities. */
     readonly fault_injection: Readonly<Required<FaultInjection>>
+    /** zswap's compressor. */
+    readonly zswap_compressor: Compressor
+    /** Every cost figure, resolved from the profile and the scenario's overrides. */
+    readonly costs: CostSpec
   }
 
   /** One swap area of `k.machine.swap`. */
@@ -312,6 +423,8 @@ declare module 'hugeswap' {
     readonly fragmentation: number
     /** `SWP_STABLE_WRITES` (true for zram unless set otherwise). */
     readonly stable_writes: boolean
+    /** zram's compressor. */
+    readonly compressor: Compressor
   }
 
   /** `k.machine.thp`. */

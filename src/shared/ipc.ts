@@ -23,7 +23,10 @@ export interface IpcEventChannels {
 export type InvokeChannel = keyof IpcInvokeChannels
 export type EventChannel = keyof IpcEventChannels
 
-export const INVOKE_CHANNELS = ['scenario:run', 'scenario:cancel'] as const satisfies readonly InvokeChannel[]
+export const INVOKE_CHANNELS = [
+  'scenario:run',
+  'scenario:cancel',
+] as const satisfies readonly InvokeChannel[]
 export const EVENT_CHANNELS = ['scenario:progress'] as const satisfies readonly EventChannel[]
 
 /**

@@ -5,7 +5,29 @@
  * Addresses and lengths are byte counts held in JS numbers (exact up to 2^53, far above the 47-bit
  * user address space). Every call is synchronous and deterministic for a given seed.
  */
+import type { Compressor, CompressorCost, CpuCost, DeviceCost } from './cost/defaults'
+import type { CostProfileName } from './cost/profiles'
 import type { VariantFeatures, VariantName, VariantResult } from './result'
+
+export type { Compressor, CompressorCost, CostProfileName, CpuCost, DeviceCost }
+
+/** `machine.costs`: a profile name, or overrides of any figure (on top of a profile). */
+export type CostsInput =
+  | CostProfileName
+  | {
+      profile?: CostProfileName
+      cpu?: Partial<CpuCost>
+      devices?: Partial<Record<SwapDeviceType, Partial<DeviceCost>>>
+      compressors?: Partial<Record<Compressor, Partial<CompressorCost>>>
+    }
+
+/** Every cost figure the run uses, resolved. */
+export interface CostSpec {
+  profile: CostProfileName
+  cpu: CpuCost
+  devices: Record<SwapDeviceType, DeviceCost>
+  compressors: Record<Compressor, CompressorCost>
+}
 
 export type SwapDeviceType = 'zram' | 'nvme' | 'hdd' | 'file'
 export type ThpEnabled = 'always' | 'madvise' | 'never'
@@ -49,6 +71,8 @@ export interface SwapDeviceInput {
    * makes F16 reachable: a PMD swapped in while still under writeback is mapped read-only.
    */
   stable_writes?: boolean
+  /** zram's compression algorithm (`/sys/block/zramN/comp_algorithm`); default lzo (lzo-rle). */
+  compressor?: Compressor
 }
 
 /** Deliberate failures, each a probability in [0, 1] drawn from the seeded kernel RNG. */
@@ -106,6 +130,10 @@ export interface MachineInput {
   /** CONFIG_THP_SWAP (default true): without it a PMD-order folio cannot get contiguous slots. */
   thp_swap?: boolean
   fault_injection?: FaultInjectionInput
+  /** zswap's compressor (`/sys/module/zswap/parameters/compressor`); default lzo. */
+  zswap_compressor?: Compressor
+  /** Cost figures: a named profile or overrides (src/sim/cost, docs/cost-model.md). */
+  costs?: CostsInput
 }
 
 /** A machine with every default filled in and every size in bytes. */
@@ -117,6 +145,7 @@ export interface MachineSpec {
     priority: number
     fragmentation: number
     stable_writes: boolean
+    compressor: Compressor
   }[]
   zswap: boolean
   thp: {
@@ -135,6 +164,8 @@ export interface MachineSpec {
   fragmentation: number
   thp_swap: boolean
   fault_injection: Required<FaultInjectionInput>
+  zswap_compressor: Compressor
+  costs: CostSpec
 }
 
 export interface VariantInfo extends VariantFeatures {

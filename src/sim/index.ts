@@ -82,7 +82,7 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
 
   /** Runs one operation: its cost advances the clock; an OOM kill of the caller ends it. */
   const op = <T>(fn: () => T, onKilled: T): T => {
-    k.pendingNs = 0
+    k.resetPending()
     try {
       return fn()
     } catch (e) {
@@ -93,7 +93,7 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
       throw e
     } finally {
       const cost = k.pendingNs
-      k.pendingNs = 0
+      k.resetPending()
       advance(cost)
       k.noteTableBytes()
       const bytes = k.pteTableBytes()
@@ -119,7 +119,7 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
       k.events.runUntil(st.nextWakeNs)
       st.nextWakeNs += periodNs
       khugepaged_do_scan(k)
-      k.pendingNs = 0
+      k.resetPending()
       if (st.allocBackoff) {
         st.allocBackoff = false
         st.nextWakeNs = k.events.nowNs + k.spec.thp.khugepaged.alloc_sleep_millisecs * 1e6
@@ -348,7 +348,7 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
       }
       op(() => {
         for (let i = 0; i < scans; i++) khugepaged_do_scan(k)
-        k.pendingNs = 0
+        k.resetPending()
       }, undefined)
     },
     swapoff(index = 0) {
@@ -367,6 +367,8 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
         meminfo: meminfo(),
         pageTables: { ...k.ledger },
         pageTableBytes: k.pteTableBytes(),
+        faults: { count: k.faults.count, totalNs: k.faults.totalNs },
+        io: k.swap.map((si) => ({ readPages: si.readPages, writePages: si.writePages })),
       })
       timeline.push({ timeNs: k.events.nowNs, bytes: k.pteTableBytes(), label: String(label) })
     },

@@ -4,7 +4,7 @@
  * This file is ours (camelCase); the kernel's functions live in src/sim/mm/*.ts.
  */
 import type { MachineSpec, VariantInfo } from './api'
-import { CPU_COSTS, type CpuCost } from './cost/defaults'
+import type { CompressorCost, CpuCost } from './cost/defaults'
 import { EventQueue } from './engine/events'
 import { FaultRecorder } from './engine/faults'
 import { Rng } from './engine/rng'
@@ -14,6 +14,7 @@ import { FolioPool, PmdPool, PtePool, type AnonVma, type Mm } from './mm/mm_type
 import { PageAlloc } from './mm/page_alloc'
 import { newKhugepagedState, type KhugepagedState } from './mm/khugepaged'
 import { SwapInfo } from './mm/swapfile'
+import { DeviceQueue } from './cost/queue'
 import type { PageTableLedger, WalkerStats } from './result'
 
 /**
@@ -32,6 +33,31 @@ export type MthpStat =
   | 'split'
   | 'split_failed'
   | 'split_deferred'
+
+/**
+ * What a fault's (or an operation's) time went to. `stall` is time the clock moved while the
+ * fault waited (direct reclaim throttled on writeback, a busy device queue).
+ */
+export const COST_COMPONENTS = [
+  'entry',
+  'alloc',
+  'clear',
+  'copy',
+  'io',
+  'compress',
+  'install',
+  'tlb',
+  'pgtable',
+  'swapcache',
+  'unmap',
+  'uffd',
+  'stall',
+] as const
+export type CostComponent = (typeof COST_COMPONENTS)[number]
+const COMPONENT_INDEX = Object.fromEntries(COST_COMPONENTS.map((c, i) => [c, i])) as Record<
+  CostComponent,
+  number
+>
 
 export type FallbackReason =
   | 'F1-zswap-enabled'
@@ -77,7 +103,9 @@ export const FALLBACK_LABELS = {
 export class Kernel {
   readonly spec: MachineSpec
   readonly variant: VariantInfo
-  readonly cpu: CpuCost = CPU_COSTS
+  readonly cpu: CpuCost
+  /** zswap's compressor costs. */
+  readonly zswapCompressor: CompressorCost
   readonly events = new EventQueue()
   /** Randomness the scenario asks for (touch order): identical across variants. */
   readonly scenarioRng: Rng
@@ -122,7 +150,7 @@ export class Kernel {
     withdrawn: 0,
     peakBytes: 0,
   }
-  readonly faults = new FaultRecorder()
+  readonly faults = new FaultRecorder(COST_COMPONENTS)
   readonly walkers: Record<string, WalkerStats> = {}
   readonly fallbacks: Partial<Record<FallbackReason, number>> = {}
   readonly warnings: string[] = []
@@ -135,6 +163,8 @@ export class Kernel {
   readonly pins = new Map<number, number>()
   /** Cost of the operation in progress, ns; the caller advances the clock by it. */
   pendingNs = 0
+  /** The same, by component (COST_COMPONENTS order). */
+  readonly pendingParts = new Float64Array(COST_COMPONENTS.length)
   /** Type of the fault in progress (set by the handler that resolves it). */
   faultType = ''
   /** Retries the fault in progress has taken (a racing event is injected at most once). */
@@ -145,11 +175,16 @@ export class Kernel {
   constructor(spec: MachineSpec, variant: VariantInfo, seed: number) {
     this.spec = spec
     this.variant = variant
+    this.cpu = spec.costs.cpu
+    this.zswapCompressor = spec.costs.compressors[spec.zswap_compressor]
     this.scenarioRng = new Rng(seed)
     this.kernelRng = new Rng(seed ^ 0x5eed_ce11)
     this.mem = new PageAlloc(spec.memoryBytes, spec.fragmentation)
     this.swap = spec.swap.map((s, i) => {
       const si = new SwapInfo(i, s.type, s.sizeBytes, s.priority, s.fragmentation)
+      si.cost = spec.costs.devices[s.type]
+      si.queue = new DeviceQueue(si.cost)
+      si.compressor = spec.costs.compressors[s.compressor]
       si.stableWrites = s.stable_writes
       return si
     })
@@ -180,18 +215,37 @@ export class Kernel {
     s[stat] = (s[stat] ?? 0) + n
   }
 
-  cost(ns: number): void {
+  /** Charges `ns` of the operation in progress to `component` (the fault breakdown). */
+  cost(component: CostComponent, ns: number): void {
     this.pendingNs += ns
+    this.pendingParts[COMPONENT_INDEX[component]] += ns
+  }
+
+  /**
+   * @kernel arch/x86/mm/tlb.c flush_tlb_mm_range(): a local flush, plus a shootdown IPI round
+   * trip when the mm is active on other CPUs (`costs.cpu.tlbShootdownCpus`).
+   */
+  flushTlb(): void {
+    const cpu = this.cpu
+    this.cost('tlb', cpu.tlbFlushNs + (cpu.tlbShootdownCpus > 0 ? cpu.tlbShootdownNs : 0))
+  }
+
+  /** Starts accounting a new operation or fault. */
+  resetPending(): void {
+    this.pendingNs = 0
+    this.pendingParts.fill(0)
   }
 
   count(reason: FallbackReason): void {
     this.fallbacks[reason] = (this.fallbacks[reason] ?? 0) + 1
   }
 
+  /** A page-table walker visited `entries` entries under the page-table lock. */
   walk(walker: string, entries: number): void {
-    const w = (this.walkers[walker] ??= { calls: 0, entriesVisited: 0 })
+    const w = (this.walkers[walker] ??= { calls: 0, entriesVisited: 0, lockHoldNs: 0 })
     w.calls++
     w.entriesVisited += entries
+    w.lockHoldNs = (w.lockHoldNs ?? 0) + entries * this.cpu.walkEntryNs
   }
 
   /** Bytes of PTE-table pages in use (what differs between the variants). */

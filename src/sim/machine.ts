@@ -7,6 +7,8 @@ import {
   SimUsageError,
   type MthpEnabled,
   type MthpSize,
+  type CostSpec,
+  type CostsInput,
   type MachineInput,
   type MachineSpec,
   type SwapDeviceType,
@@ -14,6 +16,15 @@ import {
   type ThpEnabled,
 } from './api'
 import { HPAGE_PMD_NR, PMD_SIZE, parseSize } from './include/units'
+import {
+  COMPRESSOR_COSTS,
+  CPU_COSTS,
+  DEVICE_COSTS,
+  type Compressor,
+  type CompressorCost,
+  type DeviceCost,
+} from './cost/defaults'
+import { COST_PROFILES, type CostProfileName } from './cost/profiles'
 
 export const DEFAULT_MACHINE: MachineSpec = {
   memoryBytes: 8 * 1024 ** 3,
@@ -24,6 +35,7 @@ export const DEFAULT_MACHINE: MachineSpec = {
       priority: -2,
       fragmentation: 0,
       stable_writes: false,
+      compressor: 'lzo',
     },
   ],
   zswap: false,
@@ -57,6 +69,13 @@ export const DEFAULT_MACHINE: MachineSpec = {
   vm: { page_cluster: 3, swappiness: 60, min_free_kbytes: 11585, watermark_scale_factor: 10 },
   fragmentation: 0,
   thp_swap: true,
+  zswap_compressor: 'lzo',
+  costs: {
+    profile: 'desktop-nvme',
+    cpu: CPU_COSTS,
+    devices: DEVICE_COSTS,
+    compressors: COMPRESSOR_COSTS,
+  },
   fault_injection: {
     thp_fault_alloc: 0,
     thp_swapin_alloc: 0,
@@ -68,6 +87,7 @@ export const DEFAULT_MACHINE: MachineSpec = {
   },
 }
 
+const COMPRESSORS: readonly Compressor[] = ['lz4', 'lzo', 'zstd']
 const MTHP_ENABLED: readonly MthpEnabled[] = ['always', 'madvise', 'inherit', 'never']
 const SWAP_TYPES: readonly SwapDeviceType[] = ['zram', 'nvme', 'hdd', 'file']
 const ENABLED: readonly ThpEnabled[] = ['always', 'madvise', 'never']
@@ -110,6 +130,75 @@ export function calculateMinFreeKbytes(memoryBytes: number): number {
   return Math.min(262144, Math.max(128, v))
 }
 
+/**
+ * Resolves `machine.costs`: the defaults, then the named profile, then the scenario's own figures.
+ * Every figure must be a finite, non-negative number; unknown names are rejected.
+ */
+function normalizeCosts(input: CostsInput | undefined): CostSpec {
+  const spec = typeof input === 'string' ? { profile: input } : (input ?? {})
+  if (typeof spec !== 'object' || spec === null) {
+    throw new SimUsageError('machine.costs: expected a profile name or an object')
+  }
+  checkKeys(spec, ['profile', 'cpu', 'devices', 'compressors'], 'machine.costs')
+  const profileName = oneOf(
+    spec.profile ?? 'desktop-nvme',
+    Object.keys(COST_PROFILES) as CostProfileName[],
+    'machine.costs.profile',
+  )
+  const profile = COST_PROFILES[profileName]
+  const devIn = spec.devices ?? {}
+  checkKeys(devIn, SWAP_TYPES, 'machine.costs.devices')
+  const cmpIn = spec.compressors ?? {}
+  checkKeys(cmpIn, COMPRESSORS, 'machine.costs.compressors')
+  const devices = {} as Record<SwapDeviceType, DeviceCost>
+  for (const t of SWAP_TYPES) {
+    devices[t] = mergeFigures(
+      DEVICE_COSTS[t],
+      `machine.costs.devices.${t}`,
+      profile.devices[t],
+      devIn[t],
+    )
+  }
+  const compressors = {} as Record<Compressor, CompressorCost>
+  for (const c of COMPRESSORS) {
+    const what = `machine.costs.compressors.${c}`
+    compressors[c] = mergeFigures(COMPRESSOR_COSTS[c], what, profile.compressors?.[c], cmpIn[c])
+  }
+  return {
+    profile: profileName,
+    cpu: mergeFigures(CPU_COSTS, 'machine.costs.cpu', profile.cpu, spec.cpu),
+    devices,
+    compressors,
+  }
+}
+
+/** `base` with each layer's figures on top, every one checked. */
+function mergeFigures<T extends object>(
+  base: T,
+  what: string,
+  ...layers: (Partial<T> | undefined)[]
+): T {
+  const out = { ...base } as Record<string, unknown>
+  for (const layer of layers) {
+    if (layer === undefined) continue
+    if (typeof layer !== 'object' || layer === null)
+      throw new SimUsageError(`${what}: expected an object`)
+    checkKeys(layer, Object.keys(base), what)
+    for (const [key, value] of Object.entries(layer)) {
+      const isBool = typeof out[key] === 'boolean'
+      const ok = isBool
+        ? typeof value === 'boolean'
+        : typeof value === 'number' && Number.isFinite(value) && value >= 0
+      if (!ok) {
+        const want = isBool ? 'true or false' : 'a non-negative number'
+        throw new SimUsageError(`${what}.${key}: expected ${want}, got ${JSON.stringify(value)}`)
+      }
+      out[key] = value
+    }
+  }
+  return out as T
+}
+
 /** Fills in defaults and rejects anything the model does not understand, with a clear message. */
 export function normalizeMachine(input: MachineInput | undefined): MachineSpec {
   const d = DEFAULT_MACHINE
@@ -117,7 +206,18 @@ export function normalizeMachine(input: MachineInput | undefined): MachineSpec {
   if (typeof m !== 'object' || m === null) throw new SimUsageError('machine: expected an object')
   checkKeys(
     m,
-    ['memory', 'swap', 'zswap', 'thp', 'vm', 'fragmentation', 'thp_swap', 'fault_injection'],
+    [
+      'memory',
+      'swap',
+      'zswap',
+      'thp',
+      'vm',
+      'fragmentation',
+      'thp_swap',
+      'fault_injection',
+      'zswap_compressor',
+      'costs',
+    ],
     'machine',
   )
   const memoryBytes = m.memory === undefined ? d.memoryBytes : parseSize(m.memory, 'machine.memory')
@@ -130,7 +230,7 @@ export function normalizeMachine(input: MachineInput | undefined): MachineSpec {
   const swap = (m.swap ?? [{ type: 'nvme' as const }]).map((s, i) => {
     const what = `machine.swap[${i}]`
     if (typeof s !== 'object' || s === null) throw new SimUsageError(`${what}: expected an object`)
-    checkKeys(s, ['type', 'size', 'priority', 'fragmentation', 'stable_writes'], what)
+    checkKeys(s, ['type', 'size', 'priority', 'fragmentation', 'stable_writes', 'compressor'], what)
     const type = oneOf(s.type, SWAP_TYPES, `${what}.type`)
     const sizeBytes = s.size === undefined ? 16 * 1024 ** 3 : parseSize(s.size, `${what}.size`)
     if (sizeBytes < PMD_SIZE || sizeBytes % PMD_SIZE !== 0) {
@@ -144,7 +244,8 @@ export function normalizeMachine(input: MachineInput | undefined): MachineSpec {
       throw new SimUsageError(`${what}.stable_writes: expected true or false`)
     }
     const stable_writes = s.stable_writes ?? type === 'zram'
-    return { type, sizeBytes, priority, fragmentation, stable_writes }
+    const compressor = oneOf(s.compressor ?? 'lzo', COMPRESSORS, `${what}.compressor`)
+    return { type, sizeBytes, priority, fragmentation, stable_writes, compressor }
   })
   if (swap.length > 32) throw new SimUsageError('machine.swap: at most 32 devices (MAX_SWAPFILES)')
   const thpIn = m.thp ?? {}
@@ -245,5 +346,7 @@ export function normalizeMachine(input: MachineInput | undefined): MachineSpec {
     fragmentation: fraction(m.fragmentation ?? 0, 'machine.fragmentation'),
     thp_swap: m.thp_swap ?? d.thp_swap,
     fault_injection,
+    zswap_compressor: oneOf(m.zswap_compressor ?? 'lzo', COMPRESSORS, 'machine.zswap_compressor'),
+    costs: normalizeCosts(m.costs),
   }
 }

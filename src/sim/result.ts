@@ -44,6 +44,11 @@ export interface LatencySummaryNs {
 export interface FaultTypeStats {
   count: number
   latencyNs: LatencySummaryNs
+  /**
+   * Mean time per fault by component: entry, alloc, clear, copy, io, compress, install, tlb,
+   * pgtable, swapcache, unmap, uffd, stall (absent components cost nothing).
+   */
+  breakdownNs?: Record<string, number>
 }
 
 /** Log2-bucketed latency histogram: bucket i counts latencies in [2^i, 2^(i+1)) ns. */
@@ -56,6 +61,10 @@ export interface LatencyHistogram {
 export interface FaultStats {
   count: number
   latencyNs: LatencySummaryNs
+  /** Mean per fault by component, over all faults. */
+  breakdownNs?: Record<string, number>
+  /** Sum of all fault latencies (ns). */
+  totalNs?: number
   byType: Record<string, FaultTypeStats>
   histogram: LatencyHistogram
 }
@@ -63,6 +72,8 @@ export interface FaultStats {
 export interface WalkerStats {
   calls: number
   entriesVisited: number
+  /** Modelled page-table-lock hold time of the walks (entries x costs.cpu.walkEntryNs), ns. */
+  lockHoldNs?: number
 }
 
 /** The page-table ledger: every PTE-table page allocated, freed, deposited and withdrawn. */
@@ -82,6 +93,10 @@ export interface Snapshot {
   pageTables: PageTableLedger
   /** Bytes of PTE-table pages in use at this point (PageTables counts PTE tables only here). */
   pageTableBytes: number
+  /** Faults so far and their summed latency: a phase's faults are the difference of two. */
+  faults?: { count: number; totalNs: number }
+  /** Pages each swap device has read and written so far (throughput of a phase). */
+  io?: { readPages: number; writePages: number }[]
 }
 
 export interface CheckResult {

@@ -55,12 +55,37 @@ function round3(v: number): number {
 export class FaultRecorder {
   private readonly all = new LatencySet()
   private readonly byType = new Map<string, LatencySet>()
+  /** Summed component times per fault type (component order: `components`). */
+  private readonly parts = new Map<string, Float64Array>()
+  private readonly allParts: Float64Array
+  /** Cumulative count and time, for per-phase totals between snapshots. */
+  totalNs = 0
 
-  record(type: string, ns: number): void {
+  constructor(private readonly components: readonly string[]) {
+    this.allParts = new Float64Array(components.length)
+  }
+
+  record(type: string, ns: number, parts: Float64Array): void {
     this.all.add(ns)
+    this.totalNs += ns
     let s = this.byType.get(type)
     if (!s) this.byType.set(type, (s = new LatencySet()))
     s.add(ns)
+    let p = this.parts.get(type)
+    if (!p) this.parts.set(type, (p = new Float64Array(this.components.length)))
+    for (let i = 0; i < parts.length; i++) {
+      p[i] += parts[i]
+      this.allParts[i] += parts[i]
+    }
+  }
+
+  /** Mean time per fault by component (components that never cost anything are left out). */
+  private breakdown(sums: Float64Array, n: number): Record<string, number> {
+    const out: Record<string, number> = {}
+    for (let i = 0; i < sums.length; i++) {
+      if (sums[i] > 0) out[this.components[i]] = Math.round(sums[i] / n)
+    }
+    return out
   }
 
   get count(): number {
@@ -71,11 +96,17 @@ export class FaultRecorder {
     const byType: FaultStats['byType'] = {}
     for (const type of [...this.byType.keys()].sort()) {
       const s = this.byType.get(type)!
-      byType[type] = { count: s.n, latencyNs: s.summary() }
+      byType[type] = {
+        count: s.n,
+        latencyNs: s.summary(),
+        breakdownNs: this.breakdown(this.parts.get(type)!, s.n),
+      }
     }
     return {
       count: this.all.n,
       latencyNs: this.all.summary(),
+      breakdownNs: this.all.n ? this.breakdown(this.allParts, this.all.n) : {},
+      totalNs: this.totalNs,
       byType,
       histogram: this.histogram(),
     }

@@ -182,7 +182,7 @@ export function do_huge_pmd_anonymous_page(
   fo.pfn[f] = pfn
   fo.flags[f] = PG_UPTODATE
   k.mem.pageTag.fill(0, pfn, pfn + HPAGE_PMD_NR)
-  k.cost(k.cpu.clear2mNs)
+  k.cost('clear', k.cpu.clear2mNs)
   const p = pmdRow(k, mm, pmdIdx)
   if (table >= 0) pgtable_trans_huge_deposit(k, p, table)
   k.pmds.kind[p] = PMD_HUGE
@@ -192,7 +192,7 @@ export function do_huge_pmd_anonymous_page(
   mm.anonRss += HPAGE_PMD_NR
   k.vm.thp_fault_alloc++
   k.mthpCount(HPAGE_PMD_ORDER, 'anon_fault_alloc')
-  k.cost(k.cpu.installEntryNs)
+  k.cost('install', k.cpu.installEntryNs)
   k.faultType = 'anon-thp'
   return FAULT_DONE
 }
@@ -218,7 +218,7 @@ function set_huge_zero_folio(k: Kernel, mm: Mm, pmdIdx: number): FaultResult {
   k.pmds.kind[p] = PMD_HUGE_ZERO
   k.pmds.val[p] = -1
   k.pmds.flags[p] = E_YOUNG
-  k.cost(k.cpu.installEntryNs)
+  k.cost('install', k.cpu.installEntryNs)
   k.faultType = 'huge-zero'
   return FAULT_DONE
 }
@@ -238,7 +238,7 @@ export function do_huge_pmd_wp_page(k: Kernel, mm: Mm, vma: Vma, pmdIdx: number)
     if (fo.flags[f] & PG_ANON_EXCLUSIVE && fo.pmdMapcount[f] === 1 && fo.pteMapcount[f] === 0) {
       if (fo.flags[f] & PG_SWAPCACHE) folio_free_swap(k, f)
       pm.flags[p] |= E_WRITE | E_DIRTY | E_YOUNG | E_SOFT_DIRTY
-      k.cost(k.cpu.installEntryNs)
+      k.cost('install', k.cpu.installEntryNs)
       k.faultType = 'wp-reuse-pmd'
       return FAULT_DONE
     }
@@ -303,7 +303,8 @@ export function __split_huge_pmd(k: Kernel, mm: Mm, pmdIdx: number): boolean {
   pm.kind[p] = PMD_TABLE
   pm.val[p] = table
   pm.flags[p] = 0
-  k.cost(HPAGE_PMD_NR * k.cpu.installEntryNs + k.cpu.tlbFlushNs)
+  k.cost('install', HPAGE_PMD_NR * k.cpu.installEntryNs)
+  k.flushTlb()
   return true
 }
 
@@ -327,7 +328,7 @@ export function zap_huge_pmd(k: Kernel, mm: Mm, pmdIdx: number): void {
     free_swap_and_cache(k, k.swap[pm.swapType[p]], pm.val[p], HPAGE_PMD_NR)
   }
   zap_deposited_table(k, mm, p)
-  k.cost(k.cpu.installEntryNs)
+  k.cost('install', k.cpu.installEntryNs)
   pmdClear(k, mm, pmdIdx)
 }
 
@@ -370,7 +371,7 @@ export function copy_huge_pmd(k: Kernel, dst: Mm, src: Mm, pmdIdx: number): bool
     dst.swapEnts += HPAGE_PMD_NR
   }
   pm.flags[dp] = pm.flags[sp] & ~E_SOFT_DIRTY
-  k.cost(k.cpu.installEntryNs)
+  k.cost('install', k.cpu.installEntryNs)
   return true
 }
 
@@ -417,6 +418,7 @@ export function swapin_pmd_folio(
   vma: Vma,
   pmdIdx: number,
   directReclaim: boolean,
+  wait = true,
 ):
   { folio: number; read: boolean } | typeof FAULT_FALLBACK | typeof FAULT_RETRY | typeof FAULT_OOM {
   const p = mm.pmds.get(pmdIdx)!
@@ -424,7 +426,7 @@ export function swapin_pmd_folio(
   const fo = k.folios
   const si = k.swap[pm.swapType[p]]
   const off = pm.val[p]
-  k.cost(k.cpu.swapCacheOpNs)
+  k.cost('swapcache', k.cpu.swapCacheOpNs)
   if (k.inject('swapcache_split')) injectSwapcacheSplit(k, si, off)
   const cached = si.cache[off]
   if (cached >= 0 && fo.order[cached] === HPAGE_PMD_ORDER && fo.swapOffset[cached] === off) {
@@ -450,7 +452,7 @@ export function swapin_pmd_folio(
   fo.order[f] = HPAGE_PMD_ORDER
   fo.pfn[f] = pfn
   swap_cache_add_folio(k, f, si, off)
-  const read = swap_read_folio(k, f, off, si.type)
+  const read = swap_read_folio(k, f, off, si.type, wait)
   if (k.inject('swap_read_error')) {
     // The folio is not uptodate: it leaves the swap cache, and the caller splits and reads per
     // page (swapoff's -EIO path; the model does the same for the fault, see ARCHITECTURE.md).
@@ -474,7 +476,7 @@ function injectSwapcacheSplit(k: Kernel, si: SwapInfo, off: number): void {
  */
 export function swapin_pmd_readahead(k: Kernel, mm: Mm, pmdIdx: number): boolean {
   const vma = mm.vmas.find((v) => v.start <= pmdIdx * PMD_SIZE && v.end > pmdIdx * PMD_SIZE)!
-  const r = swapin_pmd_folio(k, mm, vma, pmdIdx, false)
+  const r = swapin_pmd_folio(k, mm, vma, pmdIdx, false, false)
   if (r === FAULT_FALLBACK) return !__split_huge_pmd(k, mm, pmdIdx)
   return true
 }
@@ -529,7 +531,7 @@ function map_swap_pmd(
   si.put(off, HPAGE_PMD_NR)
   mm.swapEnts -= HPAGE_PMD_NR
   mm.anonRss += HPAGE_PMD_NR
-  k.cost(k.cpu.installEntryNs)
+  k.cost('install', k.cpu.installEntryNs)
   if (should_try_to_free_swap(k, si, f, write && exclusive)) folio_free_swap(k, f)
   if (writable && write) fo.flags[f] |= PG_DIRTY
 }

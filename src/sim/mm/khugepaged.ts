@@ -299,7 +299,8 @@ function collapse_huge_page(k: Kernel, mm: Mm, vma: Vma, pmdIdx: number): ScanRe
   folio_add_new_anon_rmap(k, f, vma, pmdIdx * PMD_SIZE, true)
   mm.anonRss += HPAGE_PMD_NR - present
   k.khugepaged.pages_collapsed++
-  k.cost(k.cpu.copy2mNs + k.cpu.tlbFlushNs)
+  k.cost('copy', k.cpu.copy2mNs)
+  k.flushTlb()
   return 'SCAN_SUCCEED'
 }
 

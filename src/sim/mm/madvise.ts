@@ -17,7 +17,9 @@ import {
 } from '../include/pgtable'
 import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
 import { __split_huge_pmd, split_folio, swapin_pmd_readahead, zap_huge_pmd } from './huge_memory'
-import { read_swap_cache_async } from './memory'
+import { read_swap_cache_async, type ReadBatch } from './memory'
+import { swapReadAsync } from './page_io'
+import type { SwapInfo } from './swapfile'
 import { madvise_collapse } from './khugepaged'
 import { splitVmaAt, zapRange } from './mmap'
 import {
@@ -224,7 +226,8 @@ function madvise_free(k: Kernel, mm: Mm, start: number, end: number): void {
       if (!pageMapped(k, mm, a)) vma.expected[(a - vma.start) / PAGE_SIZE] = 0
     }
   }
-  k.cost(visited * k.cpu.installEntryNs + k.cpu.tlbFlushNs)
+  k.cost('install', visited * k.cpu.installEntryNs)
+  k.flushTlb()
   k.walk('madvise_free', visited)
 }
 
@@ -269,10 +272,15 @@ function madvise_willneed(k: Kernel, mm: Mm, start: number, end: number): void {
     const from = (Math.max(start, pmdStart) - pmdStart) / PAGE_SIZE
     const to = (Math.min(end, pmdStart + PMD_SIZE) - pmdStart) / PAGE_SIZE
     visited += to - from
+    const batch: ReadBatch = { pages: 0 }
+    let si: SwapInfo | null = null
     for (let e = base + from; e < base + to; e++) {
       if (pt.kind[e] !== PTE_SWAP) continue
-      read_swap_cache_async(k, k.swap[pt.swapType[e]], pt.val[e])
+      si = k.swap[pt.swapType[e]]
+      read_swap_cache_async(k, si, pt.val[e], batch)
     }
+    // Submitted, not waited for.
+    if (si) swapReadAsync(k, si, batch.pages)
   }
   k.walk('madvise_willneed', visited)
 }

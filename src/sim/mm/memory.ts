@@ -60,7 +60,7 @@ import {
 import { out_of_memory } from './oom_kill'
 import { handle_userfault, uffdResolve } from './userfaultfd'
 import { alloc_pages } from './page_alloc'
-import { swap_read_folio } from './page_io'
+import { swapReadIo, swap_read_folio } from './page_io'
 import { pte_alloc_one, pte_free } from './pgtable_generic'
 import { folio_add_anon_rmap_ptes, folio_add_new_anon_rmap, folio_remove_rmap_ptes } from './rmap'
 import { folio_put_if_unused } from './swap'
@@ -202,9 +202,12 @@ function userfault(k: Kernel, mm: Mm, vma: Vma, addr: number, write: boolean): b
   if (missing && missingSeen.get(vma)?.has(addr - (addr % PAGE_SIZE))) missing = false
   if (!handle_userfault(k, mm, vma, addr, flags, missing, write)) return false
   k.vm.pgfault++
-  k.faults.record(missing ? 'uffd-missing' : 'uffd-wp', k.cpu.faultEntryNs + k.cpu.uffdRoundTripNs)
-  k.events.advance(k.cpu.faultEntryNs + k.cpu.uffdRoundTripNs)
-  k.pendingNs = 0
+  k.resetPending()
+  k.cost('entry', k.cpu.faultEntryNs)
+  k.cost('uffd', k.cpu.uffdRoundTripNs)
+  k.faults.record(missing ? 'uffd-missing' : 'uffd-wp', k.pendingNs, k.pendingParts)
+  k.events.advance(k.pendingNs)
+  k.resetPending()
   if (missing) vmaClearMissing(vma, addr)
   else uffdResolve(k, mm, addr)
   return true
@@ -260,7 +263,8 @@ function touchFrames(
 function handle_mm_fault(k: Kernel, mm: Mm, vma: Vma, addr: number, write: boolean): void {
   k.vm.pgfault++
   const startNs = k.events.nowNs
-  k.pendingNs = k.cpu.faultEntryNs
+  k.resetPending()
+  k.cost('entry', k.cpu.faultEntryNs)
   k.faultType = ''
   k.faultRetries = 0
   let r: FaultResult = FAULT_RETRY
@@ -272,9 +276,11 @@ function handle_mm_fault(k: Kernel, mm: Mm, vma: Vma, addr: number, write: boole
   }
   // The latency: the work done, plus any time the clock moved while the fault waited for
   // writeback in direct reclaim.
-  k.faults.record(k.faultType || 'retry', k.pendingNs + (k.events.nowNs - startNs))
-  k.events.advance(k.pendingNs)
-  k.pendingNs = 0
+  const stallNs = k.events.nowNs - startNs
+  if (stallNs > 0) k.cost('stall', stallNs)
+  k.faults.record(k.faultType || 'retry', k.pendingNs, k.pendingParts)
+  k.events.advance(k.pendingNs - stallNs)
+  k.resetPending()
   if (mm.exited) throw new TaskKilled()
   if (r === FAULT_OOM) throw new SimUsageError('out of memory and nothing left to kill')
 }
@@ -342,7 +348,7 @@ function do_anonymous_page(
   if (!write) {
     pt.kind[e] = PTE_ZERO
     pt.flags[e] = E_YOUNG
-    k.cost(k.cpu.installEntryNs)
+    k.cost('install', k.cpu.installEntryNs)
     k.faultType = 'zero-page'
     return FAULT_DONE
   }
@@ -356,7 +362,8 @@ function do_anonymous_page(
   }
   const f = newOrder0Folio(k, pfn)
   k.mem.pageTag[pfn] = 0
-  k.cost(k.cpu.clear4kNs + k.cpu.installEntryNs)
+  k.cost('clear', k.cpu.clear4kNs)
+  k.cost('install', k.cpu.installEntryNs)
   mapPte(k, e, f, 0, E_WRITE | E_DIRTY | E_YOUNG | E_SOFT_DIRTY)
   folio_add_new_anon_rmap(k, f, vma, addr, false)
   mm.anonRss++
@@ -399,7 +406,8 @@ function alloc_anon_folio(k: Kernel, mm: Mm, vma: Vma, e: number, addr: number):
     folio_add_new_anon_rmap(k, f, vma, start, false)
     mm.anonRss += n
     k.mthpCount(order, 'anon_fault_alloc')
-    k.cost(n * (k.cpu.clear4kNs + k.cpu.installEntryNs))
+    k.cost('clear', n * k.cpu.clear4kNs)
+    k.cost('install', n * k.cpu.installEntryNs)
     k.faultType = 'anon-mthp'
     return FAULT_DONE
   }
@@ -441,7 +449,7 @@ function do_wp_page(k: Kernel, mm: Mm, vma: Vma, e: number, addr: number): Fault
   const fo = k.folios
   if (pt.kind[e] === PTE_PRESENT && wp_can_reuse_anon_folio(k, pt.val[e])) {
     pt.flags[e] |= E_WRITE | E_DIRTY | E_YOUNG | E_SOFT_DIRTY
-    k.cost(k.cpu.installEntryNs)
+    k.cost('install', k.cpu.installEntryNs)
     k.faultType = 'wp-reuse-pte'
     return FAULT_DONE
   }
@@ -458,11 +466,11 @@ function do_wp_page(k: Kernel, mm: Mm, vma: Vma, e: number, addr: number): Fault
   const g = newOrder0Folio(k, pfn)
   if (pt.kind[e] === PTE_ZERO) {
     k.mem.pageTag[pfn] = 0
-    k.cost(k.cpu.clear4kNs)
+    k.cost('clear', k.cpu.clear4kNs)
   } else {
     const old = pt.val[e]
     k.mem.pageTag[pfn] = k.mem.pageTag[fo.pfn[old] + pt.sub[e]]
-    k.cost(k.cpu.copy4kNs)
+    k.cost('copy', k.cpu.copy4kNs)
     folio_remove_rmap_ptes(k, old, 1)
     mm.anonRss--
     releaseIfDone(k, old)
@@ -470,7 +478,8 @@ function do_wp_page(k: Kernel, mm: Mm, vma: Vma, e: number, addr: number): Fault
   mapPte(k, e, g, 0, E_WRITE | E_DIRTY | E_YOUNG | E_SOFT_DIRTY)
   folio_add_new_anon_rmap(k, g, vma, addr, false)
   mm.anonRss++
-  k.cost(k.cpu.installEntryNs + k.cpu.tlbFlushNs)
+  k.cost('install', k.cpu.installEntryNs)
+  k.flushTlb()
   k.faultType = 'cow-pte'
   return FAULT_DONE
 }
@@ -617,7 +626,7 @@ function do_swap_page(
   if (writable && write) fo.flags[f] |= PG_DIRTY
   mm.swapEnts -= nr
   mm.anonRss += nr
-  k.cost(nr * k.cpu.installEntryNs)
+  k.cost('install', nr * k.cpu.installEntryNs)
   if (should_try_to_free_swap(k, si, f, write && exclusive)) folio_free_swap(k, f)
   if (major) k.vm.pgmajfault++
   k.faultType = major ? 'swapin-io' : 'swapin-cache'
@@ -789,6 +798,7 @@ function swap_vma_readahead(k: Kernel, vma: Vma, addr: number): number {
   const pt = k.ptes
   let result = -1
   let ioSi: SwapInfo | null = null
+  const batch: ReadBatch = { pages: 0 }
   for (let pfn = start; pfn < end; pfn++) {
     const e = tableBase + (pfn - pmdFirst)
     if (pt.kind[e] !== PTE_SWAP) continue
@@ -799,7 +809,7 @@ function swap_vma_readahead(k: Kernel, vma: Vma, addr: number): number {
       if (pfn === fpfn) result = cached
       continue
     }
-    const f = read_swap_cache_async(k, si, off, pfn === fpfn)
+    const f = read_swap_cache_async(k, si, off, batch, pfn === fpfn)
     if (f < 0) {
       if (pfn === fpfn) return -2
       continue
@@ -811,8 +821,8 @@ function swap_vma_readahead(k: Kernel, vma: Vma, addr: number): number {
       k.vm.swap_ra++
     }
   }
-  // One plugged request for the window: one latency (the per-page transfer is charged per page).
-  if (ioSi) k.cost(ioSi.cost.readLatencyNs)
+  // One plugged request for the whole window; the fault waits for it.
+  if (ioSi) swapReadIo(k, ioSi, batch.pages)
   if (result < 0) throw new SimInvariantError('swap_vma_readahead: faulting page not read')
   return result
 }
@@ -827,6 +837,7 @@ export function read_swap_cache_async(
   k: Kernel,
   si: SwapInfo,
   off: number,
+  batch: ReadBatch,
   directReclaim = false,
 ): number {
   const cached = si.cache[off]
@@ -839,10 +850,19 @@ export function read_swap_cache_async(
   k.mem.pageTag[pfn] = si.tag[off]
   const fl = si.slotFlags[off]
   if (fl & SLOT_ZERO) k.vm.swpin_zero++
-  else if (fl & SLOT_ZSWAP) k.vm.zswpin++
-  else k.vm.pswpin++
-  k.cost(si.cost.readPerPageNs)
+  else if (fl & SLOT_ZSWAP) {
+    k.vm.zswpin++
+    k.cost('compress', k.zswapCompressor.decompressNs)
+  } else {
+    k.vm.pswpin++
+    batch.pages++
+  }
   return f
+}
+
+/** Device pages read by a batch of read_swap_cache_async() calls (one plugged request). */
+export interface ReadBatch {
+  pages: number
 }
 
 /**
@@ -869,7 +889,7 @@ export function zap_pte_range(k: Kernel, mm: Mm, table: number, from: number, to
       pt.kind[e] = PTE_NONE
     }
   }
-  k.cost((to - from) * k.cpu.installEntryNs)
+  k.cost('install', (to - from) * k.cpu.installEntryNs)
   return to - from
 }
 
@@ -919,6 +939,6 @@ export function copy_pte_range(k: Kernel, dst: Mm, src: Mm, pmdIdx: number): boo
     }
     pt.flags[d] = pt.flags[s] & ~E_SOFT_DIRTY
   }
-  k.cost(HPAGE_PMD_NR * k.cpu.installEntryNs)
+  k.cost('install', HPAGE_PMD_NR * k.cpu.installEntryNs)
   return true
 }

@@ -71,7 +71,8 @@ export function do_mprotect(k: Kernel, mm: Mm, start: number, end: number, prot:
       pt.flags[e] = change(pt.flags[e], write, (fo.flags[pt.val[e]] & PG_ANON_EXCLUSIVE) !== 0)
     }
   }
-  k.cost(visited * k.cpu.installEntryNs + k.cpu.tlbFlushNs)
+  k.cost('install', visited * k.cpu.installEntryNs)
+  k.flushTlb()
   k.walk('mprotect', visited)
 }
 

@@ -84,7 +84,8 @@ function move_page_tables(k: Kernel, mm: Mm, src: number, dst: number, length: n
         mm.pmds.set(dIdx, sp)
         if (pm.kind[sp] !== PMD_TABLE) pm.flags[sp] |= E_SOFT_DIRTY
         visited++
-        k.cost(k.cpu.installEntryNs + k.cpu.tlbFlushNs)
+        k.cost('install', k.cpu.installEntryNs)
+        k.flushTlb()
       }
       off += PMD_SIZE
       continue
@@ -127,7 +128,8 @@ function move_page_tables(k: Kernel, mm: Mm, src: number, dst: number, length: n
         pt.kind[a] = PTE_NONE
       }
       visited += n
-      k.cost(n * k.cpu.installEntryNs + k.cpu.tlbFlushNs)
+      k.cost('install', n * k.cpu.installEntryNs)
+      k.flushTlb()
     }
     off += extent
   }

@@ -237,7 +237,9 @@ export function alloc_pages(k: Kernel, order: number, directReclaim: boolean): n
 function allocAboveMin(k: Kernel, order: number): number {
   const min = k.inReclaim ? 0 : wmark_min_pages(k)
   if (k.mem.nrFree - (1 << order) < min) return -1
-  return k.mem.alloc(order)
+  const pfn = k.mem.alloc(order)
+  if (pfn >= 0) k.cost('alloc', k.cpu.pageAllocNs)
+  return pfn
 }
 
 /** @kernel mm/page_alloc.c __setup_per_zone_wmarks(): WMARK_MIN in pages. */

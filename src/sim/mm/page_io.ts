@@ -5,7 +5,7 @@
 import type { Kernel } from '../kernel'
 import { HPAGE_PMD_ORDER } from '../include/units'
 import { PG_DIRTY, PG_UPTODATE, PG_WRITEBACK } from './mm_types'
-import { SLOT_ZERO, SLOT_ZSWAP } from './swapfile'
+import { SLOT_ZERO, SLOT_ZSWAP, type SwapInfo } from './swapfile'
 
 /**
  * @kernel mm/page_io.c swap_writeout() -> zswap_store() / __swap_writepage()
@@ -44,7 +44,7 @@ export function swap_writeout(k: Kernel, f: number): boolean {
     }
     k.vm.zswpout += nr
     k.mthpCount(fo.order[f], 'zswpout')
-    k.cost(nr * si.cost.writePerPageNs)
+    k.cost('compress', nr * k.zswapCompressor.compressNs)
     return false
   }
   for (let i = 0; i < nr; i++) {
@@ -54,15 +54,18 @@ export function swap_writeout(k: Kernel, f: number): boolean {
   if (fo.order[f] === HPAGE_PMD_ORDER) k.vm.thp_swpout++
   k.mthpCount(fo.order[f], 'swpout')
   k.vm.pswpout += nr
-  const ioNs = si.cost.writeLatencyNs + nr * si.cost.writePerPageNs
+  si.writePages += nr
   if (si.cost.synchronous) {
-    k.cost(ioNs)
+    // zram: compressed page by page on this CPU, complete on return.
+    k.cost('compress', nr * si.compressor.compressNs)
+    k.cost('io', si.cost.writeLatencyNs + nr * si.cost.writePerPageNs)
     return false
   }
   fo.flags[f] |= PG_WRITEBACK
   k.nrWriteback++
   k.writebackPagesStarted += nr
-  const doneNs = k.events.nowNs + k.pendingNs + ioNs
+  // One bio for the folio, queued behind whatever the device is already doing.
+  const doneNs = si.queue.submit(k.events.nowNs + k.pendingNs, nr, true)
   if (doneNs > k.writebackDoneNs) k.writebackDoneNs = doneNs
   k.events.schedule(doneNs, () => folio_end_writeback(k, f))
   return true
@@ -81,7 +84,13 @@ function folio_end_writeback(k: Kernel, f: number): void {
  * Fills the folio from its slots: zswap loads (order 0 only), zero-map hits, or one device read.
  * The caller waits for it (the fault's latency includes the I/O). Returns whether I/O was needed.
  */
-export function swap_read_folio(k: Kernel, f: number, offset: number, typeIdx: number): boolean {
+export function swap_read_folio(
+  k: Kernel,
+  f: number,
+  offset: number,
+  typeIdx: number,
+  wait = true,
+): boolean {
   const fo = k.folios
   const si = k.swap[typeIdx]
   const nr = fo.nrPages(f)
@@ -102,11 +111,39 @@ export function swap_read_folio(k: Kernel, f: number, offset: number, typeIdx: n
   }
   if (zswap) {
     k.vm.zswpin += zswap
-    k.cost(zswap * si.cost.readPerPageNs)
+    k.cost('compress', zswap * k.zswapCompressor.decompressNs)
     if (zswap === nr) return false
   }
-  k.vm.pswpin += nr - zswap - zero
+  const pages = nr - zswap - zero
+  k.vm.pswpin += pages
   k.mthpCount(fo.order[f], 'swpin')
-  k.cost(si.cost.readLatencyNs + nr * si.cost.readPerPageNs)
+  if (wait) swapReadIo(k, si, pages)
+  else swapReadAsync(k, si, pages)
   return true
+}
+
+/**
+ * The caller waits for a read of `pages` from the device: zram decompresses them on this CPU;
+ * other devices take the request through their queue, and the wait is charged as I/O.
+ */
+export function swapReadIo(k: Kernel, si: SwapInfo, pages: number): void {
+  if (pages === 0) return
+  si.readPages += pages
+  if (si.cost.synchronous) {
+    k.cost('compress', pages * si.compressor.decompressNs)
+    k.cost('io', si.cost.readLatencyNs + pages * si.cost.readPerPageNs)
+    return
+  }
+  const now = k.events.nowNs + k.pendingNs
+  k.cost('io', si.queue.submit(now, pages, false) - now)
+}
+
+/** A read the caller does not wait for (MADV_WILLNEED): the device is busy, nobody stalls. */
+export function swapReadAsync(k: Kernel, si: SwapInfo, pages: number): void {
+  si.readPages += pages
+  if (pages === 0 || si.cost.synchronous) {
+    if (si.cost.synchronous) k.cost('compress', pages * si.compressor.decompressNs)
+    return
+  }
+  si.queue.submit(k.events.nowNs + k.pendingNs, pages, false)
 }

@@ -21,7 +21,7 @@ export function pte_alloc_one(k: Kernel, mm: Mm): number {
   if (k.inject('pte_alloc')) return -1
   const pfn = alloc_pages(k, 0, !k.inReclaim)
   if (pfn < 0) return -1
-  k.cost(k.cpu.pteTableAllocNs)
+  k.cost('pgtable', k.cpu.pteTableAllocNs)
   const t = k.ptes.alloc(pfn)
   mm.nrPtes++
   k.ledger.allocated++

@@ -173,7 +173,8 @@ function try_to_unmap_one(k: Kernel, f: number, mm: Mm, addr: number): boolean {
     folio_remove_rmap_ptes(k, f, unmapped)
     mm.anonRss -= unmapped
     mm.swapEnts += unmapped
-    k.cost(unmapped * k.cpu.unmapPteNs + k.cpu.tlbFlushNs)
+    k.cost('unmap', unmapped * k.cpu.unmapPteNs)
+    k.flushTlb()
   }
   return true
 }
@@ -205,7 +206,8 @@ function unmap_lazyfree(k: Kernel, f: number, mm: Mm, addr: number): boolean {
       (addr - vma.start) / PAGE_SIZE,
       (addr - vma.start) / PAGE_SIZE + HPAGE_PMD_NR,
     )
-    k.cost(k.cpu.installEntryNs + k.cpu.tlbFlushNs)
+    k.cost('install', k.cpu.installEntryNs)
+    k.flushTlb()
     return true
   }
   const ptes = folioPtes(k, mm, addr, f)
@@ -219,7 +221,8 @@ function unmap_lazyfree(k: Kernel, f: number, mm: Mm, addr: number): boolean {
   }
   folio_remove_rmap_ptes(k, f, unmapped)
   mm.anonRss -= unmapped
-  k.cost(unmapped * k.cpu.unmapPteNs + k.cpu.tlbFlushNs)
+  k.cost('unmap', unmapped * k.cpu.unmapPteNs)
+  k.flushTlb()
   return true
 }
 
@@ -245,6 +248,7 @@ function set_pmd_swap_entry(k: Kernel, f: number, mm: Mm, pmd: number): boolean 
   mm.anonRss -= HPAGE_PMD_NR
   mm.swapEnts += HPAGE_PMD_NR
   k.vm.thp_swpout_pmd++
-  k.cost(k.cpu.installEntryNs + k.cpu.tlbFlushNs)
+  k.cost('install', k.cpu.installEntryNs)
+  k.flushTlb()
   return true
 }

@@ -16,7 +16,7 @@ export function swap_cache_add_folio(k: Kernel, f: number, si: SwapInfo, offset:
   fo.swapType[f] = si.type
   fo.swapOffset[f] = offset
   k.nrSwapCache += nr
-  k.cost(k.cpu.swapCacheOpNs)
+  k.cost('swapcache', k.cpu.swapCacheOpNs)
 }
 
 /**
@@ -35,12 +35,12 @@ export function swap_cache_del_folio(k: Kernel, f: number): void {
   fo.flags[f] &= ~PG_SWAPCACHE
   fo.swapOffset[f] = -1
   k.nrSwapCache -= nr
-  k.cost(k.cpu.swapCacheOpNs)
+  k.cost('swapcache', k.cpu.swapCacheOpNs)
 }
 
 /** @kernel mm/swap_state.c swap_cache_get_folio(): the cached folio for one slot, or -1. */
 export function swap_cache_get_folio(k: Kernel, si: SwapInfo, offset: number): number {
-  k.cost(k.cpu.swapCacheOpNs)
+  k.cost('swapcache', k.cpu.swapCacheOpNs)
   return si.cache[offset]
 }
 

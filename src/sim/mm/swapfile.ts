@@ -5,8 +5,14 @@
  * flags (zero-filled, stored in zswap). Clusters are free, nonfull (per order), frag or full.
  */
 import type { SwapDeviceType } from '../api'
-import { DEVICE_COSTS, type DeviceCost } from '../cost/defaults'
+import {
+  COMPRESSOR_COSTS,
+  DEVICE_COSTS,
+  type CompressorCost,
+  type DeviceCost,
+} from '../cost/defaults'
 import { HPAGE_PMD_ORDER, SWAPFILE_CLUSTER } from '../include/units'
+import { DeviceQueue } from '../cost/queue'
 
 /** Slot flags. */
 export const SLOT_ZERO = 1 << 0
@@ -23,7 +29,12 @@ const SWP_TB_COUNT_MAX = 0xfe
 export class SwapInfo {
   readonly type: number
   readonly deviceType: SwapDeviceType
-  readonly cost: DeviceCost
+  /** The device's figures (set from the machine's cost spec). */
+  cost: DeviceCost
+  /** zram's compressor (its per-page CPU cost). */
+  compressor: CompressorCost = COMPRESSOR_COSTS.lzo
+  /** The device's request queue (asynchronous devices). */
+  queue: DeviceQueue
   priority: number
   readonly nrSlots: number
   readonly nrClusters: number
@@ -50,6 +61,9 @@ export class SwapInfo {
   /** The per-CPU cached cluster for order 0 (percpu_swap_cluster), -1 if none. */
   private order0Cluster = -1
   inuseSlots = 0
+  /** Pages read from and written to the device itself (not zswap, not zero-filled). */
+  readPages = 0
+  writePages = 0
   /** Slots whose data zswap holds (meminfo Zswapped). */
   zswapped = 0
 
@@ -66,6 +80,7 @@ export class SwapInfo {
     this.type = type
     this.deviceType = deviceType
     this.cost = DEVICE_COSTS[deviceType]
+    this.queue = new DeviceQueue(this.cost)
     this.priority = priority
     this.nrSlots = sizeBytes / 4096
     this.nrClusters = this.nrSlots / SWAPFILE_CLUSTER

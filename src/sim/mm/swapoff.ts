@@ -26,7 +26,8 @@ import {
   __split_huge_pmd,
   swapin_pmd_folio,
 } from './huge_memory'
-import { find_vma, read_swap_cache_async } from './memory'
+import { find_vma, read_swap_cache_async, type ReadBatch } from './memory'
+import { swapReadIo } from './page_io'
 import { PG_ANON_EXCLUSIVE, PG_DIRTY, PG_SWAPCACHE, type Mm } from './mm_types'
 import { folio_add_anon_rmap_pmd, folio_add_anon_rmap_ptes, folio_add_new_anon_rmap } from './rmap'
 import { folio_put_if_unused } from './swap'
@@ -133,7 +134,7 @@ function unuse_pmd(k: Kernel, mm: Mm, idx: number): boolean {
   mm.swapEnts -= HPAGE_PMD_NR
   mm.anonRss += HPAGE_PMD_NR
   dropFromDevice(k, si, f)
-  k.cost(k.cpu.installEntryNs)
+  k.cost('install', k.cpu.installEntryNs)
   return true
 }
 
@@ -142,10 +143,10 @@ function unuse_pte(k: Kernel, mm: Mm, si: SwapInfo, e: number, addr: number): vo
   const pt = k.ptes
   const fo = k.folios
   const off = pt.val[e]
-  const wasCached = si.cache[off] >= 0
-  const f = read_swap_cache_async(k, si, off, true)
+  const batch: ReadBatch = { pages: 0 }
+  const f = read_swap_cache_async(k, si, off, batch, true)
   if (f < 0) throw new SimUsageError('swapoff: ENOMEM')
-  if (!wasCached) k.cost(si.cost.readLatencyNs)
+  swapReadIo(k, si, batch.pages)
   const vma = find_vma(mm, addr)!
   const swpFlags = pt.flags[e]
   pt.kind[e] = PTE_PRESENT
@@ -160,7 +161,7 @@ function unuse_pte(k: Kernel, mm: Mm, si: SwapInfo, e: number, addr: number): vo
   mm.swapEnts--
   mm.anonRss++
   dropFromDevice(k, si, f)
-  k.cost(k.cpu.installEntryNs)
+  k.cost('install', k.cpu.installEntryNs)
 }
 
 /** Once no entry refers to the folio's slots, it leaves the swap cache and stays dirty in RAM. */

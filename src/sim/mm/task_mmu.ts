@@ -279,6 +279,7 @@ export function clear_refs(k: Kernel, mm: Mm, value: number): void {
       visited++
     }
   }
-  k.cost(visited * k.cpu.installEntryNs + k.cpu.tlbFlushNs)
+  k.cost('install', visited * k.cpu.installEntryNs)
+  k.flushTlb()
   k.walk('clear_refs', visited)
 }

@@ -122,7 +122,8 @@ export function uffd_protect(
       visited++
     }
   }
-  k.cost(visited * k.cpu.installEntryNs + k.cpu.tlbFlushNs)
+  k.cost('install', visited * k.cpu.installEntryNs)
+  k.flushTlb()
   k.walk(mode === 'wp' ? 'uffd_wp' : 'uffd_rwp', visited)
 }
 
@@ -148,7 +149,6 @@ export function handle_userfault(
   let q = queues.get(mm)
   if (!q) queues.set(mm, (q = []))
   q.push({ addr: addr - (addr % PAGE_SIZE), write, wp, rwp, missing: miss && !rwp && !wp })
-  k.cost(k.cpu.uffdRoundTripNs)
   return true
 }
 
@@ -216,7 +216,8 @@ export function move_pages(k: Kernel, mm: Mm, dst: number, src: number, length: 
     }
     off += extent
   }
-  k.cost(visited * k.cpu.installEntryNs + k.cpu.tlbFlushNs)
+  k.cost('install', visited * k.cpu.installEntryNs)
+  k.flushTlb()
   k.walk('uffd_move', visited)
   return moved
 }

@@ -30,7 +30,7 @@ export function folio_alloc_swap(k: Kernel, f: number): true | FallbackReason | 
   const order = k.folios.order[f]
   const devices = k.swapByPriority().filter((si) => si.enabled)
   for (const si of devices) {
-    k.cost(k.cpu.swapSlotAllocNs)
+    k.cost('swapcache', k.cpu.swapSlotAllocNs)
     const off = si.allocSlots(order, f)
     if (off >= 0) {
       swap_cache_add_folio(k, f, si, off)

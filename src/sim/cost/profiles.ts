@@ -1,0 +1,54 @@
+/**
+ * Named cost profiles (`machine.costs: 'server-zram'` or `{ profile: 'server-zram', ... }`).
+ * A profile changes CPU figures and device figures together, each with its source; anything a
+ * scenario sets in `machine.costs` overrides the profile.
+ */
+import type { SwapDeviceType } from '../api'
+import type { Compressor, CompressorCost, CpuCost, DeviceCost } from './defaults'
+
+export type CostProfileName = 'desktop-nvme' | 'server-zram' | 'phone-zram'
+
+export interface CostProfile {
+  description: string
+  cpu: Partial<CpuCost>
+  devices: Partial<Record<SwapDeviceType, Partial<DeviceCost>>>
+  compressors?: Partial<Record<Compressor, Partial<CompressorCost>>>
+}
+
+export const COST_PROFILES: Record<CostProfileName, CostProfile> = {
+  // The defaults: an 11th-gen Core desktop (the 4 KB fault measurement) with an NVMe SSD.
+  'desktop-nvme': {
+    description: 'x86 desktop, NVMe SSD (the defaults)',
+    cpu: {},
+    devices: {},
+  },
+  // A large server: clearing at 23.6 GB/s after the folio_zero_user() optimisation on AMD Genoa
+  // (lexplain 9890ecab: 2 MB in ~89 us), and shootdowns that reach more CPUs (tens of us on large
+  // machines, domain.md §7; 10 us taken here).
+  'server-zram': {
+    description: 'large x86 server (AMD Genoa clearing rates), zram swap',
+    cpu: {
+      clear4kNs: 175,
+      clear2mNs: 89_000,
+      copy4kNs: 200,
+      copy2mNs: 110_000,
+      tlbShootdownNs: 10_000,
+    },
+    devices: {},
+  },
+  // A phone: Barry Song's zram figures imply ~35 us per page swapped out and ~18 us per page
+  // swapped in end to end with lz4 (domain.md §7, derived from §8 anchor 4); a Raspberry Pi 4
+  // decompresses 4 KB with lz4 in ~9.4 us (notes.xeome.dev). Slower CPU: 4 KB faults ~2 us.
+  'phone-zram': {
+    description: 'arm64 phone, zram (Barry Song-like setup)',
+    cpu: {
+      faultEntryNs: 1_200,
+      clear4kNs: 600,
+      clear2mNs: 300_000,
+      copy4kNs: 700,
+      copy2mNs: 350_000,
+    },
+    devices: { zram: { readLatencyNs: 1_000, writeLatencyNs: 1_000 } },
+    compressors: { lz4: { compressNs: 25_000, decompressNs: 9_400 } },
+  },
+}

@@ -367,7 +367,11 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
         meminfo: meminfo(),
         pageTables: { ...k.ledger },
         pageTableBytes: k.pteTableBytes(),
-        faults: { count: k.faults.count, totalNs: k.faults.totalNs },
+        faults: {
+          count: k.faults.count,
+          totalNs: k.faults.totalNs,
+          componentsNs: k.faults.componentTotals(),
+        },
         io: k.swap.map((si) => ({ readPages: si.readPages, writePages: si.writePages })),
       })
       timeline.push({ timeNs: k.events.nowNs, bytes: k.pteTableBytes(), label: String(label) })

@@ -63,6 +63,7 @@ export type FallbackReason =
   | 'F1-zswap-enabled'
   | 'F2-no-free-cluster'
   | 'F2-swap-file'
+  | 'F2-no-thp-swap'
   | 'F3-partially-mapped'
   | 'F4-pte-mapped'
   | 'F5-set-pmd-swap-entry-failed'
@@ -82,6 +83,7 @@ export const FALLBACK_LABELS = {
   'F1-zswap-enabled': 'zswap was enabled since boot: reclaim keeps TTU_SPLIT_HUGE_PMD',
   'F2-no-free-cluster': 'no wholly free 512-slot swap cluster: folio split before swap-out',
   'F2-swap-file': 'swap file on a filesystem (not SWP_BLKDEV): order-0 slots only',
+  'F2-no-thp-swap': 'kernel without CONFIG_THP_SWAP: large folios split before swap-out',
   'F3-partially-mapped': 'partially mapped THP split by reclaim before swap-out',
   'F4-pte-mapped': 'PMD-sized folio mapped by PTEs at reclaim: per-PTE swap entries',
   'F5-set-pmd-swap-entry-failed':
@@ -228,6 +230,16 @@ export class Kernel {
   flushTlb(): void {
     const cpu = this.cpu
     this.cost('tlb', cpu.tlbFlushNs + (cpu.tlbShootdownCpus > 0 ? cpu.tlbShootdownNs : 0))
+  }
+
+  /** try_to_unmap() under TTU_BATCH_FLUSH owes a flush (set_tlb_ubc_flush_pending()). */
+  tlbBatchPending = false
+
+  /** @kernel mm/rmap.c try_to_unmap_flush(): one flush for the whole batch. */
+  flushTlbBatch(): void {
+    if (!this.tlbBatchPending) return
+    this.tlbBatchPending = false
+    this.flushTlb()
   }
 
   /** Starts accounting a new operation or fault. */

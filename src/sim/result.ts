@@ -94,7 +94,7 @@ export interface Snapshot {
   /** Bytes of PTE-table pages in use at this point (PageTables counts PTE tables only here). */
   pageTableBytes: number
   /** Faults so far and their summed latency: a phase's faults are the difference of two. */
-  faults?: { count: number; totalNs: number }
+  faults?: { count: number; totalNs: number; componentsNs?: Record<string, number> }
   /** Pages each swap device has read and written so far (throughput of a phase). */
   io?: { readPages: number; writePages: number }[]
 }

@@ -79,6 +79,15 @@ export class FaultRecorder {
     }
   }
 
+  /** Cumulative time by component over all faults so far (for per-phase breakdowns). */
+  componentTotals(): Record<string, number> {
+    const out: Record<string, number> = {}
+    for (let i = 0; i < this.allParts.length; i++) {
+      if (this.allParts[i] > 0) out[this.components[i]] = this.allParts[i]
+    }
+    return out
+  }
+
   /** Mean time per fault by component (components that never cost anything are left out). */
   private breakdown(sums: Float64Array, n: number): Record<string, number> {
     const out: Record<string, number> = {}

@@ -174,7 +174,7 @@ function try_to_unmap_one(k: Kernel, f: number, mm: Mm, addr: number): boolean {
     mm.anonRss -= unmapped
     mm.swapEnts += unmapped
     k.cost('unmap', unmapped * k.cpu.unmapPteNs)
-    k.flushTlb()
+    k.tlbBatchPending = true
   }
   return true
 }
@@ -207,7 +207,7 @@ function unmap_lazyfree(k: Kernel, f: number, mm: Mm, addr: number): boolean {
       (addr - vma.start) / PAGE_SIZE + HPAGE_PMD_NR,
     )
     k.cost('install', k.cpu.installEntryNs)
-    k.flushTlb()
+    k.tlbBatchPending = true
     return true
   }
   const ptes = folioPtes(k, mm, addr, f)
@@ -222,7 +222,7 @@ function unmap_lazyfree(k: Kernel, f: number, mm: Mm, addr: number): boolean {
   folio_remove_rmap_ptes(k, f, unmapped)
   mm.anonRss -= unmapped
   k.cost('unmap', unmapped * k.cpu.unmapPteNs)
-  k.flushTlb()
+  k.tlbBatchPending = true
   return true
 }
 
@@ -249,6 +249,6 @@ function set_pmd_swap_entry(k: Kernel, f: number, mm: Mm, pmd: number): boolean 
   mm.swapEnts += HPAGE_PMD_NR
   k.vm.thp_swpout_pmd++
   k.cost('install', k.cpu.installEntryNs)
-  k.flushTlb()
+  k.tlbBatchPending = true
   return true
 }

@@ -29,6 +29,8 @@ import { swap_cache_add_folio, swap_cache_del_folio } from './swap_state'
 export function folio_alloc_swap(k: Kernel, f: number): true | FallbackReason | 'swap-full' {
   const order = k.folios.order[f]
   const devices = k.swapByPriority().filter((si) => si.enabled)
+  // Without CONFIG_THP_SWAP a large folio gets no contiguous slots at all (-E2BIG).
+  if (order > 0 && !k.spec.thp_swap && devices.length) return 'F2-no-thp-swap'
   for (const si of devices) {
     k.cost('swapcache', k.cpu.swapSlotAllocNs)
     const off = si.allocSlots(order, f)
@@ -141,6 +143,8 @@ export function shrink_folio_list(
         reclaimed += nr
         continue
       }
+      // try_to_unmap_flush_dirty(): the deferred TLB flush before the data goes out.
+      k.flushTlbBatch()
       if (fo.flags[f] & PG_DIRTY && swap_writeout(k, f)) {
         keep.push(f)
         continue
@@ -153,6 +157,7 @@ export function shrink_folio_list(
       reclaimed += nr
     }
   } finally {
+    k.flushTlbBatch()
     k.inReclaim = wasInReclaim
   }
   return reclaimed

@@ -5,7 +5,7 @@
  */
 import type { EChartsOption } from 'echarts'
 import type { ResultJson, VariantResult } from '../../shared/result'
-import { formatNs, legendLayout, variantColor } from './variants'
+import { chartTitle, formatNs, legendLayout, TEXT_STYLE, variantColor } from './variants'
 
 export const FAULT_LATENCY_TITLE = 'Fault latency'
 
@@ -96,9 +96,10 @@ export function faultLatencyOption(result: ResultJson): EChartsOption {
   return {
     animation: false,
     title: [
-      { text: FAULT_LATENCY_TITLE, left: 'center', textStyle: { fontSize: 13 } },
+      chartTitle(FAULT_LATENCY_TITLE),
       { text: 'Faults by type', left: 'center', top: '62%', textStyle: { fontSize: 12 } },
     ],
+    textStyle: TEXT_STYLE,
     legend: { ...legend, data: variants.map((v) => v.name) },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     grid: [

@@ -4,7 +4,7 @@
  */
 import type { EChartsOption } from 'echarts'
 import type { PageTableSample, ResultJson, VariantResult } from '../../shared/result'
-import { legendLayout, timeUnitFor, variantColor } from './variants'
+import { chartTitle, legendLayout, TEXT_STYLE, timeUnitFor, variantColor } from './variants'
 
 export const PAGE_TABLES_TITLE = 'PTE-table memory'
 
@@ -83,7 +83,8 @@ export function pageTablesOption(result: ResultJson): EChartsOption {
   const { legend, plotTop } = legendLayout(result.variants.length)
   return {
     animation: false,
-    title: { text: PAGE_TABLES_TITLE, left: 'center', textStyle: { fontSize: 13 } },
+    title: chartTitle(PAGE_TABLES_TITLE),
+    textStyle: TEXT_STYLE,
     legend,
     tooltip: { trigger: 'axis' },
     grid: { left: 56, right: 24, top: plotTop, bottom: 44 },

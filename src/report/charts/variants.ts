@@ -42,16 +42,95 @@ export function trim(value: number): string {
 }
 
 /**
- * A legend under the title and the plot top that leaves room for it: four variant names need two
- * rows at the chart widths we use (~400-600 px), two fit in one.
+ * The font every chart names. resources/fonts/ vendors it, so the CLI's PNGs (resvg with only that
+ * font loaded) are the same bytes on every machine; browsers without it fall back to sans-serif.
  */
-export function legendLayout(variantCount: number): {
-  legend: { top: number; itemWidth: number; itemGap: number; textStyle: { fontSize: number } }
+export const FONT_FAMILY = 'DejaVu Sans'
+
+/** Colours of series that are not variants (fault types, components, counters), in order. */
+export const SERIES_PALETTE = [
+  '#73c0de',
+  '#3ba272',
+  '#fc8452',
+  '#9a60b4',
+  '#ea7ccc',
+  '#5d7092',
+  '#d4a017',
+  '#8c564b',
+  '#17becf',
+  '#7f7f7f',
+] as const
+
+export function paletteColor(index: number): string {
+  return SERIES_PALETTE[index % SERIES_PALETTE.length]
+}
+
+const TITLE_TOP = 8
+const LEGEND_TOP = 34
+const LEGEND_ROW = 22
+/** Room between the legend and the plot for the y-axis name, which ECharts draws above the grid. */
+const AXIS_NAME_ROOM = 26
+
+/**
+ * A legend under the title and the plot top that leaves room for it: four variant names need two
+ * rows at the chart widths of the workbench (~400-600 px), two fit in one. The title sits at the
+ * top, the legend below it, the plot (with its y-axis name) below the legend: nothing overlaps.
+ */
+export function legendLayout(itemCount: number): {
+  legend: {
+    top: number
+    left: 'center'
+    itemWidth: number
+    itemGap: number
+    textStyle: { fontSize: number }
+  }
   plotTop: number
 } {
-  const rows = variantCount > 2 ? 2 : 1
+  const rows = itemCount > 2 ? 2 : 1
   return {
-    legend: { top: 24, itemWidth: 16, itemGap: 12, textStyle: { fontSize: 11 } },
-    plotTop: 50 + rows * 20,
+    legend: {
+      top: LEGEND_TOP,
+      left: 'center',
+      itemWidth: 16,
+      itemGap: 12,
+      textStyle: { fontSize: 11 },
+    },
+    plotTop: LEGEND_TOP + rows * LEGEND_ROW + AXIS_NAME_ROOM,
   }
+}
+
+/** The title of a chart, centred at the top, in the vendored font. */
+export function chartTitle(text: string): {
+  text: string
+  left: 'center'
+  top: number
+  textStyle: { fontSize: number; fontFamily: string }
+} {
+  return {
+    text,
+    left: 'center',
+    top: TITLE_TOP,
+    textStyle: { fontSize: 14, fontFamily: FONT_FAMILY },
+  }
+}
+
+/** Global text style of every chart: the vendored font. */
+export const TEXT_STYLE = { fontFamily: FONT_FAMILY } as const
+
+/** Variants in result order, for legends. */
+export function variantNames(result: { variants: { name: string }[] }): string[] {
+  return result.variants.map((v) => v.name)
+}
+
+/** Sorts strings by code unit, never by locale (the same order on every machine). */
+export function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+/**
+ * A y-axis name that starts at the axis instead of centring on it: ECharts draws the name above
+ * the plot, and a long centred name runs off the left edge.
+ */
+export function yAxisName(name: string): { name: string; nameTextStyle: { align: 'left' } } {
+  return { name, nameTextStyle: { align: 'left' } }
 }

@@ -1,0 +1,126 @@
+/**
+ * Selected /proc/vmstat counters at every snapshot and at the end, per variant: one small chart per
+ * counter (they differ by orders of magnitude), one line per variant. Pure function of the result
+ * JSON; counter names are kernel names, verbatim.
+ */
+import type { EChartsOption } from 'echarts'
+import type { ResultJson } from '../../shared/result'
+import { chartTitle, legendLayout, TEXT_STYLE, variantColor } from './variants'
+
+export const COUNTERS_TITLE = 'vmstat counters by snapshot'
+
+/** The counters worth a glance on the THP swap paths, in display order. */
+export const DEFAULT_COUNTERS = [
+  'pswpout',
+  'pswpin',
+  'pgmajfault',
+  'thp_swpout',
+  'thp_swpout_fallback',
+  'thp_split_pmd',
+  'thp_swpout_pmd',
+  'thp_split_pmd_failed',
+] as const
+
+export const END_LABEL = 'end'
+
+const MAX_PANELS = 6
+
+/** Snapshot labels of the first variant, then `end`. */
+export function counterLabels(result: ResultJson): string[] {
+  return [...(result.variants[0]?.snapshots.map((s) => s.label) ?? []), END_LABEL]
+}
+
+/** The counters of `wanted` that moved in any snapshot or at the end of any variant (at most 6). */
+export function movedCounters(result: ResultJson, wanted: readonly string[]): string[] {
+  return wanted
+    .filter((name) =>
+      result.variants.some(
+        (v) => (v.vmstat[name] ?? 0) !== 0 || v.snapshots.some((s) => (s.vmstat[name] ?? 0) !== 0),
+      ),
+    )
+    .slice(0, MAX_PANELS)
+}
+
+export function countersOption(
+  result: ResultJson,
+  { counters = DEFAULT_COUNTERS }: { counters?: readonly string[] } = {},
+): EChartsOption {
+  const names = movedCounters(result, counters)
+  const labels = counterLabels(result)
+  const cols = Math.min(3, Math.max(1, names.length))
+  const rows = Math.max(1, Math.ceil(names.length / cols))
+  const { legend } = legendLayout(result.variants.length)
+
+  // Panels share the area below the legend, in percent so the layout scales with the chart.
+  const areaTop = 16
+  const areaBottom = 97
+  const rowHeight = (areaBottom - areaTop) / rows
+  const colWidth = 100 / cols
+  const pct = (n: number): string => `${Number(n.toFixed(2))}%`
+
+  const panels = names.map((name, i) => {
+    const row = Math.floor(i / cols)
+    const col = i % cols
+    const top = areaTop + row * rowHeight
+    return {
+      name,
+      title: {
+        text: name,
+        left: pct(col * colWidth + colWidth / 2),
+        top: pct(top),
+        textAlign: 'center' as const,
+        textStyle: { fontSize: 12, fontWeight: 'normal' as const },
+      },
+      grid: {
+        left: pct(col * colWidth + 7),
+        width: pct(colWidth - 10),
+        top: pct(top + 7),
+        height: pct(rowHeight - 19),
+      },
+    }
+  })
+
+  const series = panels.flatMap((panel, i) =>
+    result.variants.map((v) => ({
+      name: v.name,
+      type: 'line' as const,
+      color: variantColor(v.name),
+      xAxisIndex: i,
+      yAxisIndex: i,
+      symbolSize: 5,
+      data: labels.map((label, j) => {
+        if (label === END_LABEL && j === labels.length - 1) return v.vmstat[panel.name] ?? 0
+        const snap =
+          v.snapshots[j]?.label === label
+            ? v.snapshots[j]
+            : v.snapshots.find((s) => s.label === label)
+        return snap ? (snap.vmstat[panel.name] ?? 0) : '-'
+      }),
+    })),
+  )
+
+  return {
+    animation: false,
+    title: [
+      chartTitle(names.length > 0 ? COUNTERS_TITLE : `${COUNTERS_TITLE}: none moved`),
+      ...panels.map((p) => p.title),
+    ],
+    textStyle: TEXT_STYLE,
+    legend: { ...legend, data: result.variants.map((v) => v.name) },
+    tooltip: { trigger: 'axis' },
+    grid: panels.map((p) => p.grid),
+    xAxis: panels.map((_, i) => ({
+      type: 'category' as const,
+      gridIndex: i,
+      data: labels,
+      axisLabel: { fontSize: 10, interval: 0, rotate: 20 },
+    })),
+    yAxis: panels.map((_, i) => ({
+      type: 'value' as const,
+      gridIndex: i,
+      minInterval: 1,
+      axisLabel: { fontSize: 10 },
+    })),
+    series,
+  }
+}

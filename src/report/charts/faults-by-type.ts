@@ -1,0 +1,146 @@
+/**
+ * Faults by type per variant (stacked bars, top) and the mean time per fault by cost component
+ * (stacked bars, bottom), from `faults.byType[].breakdownNs` weighted by each type's count. Pure
+ * function of the result JSON.
+ */
+import type { EChartsOption } from 'echarts'
+import type { ResultJson, VariantResult } from '../../shared/result'
+import { faultTypes } from './fault-latency'
+import { byCodeUnit, chartTitle, paletteColor, TEXT_STYLE } from './variants'
+
+export const FAULTS_BY_TYPE_TITLE = 'Faults by type'
+
+/** Cost components in the order a fault pays them (FaultTypeStats.breakdownNs). */
+export const COMPONENT_ORDER = [
+  'entry',
+  'alloc',
+  'clear',
+  'copy',
+  'io',
+  'compress',
+  'install',
+  'tlb',
+  'pgtable',
+  'swapcache',
+  'unmap',
+  'uffd',
+  'stall',
+] as const
+
+/**
+ * Mean time per fault by component over all faults of a variant: the per-type means weighted by
+ * count, or `faults.breakdownNs` when no type carries a breakdown.
+ */
+export function meanBreakdownNs(v: VariantResult): Record<string, number> {
+  const sums: Record<string, number> = {}
+  let counted = 0
+  for (const stats of Object.values(v.faults.byType)) {
+    if (!stats.breakdownNs) continue
+    counted += stats.count
+    for (const [component, ns] of Object.entries(stats.breakdownNs)) {
+      sums[component] = (sums[component] ?? 0) + ns * stats.count
+    }
+  }
+  if (counted === 0) return { ...(v.faults.breakdownNs ?? {}) }
+  const out: Record<string, number> = {}
+  for (const [component, sum] of Object.entries(sums)) out[component] = sum / counted
+  return out
+}
+
+/** Components present in any variant: the known ones in fault order, then others by name. */
+export function components(breakdowns: Record<string, number>[]): string[] {
+  const seen = new Set<string>()
+  for (const b of breakdowns) for (const [c, ns] of Object.entries(b)) if (ns > 0) seen.add(c)
+  const known: string[] = COMPONENT_ORDER.filter((c) => seen.has(c))
+  const unknown = [...seen].filter((c) => !(COMPONENT_ORDER as readonly string[]).includes(c))
+  return [...known, ...unknown.sort(byCodeUnit)]
+}
+
+export function faultsByTypeOption(
+  result: ResultJson,
+  { breakdown = true }: { breakdown?: boolean } = {},
+): EChartsOption {
+  const variants = result.variants
+  const names = variants.map((v) => v.name)
+  const types = faultTypes(variants)
+  const breakdowns = variants.map(meanBreakdownNs)
+  const parts = breakdown ? components(breakdowns) : []
+  const withBreakdown = parts.length > 0
+
+  const countSeries = types.map((type, i) => ({
+    name: type,
+    type: 'bar' as const,
+    stack: 'count',
+    color: paletteColor(i),
+    xAxisIndex: 0,
+    yAxisIndex: 0,
+    data: variants.map((v) => v.faults.byType[type]?.count ?? 0),
+  }))
+  const breakdownSeries = parts.map((component, i) => ({
+    name: component,
+    type: 'bar' as const,
+    stack: 'breakdown',
+    color: paletteColor(types.length + i),
+    xAxisIndex: 1,
+    yAxisIndex: 1,
+    // Microseconds, three significant digits: the axis stays readable and the bytes stable.
+    data: breakdowns.map((b) => Number(((b[component] ?? 0) / 1000).toPrecision(3))),
+  }))
+
+  const legendTop = 34
+  return {
+    animation: false,
+    title: [
+      chartTitle(FAULTS_BY_TYPE_TITLE),
+      ...(withBreakdown
+        ? [
+            {
+              text: 'Mean time per fault by component',
+              left: 'center',
+              top: '55%',
+              textStyle: { fontSize: 12 },
+            },
+          ]
+        : []),
+    ],
+    textStyle: TEXT_STYLE,
+    legend: [
+      {
+        top: legendTop,
+        left: 'center',
+        itemWidth: 16,
+        itemGap: 12,
+        textStyle: { fontSize: 11 },
+        data: types,
+      },
+      ...(withBreakdown
+        ? [
+            {
+              top: '61%',
+              left: 'center',
+              itemWidth: 16,
+              itemGap: 12,
+              textStyle: { fontSize: 11 },
+              data: parts,
+            },
+          ]
+        : []),
+    ],
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    grid: withBreakdown
+      ? [
+          { left: 72, right: 32, top: legendTop + 48, bottom: '52%' },
+          { left: 72, right: 32, top: '72%', bottom: 32 },
+        ]
+      : [{ left: 72, right: 32, top: legendTop + 48, bottom: 32 }],
+    xAxis: [
+      { type: 'category', gridIndex: 0, data: names },
+      ...(withBreakdown ? [{ type: 'category' as const, gridIndex: 1, data: names }] : []),
+    ],
+    yAxis: [
+      { type: 'value', gridIndex: 0, name: 'faults', minInterval: 1 },
+      ...(withBreakdown ? [{ type: 'value' as const, gridIndex: 1, name: 'µs per fault' }] : []),
+    ],
+    series: [...countSeries, ...breakdownSeries],
+  }
+}

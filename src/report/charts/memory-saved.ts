@@ -1,0 +1,119 @@
+/**
+ * Page-table memory each variant saves against `baseline`, at every snapshot and at the end of the
+ * run: bars in KiB, each labelled with the share of baseline's page-table memory it saves. Pure
+ * function of the result JSON.
+ *
+ * Two sources: `pageTableBytes` (PTE tables only, the series' subject; the default) or meminfo's
+ * `PageTables` (every page-table level, kB).
+ */
+import type { EChartsOption } from 'echarts'
+import type { ResultJson, VariantResult } from '../../shared/result'
+import { chartTitle, legendLayout, TEXT_STYLE, trim, variantColor, yAxisName } from './variants'
+
+export const MEMORY_SAVED_TITLE = 'Page-table memory saved vs baseline'
+
+export type MemorySource = 'pageTableBytes' | 'PageTables'
+
+export const END_LABEL = 'end'
+
+/** Page-table bytes of a variant at each of `labels` (snapshot labels, then `end`). */
+export function pageTableBytesAt(
+  v: VariantResult,
+  labels: string[],
+  source: MemorySource,
+): (number | null)[] {
+  return labels.map((label, i) => {
+    if (label === END_LABEL && i === labels.length - 1) return endBytes(v, source)
+    // Snapshots match by position when the labels agree (the same scenario), else by label.
+    const snap =
+      v.snapshots[i]?.label === label ? v.snapshots[i] : v.snapshots.find((s) => s.label === label)
+    if (!snap) return null
+    if (source === 'PageTables') return kib(snap.meminfo.PageTables)
+    return snap.pageTableBytes
+  })
+}
+
+function endBytes(v: VariantResult, source: MemorySource): number | null {
+  if (source === 'PageTables') return kib(v.meminfo.PageTables)
+  const last = v.pageTableTimeline[v.pageTableTimeline.length - 1]
+  return last ? last.bytes : (v.snapshots[v.snapshots.length - 1]?.pageTableBytes ?? null)
+}
+
+function kib(value: number | undefined): number | null {
+  return typeof value === 'number' ? value * 1024 : null
+}
+
+export interface SavedPoint {
+  label: string
+  /** Bytes saved against baseline (negative: the variant uses more). */
+  savedBytes: number | null
+  /** Saved share of baseline's page-table memory, percent; null when baseline has none. */
+  savedPercent: number | null
+}
+
+/** What `v` saves against `baseline` at each label. */
+export function savedAgainst(
+  baseline: VariantResult,
+  v: VariantResult,
+  labels: string[],
+  source: MemorySource,
+): SavedPoint[] {
+  const base = pageTableBytesAt(baseline, labels, source)
+  const mine = pageTableBytesAt(v, labels, source)
+  return labels.map((label, i) => {
+    const b = base[i]
+    const m = mine[i]
+    if (b === null || m === null) return { label, savedBytes: null, savedPercent: null }
+    const savedBytes = b - m
+    return { label, savedBytes, savedPercent: b === 0 ? null : (savedBytes / b) * 100 }
+  })
+}
+
+function percentText(p: SavedPoint): string {
+  if (p.savedBytes === null || p.savedBytes === 0) return ''
+  const kibText = `${trim(p.savedBytes / 1024)} KiB`
+  return p.savedPercent === null ? kibText : `${kibText}\n${trim(p.savedPercent)}%`
+}
+
+export function memorySavedOption(
+  result: ResultJson,
+  { source = 'pageTableBytes' }: { source?: MemorySource } = {},
+): EChartsOption {
+  const baseline = result.variants.find((v) => v.name === 'baseline')
+  const others = result.variants.filter((v) => v.name !== 'baseline')
+  const labels = [...(baseline?.snapshots.map((s) => s.label) ?? []), END_LABEL]
+
+  const series = baseline
+    ? others.map((v) => ({
+        name: v.name,
+        type: 'bar' as const,
+        color: variantColor(v.name),
+        barGap: '10%',
+        label: { show: true, position: 'top' as const, fontSize: 10, color: '#555555' },
+        data: savedAgainst(baseline, v, labels, source).map((p) => ({
+          value: p.savedBytes === null ? '-' : p.savedBytes / 1024,
+          label: { formatter: percentText(p) },
+        })),
+      }))
+    : []
+
+  const { legend, plotTop } = legendLayout(others.length)
+  const what = source === 'PageTables' ? 'meminfo PageTables' : 'PTE tables'
+  return {
+    animation: false,
+    title: chartTitle(MEMORY_SAVED_TITLE),
+    textStyle: TEXT_STYLE,
+    legend: { ...legend, data: others.map((v) => v.name) },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    grid: { left: 64, right: 32, top: plotTop + 16, bottom: 48 },
+    xAxis: {
+      type: 'category',
+      data: labels,
+      name: baseline ? 'snapshot' : 'no baseline variant in this run',
+      nameLocation: 'middle',
+      nameGap: 28,
+    },
+    yAxis: { type: 'value', ...yAxisName(`${what} saved (KiB)`) },
+    series,
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Every chart of a result as an SVG string: the one export path of the workbench (renderer) and the
+ * CLI's `--out DIR`, so both write the same bytes. No Node imports: this runs in the browser too.
+ *
+ * ECharts renders server-side (`ssr: true`) to an SVG string, with animation off. zrender numbers
+ * its instances (`zr0-`, `zr1-`, ... in clip-path ids and CSS classes), so the prefix is made
+ * constant: the same option always gives the same bytes, however many charts came before.
+ */
+import type { EChartsOption } from 'echarts'
+import { init, use } from 'echarts/core'
+import { BarChart, LineChart } from 'echarts/charts'
+import {
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  MarkPointComponent,
+  TitleComponent,
+  TooltipComponent,
+} from 'echarts/components'
+import { SVGRenderer } from 'echarts/renderers'
+import type { ResultJson } from '../shared/result'
+import { COUNTERS_TITLE, countersOption } from './charts/counters'
+import { FAULT_CDF_TITLE, faultCdfOption } from './charts/fault-cdf'
+import { FAULT_HISTOGRAM_TITLE, faultHistogramOption } from './charts/fault-histogram'
+import { FAULT_LATENCY_TITLE, faultLatencyOption } from './charts/fault-latency'
+import { FALLBACKS_TITLE, fallbacksOption } from './charts/fallbacks'
+import { FAULTS_BY_TYPE_TITLE, faultsByTypeOption } from './charts/faults-by-type'
+import { MEMORY_SAVED_TITLE, memorySavedOption } from './charts/memory-saved'
+import { PAGE_TABLES_TITLE, pageTablesOption } from './charts/page-tables'
+import { WALKERS_TITLE, walkersOption } from './charts/walkers'
+
+use([
+  BarChart,
+  LineChart,
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  MarkPointComponent,
+  TitleComponent,
+  TooltipComponent,
+  SVGRenderer,
+])
+
+/** Every per-result chart, in the order the workbench and `--out DIR` list them. */
+export const CHART_IDS = [
+  'page-tables',
+  'memory-saved',
+  'fault-latency',
+  'fault-cdf',
+  'fault-histogram',
+  'faults-by-type',
+  'walkers',
+  'fallbacks',
+  'counters',
+] as const
+
+export type ChartId = (typeof CHART_IDS)[number]
+
+export const CHART_BUILDERS = {
+  'page-tables': pageTablesOption,
+  'memory-saved': (r) => memorySavedOption(r),
+  'fault-latency': faultLatencyOption,
+  'fault-cdf': faultCdfOption,
+  'fault-histogram': faultHistogramOption,
+  'faults-by-type': (r) => faultsByTypeOption(r),
+  walkers: walkersOption,
+  fallbacks: fallbacksOption,
+  counters: (r) => countersOption(r),
+} as const satisfies Record<ChartId, (r: ResultJson) => EChartsOption>
+
+export const CHART_TITLES = {
+  'page-tables': PAGE_TABLES_TITLE,
+  'memory-saved': MEMORY_SAVED_TITLE,
+  'fault-latency': FAULT_LATENCY_TITLE,
+  'fault-cdf': FAULT_CDF_TITLE,
+  'fault-histogram': FAULT_HISTOGRAM_TITLE,
+  'faults-by-type': FAULTS_BY_TYPE_TITLE,
+  walkers: WALKERS_TITLE,
+  fallbacks: FALLBACKS_TITLE,
+  counters: COUNTERS_TITLE,
+} as const satisfies Record<ChartId, string>
+
+export const CHART_WIDTH = 900
+export const CHART_HEIGHT = 560
+
+/** zrender's per-instance prefix where it appears: ids, url(#...) references, classes, CSS rules. */
+const INSTANCE_PREFIX = /(id="|url\(#|class="|^\.)zr\d+-/gm
+
+/** One chart option as a standalone SVG document (white background, no animation). */
+export function renderChartSvg(
+  option: EChartsOption,
+  { width = CHART_WIDTH, height = CHART_HEIGHT }: { width?: number; height?: number } = {},
+): string {
+  const chart = init(null, null, { renderer: 'svg', ssr: true, width, height })
+  try {
+    chart.setOption({ backgroundColor: '#ffffff', ...option, animation: false })
+    return chart.renderToSVGString().replace(INSTANCE_PREFIX, '$1zr0-')
+  } finally {
+    chart.dispose()
+  }
+}
+
+/** The chart `id` of `result` as SVG. */
+export function chartSvg(result: ResultJson, id: ChartId): string {
+  return renderChartSvg(CHART_BUILDERS[id](result))
+}

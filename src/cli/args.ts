@@ -21,28 +21,88 @@ export interface RunOptions {
   format: OutputFormat
   /** Script time allowed per variant, ms (RunRequest.limits.timeMs). */
   timeLimitMs?: number
+  /** Runs with derived seeds (runs.ts, runSeed); absent means one run. */
+  runs?: number
+}
+
+/** `hugeswap compare A.json B.json`: A is the baseline column, B the other, variant by variant. */
+export interface CompareOptions {
+  a: string
+  b: string
+  format: Exclude<OutputFormat, 'json'>
+}
+
+/** One `--param PATH=V1,V2,...`: a sweep axis. */
+export interface SweepParam {
+  path: string
+  values: string[]
+}
+
+export interface SweepOptions {
+  file?: string
+  params: SweepParam[]
+  variants?: VariantName[]
+  seed?: number
+  out?: string
+  timeLimitMs?: number
+  /** Chart and table metrics (resolveMetric names); default DEFAULT_SWEEP_METRICS. */
+  metrics?: string[]
+}
+
+export interface ExportSelftestOptions {
+  file?: string
+  out?: string
+  /** The variant whose run supplies the expectations (default pmd-swap). */
+  variant?: VariantName
+  seed?: number
 }
 
 export type Command =
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'run'; options: RunOptions }
+  | { kind: 'compare'; options: CompareOptions }
+  | { kind: 'sweep'; options: SweepOptions }
+  | { kind: 'export-selftest'; options: ExportSelftestOptions }
   | { kind: 'usage-error'; message: string }
 
 /** Seeds are whole numbers that survive a round trip through a 32-bit RNG state unchanged. */
 const MAX_SEED = 2 ** 32 - 1
+/** `--runs` and sweep grids beyond this are almost certainly typos (each point is a full run). */
+export const MAX_RUNS = 1000
+export const MAX_SWEEP_POINTS = 10_000
+
+/**
+ * The metrics sweep tabulates and charts by default, in the grammar of resolveMetric()
+ * (src/report/charts/sweep.ts): LKP source prefixes, or paths into a variant's result.
+ */
+export const DEFAULT_SWEEP_METRICS = [
+  'proc-vmstat.pswpin',
+  'proc-vmstat.thp_split_pmd',
+  'meminfo.PageTables',
+  'faults.latencyNs.p99',
+  'faults.totalNs',
+] as const
 
 export const USAGE = `Usage: hugeswap run [FILE] [options]
+       hugeswap compare A.json B.json [--format text|lkp|mmtests]
+       hugeswap sweep [FILE] --param PATH=V1,V2,... [--param ...] [options]
+       hugeswap export-selftest [FILE] [--out DIR]
 
-Runs a Hugeswap scenario once per kernel variant on a simulated machine and prints a plain-text
-report. FILE defaults to scenarios/one-thp.ts, the example the app opens with.
+run: runs a Hugeswap scenario once per kernel variant on a simulated machine and prints a
+plain-text report. FILE defaults to scenarios/one-thp.ts, the example the app opens with.
 
-Options:
+Options (run):
   --variants a,b       run only these variants, in this order:
                        ${VARIANT_NAMES.join(', ')}
   --seed N             override the scenario's seed (0 to ${MAX_SEED})
+  --runs N             run N times (1 to ${MAX_RUNS}) on a worker pool, one worker per core, with
+                       seeds derived from the base seed B (--seed, else the scenario's):
+                       run i uses (B + i * 0x9e3779b9) mod 2^32, so run 0 is B itself; the
+                       tables then show the mean and %stddev over the runs
   --json PATH|-        write the result JSON to PATH (atomically), or with - to stdout, which
-                       then holds the JSON and nothing else
+                       then holds the JSON and nothing else; with --runs N > 1 the file is
+                       { "schema": 1, "runs": [result, ...] } in run order
   --out DIR            write results.json, results.csv, report.txt and the charts (.svg, .png)
                        into DIR
   --time-limit MS      script time allowed per variant, in ms (default 10000); time spent
@@ -52,23 +112,77 @@ Options:
   -h, --help           show this help
   -V, --version        show the tool version and model revision
 
+compare: compares two saved results (--json files; each may hold one result or a --runs file),
+variant by variant: for every variant name present in both, one block with A as the baseline
+column and B beside it with its %change (runs files: means, with %stddev). Variants in only one
+file are listed and skipped. --format lkp (default) or mmtests prints that layout; text prints a
+plain table (A, B, change). Exit status 2 when a file is unreadable, not JSON, or not schema 1.
+
+sweep: runs the scenario on every point of the grid of --param values (the cartesian product,
+first --param outermost), each point one run with its params applied to the definition
+(PATH as in RunRequest.params: machine.swap[0].size, machine.vm.page_cluster, machine.zswap,
+seed, ...), on a worker pool using every core. Prints one table row per point and variant.
+  --param PATH=V1,V2   an axis (repeatable; at least one)
+  --out DIR            write DIR/points/<path=value,...>.json (one result per point),
+                       DIR/sweep.json (the index) and DIR/charts/<metric>.svg|png: each metric
+                       against the first --param, one line per variant (and per value of the
+                       other params)
+  --metrics a,b        the metrics to tabulate and chart: proc-vmstat.NAME, meminfo.NAME, or a
+                       path into a variant's result (faults.count, faults.latencyNs.p50,
+                       faults.totalNs, pageTables.peakBytes, fallbacks.REASON, ...); default:
+                       ${DEFAULT_SWEEP_METRICS.slice(0, 3).join(', ')},
+                       ${DEFAULT_SWEEP_METRICS.slice(3).join(', ')}
+  --variants, --seed, --time-limit as for run
+Progress on stderr on a terminal; wall time and core utilisation on stderr at the end.
+
+export-selftest: writes DIR/pmd_swap_<name>.c, a kselftest skeleton shaped like
+tools/testing/selftests/mm/pmd_swap.c with the scenario's steps translated to syscalls
+(expectations taken from one simulated run of --variant, default pmd-swap), and DIR/README.txt
+with a usemem starting point and a virtme-ng command line for the scenario's machine.
+DIR defaults to the current directory.
+  --variant NAME       the variant whose run supplies the expectations
+  --seed N             as for run
+
 Exit status: 0 every k.expect passed, 1 some check failed, 2 the scenario could not run
 (syntax or runtime error, time or memory limit, bad option, unreadable file).
 `
 
 const OPTIONS = {
   variants: { type: 'string' },
+  variant: { type: 'string' },
   seed: { type: 'string' },
   json: { type: 'string' },
   format: { type: 'string' },
   out: { type: 'string' },
+  runs: { type: 'string' },
+  param: { type: 'string', multiple: true },
+  metrics: { type: 'string' },
   'time-limit': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const
 
+type OptionName = keyof typeof OPTIONS
+
+/** The options each command accepts (help and version go everywhere). */
+const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = {
+  run: ['variants', 'seed', 'json', 'format', 'out', 'runs', 'time-limit'],
+  compare: ['format'],
+  sweep: ['param', 'variants', 'seed', 'out', 'metrics', 'time-limit'],
+  'export-selftest': ['variant', 'seed', 'out'],
+}
+const COMMANDS = Object.keys(COMMAND_OPTIONS)
+
 function usageError(message: string): Command {
   return { kind: 'usage-error', message }
+}
+
+type Values = {
+  [K in OptionName]?: (typeof OPTIONS)[K] extends { multiple: true }
+    ? string[]
+    : (typeof OPTIONS)[K]['type'] extends 'boolean'
+      ? boolean
+      : string
 }
 
 export function parseCommandLine(argv: readonly string[]): Command {
@@ -78,58 +192,181 @@ export function parseCommandLine(argv: readonly string[]): Command {
   } catch (err) {
     return usageError(describeParseError(err))
   }
-  const { values, positionals } = parsed
+  const values = parsed.values as Values
+  const positionals = parsed.positionals
   if (values.help) return { kind: 'help' }
   if (values.version) return { kind: 'version' }
 
   const [command, ...rest] = positionals
   if (command === undefined) return usageError('missing command (try: hugeswap run)')
   if (command === 'help') return { kind: 'help' }
-  if (command !== 'run') return usageError(`unknown command '${command}' (try: hugeswap run)`)
-  if (rest.length > 1)
-    return usageError(`run takes one FILE, got ${rest.length}: ${rest.join(' ')}`)
-
-  const options: RunOptions = { format: 'text' }
-  if (rest[0] !== undefined) {
-    if (rest[0] === '') return usageError('FILE is empty')
-    options.file = rest[0]
+  if (!COMMANDS.includes(command)) {
+    return usageError(`unknown command '${command}' (known: ${COMMANDS.join(', ')})`)
   }
+  for (const name of Object.keys(values) as OptionName[]) {
+    if (name === 'help' || name === 'version' || values[name] === undefined) continue
+    if (!COMMAND_OPTIONS[command].includes(name)) {
+      return usageError(`${command} does not take --${name}`)
+    }
+  }
+  try {
+    switch (command) {
+      case 'compare':
+        return parseCompare(rest, values)
+      case 'sweep':
+        return parseSweep(rest, values)
+      case 'export-selftest':
+        return parseExport(rest, values)
+      default:
+        return parseRun(rest, values)
+    }
+  } catch (err) {
+    if (err instanceof UsageError) return usageError(err.message)
+    throw err
+  }
+}
+
+class UsageError extends Error {}
+
+function fail(message: string): never {
+  throw new UsageError(message)
+}
+
+function optionalFile(command: string, rest: readonly string[]): string | undefined {
+  if (rest.length > 1) fail(`${command} takes one FILE, got ${rest.length}: ${rest.join(' ')}`)
+  if (rest[0] === '') fail('FILE is empty')
+  return rest[0]
+}
+
+function common(values: Values): {
+  variants?: VariantName[]
+  seed?: number
+  out?: string
+  timeLimitMs?: number
+} {
+  const out: ReturnType<typeof common> = {}
   if (values.variants !== undefined) {
     const variants = parseVariants(values.variants)
-    if (typeof variants === 'string') return usageError(variants)
-    options.variants = variants
+    if (typeof variants === 'string') fail(variants)
+    out.variants = variants
   }
   if (values.seed !== undefined) {
     const seed = parseSeed(values.seed)
-    if (typeof seed === 'string') return usageError(seed)
-    options.seed = seed
-  }
-  if (values.json !== undefined) {
-    if (values.json === '') return usageError('--json needs a PATH or -')
-    options.json = values.json
+    if (typeof seed === 'string') fail(seed)
+    out.seed = seed
   }
   if (values.out !== undefined) {
-    if (values.out === '') return usageError('--out needs a DIR')
-    options.out = values.out
+    if (values.out === '') fail('--out needs a DIR')
+    out.out = values.out
   }
   if (values['time-limit'] !== undefined) {
     const ms = /^\d+$/.test(values['time-limit']) ? Number(values['time-limit']) : NaN
     if (!(ms >= 1 && ms <= 3_600_000)) {
-      return usageError(
+      fail(
         `--time-limit must be a whole number of ms from 1 to 3600000, not '${values['time-limit']}'`,
       )
     }
-    options.timeLimitMs = ms
+    out.timeLimitMs = ms
   }
-  if (values.format !== undefined) {
-    if (!(OUTPUT_FORMATS as readonly string[]).includes(values.format)) {
-      return usageError(
-        `--format must be one of ${OUTPUT_FORMATS.join(', ')}, not '${values.format}'`,
-      )
+  return out
+}
+
+function parseRun(rest: readonly string[], values: Values): Command {
+  const options: RunOptions = { format: 'text' }
+  const file = optionalFile('run', rest)
+  if (file !== undefined) options.file = file
+  const { variants, seed, out, timeLimitMs } = common(values)
+  if (variants) options.variants = variants
+  if (seed !== undefined) options.seed = seed
+  if (values.json !== undefined) {
+    if (values.json === '') fail('--json needs a PATH or -')
+    options.json = values.json
+  }
+  if (out !== undefined) options.out = out
+  if (timeLimitMs !== undefined) options.timeLimitMs = timeLimitMs
+  if (values.format !== undefined) options.format = parseFormat(values.format, OUTPUT_FORMATS)
+  if (values.runs !== undefined) {
+    const runs = /^\d+$/.test(values.runs) ? Number(values.runs) : NaN
+    if (!(runs >= 1 && runs <= MAX_RUNS)) {
+      fail(`--runs must be a whole number from 1 to ${MAX_RUNS}, not '${values.runs}'`)
     }
-    options.format = values.format as OutputFormat
+    options.runs = runs
   }
   return { kind: 'run', options }
+}
+
+function parseFormat<T extends string>(text: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(text)) {
+    fail(`--format must be one of ${allowed.join(', ')}, not '${text}'`)
+  }
+  return text as T
+}
+
+function parseCompare(rest: readonly string[], values: Values): Command {
+  if (rest.length !== 2) {
+    fail(`compare takes two result files (A.json B.json), got ${rest.length}`)
+  }
+  if (rest.some((f) => f === '')) fail('compare: a file name is empty')
+  const format =
+    values.format === undefined
+      ? 'lkp'
+      : parseFormat(values.format, ['text', 'lkp', 'mmtests'] as const)
+  return { kind: 'compare', options: { a: rest[0], b: rest[1], format } }
+}
+
+function parseSweep(rest: readonly string[], values: Values): Command {
+  const options: SweepOptions = { params: [] }
+  const file = optionalFile('sweep', rest)
+  if (file !== undefined) options.file = file
+  Object.assign(options, common(values))
+  for (const text of values.param ?? []) {
+    const param = parseSweepParam(text)
+    if (options.params.some((p) => p.path === param.path)) {
+      fail(`--param ${param.path} given twice`)
+    }
+    options.params.push(param)
+  }
+  if (options.params.length === 0) fail('sweep needs at least one --param PATH=V1,V2,...')
+  const points = options.params.reduce((n, p) => n * p.values.length, 1)
+  if (points > MAX_SWEEP_POINTS) {
+    fail(`sweep: ${points} points is more than ${MAX_SWEEP_POINTS}; narrow the --param lists`)
+  }
+  if (values.metrics !== undefined) {
+    const metrics = values.metrics.split(',').map((m) => m.trim())
+    if (metrics.some((m) => m === '')) fail(`--metrics: empty name in '${values.metrics}'`)
+    options.metrics = metrics
+  }
+  return { kind: 'sweep', options }
+}
+
+/** `machine.swap[0].size=1G,2G` -> { path, values }; values are passed on as strings. */
+export function parseSweepParam(text: string): SweepParam {
+  const eq = text.indexOf('=')
+  if (eq <= 0) fail(`--param must be PATH=V1,V2,..., not '${text}'`)
+  const path = text.slice(0, eq).trim()
+  const values = text
+    .slice(eq + 1)
+    .split(',')
+    .map((v) => v.trim())
+  if (values.some((v) => v === '')) fail(`--param ${path}: empty value in '${text}'`)
+  if (new Set(values).size !== values.length) fail(`--param ${path}: a value is listed twice`)
+  return { path, values }
+}
+
+function parseExport(rest: readonly string[], values: Values): Command {
+  const options: ExportSelftestOptions = {}
+  const file = optionalFile('export-selftest', rest)
+  if (file !== undefined) options.file = file
+  const { seed, out } = common(values)
+  if (seed !== undefined) options.seed = seed
+  if (out !== undefined) options.out = out
+  if (values.variant !== undefined) {
+    const variants = parseVariants(values.variant)
+    if (typeof variants === 'string') fail(variants.replace('--variants', '--variant'))
+    if (variants.length !== 1) fail('--variant takes one variant name')
+    options.variant = variants[0]
+  }
+  return { kind: 'export-selftest', options }
 }
 
 /** `a,b` → validated variant names, or an error message. */

@@ -7,7 +7,10 @@ import { fileURLToPath } from 'node:url'
 import { TOOL_VERSION } from '../shared/version'
 import { MODEL_ID } from '../sim/version'
 import { USAGE, parseCommandLine } from './args'
-import { EXIT_CANNOT_RUN, EXIT_OK, runCommand } from './run'
+import { compareCommand } from './compare'
+import { exportSelftestCommand } from './export-selftest'
+import { EXIT_CANNOT_RUN, EXIT_OK, runCommand, type CliEnv } from './run'
+import { sweepCommand } from './sweep'
 
 export async function main(argv: readonly string[]): Promise<number> {
   // `hugeswap run --json - | head` closes the pipe early: stop quietly, as cat and grep do.
@@ -27,14 +30,24 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`hugeswap: ${command.message}\nTry 'hugeswap --help'.\n`)
       return EXIT_CANNOT_RUN
     case 'run':
-      return runCommand(command.options, {
-        stdout: process.stdout,
-        stderr: process.stderr,
-        cwd: process.cwd(),
-        // out/cli/index.js and src/cli/index.ts both sit two levels below the package root.
-        packageRoot: fileURLToPath(new URL('../../', import.meta.url)),
-        workerUrl: new URL('./node-worker.js', import.meta.url),
-      })
+      return runCommand(command.options, cliEnv())
+    case 'compare':
+      return compareCommand(command.options, cliEnv())
+    case 'sweep':
+      return sweepCommand(command.options, cliEnv())
+    case 'export-selftest':
+      return exportSelftestCommand(command.options, cliEnv())
+  }
+}
+
+function cliEnv(): CliEnv {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    cwd: process.cwd(),
+    // out/cli/index.js and src/cli/index.ts both sit two levels below the package root.
+    packageRoot: fileURLToPath(new URL('../../', import.meta.url)),
+    workerUrl: new URL('./node-worker.js', import.meta.url),
   }
 }
 

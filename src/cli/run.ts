@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises'
 import { basename, isAbsolute, relative, resolve } from 'node:path'
 import { formatLkp } from '../report/text/lkp'
+import type { RunsInput } from '../report/text/metrics'
 import { formatMmtests } from '../report/text/mmtests'
 import { formatSummary } from '../report/text/summary'
 import { DEFAULT_RESOURCE_LIMITS, runInNodeWorker } from '../scenario/node-host'
@@ -18,6 +19,7 @@ import type { RunRequest } from '../shared/worker-protocol'
 import type { OutputFormat, RunOptions } from './args'
 import { writeOutDir } from './out-dir'
 import { createProgressLine } from './progress'
+import { formatPoolStats, runPool, runSeed } from './pool'
 import { writeFileAtomic } from './write-file-atomic'
 
 export const EXIT_OK = 0
@@ -41,6 +43,22 @@ const STDOUT_FORMATTERS = {
   lkp: formatLkp,
   mmtests: formatMmtests,
 } as const satisfies Record<Exclude<OutputFormat, 'json'>, (result: ResultJson) => string>
+
+/**
+ * The formats for several runs (mean and %stddev per metric). The summary is a one-result report,
+ * so several runs print the LKP table in text mode too.
+ */
+const RUNS_FORMATTERS = {
+  text: (runs: RunsInput) => formatLkp(runs),
+  lkp: (runs: RunsInput) => formatLkp(runs),
+  mmtests: (runs: RunsInput) => (formatMmtests as (input: RunsInput) => string)(runs),
+} as const satisfies Record<Exclude<OutputFormat, 'json'>, (runs: RunsInput) => string>
+
+/** `--json` with several runs: every result in run order (CONTRACT.md §2, `--runs`). */
+export interface RunsJson {
+  schema: 1
+  runs: ResultJson[]
+}
 
 export const DEFAULT_SCENARIO = 'scenarios/one-thp.ts'
 
@@ -72,6 +90,8 @@ export async function runCommand(options: RunOptions, env: CliEnv): Promise<numb
   if (options.variants) request.variants = options.variants
   if (options.seed !== undefined) request.seed = options.seed
   if (options.timeLimitMs !== undefined) request.limits = { timeMs: options.timeLimitMs }
+
+  if ((options.runs ?? 1) > 1) return runMany(options, request, env, fail)
 
   const outcome = await runInWorker(request, env)
   if (outcome === 'interrupted') return EXIT_INTERRUPTED
@@ -109,6 +129,115 @@ export async function runCommand(options: RunOptions, env: CliEnv): Promise<numb
   return failed.length > 0 ? EXIT_CHECK_FAILED : EXIT_OK
 }
 
+/**
+ * `--runs N`: the base seed B is --seed, else the scenario's own (read by evaluating the
+ * definition once here); run i gets runSeed(B, i), so run 0 is exactly the single run.
+ */
+async function runMany(
+  options: RunOptions,
+  request: RunRequest,
+  env: CliEnv,
+  fail: (error: ScenarioError) => number,
+): Promise<number> {
+  const count = options.runs ?? 1
+  let base = options.seed
+  if (base === undefined) {
+    const { describeScenario } = await import('./describe')
+    const described = await describeScenario(request)
+    if (!described.ok) return fail(described.error)
+    base = described.seed
+  }
+  const requests = Array.from({ length: count }, (_, i) => ({
+    ...request,
+    seed: runSeed(base, i),
+  }))
+  const progress = env.stderr.isTTY ? env.stderr : undefined
+  const pool = runPool(requests, {
+    workerUrl: env.workerUrl,
+    onSettled: (_i, _o, done, total) => {
+      progress?.write(`\r\x1b[K[${done}/${total}] runs done`)
+    },
+  })
+  const onSigint = (): void => pool.cancel()
+  process.once('SIGINT', onSigint)
+  let outcomes: RunOutcome[]
+  let cancelled: boolean
+  let stats
+  try {
+    ;({ outcomes, cancelled, stats } = await pool.result)
+  } finally {
+    process.removeListener('SIGINT', onSigint)
+    progress?.write('\r\x1b[K')
+  }
+  if (cancelled) return EXIT_INTERRUPTED
+  const results: ResultJson[] = []
+  for (const [i, outcome] of outcomes.entries()) {
+    if (!outcome.ok) {
+      const seed = requests[i].seed
+      return fail({
+        ...outcome.error,
+        message: `run ${i} (seed ${seed}): ${outcome.error.message}`,
+      })
+    }
+    results.push(outcome.result)
+  }
+  const runsJson: RunsJson = { schema: 1, runs: results }
+  const json = JSON.stringify(runsJson, null, 2) + '\n'
+  if (options.json === '-') {
+    env.stdout.write(json)
+  } else {
+    if (options.json !== undefined) {
+      try {
+        await writeFileAtomic(resolve(env.cwd, options.json), json)
+      } catch (err) {
+        env.stderr.write(`hugeswap: cannot write ${options.json}: ${describeIoError(err)}\n`)
+        return EXIT_CANNOT_RUN
+      }
+    }
+    env.stdout.write(options.format === 'json' ? json : RUNS_FORMATTERS[options.format](results))
+  }
+  if (options.out !== undefined) {
+    try {
+      // The out-dir files describe run 0 (the base seed); results.json holds every run.
+      await writeOutDir(resolve(env.cwd, options.out), results[0], json)
+    } catch (err) {
+      env.stderr.write(`hugeswap: cannot write ${options.out}: ${describeIoError(err)}\n`)
+      return EXIT_CANNOT_RUN
+    }
+  }
+  if (progress) env.stderr.write(formatPoolStats(stats, count) + '\n')
+  const failed = results.flatMap((result, i) =>
+    failedChecks(result).map((line) => `run ${i} (seed ${result.scenario.seed}): ${line}`),
+  )
+  for (const line of failed) env.stderr.write(line + '\n')
+  return failed.length > 0 ? EXIT_CHECK_FAILED : EXIT_OK
+}
+
+/** A scenario file read for a command, or the message for stderr (exit 2). */
+export type LoadedScenario =
+  { ok: true; source: string; fileName: string; shownPath: string } | { ok: false; message: string }
+
+/** Reads FILE (or the default scenario) the way `run` does, naming it as the user typed it. */
+export async function loadScenario(
+  file: string | undefined,
+  env: Pick<CliEnv, 'cwd' | 'packageRoot'>,
+): Promise<LoadedScenario> {
+  const path = file ? resolve(env.cwd, file) : resolve(env.packageRoot, DEFAULT_SCENARIO)
+  const shownPath = file ?? shortestPath(env.cwd, path)
+  try {
+    const source = await readFile(path, 'utf8')
+    return { ok: true, source, fileName: basename(path), shownPath }
+  } catch (err) {
+    return { ok: false, message: `${shownPath}: cannot read: ${describeIoError(err)}` }
+  }
+}
+
+/** A ScenarioError for stderr, with the file named as the user typed it. */
+export function formatErrorFor(error: ScenarioError, fileName: string, shownPath: string): string {
+  const file = error.file === fileName ? shownPath : error.file
+  return formatScenarioError({ ...error, file })
+}
+
 async function runInWorker(request: RunRequest, env: CliEnv): Promise<RunOutcome | 'interrupted'> {
   const progress = createProgressLine(env.stderr)
   const run = runInNodeWorker(request, {
@@ -143,7 +272,7 @@ async function runInWorker(request: RunRequest, env: CliEnv): Promise<RunOutcome
 }
 
 /** `FILE:LINE:COL: check failed: label (variant): actual X, expected Y` per failed check. */
-function failedChecks(result: ResultJson): string[] {
+export function failedChecks(result: ResultJson): string[] {
   return result.variants.flatMap((v) =>
     v.checks
       .filter((c) => !c.pass)
@@ -158,12 +287,12 @@ function failedChecks(result: ResultJson): string[] {
   )
 }
 
-function shortestPath(cwd: string, path: string): string {
+export function shortestPath(cwd: string, path: string): string {
   const rel = relative(cwd, path)
   return rel.startsWith('..') || isAbsolute(rel) ? path : rel
 }
 
-function describeIoError(err: unknown): string {
+export function describeIoError(err: unknown): string {
   const code = (err as NodeJS.ErrnoException | undefined)?.code
   if (code === 'ENOENT') return 'no such file or directory'
   if (code === 'EISDIR') return 'is a directory'

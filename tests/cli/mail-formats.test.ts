@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { CSV_HEADER, formatCsv } from '../../src/report/text/csv'
-import { formatLkp, percentChange } from '../../src/report/text/lkp'
+import { absoluteChange, formatLkp, percentChange } from '../../src/report/text/lkp'
 import { formatMmtests } from '../../src/report/text/mmtests'
 import { RESULT_FIXTURE } from './result-fixture'
 
@@ -25,12 +25,23 @@ describe('mail comparison formats', () => {
     expect(percentChange(undefined, 5)).toBe('')
   })
 
+  it('writes an absolute change for metrics that already are percentages', () => {
+    expect(absoluteChange(0, 100)).toBe('+100.0')
+    expect(absoluteChange(50, 49.7)).toBe('-0.3')
+    expect(absoluteChange(5, 5)).toBe('0.0')
+    expect(formatLkp(RESULT_FIXTURE)).toMatch(
+      / +0\.0 +\+100\.0 +100\.0 .* hugeswap\.thp\.anon_huge_pct\n/,
+    )
+  })
+
   it('writes every number as one long CSV row', async () => {
     const csv = formatCsv(RESULT_FIXTURE)
     await expect(csv).toMatchFileSnapshot('../golden/results.csv')
     const rows = csv.trimEnd().split('\r\n')
     expect(rows[0]).toBe(CSV_HEADER.join(','))
-    expect(rows).toContain('baseline,,vmstat,pswpout,512')
-    expect(rows).toContain('pmd-swap,,pagetables,peakBytes,4096')
+    expect(rows).toContain('baseline,final,900000,proc-vmstat.pswpout,512')
+    expect(rows).toContain('pmd-swap,final,250000,hugeswap.pagetables.peak_kB,4')
+    expect(rows).toContain('baseline,"swapped out, ""cold""",147560,hugeswap.pagetables.bytes,8192')
+    expect(csv).toMatch(/^[\x20-\x7e\r\n]*$/)
   })
 })

@@ -27,7 +27,7 @@ describe('text summary', () => {
       'lazy-deposit',
     ])
     expect(text.trimEnd().split('\n').at(-1)).toBe(
-      'scenario One THP: swap out, fault back \\u2014 caf\\u00e9, seed 7, hugeswap 0.1.0, model test-model-1',
+      '-- scenario "One THP: swap out, fault back \\u2014 caf\\u00e9", seed 7, hugeswap 0.1.0, model test-model-1',
     )
   })
 

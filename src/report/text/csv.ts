@@ -1,52 +1,111 @@
 /**
- * The result as one long CSV table (RFC 4180): `variant,snapshot,source,name,value`, one row per
- * number, so pandas, R or a spreadsheet can pivot it any way. `snapshot` is empty for the final
- * values and the k.snapshot() label otherwise. Keys keep their kernel spelling.
+ * The result as one long CSV table (RFC 4180, CRLF line ends): `variant,snapshot,time_ns,metric,
+ * value`, one row per variant x metric x snapshot, then a `final` row per metric (the values at the
+ * end of the run, `time_ns` = the variant's end time). pandas, R or a spreadsheet can pivot it any
+ * way. Variants come baseline first; inside a snapshot the metrics keep report order.
+ *
+ * Metric names are the ones the LKP table uses: kernel counters as `proc-vmstat.<name>` and
+ * `meminfo.<Field>` (every counter the variant has, not only the compared ones), the simulator's
+ * own figures under `hugeswap.` (latencies in microseconds, sizes in kB, times in ns). A snapshot
+ * that the scenario itself labelled `final` is indistinguishable from the final rows but for
+ * `time_ns`.
  */
-import type { ResultJson } from '../../shared/result'
+import type { ResultJson, Snapshot, VariantResult } from '../../shared/result'
+import { displayOrder } from './metrics'
 
-export const CSV_HEADER = ['variant', 'snapshot', 'source', 'name', 'value'] as const
+export const CSV_HEADER = ['variant', 'snapshot', 'time_ns', 'metric', 'value'] as const
+
+/** The `snapshot` of the end-of-run rows. */
+export const CSV_FINAL = 'final'
+
+type Values = [metric: string, value: number][]
+
+const entries = (prefix: string, record: Record<string, number> | undefined): Values =>
+  Object.entries(record ?? {}).map(([name, value]) => [prefix + name, value])
+
+const ledger = (l: VariantResult['pageTables']): Values => [
+  ['hugeswap.pagetables.allocated', l.allocated],
+  ['hugeswap.pagetables.freed', l.freed],
+  ['hugeswap.pagetables.deposited', l.deposited],
+  ['hugeswap.pagetables.withdrawn', l.withdrawn],
+  ['hugeswap.pagetables.peak_kB', l.peakBytes / 1024],
+]
+
+const LATENCIES = ['mean', 'p50', 'p90', 'p99', 'p999', 'max'] as const
+
+function latency(prefix: string, count: number, ns: VariantResult['faults']['latencyNs']): Values {
+  if (count === 0) return []
+  return LATENCIES.map((p) => [`${prefix}latency.${p}_us`, ns[p] / 1000])
+}
+
+function snapshotValues(s: Snapshot): Values {
+  return [
+    ...entries('proc-vmstat.', s.vmstat),
+    ...entries('meminfo.', s.meminfo),
+    ...ledger(s.pageTables),
+    ['hugeswap.pagetables.bytes', s.pageTableBytes],
+    ...(s.faults
+      ? ([
+          ['hugeswap.faults.count', s.faults.count],
+          ['hugeswap.faults.total_ns', s.faults.totalNs],
+        ] as Values)
+      : []),
+    ...(s.io ?? []).flatMap((d, i): Values => [
+      [`hugeswap.io.swap${i}.read_pages`, d.readPages],
+      [`hugeswap.io.swap${i}.write_pages`, d.writePages],
+    ]),
+  ]
+}
+
+function finalValues(v: VariantResult): Values {
+  const f = v.faults
+  return [
+    ...entries('proc-vmstat.', v.vmstat),
+    ...entries('meminfo.', v.meminfo),
+    ...ledger(v.pageTables),
+    ['hugeswap.faults.count', f.count],
+    ...(f.totalNs !== undefined ? ([['hugeswap.faults.total_ns', f.totalNs]] as Values) : []),
+    ...latency('hugeswap.faults.', f.count, f.latencyNs),
+    ...Object.entries(f.byType).flatMap(([type, t]): Values => [
+      [`hugeswap.faults.${type}.count`, t.count],
+      ...latency(`hugeswap.faults.${type}.`, t.count, t.latencyNs),
+    ]),
+    ...Object.entries(v.walkers).flatMap(([name, w]): Values => [
+      [`hugeswap.walkers.${name}.calls`, w.calls],
+      [`hugeswap.walkers.${name}.entries`, w.entriesVisited],
+      ...(w.lockHoldNs !== undefined
+        ? ([[`hugeswap.walkers.${name}.lock_hold_ns`, w.lockHoldNs]] as Values)
+        : []),
+    ]),
+    ...entries('hugeswap.fallbacks.', v.fallbacks),
+    ...Object.entries(v.mthp ?? {}).flatMap(([dir, stats]) =>
+      entries(`hugeswap.mthp.${dir.replace(/^hugepages-/, '')}.`, stats),
+    ),
+    ...(v.khugepaged
+      ? ([
+          ['hugeswap.khugepaged.pages_collapsed', v.khugepaged.pages_collapsed],
+          ['hugeswap.khugepaged.full_scans', v.khugepaged.full_scans],
+          ...entries('hugeswap.khugepaged.result.', v.khugepaged.results),
+        ] as Values)
+      : []),
+  ]
+}
 
 export function formatCsv(result: ResultJson): string {
   const rows: (string | number)[][] = [[...CSV_HEADER]]
-  for (const v of result.variants) {
-    const add = (snapshot: string, source: string, values: Record<string, number>): void => {
-      for (const [name, value] of Object.entries(values))
-        rows.push([v.name, snapshot, source, name, value])
-    }
-    add('', 'vmstat', v.vmstat)
-    add('', 'meminfo', v.meminfo)
-    add('', 'pagetables', { ...v.pageTables })
-    add('', 'faults', {
-      count: v.faults.count,
-      ...prefixed('latency_ns_', { ...v.faults.latencyNs }),
-    })
-    for (const [type, stats] of Object.entries(v.faults.byType)) {
-      add('', `faults.${type}`, {
-        count: stats.count,
-        ...prefixed('latency_ns_', { ...stats.latencyNs }),
-      })
-    }
-    for (const [walker, stats] of Object.entries(v.walkers))
-      add('', `walkers.${walker}`, { ...stats })
-    add('', 'fallbacks', v.fallbacks)
-    add('', 'sim', { end_time_ns: v.endTimeNs })
+  for (const v of displayOrder(result.variants)) {
     for (const s of v.snapshots) {
-      add(s.label, 'vmstat', s.vmstat)
-      add(s.label, 'meminfo', s.meminfo)
-      add(s.label, 'pagetables', { ...s.pageTables, page_table_bytes: s.pageTableBytes })
-      add(s.label, 'sim', { time_ns: s.timeNs })
+      for (const [metric, value] of snapshotValues(s))
+        rows.push([v.name, s.label, s.timeNs, metric, value])
     }
+    for (const [metric, value] of finalValues(v))
+      rows.push([v.name, CSV_FINAL, v.endTimeNs, metric, value])
   }
   return rows.map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n'
 }
 
-function prefixed(prefix: string, values: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(values).map(([k, n]) => [prefix + k, n]))
-}
-
 /** Quotes a field only when it must be (comma, quote, line break), doubling inner quotes. */
-function csvField(value: string | number): string {
+export function csvField(value: string | number): string {
   const text = String(value)
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
 }

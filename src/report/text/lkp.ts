@@ -2,54 +2,103 @@
  * The result as an LKP (kernel test robot) comparison table, the layout linux-mm readers know from
  * 0-day regression mails (shared/reference/report-formats.md, A2): value columns on the left,
  * baseline first, `%change` against it for every other variant, the metric name last with its
- * source prefix (`proc-vmstat.`, `meminfo.`).
+ * source prefix (`proc-vmstat.`, `meminfo.`, `hugeswap.` for the simulator's own figures).
  *
- * Differences from a real LKP mail, on purpose: runs are deterministic, so the `%stddev` slots stay
- * empty, and every metric is listed rather than only the significantly changed ones (a reader
- * wants to see thp_swpout unchanged as much as pswpin changed).
+ * Several runs: each value is the mean over the runs and, as in LKP, ` +- N%` follows it when the
+ * run-to-run sample stddev is at least 1% of the mean (LKP's `± N%`, in ASCII: archives mangle the
+ * UTF-8 `±`). The ASCII `+-` is one column wider than `±`, so the value columns are 17 and 28 wide
+ * instead of LKP's 16 and 27; one run or several, the layout is the same.
+ *
+ * Metrics that are already percentages show an absolute change (`+100.0`), as LKP does.
+ *
+ * Differences from a real LKP mail, on purpose: every metric is listed rather than only the
+ * significantly changed ones (a reader wants to see thp_swpout unchanged as much as pswpin
+ * changed), and with one run the `%stddev` slots stay empty.
  */
-import type { ResultJson } from '../../shared/result'
-import { ascii, comparisonMetrics, displayOrder, formatMetricValue } from './metrics'
+import {
+  aggregateRuns,
+  ascii,
+  formatFooter,
+  formatMetricValue,
+  formatSeeds,
+  stddevPercent,
+  toRuns,
+  type MetricStats,
+  type MetricUnit,
+  type RunsInput,
+} from './metrics'
 
-const BASE_WIDTH = 16
 const VALUE_WIDTH = 10
+/** ` +-  N%`: LKP's ` ±%3d%%` with the ASCII sign. */
+const STDDEV_WIDTH = 7
+const BASE_WIDTH = VALUE_WIDTH + STDDEV_WIDTH
 const CHANGE_WIDTH = 10
-const GROUP_WIDTH = 27
+const GROUP_WIDTH = CHANGE_WIDTH + VALUE_WIDTH + 1 + STDDEV_WIDTH
 
-export function formatLkp(result: ResultJson): string {
-  const variants = displayOrder(result.variants)
-  const { title, file, seed } = result.scenario
+/** Stddev below this percentage of the mean is not printed. */
+export const LKP_STDDEV_MIN_PERCENT = 1
+
+export function formatLkp(input: RunsInput): string {
+  return `${lkpBody(input)}\n${formatFooter(input)}\n`
+}
+
+/** The LKP block without the footer (formatMailReport() adds one footer for everything). */
+export function lkpBody(input: RunsInput): string {
+  const runs = toRuns(input)
+  const { title, file, seed } = runs[0].scenario
+  const { name, version, model } = runs[0].tool
   const lines = [
     ascii(`testcase: ${file} (${title})`),
-    `parameters: seed=${seed}`,
-    ascii(`simulator: ${result.tool.name} ${result.tool.version}, model ${result.tool.model}`),
+    runs.length === 1
+      ? `parameters: seed=${seed}`
+      : `parameters: seeds=${formatSeeds(runs.map((r) => r.scenario.seed))} runs=${runs.length}`,
+    ascii(`simulator: ${name} ${version}, model ${model}`),
     '',
   ]
-  if (variants.length === 0) return [...lines, 'no variants ran', ''].join('\n')
+  const aggregate = aggregateRuns(runs)
+  if (aggregate.variants.length === 0) return [...lines, 'no variants ran', ''].join('\n')
 
-  const [base, ...others] = variants
+  const [base, ...others] = aggregate.variants
+  const groups = others.length
   lines.push(
-    [base.name.padStart(BASE_WIDTH), ...others.map((v) => v.name.padStart(GROUP_WIDTH))].join(' '),
+    [base.padStart(BASE_WIDTH), ...others.map((v) => v.padStart(GROUP_WIDTH))].join(' '),
     ['-'.repeat(BASE_WIDTH), ...others.map(() => '-'.repeat(GROUP_WIDTH))].join(' '),
-    '         %stddev' + '     %change         %stddev'.repeat(others.length),
-    ('             \\' + '          |                \\'.repeat(others.length)).trimEnd(),
+    '%stddev'.padStart(BASE_WIDTH) +
+      ('%change'.padStart(11) + '%stddev'.padStart(18)).repeat(groups),
+    (
+      '\\'.padStart(BASE_WIDTH - 2) + ('|'.padStart(12) + '\\'.padStart(17)).repeat(groups)
+    ).trimEnd(),
   )
-  for (const metric of comparisonMetrics(variants)) {
-    const [baseValue, ...values] = metric.values
+  const several = runs.length > 1
+  for (const metric of aggregate.metrics) {
     if (metric.values.every((v) => v === undefined)) continue
-    const cell = (v: number | undefined): string =>
-      v === undefined ? '-' : formatMetricValue(metric.unit, v)
-    let line = cell(baseValue).padStart(VALUE_WIDTH).padEnd(BASE_WIDTH)
-    for (const value of values) {
-      line += ' ' + percentChange(baseValue, value).padStart(CHANGE_WIDTH)
-      line += cell(value)
-        .padStart(VALUE_WIDTH + 1)
-        .padEnd(GROUP_WIDTH - CHANGE_WIDTH)
+    const cell = (i: number): string => {
+      const v = metric.values[i]
+      if (v === undefined) return '-'.padStart(VALUE_WIDTH).padEnd(BASE_WIDTH)
+      const value = formatMetricValue(metric.unit, v).padStart(VALUE_WIDTH)
+      return (value + (several ? stddevCell(metric.stats[i]) : '')).padEnd(BASE_WIDTH)
     }
-    lines.push(ascii(`${line}  ${metric.key}`))
+    let line = cell(0)
+    for (let i = 1; i < metric.values.length; i++) {
+      const change = lkpChange(metric.unit, metric.values[0], metric.values[i])
+      line += ' ' + change.padStart(CHANGE_WIDTH) + ' ' + cell(i)
+    }
+    lines.push(ascii(`${line} ${metric.key}`))
   }
   lines.push('')
   return lines.join('\n')
+}
+
+/** ` +-  5%` when the stddev is notable (>= 1% of the mean), else empty. */
+function stddevCell(stats: MetricStats | undefined): string {
+  if (stats === undefined || stats.n < 2) return ''
+  const pct = stddevPercent(stats)
+  if (pct < LKP_STDDEV_MIN_PERCENT) return ''
+  return ` +-${String(Math.min(999, Math.round(pct))).padStart(3)}%`
+}
+
+function lkpChange(unit: MetricUnit, base: number | undefined, value: number | undefined): string {
+  return unit === 'pct' ? absoluteChange(base, value) : percentChange(base, value)
 }
 
 /** `-16.9%`, `+6.3%`, `0.0%`; `n/a` when there is nothing to compare against. */
@@ -60,4 +109,12 @@ export function percentChange(base: number | undefined, value: number | undefine
   const pct = ((value - base) / Math.abs(base)) * 100
   const text = Math.abs(pct).toFixed(1)
   return text === '0.0' ? '0.0%' : `${pct > 0 ? '+' : '-'}${text}%`
+}
+
+/** For metrics that already are percentages: the difference in points, `+100.0`, `-0.3`, `0.0`. */
+export function absoluteChange(base: number | undefined, value: number | undefined): string {
+  if (base === undefined || value === undefined) return ''
+  const diff = value - base
+  const text = Math.abs(diff).toFixed(1)
+  return text === '0.0' ? '0.0' : `${diff > 0 ? '+' : '-'}${text}`
 }

@@ -4,52 +4,78 @@
  * `(   0.00%)`; monitor counters as `Ops` rows with plain values, as mmtests prints its vmstat
  * section.
  *
+ * One run: the benchmark block is the fault latency distribution (Amean, p50, p90, p99, Max of
+ * `fault-latency-us`). Several runs: as in the mmtests Tutorial, the block gains row groups over
+ * the runs, `Min`, `Amean`, `Stddev` (sample) and `Max`, each for the per-run `fault-mean-us`,
+ * `fault-p50-us`, `fault-p99-us` and `fault-max-us`, and the `Ops` rows hold the means.
+ *
  * Fault latency is lower-is-better, so, as in mmtests, a positive percentage is a gain (faster
- * faults). Runs are deterministic: no significance asterisks.
+ * faults); Stddev rows read the same way (less spread is a gain). No significance asterisks.
  */
-import type { ResultJson } from '../../shared/result'
-import { ascii, comparisonMetrics, displayOrder, formatMetricValue } from './metrics'
+import type { ResultJson, VariantName } from '../../shared/result'
+import {
+  aggregateRuns,
+  ascii,
+  formatFooter,
+  formatMetricValue,
+  formatSeeds,
+  statsOf,
+  toRuns,
+  type RunsInput,
+} from './metrics'
 
 const STAT_WIDTH = 10
+const PCT_WIDTH = ' (   0.00%)'.length
 
-export function formatMmtests(result: ResultJson): string {
-  const variants = displayOrder(result.variants)
-  const { title, file, seed } = result.scenario
+type LatencyStat = 'mean' | 'p50' | 'p90' | 'p99' | 'max'
+
+/** A benchmark row: `Amean     fault-latency-us   values...`. */
+interface BenchRow {
+  stat: string
+  metric: string
+  values: (number | undefined)[]
+}
+
+export function formatMmtests(input: RunsInput): string {
+  return `${mmtestsBody(input)}\n${formatFooter(input)}\n`
+}
+
+/** The mmtests block without the footer. */
+export function mmtestsBody(input: RunsInput): string {
+  const runs = toRuns(input)
+  const { title, file, seed } = runs[0].scenario
+  const seeds =
+    runs.length === 1
+      ? `seed ${seed}`
+      : `seeds ${formatSeeds(runs.map((r) => r.scenario.seed))}, ${runs.length} runs`
   const lines = [
-    ascii(`hugeswap ${result.tool.version} (model ${result.tool.model})`),
-    ascii(`${title} -- ${file}, seed ${seed}`),
+    ascii(`hugeswap ${runs[0].tool.version} (model ${runs[0].tool.model})`),
+    ascii(`${title} -- ${file}, ${seeds}`),
     '',
   ]
-  if (variants.length === 0) return [...lines, 'no variants ran', ''].join('\n')
-  const names = variants.map((v) => v.name)
+  const aggregate = aggregateRuns(runs)
+  const names = aggregate.variants
+  if (names.length === 0) return [...lines, 'no variants ran', ''].join('\n')
 
-  // Benchmark block: fault latency, with percentages against the baseline.
-  const latency: [string, string, (number | undefined)[]][] = (
-    ['mean', 'p50', 'p90', 'p99', 'max'] as const
-  ).map((stat) => [
-    stat === 'mean' ? 'Amean' : stat === 'max' ? 'Max' : stat,
-    'fault-latency-us',
-    variants.map((v) => (v.faults.count > 0 ? v.faults.latencyNs[stat] / 1000 : undefined)),
-  ])
-  const latencyCells = latency.map(([, , values]) =>
-    values.map((v) => (v === undefined ? '-' : formatMetricValue('us', v))),
+  const bench = runs.length === 1 ? singleRunRows(runs[0], names) : multiRunRows(runs, names)
+  const benchCells = bench.map((r) =>
+    r.values.map((v) => (v === undefined ? '-' : formatMetricValue('us', v))),
   )
-  const valueWidth = Math.max(8, ...latencyCells.flat().map((c) => c.length))
-  const pctWidth = ' (   0.00%)'.length
-  const columnWidths = names.map((n) => Math.max(n.length, valueWidth + pctWidth))
-  const metricWidth = 'fault-latency-us'.length + 2
+  const valueWidth = Math.max(8, ...benchCells.flat().map((c) => c.length))
+  const columnWidths = names.map((n) => Math.max(n.length, valueWidth + PCT_WIDTH))
+  const metricWidth = Math.max(...bench.map((r) => r.metric.length)) + 2
   lines.push(header(names, columnWidths, STAT_WIDTH + metricWidth))
-  latency.forEach(([stat, metric, values], row) => {
+  bench.forEach(({ stat, metric, values }, row) => {
     const cells = values.map((v, i) => {
       const pct = gainPercent(values[0], v)
-      const cell = latencyCells[row][i].padStart(valueWidth) + (pct === '' ? '' : ` (${pct}%)`)
-      return cell.padEnd(valueWidth + pctWidth).padStart(columnWidths[i])
+      const cell = benchCells[row][i].padStart(valueWidth) + (pct === '' ? '' : ` (${pct}%)`)
+      return cell.padEnd(valueWidth + PCT_WIDTH).padStart(columnWidths[i])
     })
     lines.push((stat.padEnd(STAT_WIDTH) + metric.padEnd(metricWidth) + cells.join(' ')).trimEnd())
   })
 
-  // Monitor block: counters and sizes as they are.
-  const metrics = comparisonMetrics(variants).filter((m) => m.unit !== 'us')
+  // Monitor block: counters and sizes as they are (means over the runs).
+  const metrics = aggregate.metrics.filter((m) => m.unit !== 'us')
   const labels = metrics.map((m) => `Ops ${m.key.replace(/^proc-vmstat\./, '')}`)
   const cells = metrics.map((m) =>
     m.values.map((v) => (v === undefined ? '-' : formatMetricValue(m.unit, v))),
@@ -63,6 +89,42 @@ export function formatMmtests(result: ResultJson): string {
   })
   lines.push('')
   return lines.join('\n')
+}
+
+function latencyUs(result: ResultJson, name: VariantName, stat: LatencyStat): number | undefined {
+  const v = result.variants.find((x) => x.name === name)
+  return v !== undefined && v.faults.count > 0 ? v.faults.latencyNs[stat] / 1000 : undefined
+}
+
+function singleRunRows(result: ResultJson, names: readonly VariantName[]): BenchRow[] {
+  return (['mean', 'p50', 'p90', 'p99', 'max'] as const).map((stat) => ({
+    stat: stat === 'mean' ? 'Amean' : stat === 'max' ? 'Max' : stat,
+    metric: 'fault-latency-us',
+    values: names.map((n) => latencyUs(result, n, stat)),
+  }))
+}
+
+const MULTI_RUN_GROUPS = [
+  ['Min', 'min'],
+  ['Amean', 'mean'],
+  ['Stddev', 'stddev'],
+  ['Max', 'max'],
+] as const
+
+function multiRunRows(runs: readonly ResultJson[], names: readonly VariantName[]): BenchRow[] {
+  const stats = (['mean', 'p50', 'p99', 'max'] as const).map((stat) => ({
+    metric: `fault-${stat}-us`,
+    perVariant: names.map((n) =>
+      statsOf(runs.map((r) => latencyUs(r, n, stat)).filter((x): x is number => x !== undefined)),
+    ),
+  }))
+  return MULTI_RUN_GROUPS.flatMap(([label, field]) =>
+    stats.map(({ metric, perVariant }) => ({
+      stat: label,
+      metric,
+      values: perVariant.map((s) => s?.[field]),
+    })),
+  )
 }
 
 function header(names: readonly string[], widths: readonly number[], indent: number): string {

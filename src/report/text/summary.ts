@@ -12,8 +12,10 @@ import {
   ascii,
   comparisonMetrics,
   displayOrder,
+  formatFooter,
   formatMetricValue,
   formatNumber,
+  OPTIONAL_SECTIONS,
   SECTION_TITLES,
   type MetricSection,
 } from './metrics'
@@ -33,6 +35,7 @@ interface Row {
 interface Section {
   title: string
   rows: Row[]
+  section: MetricSection
 }
 
 export function formatSummary(result: ResultJson): string {
@@ -57,22 +60,24 @@ export function formatSummary(result: ResultJson): string {
   const warnings = formatWarnings(variants)
   if (warnings.length > 0) lines.push('', ...warnings)
   lines.push('')
-  lines.push(ascii(`scenario ${title}, seed ${seed}, hugeswap ${version}, model ${model}`))
+  lines.push(formatFooter(result))
   return lines.join('\n') + '\n'
 }
 
 function buildSections(variants: readonly VariantResult[]): Section[] {
   const metrics = comparisonMetrics(variants)
-  return (Object.keys(SECTION_TITLES) as MetricSection[]).map((section) => {
-    const rows = metrics
-      .filter((m) => m.section === section)
-      .map((m) => ({
-        label: m.label,
-        cells: m.values.map((v) => (v === undefined ? ABSENT : formatMetricValue(m.unit, v))),
-      }))
-    const title = SECTION_TITLES[section]
-    return { title: rows.length > 0 ? title : `${title}: none`, rows }
-  })
+  return (Object.keys(SECTION_TITLES) as MetricSection[])
+    .map((section) => {
+      const rows = metrics
+        .filter((m) => m.section === section)
+        .map((m) => ({
+          label: m.label,
+          cells: m.values.map((v) => (v === undefined ? ABSENT : formatMetricValue(m.unit, v))),
+        }))
+      const title = SECTION_TITLES[section]
+      return { title: rows.length > 0 ? title : `${title}: none`, rows, section }
+    })
+    .filter((s) => s.rows.length > 0 || !OPTIONAL_SECTIONS.includes(s.section))
 }
 
 function formatTable(headers: readonly string[], sections: readonly Section[]): string[] {

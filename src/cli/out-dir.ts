@@ -1,29 +1,15 @@
 /**
  * `--out DIR` (CONTRACT.md §2): results.json, results.csv, report.txt (mail-ready) and every chart
- * as .svg and .png. The charts are the workbench's own option builders (src/report/charts)
- * rendered by ECharts' server-side SVG renderer, then rasterised by resvg at 2x.
- *
- * The SVGs are byte-stable for a given result; the PNGs depend on the fonts installed (resvg loads
- * system fonts: no font is vendored in resources/ yet).
+ * of src/report/export.ts as .svg and .png. The SVGs are the workbench's own export bytes (the same
+ * builders, the same renderChartSvg); the PNGs are resvg at 2x with only the DejaVu Sans vendored in
+ * resources/fonts/ loaded, so they too are the same bytes on every machine.
  */
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { EChartsOption } from 'echarts'
-import { faultLatencyOption } from '../report/charts/fault-latency'
-import { pageTablesOption } from '../report/charts/page-tables'
 import { formatCsv } from '../report/text/csv'
 import { formatSummary } from '../report/text/summary'
 import type { ResultJson } from '../shared/result'
 import { writeFileAtomic } from './write-file-atomic'
-
-const CHARTS = {
-  'fault-latency': faultLatencyOption,
-  'page-tables': pageTablesOption,
-} as const satisfies Record<string, (result: ResultJson) => EChartsOption>
-
-const CHART_WIDTH = 900
-const CHART_HEIGHT = 560
-const PNG_ZOOM = 2
 
 /** Writes every output file into `dir` (created if missing); returns the file names written. */
 export async function writeOutDir(
@@ -38,25 +24,13 @@ export async function writeOutDir(
     ['report.txt', formatSummary(result)],
   ]
   // Loaded only for --out: ECharts and resvg take longer to import than a whole small run.
-  const [echarts, { Resvg }] = await Promise.all([import('echarts'), import('@resvg/resvg-js')])
-  for (const [name, build] of Object.entries(CHARTS)) {
-    const chart = echarts.init(null, null, {
-      renderer: 'svg',
-      ssr: true,
-      width: CHART_WIDTH,
-      height: CHART_HEIGHT,
-    })
-    chart.setOption({ ...build(result), animation: false })
-    const svg = chart.renderToSVGString()
-    chart.dispose()
-    const png = new Resvg(svg, {
-      fitTo: { mode: 'zoom', value: PNG_ZOOM },
-      background: 'white',
-      font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
-    })
-      .render()
-      .asPng()
-    files.push([`${name}.svg`, svg], [`${name}.png`, png])
+  const [{ CHART_BUILDERS, CHART_IDS, renderChartSvg }, { svgToPng }] = await Promise.all([
+    import('../report/export'),
+    import('../report/png'),
+  ])
+  for (const id of CHART_IDS) {
+    const svg = renderChartSvg(CHART_BUILDERS[id](result))
+    files.push([`${id}.svg`, svg], [`${id}.png`, svgToPng(svg)])
   }
   for (const [name, data] of files) await writeFileAtomic(join(dir, name), data)
   return files.map(([name]) => name)

@@ -3,8 +3,9 @@
  * CLI's `--out DIR`, so both write the same bytes. No Node imports: this runs in the browser too.
  *
  * ECharts renders server-side (`ssr: true`) to an SVG string, with animation off. zrender numbers
- * its instances (`zr0-`, `zr1-`, ... in clip-path ids and CSS classes), so the prefix is made
- * constant: the same option always gives the same bytes, however many charts came before.
+ * its instances (`zr0-`, `zr1-`, ... in clip-path ids and CSS classes) and its hover classes with
+ * process-wide counters, so both are renumbered: the same option always gives the same bytes,
+ * however many charts came before.
  */
 import type { EChartsOption } from 'echarts'
 import { init, use } from 'echarts/core'
@@ -85,6 +86,26 @@ export const CHART_HEIGHT = 560
 
 /** zrender's per-instance prefix where it appears: ids, url(#...) references, classes, CSS rules. */
 const INSTANCE_PREFIX = /(id="|url\(#|class="|^\.)zr\d+-/gm
+/** Hover-style classes, numbered by a counter global to the process. */
+const CLASS_ID = /(class="|^\.)zr0-cls-(\d+)/gm
+
+/**
+ * Makes an SSR SVG independent of what was rendered before it in this process: one instance prefix
+ * (`zr0-`), hover classes renumbered from 0 in order of first use.
+ */
+export function normaliseSvgIds(svg: string): string {
+  const classes = new Map<string, number>()
+  return svg
+    .replace(INSTANCE_PREFIX, '$1zr0-')
+    .replace(CLASS_ID, (_, before: string, n: string) => {
+      let id = classes.get(n)
+      if (id === undefined) {
+        id = classes.size
+        classes.set(n, id)
+      }
+      return `${before}zr0-cls-${id}`
+    })
+}
 
 /** One chart option as a standalone SVG document (white background, no animation). */
 export function renderChartSvg(
@@ -94,7 +115,7 @@ export function renderChartSvg(
   const chart = init(null, null, { renderer: 'svg', ssr: true, width, height })
   try {
     chart.setOption({ backgroundColor: '#ffffff', ...option, animation: false })
-    return chart.renderToSVGString().replace(INSTANCE_PREFIX, '$1zr0-')
+    return normaliseSvgIds(chart.renderToSVGString())
   } finally {
     chart.dispose()
   }

@@ -4,9 +4,10 @@
  * every machine.
  */
 import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Resvg } from '@resvg/resvg-js'
+import type { Resvg as ResvgClass } from '@resvg/resvg-js'
 import { FONT_FAMILY } from './charts/variants'
 
 export const PNG_ZOOM = 2
@@ -31,11 +32,23 @@ export function fontFiles(root: string = packageRoot()): string[] {
 }
 
 let fonts: string[] | undefined
+let Resvg: typeof ResvgClass | undefined
+
+/**
+ * resvg's native binding, loaded on first use: the CLI bundle inlines this module, and a static
+ * import would load the binding for every command, not only for `--out`.
+ */
+function resvg(): typeof ResvgClass {
+  Resvg ??= (createRequire(import.meta.url)('@resvg/resvg-js') as typeof import('@resvg/resvg-js'))
+    .Resvg
+  return Resvg
+}
 
 /** Rasterises an SVG at `zoom` (2: crisp on high-DPI screens and in slides) on white. */
 export function svgToPng(svg: string, zoom = PNG_ZOOM): Uint8Array {
   fonts ??= fontFiles()
-  const png = new Resvg(svg, {
+  const Renderer = resvg()
+  const png = new Renderer(svg, {
     fitTo: { mode: 'zoom', value: zoom },
     background: 'white',
     font: {

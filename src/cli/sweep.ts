@@ -225,7 +225,9 @@ async function writeSweepDir(
         const where = Object.entries(slice)
           .map(([k, v]) => `${k}=${v}`)
           .join(', ')
-        option.title = { ...(option.title as object), subtext: where }
+        // In the title (a subtitle would run into the legend below it).
+        const title = option.title as { text?: string } | undefined
+        option.title = { ...title, text: `${title?.text ?? metric} (${where})` }
       }
       const svg = renderChartSvg(option)
       const base = others.length > 0 ? `${metric}@${pointName(slice)}` : metric

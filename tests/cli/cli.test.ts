@@ -8,6 +8,7 @@ import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CHART_IDS } from '../../src/report/export'
 import type { ResultJson } from '../../src/shared/result'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -131,15 +132,14 @@ describe.concurrent('hugeswap run', () => {
     const r = await hugeswap('run', fixture('passing.ts'), '--out', dir)
     expect(r.stderr).toBe('')
     expect(r.status).toBe(0)
-    expect(readdirSync(dir).sort()).toEqual([
-      'fault-latency.png',
-      'fault-latency.svg',
-      'page-tables.png',
-      'page-tables.svg',
-      'report.txt',
-      'results.csv',
-      'results.json',
-    ])
+    expect(readdirSync(dir).sort()).toEqual(
+      [
+        ...CHART_IDS.flatMap((id) => [`${id}.png`, `${id}.svg`]),
+        'report.txt',
+        'results.csv',
+        'results.json',
+      ].sort(),
+    )
     expect(readFileSync(join(dir, 'report.txt'), 'utf8')).toBe(r.stdout)
     expect(JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')).schema).toBe(1)
     expect(readFileSync(join(dir, 'results.csv'), 'utf8')).toMatch(

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest'
+import { counterLabels, countersOption, movedCounters, DEFAULT_COUNTERS } from './counters'
+import { FOUR_VARIANT_RESULT } from './test-fixture'
+
+describe('countersOption', () => {
+  it('keeps the counters that moved, in display order', () => {
+    expect(movedCounters(FOUR_VARIANT_RESULT, DEFAULT_COUNTERS)).toEqual([
+      'pswpout',
+      'pswpin',
+      'pgmajfault',
+      'thp_swpout',
+      'thp_split_pmd',
+    ])
+    expect(counterLabels(FOUR_VARIANT_RESULT)).toEqual([
+      'faulted in',
+      'swapped out',
+      'faulted back',
+      'end',
+    ])
+  })
+
+  it('draws one panel per counter, one line per variant, snapshots then the end', () => {
+    const option = countersOption(FOUR_VARIANT_RESULT, {
+      counters: ['pgmajfault', 'thp_split_pmd'],
+    })
+    expect(option.animation).toBe(false)
+    expect((option.grid as unknown[]).length).toBe(2)
+    const series = option.series as { name: string; xAxisIndex: number; data: number[] }[]
+    expect(series.map((s) => `${s.xAxisIndex}:${s.name}`)).toEqual([
+      '0:baseline',
+      '0:lazy-deposit',
+      '0:pmd-swap',
+      '0:pmd-swap+lazy-deposit',
+      '1:baseline',
+      '1:lazy-deposit',
+      '1:pmd-swap',
+      '1:pmd-swap+lazy-deposit',
+    ])
+    expect(series[0].data).toEqual([0, 0, 1024, 1024])
+    expect(series[2].data).toEqual([0, 0, 2, 2])
+    expect(series[4].data).toEqual([0, 2, 2, 2])
+    expect(series[6].data).toEqual([0, 0, 0, 0])
+    const titles = option.title as { text: string }[]
+    expect(titles.map((t) => t.text)).toEqual([
+      'vmstat counters by snapshot',
+      'pgmajfault',
+      'thp_split_pmd',
+    ])
+  })
+
+  it('copes with no counter moving', () => {
+    const option = countersOption(FOUR_VARIANT_RESULT, { counters: ['oom_kill'] })
+    expect(option.series).toEqual([])
+    expect((option.title as { text: string }[])[0].text).toMatch(/none moved/)
+  })
+})

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest'
+import { components, faultsByTypeOption, meanBreakdownNs } from './faults-by-type'
+import { FOUR_VARIANT_RESULT, SAMPLE_RESULT } from './test-fixture'
+
+describe('faultsByTypeOption', () => {
+  it('weights the per-type breakdowns by count', () => {
+    const pmdSwap = FOUR_VARIANT_RESULT.variants[2]
+    expect(meanBreakdownNs(pmdSwap)).toEqual({
+      entry: 200,
+      alloc: 9000,
+      clear: 15000,
+      io: 50000,
+      install: 800,
+    })
+    // no per-type breakdown: the all-faults one (or nothing)
+    expect(meanBreakdownNs(SAMPLE_RESULT.variants[0])).toEqual({})
+  })
+
+  it('orders components as a fault pays them, unknown ones last by name', () => {
+    expect(components([{ zz: 1, io: 2, entry: 3, aa: 1, tlb: 0 }])).toEqual([
+      'entry',
+      'io',
+      'aa',
+      'zz',
+    ])
+  })
+
+  it('stacks counts by type per variant, and mean µs by component below', () => {
+    const option = faultsByTypeOption(FOUR_VARIANT_RESULT)
+    expect(option.animation).toBe(false)
+    const series = option.series as {
+      name: string
+      stack: string
+      xAxisIndex: number
+      data: number[]
+    }[]
+    expect(series.map((s) => `${s.stack}:${s.name}`)).toEqual([
+      'count:swapin-pte',
+      'count:anon-thp',
+      'count:swapin-pmd',
+      'breakdown:entry',
+      'breakdown:alloc',
+      'breakdown:clear',
+      'breakdown:io',
+      'breakdown:install',
+    ])
+    expect(series[0].data).toEqual([1024, 1024, 0, 0])
+    expect(series[2].data).toEqual([0, 0, 2, 2])
+    expect(series.find((s) => s.name === 'io')?.data).toEqual([1.2, 1.1, 50, 49])
+  })
+
+  it('leaves the breakdown out when asked or when there is none', () => {
+    const counts = faultsByTypeOption(FOUR_VARIANT_RESULT, { breakdown: false })
+    expect((counts.series as unknown[]).length).toBe(3)
+    expect((counts.grid as unknown[]).length).toBe(1)
+    expect((faultsByTypeOption(SAMPLE_RESULT).grid as unknown[]).length).toBe(1)
+  })
+})

@@ -25,9 +25,11 @@ export function cdfPoints(v: VariantResult, lo: number, hi: number): [number, nu
 export function faultCdfOption(result: ResultJson): EChartsOption {
   const variants = result.variants
   const range = bucketRange(variants)
-  const series = variants.map((v, index) => {
-    // Variants whose percentiles coincide get their labels on separate lines.
-    const dy = Math.round((index - (variants.length - 1) / 2) * 12)
+  // A percentile at the same latency in several variants is labelled once (by the first); labels
+  // of one percentile in different variants go on separate lines.
+  const labelled = new Set<string>()
+  const shownPerKey = new Map<string, number>()
+  const series = variants.map((v) => {
     const marks = markedPercentiles(v.faults.latencyNs)
     return {
       name: v.name,
@@ -42,16 +44,24 @@ export function faultCdfOption(result: ResultJson): EChartsOption {
               symbol: 'circle',
               symbolSize: 7,
               label: { show: true, fontSize: 10, color: variantColor(v.name) },
-              data: marks.map(({ percentile, ns }) => ({
-                name: `${v.name} ${percentile.label}`,
-                coord: [ns, percentile.percent],
-                label: {
-                  formatter: `${percentile.label} ${formatNs(ns)}`,
-                  // p99 and p99.9 sit almost on top of each other: one label left, one right.
-                  position: percentile.key === 'p99' ? ('left' as const) : ('right' as const),
-                  offset: [0, dy],
-                },
-              })),
+              data: marks.map(({ percentile, ns }) => {
+                const text = `${percentile.label} ${formatNs(ns)}`
+                const show = !labelled.has(text)
+                labelled.add(text)
+                const line = shownPerKey.get(percentile.key) ?? 0
+                if (show) shownPerKey.set(percentile.key, line + 1)
+                return {
+                  name: `${v.name} ${percentile.label}`,
+                  coord: [ns, percentile.percent],
+                  label: {
+                    show,
+                    formatter: text,
+                    // p99 and p99.9 sit almost on top of each other: one label left, one right.
+                    position: percentile.key === 'p99' ? ('left' as const) : ('right' as const),
+                    offset: [0, line * 12],
+                  },
+                }
+              }),
             },
           }
         : {}),

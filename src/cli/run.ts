@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises'
 import { basename, isAbsolute, relative, resolve } from 'node:path'
 import { formatLkp } from '../report/text/lkp'
+import { formatMailReport } from '../report/text/mail'
 import type { RunsInput } from '../report/text/metrics'
 import { formatMmtests } from '../report/text/mmtests'
 import { formatSummary } from '../report/text/summary'
@@ -45,13 +46,14 @@ const STDOUT_FORMATTERS = {
 } as const satisfies Record<Exclude<OutputFormat, 'json'>, (result: ResultJson) => string>
 
 /**
- * The formats for several runs (mean and %stddev per metric). The summary is a one-result report,
- * so several runs print the LKP table in text mode too.
+ * The formats for several runs (mean and %stddev per metric). The terminal summary is a
+ * one-result report, so several runs print the mail report in text mode: the short summary, the
+ * LKP table with %stddev and the latency histograms.
  */
 const RUNS_FORMATTERS = {
-  text: (runs: RunsInput) => formatLkp(runs),
-  lkp: (runs: RunsInput) => formatLkp(runs),
-  mmtests: (runs: RunsInput) => (formatMmtests as (input: RunsInput) => string)(runs),
+  text: formatMailReport,
+  lkp: formatLkp,
+  mmtests: formatMmtests,
 } as const satisfies Record<Exclude<OutputFormat, 'json'>, (runs: RunsInput) => string>
 
 /** `--json` with several runs: every result in run order (CONTRACT.md §2, `--runs`). */

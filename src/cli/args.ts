@@ -87,7 +87,7 @@ export const DEFAULT_SWEEP_METRICS = [
 export const USAGE = `Usage: hugeswap run [FILE] [options]
        hugeswap compare A.json B.json [--format text|lkp|mmtests]
        hugeswap sweep [FILE] --param PATH=V1,V2,... [--param ...] [options]
-       hugeswap export-selftest [FILE] [--out DIR]
+       hugeswap export-selftest [FILE] [--out DIR] [--variant NAME] [--seed N]
 
 run: runs a Hugeswap scenario once per kernel variant on a simulated machine and prints a
 plain-text report. FILE defaults to scenarios/one-thp.ts, the example the app opens with.
@@ -104,11 +104,13 @@ Options (run):
                        then holds the JSON and nothing else; with --runs N > 1 the file is
                        { "schema": 1, "runs": [result, ...] } in run order
   --out DIR            write results.json, results.csv, report.txt and the charts (.svg, .png)
-                       into DIR
+                       into DIR (with --runs: results.json holds every run, the other files
+                       describe run 0)
   --time-limit MS      script time allowed per variant, in ms (default 10000); time spent
                        inside the simulator does not count
   --format FORMAT      what to print on stdout: text (default), json, or lkp / mmtests
-                       (variants compared against baseline as 0-day and mmtests print them)
+                       (variants compared against baseline as 0-day and mmtests print them);
+                       with --runs, text is the mail report (summary, LKP table, histograms)
   -h, --help           show this help
   -V, --version        show the tool version and model revision
 

@@ -787,12 +787,11 @@ export function generateSelftest(rec: Recording, ctx: GenContext): string {
   const { title, file, seed } = rec.result.scenario
   const checks = rec.result.variants.flatMap((v) => v.checks)
   const sourceLines = ctx.source.split('\n')
-  const checkLines = checks.map((c) => {
+  const checkLines = checks.flatMap((c) => {
     const line = c.location ? Number(/:(\d+):\d+$/.exec(c.location)?.[1]) : NaN
     const code = Number.isFinite(line) ? sourceLines[line - 1]?.trim() : undefined
-    return comment(
-      ` *   ${c.location ?? file}: ${c.label}: ${c.matcher} ${JSON.stringify(c.expected)}; simulated ${JSON.stringify(c.actual)} (${c.pass ? 'pass' : 'FAIL'})${code ? `\n *     ${code}` : ''}`,
-    )
+    const what = `${c.location ?? file}: ${c.label}: ${c.matcher} ${JSON.stringify(c.expected)}; simulated ${JSON.stringify(c.actual)} (${c.pass ? 'pass' : 'FAIL'})`
+    return [` *   ${comment(what)}`, ...(code ? [` *     ${comment(code)}`] : [])]
   })
   const regionDecl = gen.regions.length
     ? `\tchar ${gen.regions.map((r) => `*r${r.id} = NULL`).join(', ')};`
@@ -941,7 +940,7 @@ export function generateSelftest(rec: Recording, ctx: GenContext): string {
     checks.length
       ? "\t * The scenario's own k.expect checks (simulated values), to turn into assertions by hand:"
       : '\t * The scenario has no k.expect checks.',
-    ...checkLines.map((l) => '\t' + l.replace(/\n/g, '\n\t')),
+    ...checkLines.map((l) => '\t' + l),
     '\t */',
     '\t(void)seed; (void)pmd_before; (void)fallback_before; (void)swap_before;',
     '\t(void)pid; (void)me; (void)buf;',

@@ -26,13 +26,17 @@ export async function buildCli({ logLevel = 'warning' } = {}) {
     bundle: true,
     platform: 'node',
     format: 'esm',
+    // Code splitting keeps ECharts and resvg (needed only by --out, sweep) out of index.js, so
+    // every other command starts without loading them.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     target: 'node20',
     packages: 'external',
     sourcemap: 'linked',
     write: false,
     logLevel,
   })
-  await mkdir(OUT_DIR, { recursive: true })
+  await mkdir(join(OUT_DIR, 'chunks'), { recursive: true })
   const files = [...result.outputFiles].sort(
     (a, b) => Number(basename(a.path) === 'index.js') - Number(basename(b.path) === 'index.js'),
   )

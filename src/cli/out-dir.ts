@@ -7,7 +7,7 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { formatCsv } from '../report/text/csv'
-import { formatSummary } from '../report/text/summary'
+import { formatMailReport } from '../report/text'
 import type { ResultJson } from '../shared/result'
 import { writeFileAtomic } from './write-file-atomic'
 
@@ -21,7 +21,8 @@ export async function writeOutDir(
   const files: [string, string | Uint8Array][] = [
     ['results.json', json],
     ['results.csv', formatCsv(result)],
-    ['report.txt', formatSummary(result)],
+    // Mail-ready: the short summary, the LKP table, latency histograms and the footer.
+    ['report.txt', formatMailReport(result)],
   ]
   // Loaded only for --out: ECharts and resvg take longer to import than a whole small run.
   const [{ CHART_BUILDERS, CHART_IDS, renderChartSvg }, { svgToPng }] = await Promise.all([

@@ -17,7 +17,6 @@
 import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { resolveMetric, sweepOption, type SweepPoint } from '../report/charts/sweep'
-import { renderChartSvg } from '../report/export'
 import { ascii, formatNumber } from '../report/text/metrics'
 import type { ResultJson } from '../shared/result'
 import type { RunRequest } from '../shared/worker-protocol'
@@ -209,8 +208,12 @@ async function writeSweepDir(
     )
   }
   if (points.length === 0) return []
-  // Loaded only here: resvg is a native module and slow to load.
-  const { svgToPng } = await import('../report/png')
+  // Loaded only here: ECharts and resvg (a native module) are slow to load, and no other command
+  // needs them.
+  const [{ svgToPng }, { renderChartSvg }] = await Promise.all([
+    import('../report/png'),
+    import('../report/export'),
+  ])
   const [first, ...others] = params
   const slices = sweepGrid(others)
   const charts: string[] = []

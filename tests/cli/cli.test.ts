@@ -140,10 +140,13 @@ describe.concurrent('hugeswap run', () => {
         'results.json',
       ].sort(),
     )
-    expect(readFileSync(join(dir, 'report.txt'), 'utf8')).toBe(r.stdout)
+    const report = readFileSync(join(dir, 'report.txt'), 'utf8')
+    expect(report).toMatch(/%stddev +%change +%stddev/)
+    expect(report).toMatch(/^@latency_ns\[baseline\]:$/m)
+    expect(report).toMatch(/^[\x20-\x7e\n]*$/)
     expect(JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')).schema).toBe(1)
     expect(readFileSync(join(dir, 'results.csv'), 'utf8')).toMatch(
-      /^variant,snapshot,source,name,value\r\n/,
+      /^variant,snapshot,time_ns,metric,value\r?\n/,
     )
     expect(readFileSync(join(dir, 'page-tables.svg'), 'utf8')).toMatch(/^<svg /)
     expect(readFileSync(join(dir, 'fault-latency.png')).subarray(1, 4).toString()).toBe('PNG')

@@ -31,11 +31,11 @@ import { swapoff, swapon } from './mm/swapoff'
 import { move_pages, uffdEvents, uffd_protect, uffd_register } from './mm/userfaultfd'
 import type { Mm } from './mm/mm_types'
 import { memory_reclaim } from './mm/vmscan'
-import { clear_refs, pagemap, smaps, status, upperTables } from './mm/task_mmu'
+import { clear_refs, pagemap, rangeStates, smaps, status, upperTables } from './mm/task_mmu'
 import { do_mincore } from './mm/mincore'
 import { gup_pin } from './mm/gup'
 import { splitFolioAt } from './mm/huge_memory'
-import { VARIANT_FEATURES, type PageTableSample, type Snapshot } from './result'
+import { VARIANT_FEATURES, type PageTableSample, type RangeState, type Snapshot } from './result'
 
 export { normalizeMachine, DEFAULT_MACHINE } from './machine'
 export { MODEL_ID } from './version'
@@ -135,6 +135,11 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
   const thpAllowedSomewhere = (v: Mm['vmas'][number]): boolean => {
     const first = Math.ceil(v.start / PMD_SIZE) * PMD_SIZE
     return first + PMD_SIZE <= v.end && thp_vma_allowable_order(k, v, first)
+  }
+
+  const rangeSnapshot = (): { ranges: RangeState[]; rangesTruncated?: boolean } => {
+    const { ranges, truncated } = rangeStates(k)
+    return truncated ? { ranges, rangesTruncated: true } : { ranges }
   }
 
   const vmstat = (): Record<string, number> => {
@@ -377,6 +382,7 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
           componentsNs: k.faults.componentTotals(),
         },
         io: k.swap.map((si) => ({ readPages: si.readPages, writePages: si.writePages })),
+        ...rangeSnapshot(),
       })
       timeline.push({ timeNs: k.events.nowNs, bytes: k.pteTableBytes(), label: String(label) })
     },

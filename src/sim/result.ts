@@ -97,6 +97,33 @@ export interface Snapshot {
   faults?: { count: number; totalNs: number; componentsNs?: Record<string, number> }
   /** Pages each swap device has read and written so far (throughput of a phase). */
   io?: { readPages: number; writePages: number }[]
+  /**
+   * The page-table state of every populated 2 MB range (at most RANGE_LIMIT per snapshot, in pid
+   * and address order): what the PMD holds, and what the swap cache holds behind its entries.
+   */
+  ranges?: RangeState[]
+  /** More ranges existed than were recorded. */
+  rangesTruncated?: boolean
+}
+
+/** One 2 MB range of one task at a snapshot (the workbench's page-table inspector). */
+export interface RangeState {
+  pid: number
+  /** Start address of the 2 MB range. */
+  addr: number
+  /**
+   * `pmd`: a PMD-mapped THP; `swap-pmd`: a PMD-level swap entry; `pte`: a PTE table;
+   * `huge-zero`: the huge zero page; `mixed` is a PTE table holding both present and swap entries.
+   */
+  state: 'pmd' | 'swap-pmd' | 'pte' | 'mixed' | 'huge-zero'
+  /** 4 KB pages mapped present / held as swap entries. */
+  present: number
+  swapped: number
+  /** Of the swapped pages, how many the swap cache holds, and in how many large folios. */
+  swapCached: number
+  swapCacheLargeFolios: number
+  /** A PTE table is deposited under the PMD (eager deposit). */
+  deposited: boolean
 }
 
 export interface CheckResult {

@@ -310,4 +310,23 @@ describe.each(VARIANT_NAMES)('%s', (variant) => {
     expect(sim.vmstat().thp_fault_alloc).toBe(1)
     sim.audit()
   })
+
+  it('snapshots record each 2 MB range for the inspector', () => {
+    const { sim, pid, addr } = swappedThp(variant)
+    sim.snapshot('out')
+    sim.touch(pid, addr, M2, { write: false })
+    sim.snapshot('in')
+    const [out, back] = sim.finish().snapshots.slice(-2)
+    const r0 = out.ranges!.find((r) => r.pid === pid && r.addr === addr)!
+    expect(r0).toMatchObject({
+      state: pmdSwap ? 'swap-pmd' : 'pte',
+      present: 0,
+      swapped: 512,
+      swapCached: 512, // NVMe: still in the swap cache
+      swapCacheLargeFolios: 1,
+      deposited: pmdSwap && !variant.endsWith('lazy-deposit'),
+    })
+    const r1 = back.ranges!.find((r) => r.pid === pid && r.addr === addr)!
+    expect(r1).toMatchObject({ state: pmdSwap ? 'pmd' : 'pte', present: 512, swapped: 0 })
+  })
 })

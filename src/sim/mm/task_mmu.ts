@@ -4,6 +4,7 @@
  * of a table, as walk_page_range() does; their entry counts go to `walkers`.
  */
 import type { PagemapEntry } from '../api'
+import type { RangeState } from '../result'
 import type { Kernel } from '../kernel'
 import {
   E_DIRTY,
@@ -12,6 +13,7 @@ import {
   E_WRITE,
   E_YOUNG,
   PMD_HUGE,
+  PMD_HUGE_ZERO,
   PMD_SWAP,
   PMD_TABLE,
   PTE_PRESENT,
@@ -282,4 +284,68 @@ export function clear_refs(k: Kernel, mm: Mm, value: number): void {
   k.cost('install', visited * k.cpu.installEntryNs)
   k.flushTlb()
   k.walk('clear_refs', visited)
+}
+
+/** How many ranges a snapshot records at most (the inspector shows the first ones). */
+export const RANGE_LIMIT = 2048
+
+/**
+ * The page-table inspector's view of every populated 2 MB range of every live task: PMD state,
+ * present and swapped pages, and what the swap cache holds behind the swap entries.
+ */
+export function rangeStates(k: Kernel): { ranges: RangeState[]; truncated: boolean } {
+  const out: RangeState[] = []
+  const pm = k.pmds
+  const pt = k.ptes
+  const fo = k.folios
+  for (const mm of [...k.mms.values()].sort((a, b) => a.pid - b.pid)) {
+    if (mm.exited) continue
+    for (const idx of [...mm.pmds.keys()].sort((a, b) => a - b)) {
+      if (out.length >= RANGE_LIMIT) return { ranges: out, truncated: true }
+      const p = mm.pmds.get(idx)!
+      const kind = pm.kind[p]
+      let present = 0
+      let swapped = 0
+      let cached = 0
+      const large = new Set<number>()
+      const countCached = (type: number, off: number): void => {
+        const f = k.swap[type].cache[off]
+        if (f < 0) return
+        cached++
+        if (fo.order[f] > 0) large.add(f)
+      }
+      let state: RangeState['state']
+      if (kind === PMD_HUGE) {
+        state = 'pmd'
+        present = HPAGE_PMD_NR
+      } else if (kind === PMD_SWAP) {
+        state = 'swap-pmd'
+        swapped = HPAGE_PMD_NR
+        for (let i = 0; i < HPAGE_PMD_NR; i++) countCached(pm.swapType[p], pm.val[p] + i)
+      } else if (kind === PMD_TABLE) {
+        const base = pm.val[p] * HPAGE_PMD_NR
+        for (let e = base; e < base + HPAGE_PMD_NR; e++) {
+          if (pt.kind[e] === PTE_PRESENT) present++
+          else if (pt.kind[e] === PTE_SWAP) {
+            swapped++
+            countCached(pt.swapType[e], pt.val[e])
+          }
+        }
+        state = present && swapped ? 'mixed' : 'pte'
+      } else if (kind === PMD_HUGE_ZERO) {
+        state = 'huge-zero'
+      } else continue
+      out.push({
+        pid: mm.pid,
+        addr: idx * PMD_SIZE,
+        state,
+        present,
+        swapped,
+        swapCached: cached,
+        swapCacheLargeFolios: large.size,
+        deposited: pm.deposit[p] >= 0,
+      })
+    }
+  }
+  return { ranges: out, truncated: false }
 }

@@ -1,0 +1,37 @@
+/**
+ * The %change rows the results and compare tables show: the text reports' metric list
+ * (aggregateRuns, LKP names) and their change columns (percentChange / absoluteChange).
+ */
+import type { ResultJson } from '../../../../shared/result'
+import { absoluteChange, aggregateRuns, percentChange, type AggregatedMetric } from '../../../../report/text'
+
+/** The metrics the summary table shows unless "all" is asked for. */
+export const KEY_METRICS = [
+  'proc-vmstat.thp_swpout',
+  'proc-vmstat.thp_split_pmd',
+  'proc-vmstat.pswpin',
+  'meminfo.PageTables',
+  'meminfo.AnonHugePages',
+  'hugeswap.pagetables.peak_kB',
+  'hugeswap.faults.count',
+  'hugeswap.faults.latency.p50_us',
+  'hugeswap.faults.latency.p99_us',
+] as const
+
+export function metricsOf(result: ResultJson): AggregatedMetric[] {
+  return aggregateRuns([result]).metrics.filter((m) => m.values.some((v) => v !== undefined))
+}
+
+export function change(unit: AggregatedMetric['unit'], base?: number, value?: number): string {
+  return unit === 'pct' ? absoluteChange(base, value) : percentChange(base, value)
+}
+
+export function formatValue(v: number | undefined): string {
+  if (v === undefined) return '–'
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)))
+}
+
+/** `better`/`worse`-neutral sign class for a change string. */
+export function changeClass(text: string): string {
+  return text.startsWith('+') ? 'up' : text.startsWith('-') ? 'down' : ''
+}

@@ -1,0 +1,110 @@
+/**
+ * The results side of the built web workbench (out/web) in headless Chromium: the page-table
+ * inspector, the exports (mail text, PNG download), the run history across a reload, and the
+ * compare table of two runs.
+ */
+import { readFile } from 'node:fs/promises'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { launchChromium, type Browser } from './browser'
+import { WEB_ROOT } from './global-setup'
+import { serveStatic, type StaticServer } from './static-server'
+
+const RUN_TIMEOUT = 90_000
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
+
+let server: StaticServer
+let browser: Browser
+let page: Page
+const pageErrors: string[] = []
+
+beforeAll(async () => {
+  server = await serveStatic(WEB_ROOT, '/hugeswap/')
+  browser = await launchChromium()
+  page = await browser.context.newPage()
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+  await page.goto(server.url)
+  await page.locator('[data-testid="editor"] .view-lines').waitFor()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
+
+async function runDefault(): Promise<void> {
+  const started = Date.now()
+  await page.locator('[data-testid="run"]:not([disabled])').click()
+  await page.locator('[data-testid="results"]:not(.stale)').waitFor({ timeout: RUN_TIMEOUT })
+  await page.locator('[data-testid="run"]:not([disabled])').waitFor({ timeout: RUN_TIMEOUT })
+  console.log(`e2e: default scenario ran in ${Date.now() - started} ms`)
+}
+
+const rangeState = (variant: string): Promise<string | null> =>
+  page
+    .locator(`[data-testid="inspector-variant"][data-variant="${variant}"]`)
+    .locator('[data-testid="inspector-range"]')
+    .first()
+    .getAttribute('data-state')
+
+describe('web workbench results', () => {
+  it('draws every chart and inspects the page tables at the swapped-out snapshot', async () => {
+    await runDefault()
+    for (const id of ['chart-page-tables', 'chart-fault-latency', 'chart-counters']) {
+      await page.locator(`[data-testid="${id}"] svg`).first().waitFor({ state: 'attached' })
+    }
+    await page.locator('[data-testid="inspector-snapshot"]', { hasText: 'swapped out' }).click()
+    expect(await rangeState('pmd-swap')).toBe('swap-pmd')
+    expect(await rangeState('baseline')).toBe('pte')
+    await page.locator('[data-testid="inspector-snapshot"]', { hasText: 'faulted in' }).click()
+    expect(await rangeState('baseline')).toBe('pmd')
+  })
+
+  it('exports the mail report as ASCII text with the LKP %stddev header', async () => {
+    const text = await page.locator('[data-testid="export-text"]').inputValue()
+    expect(text).toContain('%stddev')
+    expect([...text].filter((c) => c.charCodeAt(0) > 0x7f)).toEqual([])
+    expect(await page.locator('[data-testid="change-table"] tbody tr').count()).toBeGreaterThan(0)
+  })
+
+  it('exports a chart as a PNG download', async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-testid="export-png"]').click(),
+    ])
+    expect(download.suggestedFilename()).toBe('page-tables.png')
+    const bytes = await readFile(await download.path())
+    expect([...bytes.subarray(0, 8)]).toEqual(PNG_SIGNATURE)
+    // 2x the 900x560 chart: the IHDR width and height.
+    expect(bytes.readUInt32BE(16)).toBe(1800)
+    expect(bytes.readUInt32BE(20)).toBe(1120)
+  })
+
+  it('keeps the history across a reload and compares two runs', async () => {
+    await runDefault()
+    const entries = page.locator('[data-testid="history-entry"]')
+    expect(await entries.count()).toBeGreaterThanOrEqual(2)
+
+    await page.reload()
+    await page.locator('[data-testid="editor"] .view-lines').waitFor()
+    await entries.first().waitFor()
+    expect(await entries.count()).toBeGreaterThanOrEqual(2)
+    expect(await page.locator('[data-testid="results"]').count()).toBe(0)
+    expect(await entries.first().innerText()).toContain('One THP')
+
+    await entries.nth(1).click()
+    await page.locator('[data-testid="results"]').waitFor()
+    expect(await page.locator('[data-testid="variant"]').count()).toBe(4)
+
+    const table = page.locator('[data-testid="compare"] [data-testid="compare-table"]')
+    await table.waitFor()
+    const text = await table.innerText()
+    expect(text).toContain('proc-vmstat.thp_swpout')
+    expect(text).toContain('pmd-swap')
+    expect(await table.locator('tbody tr').count()).toBeGreaterThan(5)
+  })
+
+  it('raised no uncaught page errors', () => {
+    expect(pageErrors).toEqual([])
+  })
+})

@@ -8,6 +8,7 @@ import type { ResourceLimits } from 'node:worker_threads'
 import { registerIpcHandlers } from './ipc'
 import { isAppUrl, resolveRendererLocation } from './renderer-location'
 import { hardenApp, hardenSession } from './security'
+import { createFileService } from './services/file-service'
 import { createScenarioService, type RunInWorker } from './services/scenario-service'
 import { createMainWindow } from './windows'
 
@@ -59,6 +60,17 @@ export function startApp(options: StartOptions): Promise<void> {
       getMainWindow: () => mainWindow,
       isAppUrl: (url) => isAppUrl(location, url),
       scenarios,
+      // `dialog` is loaded only when a file channel is called (the test stubs of electron have none).
+      files: createFileService({
+        showOpenDialog: async (o) => {
+          const { dialog } = await import('electron')
+          return mainWindow ? dialog.showOpenDialog(mainWindow, o) : dialog.showOpenDialog(o)
+        },
+        showSaveDialog: async (o) => {
+          const { dialog } = await import('electron')
+          return mainWindow ? dialog.showSaveDialog(mainWindow, o) : dialog.showSaveDialog(o)
+        },
+      }),
     })
     openMainWindow()
     // macOS: clicking the dock icon with no window open reopens one.

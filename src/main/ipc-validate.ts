@@ -4,6 +4,7 @@
  * fresh object holding only known fields or throws an IpcInputError naming the field.
  */
 import { VARIANT_NAMES, type VariantName } from '../shared/result'
+import type { SaveAsRequest, SaveRequest } from '../shared/ipc'
 import type { RunRequest } from '../shared/worker-protocol'
 
 export const MAX_SOURCE_BYTES = 1024 * 1024
@@ -115,4 +116,56 @@ function parseLimits(value: unknown): NonNullable<RunRequest['limits']> {
 export function parseNoArgs(channel: string, args: readonly unknown[]): [] {
   if (args.length !== 0) fail(channel, `expected no arguments, got ${args.length}`)
   return []
+}
+
+function parseSourceField(channel: string, source: unknown): string {
+  if (typeof source !== 'string') fail(channel, 'source must be a string')
+  if (Buffer.byteLength(source, 'utf8') > MAX_SOURCE_BYTES) {
+    fail(channel, `source is larger than ${MAX_SOURCE_BYTES} bytes (1 MiB)`)
+  }
+  return source
+}
+
+function parsePathLike(channel: string, field: string, value: unknown, maxLength: number): string {
+  if (typeof value !== 'string' || value.length === 0) {
+    fail(channel, `${field} must be a non-empty string`)
+  }
+  if (value.length > maxLength) fail(channel, `${field} is longer than ${maxLength} characters`)
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(value)) fail(channel, `${field} contains control characters`)
+  return value
+}
+
+export const MAX_PATH_LENGTH = 4096
+
+/** Arguments of `file:save`: one `{ path, source }`. Main also checks the path was granted. */
+export function parseSaveArgs(args: readonly unknown[]): [SaveRequest] {
+  const channel = 'file:save'
+  if (args.length !== 1) fail(channel, `expected 1 argument, got ${args.length}`)
+  const value = args[0]
+  if (!isPlainObject(value)) fail(channel, 'expected an object')
+  rejectUnknownKeys(channel, 'request', value, ['path', 'source'])
+  return [
+    {
+      path: parsePathLike(channel, 'path', value.path, MAX_PATH_LENGTH),
+      source: parseSourceField(channel, value.source),
+    },
+  ]
+}
+
+/** Arguments of `file:save-as`: one `{ suggestedName, source }`. */
+export function parseSaveAsArgs(args: readonly unknown[]): [SaveAsRequest] {
+  const channel = 'file:save-as'
+  if (args.length !== 1) fail(channel, `expected 1 argument, got ${args.length}`)
+  const value = args[0]
+  if (!isPlainObject(value)) fail(channel, 'expected an object')
+  rejectUnknownKeys(channel, 'request', value, ['suggestedName', 'source'])
+  const suggestedName = parsePathLike(
+    channel,
+    'suggestedName',
+    value.suggestedName,
+    MAX_FILE_NAME_LENGTH,
+  )
+  if (/[\\/]/.test(suggestedName)) fail(channel, 'suggestedName must be a base name')
+  return [{ suggestedName, source: parseSourceField(channel, value.source) }]
 }

@@ -11,7 +11,8 @@ import {
   type IpcEventChannels,
   type IpcInvokeChannels,
 } from '../shared/ipc'
-import { parseNoArgs, parseRunArgs } from './ipc-validate'
+import { parseNoArgs, parseRunArgs, parseSaveArgs, parseSaveAsArgs } from './ipc-validate'
+import type { FileService } from './services/file-service'
 import type { ScenarioService } from './services/scenario-service'
 
 type Args<C extends InvokeChannel> = IpcInvokeChannels[C]['args']
@@ -32,6 +33,8 @@ export interface IpcDependencies {
   /** Whether a frame URL is our renderer (see renderer-location.ts). */
   isAppUrl(url: string): boolean
   scenarios: ScenarioService
+  /** Native file dialogs and atomic writes; without it the file channels reject. */
+  files?: FileService
 }
 
 export class IpcSenderError extends Error {
@@ -98,6 +101,23 @@ export function registerIpcHandlers(deps: IpcDependencies): () => void {
       parse: (args) => parseNoArgs('scenario:cancel', args),
       run: () => deps.scenarios.cancel(),
     },
+    'file:open': {
+      parse: (args) => parseNoArgs('file:open', args),
+      run: () => files('file:open').open(),
+    },
+    'file:save': {
+      parse: parseSaveArgs,
+      run: (_event, request) => files('file:save').save(request),
+    },
+    'file:save-as': {
+      parse: parseSaveAsArgs,
+      run: (_event, request) => files('file:save-as').saveAs(request),
+    },
+  }
+
+  function files(channel: InvokeChannel): FileService {
+    if (!deps.files) throw new Error(`${channel}: file access is not available`)
+    return deps.files
   }
 
   for (const channel of INVOKE_CHANNELS) registerOne(channel, handlers, deps)

@@ -44,6 +44,11 @@ const api: HugeswapApi = {
     cancel: () => invoke('scenario:cancel'),
     onProgress: (callback) => subscribe('scenario:progress', callback),
   },
+  file: {
+    open: () => invoke('file:open'),
+    save: (request) => invoke('file:save', request),
+    saveAs: (request) => invoke('file:save-as', request),
+  },
 }
 
 contextBridge.exposeInMainWorld('hugeswap', api)

@@ -13,6 +13,35 @@ export interface IpcInvokeChannels {
   'scenario:run': { args: [request: RunRequest]; result: RunOutcome }
   /** Stops the running scenario's worker at once (`worker.terminate()`). */
   'scenario:cancel': { args: []; result: void }
+  /** Native open dialog; the chosen file's text, or null when the user cancelled. */
+  'file:open': { args: []; result: OpenedFile | null }
+  /** Writes to a path main handed out earlier (file:open / file:save-as), atomically. */
+  'file:save': { args: [request: SaveRequest]; result: SavedFile }
+  /** Native save dialog, then an atomic write; null when the user cancelled. */
+  'file:save-as': { args: [request: SaveAsRequest]; result: SavedFile | null }
+}
+
+/** A scenario file read from disk. `path` is absolute; `name` is its base name. */
+export interface OpenedFile {
+  path: string
+  name: string
+  source: string
+}
+
+export interface SavedFile {
+  path: string
+  name: string
+}
+
+export interface SaveRequest {
+  path: string
+  source: string
+}
+
+export interface SaveAsRequest {
+  /** Suggested file name for the dialog (a base name, e.g. `one-thp.ts`). */
+  suggestedName: string
+  source: string
 }
 
 /** Main -> renderer events (`webContents.send` / `ipcRenderer.on`). */
@@ -26,6 +55,9 @@ export type EventChannel = keyof IpcEventChannels
 export const INVOKE_CHANNELS = [
   'scenario:run',
   'scenario:cancel',
+  'file:open',
+  'file:save',
+  'file:save-as',
 ] as const satisfies readonly InvokeChannel[]
 export const EVENT_CHANNELS = ['scenario:progress'] as const satisfies readonly EventChannel[]
 
@@ -39,5 +71,11 @@ export interface HugeswapApi {
     cancel(): Promise<void>
     /** Subscribes to progress of the current run; returns an unsubscribe function. */
     onProgress(callback: (progress: RunProgress) => void): () => void
+  }
+  /** Native file access; only in Electron (the browser build uploads and downloads instead). */
+  file?: {
+    open(): Promise<OpenedFile | null>
+    save(request: SaveRequest): Promise<SavedFile>
+    saveAs(request: SaveAsRequest): Promise<SavedFile | null>
   }
 }

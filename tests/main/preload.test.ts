@@ -48,9 +48,12 @@ describe('preload', () => {
     expect(exposeCalls[0]![0]).toBe('hugeswap')
   })
 
-  it('exposes only functions: the scenario verbs', () => {
+  it('exposes only functions: the scenario and file verbs', () => {
     const all = leaves(api)
     expect(all.map(([path]) => path).sort()).toEqual([
+      'hugeswap.file.open',
+      'hugeswap.file.save',
+      'hugeswap.file.saveAs',
       'hugeswap.scenario.cancel',
       'hugeswap.scenario.onProgress',
       'hugeswap.scenario.run',

@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { ResultJson, RunProgress, ScenarioError } from '../../../shared/result'
 import { getBackend } from '../services/backend'
+import { useEditorStore } from './editor'
 import { useScenarioStore } from './scenario'
 
 export type RunStatus = 'idle' | 'running' | 'done' | 'error'
@@ -37,6 +38,7 @@ export const useRunStore = defineStore('run', () => {
       const outcome = await backend.scenario.run({
         source: scenario.source,
         fileName: scenario.fileName,
+        ...useEditorStore().runOptions(),
       })
       if (mine !== token) return
       if (outcome.ok) {

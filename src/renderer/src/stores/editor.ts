@@ -1,0 +1,239 @@
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import type { OpenedFile } from '../../../shared/ipc'
+import { VARIANT_NAMES, type VariantName } from '../../../shared/result'
+import type { RunRequest } from '../../../shared/worker-protocol'
+import { downloadFile, nativeFiles, uploadFile } from '../services/files'
+import { useScenarioStore } from './scenario'
+
+export const AUTOSAVE_KEY = 'hugeswap.autosave'
+export const RECENT_KEY = 'hugeswap.recent'
+export const AUTOSAVE_INTERVAL_MS = 3_000
+const MAX_RECENT = 8
+const MAX_RECENT_SOURCE = 256 * 1024
+
+/** A file as the editor knows it: `path` is empty in the browser and for unsaved buffers. */
+export interface EditorFile {
+  name: string
+  path: string
+  source: string
+}
+
+export interface RecentFile extends EditorFile {
+  /** ms since the epoch. */
+  openedAt: number
+}
+
+export interface Autosave {
+  name: string
+  path: string
+  source: string
+  savedAt: number
+}
+
+function storage(): Storage | null {
+  try {
+    return globalThis.localStorage ?? null
+  } catch {
+    return null
+  }
+}
+
+function readJson<T>(key: string): T | null {
+  try {
+    const raw = storage()?.getItem(key)
+    return raw ? (JSON.parse(raw) as T) : null
+  } catch {
+    return null
+  }
+}
+
+function writeJson(key: string, value: unknown): void {
+  try {
+    storage()?.setItem(key, JSON.stringify(value))
+  } catch {
+    // Quota exceeded or storage disabled: autosave and recents are a convenience only.
+  }
+}
+
+function isAutosave(value: unknown): value is Autosave {
+  const v = value as Partial<Autosave> | null
+  return typeof v?.source === 'string' && typeof v.name === 'string' && typeof v.path === 'string'
+}
+
+/**
+ * The editor's file: where the buffer came from, whether it has unsaved changes, recent files,
+ * autosave/recovery, and the run options (variants, seed) chosen in the toolbar. The buffer text
+ * itself lives in the scenario store.
+ */
+export const useEditorStore = defineStore('editor', () => {
+  const scenario = useScenarioStore()
+  const path = ref('')
+  const savedSource = ref(scenario.source)
+  const recent = ref<RecentFile[]>(readRecent())
+  const recovery = ref<Autosave | null>(null)
+  const message = ref('')
+  /** null: the scenario's own variants. */
+  const variants = ref<VariantName[] | null>(null)
+  const seed = ref<number | null>(null)
+
+  const dirty = computed(() => scenario.source !== savedSource.value)
+  const native = computed(() => nativeFiles() !== null)
+
+  function readRecent(): RecentFile[] {
+    const list = readJson<unknown>(RECENT_KEY)
+    return Array.isArray(list) ? (list.filter(isAutosave) as unknown as RecentFile[]) : []
+  }
+
+  function remember(file: EditorFile): void {
+    const entry: RecentFile = {
+      name: file.name,
+      path: file.path,
+      source: file.source.length <= MAX_RECENT_SOURCE ? file.source : '',
+      openedAt: Date.now(),
+    }
+    const key = (f: EditorFile) => f.path || f.name
+    recent.value = [entry, ...recent.value.filter((f) => key(f) !== key(entry))].slice(
+      0,
+      MAX_RECENT,
+    )
+    writeJson(RECENT_KEY, recent.value)
+  }
+
+  /** True when there is nothing to lose, or the user agreed to discard it. */
+  function confirmDiscard(what: string): boolean {
+    if (!dirty.value) return true
+    return (
+      globalThis.confirm?.(`Discard unsaved changes to ${scenario.fileName} and ${what}?`) ?? true
+    )
+  }
+
+  function load(file: EditorFile, { clean = true } = {}): void {
+    scenario.fileName = file.name
+    scenario.setSource(file.source)
+    path.value = file.path
+    if (clean) savedSource.value = file.source
+    message.value = ''
+  }
+
+  function openFile(file: EditorFile, what = `open ${file.name}`): boolean {
+    if (!confirmDiscard(what)) return false
+    load(file)
+    remember(file)
+    return true
+  }
+
+  async function open(): Promise<void> {
+    if (!confirmDiscard('open another file')) return
+    try {
+      const files = nativeFiles()
+      const file: OpenedFile | null = files ? await files.open() : await uploadFile()
+      if (!file) return
+      load(file)
+      remember(file)
+      message.value = `Opened ${file.name}`
+    } catch (e) {
+      message.value = `Open failed: ${e instanceof Error ? e.message : String(e)}`
+    }
+  }
+
+  async function save(as = false): Promise<void> {
+    const source = scenario.source
+    try {
+      const files = nativeFiles()
+      let saved: { name: string; path: string } | null
+      if (!files) saved = downloadFile(scenario.fileName, source)
+      else if (path.value && !as) saved = await files.save({ path: path.value, source })
+      else saved = await files.saveAs({ suggestedName: scenario.fileName, source })
+      if (!saved) return
+      savedSource.value = source
+      scenario.fileName = saved.name
+      path.value = saved.path
+      remember({ ...saved, source })
+      clearAutosave()
+      message.value = files ? `Saved ${saved.path}` : `Downloaded ${saved.name}`
+    } catch (e) {
+      message.value = `Save failed: ${e instanceof Error ? e.message : String(e)}`
+    }
+  }
+
+  // Autosave: the buffer goes to localStorage while it differs from the file.
+  let lastAutosaved: string | null = null
+  function autosave(): void {
+    if (scenario.source === lastAutosaved) return
+    lastAutosaved = scenario.source
+    if (!dirty.value) {
+      clearAutosave()
+      return
+    }
+    writeJson(AUTOSAVE_KEY, {
+      name: scenario.fileName,
+      path: path.value,
+      source: scenario.source,
+      savedAt: Date.now(),
+    } satisfies Autosave)
+  }
+
+  function clearAutosave(): void {
+    lastAutosaved = scenario.source
+    try {
+      storage()?.removeItem(AUTOSAVE_KEY)
+    } catch {
+      // ignore
+    }
+  }
+
+  /** On start: offer the autosaved buffer when it differs from the file just opened. */
+  function checkRecovery(): void {
+    const saved = readJson<unknown>(AUTOSAVE_KEY)
+    if (isAutosave(saved) && saved.source !== scenario.source) recovery.value = saved
+    else clearAutosave()
+  }
+
+  function recover(): void {
+    const saved = recovery.value
+    recovery.value = null
+    if (!saved) return
+    // The recovered text is unsaved: savedSource stays the file's text, so the buffer is dirty.
+    load(saved, { clean: false })
+  }
+
+  function discardRecovery(): void {
+    recovery.value = null
+    clearAutosave()
+  }
+
+  function setVariants(list: VariantName[] | null): void {
+    variants.value = list && list.length === VARIANT_NAMES.length ? null : list
+  }
+
+  /** The toolbar's overrides for the next RunRequest. */
+  function runOptions(): Pick<RunRequest, 'variants' | 'seed'> {
+    const options: Pick<RunRequest, 'variants' | 'seed'> = {}
+    if (variants.value && variants.value.length > 0) options.variants = [...variants.value]
+    if (seed.value !== null && Number.isSafeInteger(seed.value)) options.seed = seed.value
+    return options
+  }
+
+  return {
+    path,
+    savedSource,
+    dirty,
+    native,
+    recent,
+    recovery,
+    message,
+    variants,
+    seed,
+    openFile,
+    open,
+    save,
+    autosave,
+    clearAutosave,
+    checkRecovery,
+    recover,
+    discardRecovery,
+    setVariants,
+    runOptions,
+  }
+})

@@ -1,0 +1,97 @@
+/**
+ * The editor around the scenario in the built web workbench: the examples gallery opens a bundled
+ * scenario that then runs to results, Ctrl+S downloads the buffer, and the status bar names the
+ * model revision and the simulated time of the last run.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { MODEL_ID } from '../../src/sim/version'
+import { launchChromium, type Browser } from './browser'
+import { WEB_ROOT } from './global-setup'
+import { serveStatic, type StaticServer } from './static-server'
+
+const RUN_TIMEOUT = 90_000
+
+let server: StaticServer
+let browser: Browser
+const pageErrors: string[] = []
+
+beforeAll(async () => {
+  server = await serveStatic(WEB_ROOT, '/hugeswap/')
+  browser = await launchChromium()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
+
+async function openWorkbench(): Promise<Page> {
+  const page = await browser.context.newPage()
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+  page.on('dialog', (d) => void d.accept())
+  await page.goto(server.url)
+  await page.locator('[data-testid="editor"] .view-lines').waitFor()
+  return page
+}
+
+async function editorText(page: Page): Promise<string> {
+  const text = await page.locator('[data-testid="editor"] .view-lines').innerText()
+  return text.replace(/\u00a0/g, ' ')
+}
+
+describe('editor', () => {
+  it('opens an example from the gallery and runs it to results', async () => {
+    const page = await openWorkbench()
+    await page.locator('[data-testid="examples-toggle"]').click()
+    const gallery = page.locator('[data-testid="examples"]')
+    await gallery.waitFor()
+    // Every scenario is bundled, selftests included.
+    expect(await gallery.locator('[data-testid="example"]').count()).toBeGreaterThan(50)
+    await gallery.locator('[data-testid="examples-search"]').fill('page-tables/pmd-mapped')
+    await expect.poll(() => gallery.locator('[data-testid="example"]').count()).toBe(1)
+    await gallery.locator('[data-testid="example"]').click()
+    await expect.poll(() => gallery.count()).toBe(0)
+    expect(await page.locator('[data-testid="file-name"]').innerText()).toBe('pmd-mapped.ts')
+    await expect.poll(() => editorText(page)).toContain('defineScenario')
+
+    const started = Date.now()
+    await page.locator('[data-testid="run"]').click()
+    await page.locator('[data-testid="results"]:not(.stale)').waitFor({ timeout: RUN_TIMEOUT })
+    console.log(`e2e: example page-tables/pmd-mapped ran in ${Date.now() - started} ms`)
+    expect(await page.locator('[data-testid="run-error"]').count()).toBe(0)
+    await expect
+      .poll(() => page.locator('[data-testid="sim-time"]').innerText())
+      .toMatch(/\d+(\.\d+)? (s|ms|µs|ns)/)
+    await page.close()
+  })
+
+  it('downloads the buffer on Ctrl+S in the browser', async () => {
+    const page = await openWorkbench()
+    await page.locator('[data-testid="editor"] .view-lines').click()
+    await page.keyboard.press('Control+End')
+    await page.keyboard.type('// edited')
+    await page.locator('[data-testid="dirty"]').waitFor()
+    const download = page.waitForEvent('download')
+    await page.keyboard.press('Control+s')
+    const file = await download
+    expect(file.suggestedFilename()).toBe('one-thp.ts')
+    const path = await file.path()
+    const { readFile } = await import('node:fs/promises')
+    expect(await readFile(path, 'utf8')).toContain('// edited')
+    await expect.poll(() => page.locator('[data-testid="dirty"]').count()).toBe(0)
+    await page.close()
+  })
+
+  it('shows the model id in the status bar', async () => {
+    const page = await openWorkbench()
+    const bar = page.locator('[data-testid="status-bar"]')
+    await bar.waitFor()
+    expect(await bar.locator('[data-testid="model-id"]').innerText()).toBe(MODEL_ID)
+    await page.close()
+  })
+
+  it('raised no uncaught page errors', () => {
+    expect(pageErrors).toEqual([])
+  })
+})

@@ -6,6 +6,8 @@
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
+import { CHART_BUILDERS, CHART_IDS, renderChartSvg } from '../../src/report/export'
+import type { ResultJson } from '../../src/shared/result'
 import { launchChromium, type Browser } from './browser'
 import { WEB_ROOT } from './global-setup'
 import { serveStatic, type StaticServer } from './static-server'
@@ -78,6 +80,27 @@ describe('web workbench results', () => {
     // 2x the 900x560 chart: the IHDR width and height.
     expect(bytes.readUInt32BE(16)).toBe(1800)
     expect(bytes.readUInt32BE(20)).toBe(1120)
+  })
+
+  it('exports every chart as the SVG the CLI writes, byte for byte, and the run as JSON', async () => {
+    const [json] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-testid="export-json"]').click(),
+    ])
+    const result = JSON.parse(await readFile(await json.path(), 'utf8')) as ResultJson
+    expect(result.variants.map((v) => v.name)).toContain('pmd-swap')
+    // The on-screen charts measured text before this: the export must not depend on that.
+    for (const id of CHART_IDS) {
+      await page.locator('[data-testid="export-chart"]').selectOption(id)
+      const [svg] = await Promise.all([
+        page.waitForEvent('download'),
+        page.locator('[data-testid="export-svg"]').click(),
+      ])
+      expect(svg.suggestedFilename()).toBe(`${id}.svg`)
+      const bytes = await readFile(await svg.path(), 'utf8')
+      expect(bytes, id).toBe(renderChartSvg(CHART_BUILDERS[id](result)))
+    }
+    await page.locator('[data-testid="export-chart"]').selectOption('page-tables')
   })
 
   it('keeps the history across a reload and compares two runs', async () => {

@@ -91,6 +91,33 @@ describe('editor', () => {
     await page.close()
   })
 
+  it('runs only the variants ticked in the picker', async () => {
+    const page = await openWorkbench()
+    await page.locator('[data-testid="variant-option"][value="baseline"]').uncheck()
+    await page.locator('[data-testid="seed"]').fill('7')
+    await page.locator('[data-testid="seed"]').press('Tab')
+    await page.locator('[data-testid="run"]').click()
+    await page.locator('[data-testid="results"]:not(.stale)').waitFor({ timeout: RUN_TIMEOUT })
+    const variants = await page.locator('[data-testid="variant"]').allInnerTexts()
+    expect(variants.join('\n')).toMatch(/lazy-deposit/)
+    expect(variants.some((t) => /^\s*baseline\b/.test(t))).toBe(false)
+    await page.close()
+  })
+
+  it('offers an autosaved buffer back after a reload', async () => {
+    const page = await openWorkbench()
+    await page.locator('[data-testid="editor"] .view-lines').click()
+    await page.keyboard.press('Control+End')
+    await page.keyboard.type('// recover me')
+    await page.waitForTimeout(3_500)
+    await page.reload()
+    await page.locator('[data-testid="recovery"]').waitFor()
+    await page.locator('[data-testid="recover"]').click()
+    await expect.poll(() => editorText(page)).toContain('// recover me')
+    await page.locator('[data-testid="dirty"]').waitFor()
+    await page.close()
+  })
+
   it('raised no uncaught page errors', () => {
     expect(pageErrors).toEqual([])
   })

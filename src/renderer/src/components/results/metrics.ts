@@ -3,7 +3,12 @@
  * (aggregateRuns, LKP names) and their change columns (percentChange / absoluteChange).
  */
 import type { ResultJson } from '../../../../shared/result'
-import { absoluteChange, aggregateRuns, percentChange, type AggregatedMetric } from '../../../../report/text'
+import {
+  absoluteChange,
+  aggregateRuns,
+  percentChange,
+  type AggregatedMetric,
+} from '../../../../report/text'
 
 /** The metrics the summary table shows unless "all" is asked for. */
 export const KEY_METRICS = [

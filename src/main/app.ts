@@ -2,13 +2,14 @@
  * App lifecycle, with its dependencies handed in so tests can drive it with a mocked `electron`
  * (index.ts supplies the real worker URL and runner, which only exist in the electron-vite build).
  */
-import { app, session, type BrowserWindow } from 'electron'
+import { app, dialog, session, type BrowserWindow } from 'electron'
 import { join } from 'node:path'
 import type { ResourceLimits } from 'node:worker_threads'
 import { registerIpcHandlers } from './ipc'
 import { isAppUrl, resolveRendererLocation } from './renderer-location'
 import { hardenApp, hardenSession } from './security'
 import { createFileService } from './services/file-service'
+import { createHistoryService, HISTORY_FILE_NAME } from './services/history-service'
 import { createScenarioService, type RunInWorker } from './services/scenario-service'
 import { createMainWindow } from './windows'
 
@@ -60,17 +61,14 @@ export function startApp(options: StartOptions): Promise<void> {
       getMainWindow: () => mainWindow,
       isAppUrl: (url) => isAppUrl(location, url),
       scenarios,
-      // `dialog` is loaded only when a file channel is called (the test stubs of electron have none).
       files: createFileService({
-        showOpenDialog: async (o) => {
-          const { dialog } = await import('electron')
-          return mainWindow ? dialog.showOpenDialog(mainWindow, o) : dialog.showOpenDialog(o)
-        },
-        showSaveDialog: async (o) => {
-          const { dialog } = await import('electron')
-          return mainWindow ? dialog.showSaveDialog(mainWindow, o) : dialog.showSaveDialog(o)
-        },
+        showOpenDialog: (o) =>
+          mainWindow ? dialog.showOpenDialog(mainWindow, o) : dialog.showOpenDialog(o),
+        showSaveDialog: (o) =>
+          mainWindow ? dialog.showSaveDialog(mainWindow, o) : dialog.showSaveDialog(o),
       }),
+      // The per-user app data folder (~/.config/hugeswap on Linux); it survives a restart.
+      history: createHistoryService({ path: join(app.getPath('userData'), HISTORY_FILE_NAME) }),
     })
     openMainWindow()
     // macOS: clicking the dock icon with no window open reopens one.

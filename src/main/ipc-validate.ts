@@ -4,7 +4,12 @@
  * fresh object holding only known fields or throws an IpcInputError naming the field.
  */
 import { VARIANT_NAMES, type VariantName } from '../shared/result'
-import type { SaveAsRequest, SaveRequest } from '../shared/ipc'
+import {
+  MAX_HISTORY_BYTES,
+  type HistoryEntry,
+  type SaveAsRequest,
+  type SaveRequest,
+} from '../shared/ipc'
 import type { RunRequest } from '../shared/worker-protocol'
 
 export const MAX_SOURCE_BYTES = 1024 * 1024
@@ -168,4 +173,83 @@ export function parseSaveAsArgs(args: readonly unknown[]): [SaveAsRequest] {
   )
   if (/[\\/]/.test(suggestedName)) fail(channel, 'suggestedName must be a base name')
   return [{ suggestedName, source: parseSourceField(channel, value.source) }]
+}
+
+const HISTORY_ENTRY_KEYS = ['id', 'ranAt', 'title', 'file', 'seed', 'variants', 'result'] as const
+const HISTORY_ID = /^[A-Za-z0-9_-]{1,64}$/
+export const MAX_HISTORY_VARIANTS = 64
+
+/**
+ * What is wrong with a history entry, or null when it has the shape of HistoryEntry. Shared by the
+ * history:add parser and the history file loader: a hand-edited file is trusted no more than the
+ * renderer. The result itself is checked only as far as the history list reads it; the renderer
+ * treats a past result as it treats a fresh one.
+ */
+export function historyEntryProblem(value: unknown): string | null {
+  if (!isPlainObject(value)) return 'a run must be an object'
+  const unknown = Object.keys(value).filter(
+    (key) => !(HISTORY_ENTRY_KEYS as readonly string[]).includes(key),
+  )
+  if (unknown.length > 0) return `unknown field(s) in the run: ${unknown.join(', ')}`
+  const { id, ranAt, title, file, seed, variants, result } = value
+  if (typeof id !== 'string' || !HISTORY_ID.test(id)) {
+    return "id must be 1..64 letters, digits, '-' or '_'"
+  }
+  if (typeof ranAt !== 'number' || !Number.isFinite(ranAt) || ranAt < 0) {
+    return 'ranAt must be a time in ms since the epoch'
+  }
+  if (typeof title !== 'string') return 'title must be a string'
+  if (typeof file !== 'string') return 'file must be a string'
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) return 'seed must be a safe integer'
+  if (
+    !Array.isArray(variants) ||
+    variants.length > MAX_HISTORY_VARIANTS ||
+    !variants.every((name) => typeof name === 'string')
+  ) {
+    return `variants must be an array of at most ${MAX_HISTORY_VARIANTS} strings`
+  }
+  if (!isPlainObject(result)) return 'result must be an object'
+  if (!isPlainObject(result.scenario)) return 'result.scenario must be an object'
+  if (!Array.isArray(result.variants) || !result.variants.every(isPlainObject)) {
+    return 'result.variants must be an array of objects'
+  }
+  return null
+}
+
+/**
+ * Arguments of `history:add`: one HistoryEntry. Returned as a fresh JSON copy, so what main keeps
+ * in memory is exactly what it writes and what a restart reads back (structured clone can carry
+ * Maps, Dates or cycles that JSON cannot).
+ */
+export function parseHistoryAddArgs(args: readonly unknown[]): [HistoryEntry] {
+  const channel = 'history:add'
+  if (args.length !== 1) fail(channel, `expected 1 argument, got ${args.length}`)
+  const problem = historyEntryProblem(args[0])
+  if (problem !== null) fail(channel, problem)
+  let json: string
+  try {
+    json = JSON.stringify(args[0])
+  } catch (e) {
+    fail(channel, `the run is not JSON data (${e instanceof Error ? e.message : String(e)})`)
+  }
+  const bytes = Buffer.byteLength(json, 'utf8')
+  if (bytes > MAX_HISTORY_BYTES) {
+    fail(
+      channel,
+      `the run is ${bytes} bytes of JSON, more than the history holds ` +
+        `(${MAX_HISTORY_BYTES} bytes, 64 MiB)`,
+    )
+  }
+  return [JSON.parse(json) as HistoryEntry]
+}
+
+/** Arguments of `history:remove`: one entry id. */
+export function parseHistoryRemoveArgs(args: readonly unknown[]): [string] {
+  const channel = 'history:remove'
+  if (args.length !== 1) fail(channel, `expected 1 argument, got ${args.length}`)
+  const id = args[0]
+  if (typeof id !== 'string' || !HISTORY_ID.test(id)) {
+    fail(channel, "id must be 1..64 letters, digits, '-' or '_'")
+  }
+  return [id]
 }

@@ -11,8 +11,16 @@ import {
   type IpcEventChannels,
   type IpcInvokeChannels,
 } from '../shared/ipc'
-import { parseNoArgs, parseRunArgs, parseSaveArgs, parseSaveAsArgs } from './ipc-validate'
+import {
+  parseHistoryAddArgs,
+  parseHistoryRemoveArgs,
+  parseNoArgs,
+  parseRunArgs,
+  parseSaveArgs,
+  parseSaveAsArgs,
+} from './ipc-validate'
 import type { FileService } from './services/file-service'
+import type { HistoryService } from './services/history-service'
 import type { ScenarioService } from './services/scenario-service'
 
 type Args<C extends InvokeChannel> = IpcInvokeChannels[C]['args']
@@ -35,6 +43,8 @@ export interface IpcDependencies {
   scenarios: ScenarioService
   /** Native file dialogs and atomic writes; without it the file channels reject. */
   files?: FileService
+  /** The run history file; without it the history channels reject. */
+  history?: HistoryService
 }
 
 export class IpcSenderError extends Error {
@@ -113,11 +123,32 @@ export function registerIpcHandlers(deps: IpcDependencies): () => void {
       parse: parseSaveAsArgs,
       run: (_event, request) => files('file:save-as').saveAs(request),
     },
+    'history:load': {
+      parse: (args) => parseNoArgs('history:load', args),
+      run: () => history('history:load').load(),
+    },
+    'history:add': {
+      parse: parseHistoryAddArgs,
+      run: (_event, entry) => history('history:add').add(entry),
+    },
+    'history:remove': {
+      parse: parseHistoryRemoveArgs,
+      run: (_event, id) => history('history:remove').remove(id),
+    },
+    'history:clear': {
+      parse: (args) => parseNoArgs('history:clear', args),
+      run: () => history('history:clear').clear(),
+    },
   }
 
   function files(channel: InvokeChannel): FileService {
     if (!deps.files) throw new Error(`${channel}: file access is not available`)
     return deps.files
+  }
+
+  function history(channel: InvokeChannel): HistoryService {
+    if (!deps.history) throw new Error(`${channel}: the run history is not available`)
+    return deps.history
   }
 
   for (const channel of INVOKE_CHANNELS) registerOne(channel, handlers, deps)

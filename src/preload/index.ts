@@ -49,6 +49,12 @@ const api: HugeswapApi = {
     save: (request) => invoke('file:save', request),
     saveAs: (request) => invoke('file:save-as', request),
   },
+  history: {
+    load: () => invoke('history:load'),
+    add: (entry) => invoke('history:add', entry),
+    remove: (id) => invoke('history:remove', id),
+    clear: () => invoke('history:clear'),
+  },
 }
 
 contextBridge.exposeInMainWorld('hugeswap', api)

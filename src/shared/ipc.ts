@@ -4,7 +4,7 @@
  *
  * Channels are `'<domain>:<verb>'`; events are past tense or progress.
  */
-import type { RunOutcome, RunProgress } from './result'
+import type { ResultJson, RunOutcome, RunProgress } from './result'
 import type { RunRequest } from './worker-protocol'
 
 /** Renderer -> main, request/response (`ipcRenderer.invoke` / `ipcMain.handle`). */
@@ -19,6 +19,38 @@ export interface IpcInvokeChannels {
   'file:save': { args: [request: SaveRequest]; result: SavedFile }
   /** Native save dialog, then an atomic write; null when the user cancelled. */
   'file:save-as': { args: [request: SaveAsRequest]; result: SavedFile | null }
+  /** The kept runs from the app's data folder, newest first (empty when there is no history). */
+  'history:load': { args: []; result: HistoryEntry[] }
+  /**
+   * Puts a finished run in front of the history. Verbs rather than "save this list" so that one
+   * run crosses IPC, not the whole history (up to MAX_HISTORY_BYTES), and main alone enforces the
+   * limits. Answers the ids kept, newest first: the oldest runs drop past HISTORY_LIMIT or
+   * MAX_HISTORY_BYTES.
+   */
+  'history:add': { args: [entry: HistoryEntry]; result: string[] }
+  /** Forgets one run (an unknown id is not an error); answers the ids kept, newest first. */
+  'history:remove': { args: [id: string]; result: string[] }
+  'history:clear': { args: []; result: void }
+}
+
+/** The run history keeps this many runs, newest first (in Electron and in the browser). */
+export const HISTORY_LIMIT = 20
+/** Electron's history file holds at most this much JSON; the oldest runs drop to stay under it. */
+export const MAX_HISTORY_BYTES = 64 * 1024 * 1024
+
+/**
+ * One run in the history. The wall-clock time of a run is kept here for the list only; it never
+ * enters the result JSON.
+ */
+export interface HistoryEntry {
+  id: string
+  /** Wall-clock time of the run (ms since the epoch), for display only. */
+  ranAt: number
+  title: string
+  file: string
+  seed: number
+  variants: string[]
+  result: ResultJson
 }
 
 /** A scenario file read from disk. `path` is absolute; `name` is its base name. */
@@ -58,6 +90,10 @@ export const INVOKE_CHANNELS = [
   'file:open',
   'file:save',
   'file:save-as',
+  'history:load',
+  'history:add',
+  'history:remove',
+  'history:clear',
 ] as const satisfies readonly InvokeChannel[]
 export const EVENT_CHANNELS = ['scenario:progress'] as const satisfies readonly EventChannel[]
 
@@ -77,5 +113,14 @@ export interface HugeswapApi {
     open(): Promise<OpenedFile | null>
     save(request: SaveRequest): Promise<SavedFile>
     saveAs(request: SaveAsRequest): Promise<SavedFile | null>
+  }
+  /** The run history in the app's data folder; only in Electron (the browser uses localStorage). */
+  history?: {
+    load(): Promise<HistoryEntry[]>
+    /** Resolves to the ids kept, newest first. */
+    add(entry: HistoryEntry): Promise<string[]>
+    /** Resolves to the ids kept, newest first. */
+    remove(id: string): Promise<string[]>
+    clear(): Promise<void>
   }
 }

@@ -50,6 +50,9 @@ interface SmokeReport {
   foreignRun: { ok: boolean; message?: string }
   badPayload: { ok: boolean; message?: string }
   cancel: { ok: boolean }
+  historyAdd: { ok: boolean; value?: string[]; message?: string }
+  historyLoad: { ok: boolean; value?: { id: string }[]; message?: string }
+  historyFile: boolean
   run?: { ok: boolean; value?: { ok: boolean; error?: { kind: string; message: string } } }
   progressEvents?: number
 }
@@ -116,6 +119,13 @@ describe('built main bundle (out/main/index.js) under a stub electron', () => {
       message: expect.stringMatching(/source must be a string/),
     })
     expect(report.cancel.ok).toBe(true)
+  })
+
+  it('keeps the run history in a file in userData', () => {
+    expect(report.historyAdd).toEqual({ ok: true, value: ['smoke-1'] })
+    expect(report.historyLoad.ok, report.historyLoad.message).toBe(true)
+    expect(report.historyLoad.value?.map((e) => e.id)).toEqual(['smoke-1'])
+    expect(report.historyFile).toBe(true)
   })
 
   it('runs the default scenario in the bundled worker and returns its outcome', () => {

@@ -6,7 +6,7 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 
 vi.mock('electron', async () => (await import('./fixtures/electron-mock')).electronModule)
 
-import type { HugeswapApi } from '../../src/shared/ipc'
+import type { HistoryEntry, HugeswapApi } from '../../src/shared/ipc'
 import type { RunProgress } from '../../src/shared/result'
 import { contextBridge, ipcRenderer, resetElectronMock } from './fixtures/electron-mock'
 
@@ -48,12 +48,16 @@ describe('preload', () => {
     expect(exposeCalls[0]![0]).toBe('hugeswap')
   })
 
-  it('exposes only functions: the scenario and file verbs', () => {
+  it('exposes only functions: the scenario, file and history verbs', () => {
     const all = leaves(api)
     expect(all.map(([path]) => path).sort()).toEqual([
       'hugeswap.file.open',
       'hugeswap.file.save',
       'hugeswap.file.saveAs',
+      'hugeswap.history.add',
+      'hugeswap.history.clear',
+      'hugeswap.history.load',
+      'hugeswap.history.remove',
       'hugeswap.scenario.cancel',
       'hugeswap.scenario.onProgress',
       'hugeswap.scenario.run',
@@ -85,6 +89,32 @@ describe('preload', () => {
   it('cancel invokes scenario:cancel with no arguments', async () => {
     await api.scenario.cancel()
     expect(ipcRenderer.invoke).toHaveBeenCalledWith('scenario:cancel')
+  })
+
+  it('the history verbs invoke the history channels and return main answer', async () => {
+    const entry = {
+      id: 'r1',
+      ranAt: 1,
+      title: 'One THP',
+      file: 'one-thp.ts',
+      seed: 1,
+      variants: ['baseline'],
+      result: { variants: [] },
+    } as unknown as HistoryEntry
+    ipcRenderer.invoke.mockResolvedValueOnce([entry])
+    await expect(api.history!.load()).resolves.toEqual([entry])
+    expect(ipcRenderer.invoke).toHaveBeenLastCalledWith('history:load')
+
+    ipcRenderer.invoke.mockResolvedValueOnce(['r1'])
+    await expect(api.history!.add(entry)).resolves.toEqual(['r1'])
+    expect(ipcRenderer.invoke).toHaveBeenLastCalledWith('history:add', entry)
+
+    ipcRenderer.invoke.mockResolvedValueOnce([])
+    await expect(api.history!.remove('r1')).resolves.toEqual([])
+    expect(ipcRenderer.invoke).toHaveBeenLastCalledWith('history:remove', 'r1')
+
+    await api.history!.clear()
+    expect(ipcRenderer.invoke).toHaveBeenLastCalledWith('history:clear')
   })
 
   it('onProgress delivers the payload only, without the IPC event', () => {

@@ -3,26 +3,66 @@ import { computed, ref, shallowRef, watch } from 'vue'
 import type { ResultJson } from '../../../shared/result'
 import {
   HISTORY_LIMIT,
+  defaultHistoryStorage,
   entryOf,
-  localHistoryStorage,
   type HistoryEntry,
   type HistoryStorage,
 } from '../services/history-storage'
 import { useRunStore } from './run'
 
 /**
- * The last HISTORY_LIMIT runs, newest first, kept across reloads; every finished run is added.
- * `viewing` is a past run shown in place of the latest one (cleared by the next run).
+ * The last HISTORY_LIMIT runs, newest first, kept across reloads and restarts; every finished run
+ * is added. `viewing` is a past run shown in place of the latest one (cleared by the next run).
+ *
+ * The storage is asynchronous (main's history file in Electron), so `entries` shows what the
+ * storage answered, not what was asked: a run the storage could not keep does not appear, and a
+ * failure leaves the list as it was with `error` saying why.
  */
 export const useHistoryStore = defineStore('history', () => {
-  const storage: HistoryStorage = localHistoryStorage()
-  const entries = shallowRef<HistoryEntry[]>(storage.load())
+  const storage: HistoryStorage = defaultHistoryStorage()
+  const entries = shallowRef<HistoryEntry[]>([])
   const viewingId = ref<string | null>(null)
   const viewing = computed(() => entries.value.find((e) => e.id === viewingId.value) ?? null)
+  /** Why the last storage call failed; null once one succeeds. */
+  const error = ref<string | null>(null)
 
-  function add(result: ResultJson, ranAt = Date.now()): HistoryEntry {
+  // Storage calls run one at a time in call order, starting with the load, so each answer is
+  // applied to the list as the calls before it left it (a run may finish before the load is back).
+  let queue: Promise<void> = Promise.resolve()
+  function enqueue(task: () => Promise<void>): Promise<void> {
+    queue = queue.then(task).then(
+      () => {
+        error.value = null
+      },
+      (e: unknown) => {
+        error.value = e instanceof Error ? e.message : String(e)
+        console.warn('hugeswap: run history:', error.value)
+      },
+    )
+    return queue
+  }
+
+  const loaded = enqueue(async () => {
+    entries.value = (await storage.load()).slice(0, HISTORY_LIMIT)
+  })
+  /** Resolves once the stored runs are in `entries` (or the load failed). */
+  function whenLoaded(): Promise<void> {
+    return loaded
+  }
+
+  /** Keeps the runs of `list` whose ids the storage answered, in order. */
+  function keep(list: HistoryEntry[], ids: readonly string[]): HistoryEntry[] {
+    const kept = new Set(ids)
+    return list.filter((e) => kept.has(e.id)).slice(0, HISTORY_LIMIT)
+  }
+
+  /** Resolves to the new entry once the storage has answered (it shows only if kept). */
+  async function add(result: ResultJson, ranAt = Date.now()): Promise<HistoryEntry> {
     const entry = entryOf(result, ranAt)
-    entries.value = storage.save([entry, ...entries.value].slice(0, HISTORY_LIMIT))
+    await enqueue(async () => {
+      const ids = await storage.add(entry)
+      entries.value = keep([entry, ...entries.value.filter((e) => e.id !== entry.id)], ids)
+    })
     return entry
   }
 
@@ -30,14 +70,23 @@ export const useHistoryStore = defineStore('history', () => {
     viewingId.value = id
   }
 
-  function remove(id: string): void {
-    entries.value = storage.save(entries.value.filter((e) => e.id !== id))
+  function remove(id: string): Promise<void> {
     if (viewingId.value === id) viewingId.value = null
+    return enqueue(async () => {
+      const ids = await storage.remove(id)
+      entries.value = keep(
+        entries.value.filter((e) => e.id !== id),
+        ids,
+      )
+    })
   }
 
-  function clear(): void {
-    entries.value = storage.save([])
+  function clear(): Promise<void> {
     viewingId.value = null
+    return enqueue(async () => {
+      await storage.clear()
+      entries.value = []
+    })
   }
 
   const run = useRunStore()
@@ -45,10 +94,10 @@ export const useHistoryStore = defineStore('history', () => {
     () => run.result,
     (result) => {
       if (!result) return
-      add(result)
+      void add(result)
       viewingId.value = null
     },
   )
 
-  return { entries, viewingId, viewing, add, view, remove, clear }
+  return { entries, viewingId, viewing, error, whenLoaded, add, view, remove, clear }
 })

@@ -9,8 +9,10 @@ vi.mock('electron', async () => (await import('./fixtures/electron-mock')).elect
 
 import { startApp } from '../../src/main/app'
 import { contentSecurityPolicy } from '../../src/main/security'
+import { LEAVE_BUTTON, STAY_BUTTON } from '../../src/main/windows'
 import {
   app,
+  dialog,
   FakeBrowserWindow,
   FakeWebContents,
   resetElectronMock,
@@ -215,6 +217,51 @@ describe('navigation, window.open and <webview>', () => {
     const away = navigationEvent('https://elsewhere.example/')
     other.emit('will-navigate', away, away.url)
     expect(away.preventDefault).toHaveBeenCalled()
+  })
+})
+
+describe('a page with unsaved changes vetoes its unload', () => {
+  // What Electron emits when the page's beforeunload handler cancels the unload: calling
+  // preventDefault() overrides the veto, so the window closes (or reloads) anyway.
+  function vetoUnload(window: FakeBrowserWindow) {
+    const event = { preventDefault: vi.fn() }
+    window.webContents.emit('will-prevent-unload', event)
+    return event
+  }
+
+  it('asks the user with a native Leave/Stay question on our window', async () => {
+    await start()
+    const window = onlyWindow()
+    vetoUnload(window)
+    expect(dialog.showMessageBoxSync).toHaveBeenCalledOnce()
+    const [parent, options] = dialog.showMessageBoxSync.mock.calls[0]!
+    expect(parent).toBe(window)
+    expect(options).toMatchObject({
+      type: 'question',
+      buttons: ['Leave', 'Stay'],
+      // Enter and Escape both keep the work.
+      defaultId: STAY_BUTTON,
+      cancelId: STAY_BUTTON,
+      message: expect.stringMatching(/unsaved changes/),
+    })
+  })
+
+  it('Leave lets the window close', async () => {
+    await start()
+    dialog.showMessageBoxSync.mockReturnValue(LEAVE_BUTTON)
+    expect(vetoUnload(onlyWindow()).preventDefault).toHaveBeenCalledOnce()
+  })
+
+  it('Stay (or closing the question) keeps the window and its page', async () => {
+    await start()
+    dialog.showMessageBoxSync.mockReturnValue(STAY_BUTTON)
+    expect(vetoUnload(onlyWindow()).preventDefault).not.toHaveBeenCalled()
+  })
+
+  it('asks nothing while no page vetoes', async () => {
+    await start()
+    onlyWindow().emit('close', { preventDefault: vi.fn() })
+    expect(dialog.showMessageBoxSync).not.toHaveBeenCalled()
   })
 })
 

@@ -53,6 +53,7 @@ interface SmokeReport {
   historyAdd: { ok: boolean; value?: string[]; message?: string }
   historyLoad: { ok: boolean; value?: { id: string }[]; message?: string }
   historyFile: boolean
+  leaveOnUnload: boolean
   run?: { ok: boolean; value?: { ok: boolean; error?: { kind: string; message: string } } }
   progressEvents?: number
 }
@@ -126,6 +127,11 @@ describe('built main bundle (out/main/index.js) under a stub electron', () => {
     expect(report.historyLoad.ok, report.historyLoad.message).toBe(true)
     expect(report.historyLoad.value?.map((e) => e.id)).toEqual(['smoke-1'])
     expect(report.historyFile).toBe(true)
+  })
+
+  it('asks before closing a page that vetoes its unload, and leaves when told to', () => {
+    expect(report.events).toContain('dialog.showMessageBoxSync:Leave/Stay')
+    expect(report.leaveOnUnload).toBe(true)
   })
 
   it('runs the default scenario in the bundled worker and returns its outcome', () => {

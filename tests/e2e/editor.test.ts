@@ -3,42 +3,12 @@
  * scenario that then runs to results, Ctrl+S downloads the buffer, and the status bar names the
  * model revision and the simulated time of the last run.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { MODEL_ID } from '../../src/sim/version'
-import { launchChromium, type Browser } from './browser'
-import { WEB_ROOT } from './global-setup'
-import { serveStatic, type StaticServer } from './static-server'
+import { editorText, runAndWait, useWorkbench } from './workbench-page'
 
-const RUN_TIMEOUT = 90_000
-
-let server: StaticServer
-let browser: Browser
-const pageErrors: string[] = []
-
-beforeAll(async () => {
-  server = await serveStatic(WEB_ROOT, '/hugeswap/')
-  browser = await launchChromium()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
-
-async function openWorkbench(): Promise<Page> {
-  const page = await browser.context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(e.message))
-  page.on('dialog', (d) => void d.accept())
-  await page.goto(server.url)
-  await page.locator('[data-testid="editor"] .view-lines').waitFor()
-  return page
-}
-
-async function editorText(page: Page): Promise<string> {
-  const text = await page.locator('[data-testid="editor"] .view-lines').innerText()
-  return text.replace(/\u00a0/g, ' ')
-}
+const workbench = useWorkbench()
+const openWorkbench = () => workbench.open({ dialogs: 'accept' })
 
 describe('editor', () => {
   it('opens an example from the gallery and runs it to results', async () => {
@@ -55,10 +25,7 @@ describe('editor', () => {
     expect(await page.locator('[data-testid="file-name"]').innerText()).toBe('pmd-mapped.ts')
     await expect.poll(() => editorText(page)).toContain('defineScenario')
 
-    const started = Date.now()
-    await page.locator('[data-testid="run"]').click()
-    await page.locator('[data-testid="results"]:not(.stale)').waitFor({ timeout: RUN_TIMEOUT })
-    console.log(`e2e: example page-tables/pmd-mapped ran in ${Date.now() - started} ms`)
+    await runAndWait(page, 'example page-tables/pmd-mapped')
     expect(await page.locator('[data-testid="run-error"]').count()).toBe(0)
     await expect
       .poll(() => page.locator('[data-testid="sim-time"]').innerText())
@@ -96,8 +63,7 @@ describe('editor', () => {
     await page.locator('[data-testid="variant-option"][value="baseline"]').uncheck()
     await page.locator('[data-testid="seed"]').fill('7')
     await page.locator('[data-testid="seed"]').press('Tab')
-    await page.locator('[data-testid="run"]').click()
-    await page.locator('[data-testid="results"]:not(.stale)').waitFor({ timeout: RUN_TIMEOUT })
+    await runAndWait(page, 'three variants')
     const variants = await page.locator('[data-testid="variant"]').allInnerTexts()
     expect(variants.join('\n')).toMatch(/lazy-deposit/)
     expect(variants.some((t) => /^\s*baseline\b/.test(t))).toBe(false)
@@ -119,6 +85,6 @@ describe('editor', () => {
   })
 
   it('raised no uncaught page errors', () => {
-    expect(pageErrors).toEqual([])
+    expect(workbench.pageErrors).toEqual([])
   })
 })

@@ -4,43 +4,22 @@
  * compare table of two runs.
  */
 import { readFile } from 'node:fs/promises'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { CHART_BUILDERS, CHART_IDS, renderChartSvg } from '../../src/report/export'
 import type { ResultJson } from '../../src/shared/result'
-import { launchChromium, type Browser } from './browser'
-import { WEB_ROOT } from './global-setup'
-import { serveStatic, type StaticServer } from './static-server'
+import { runAndWait, useWorkbench } from './workbench-page'
 
-const RUN_TIMEOUT = 90_000
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
 
-let server: StaticServer
-let browser: Browser
+// One page for the whole file: the later tests use the earlier runs (history, compare).
+const workbench = useWorkbench()
 let page: Page
-const pageErrors: string[] = []
-
 beforeAll(async () => {
-  server = await serveStatic(WEB_ROOT, '/hugeswap/')
-  browser = await launchChromium()
-  page = await browser.context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(e.message))
-  await page.goto(server.url)
-  await page.locator('[data-testid="editor"] .view-lines').waitFor()
+  page = await workbench.open()
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
-
-async function runDefault(): Promise<void> {
-  const started = Date.now()
-  await page.locator('[data-testid="run"]:not([disabled])').click()
-  await page.locator('[data-testid="results"]:not(.stale)').waitFor({ timeout: RUN_TIMEOUT })
-  await page.locator('[data-testid="run"]:not([disabled])').waitFor({ timeout: RUN_TIMEOUT })
-  console.log(`e2e: default scenario ran in ${Date.now() - started} ms`)
-}
+const runDefault = (): Promise<void> => runAndWait(page, 'default scenario')
 
 const rangeState = (variant: string): Promise<string | null> =>
   page
@@ -128,6 +107,6 @@ describe('web workbench results', () => {
   })
 
   it('raised no uncaught page errors', () => {
-    expect(pageErrors).toEqual([])
+    expect(workbench.pageErrors).toEqual([])
   })
 })

@@ -1,0 +1,257 @@
+/**
+ * How the workbench feels, in the built web app in Chromium: nothing moves while a run is going,
+ * every control is reachable and usable from the keyboard, and axe-core finds no accessibility
+ * violation in either theme.
+ */
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import {
+  BUSY,
+  RUN_TIMEOUT,
+  editorText,
+  replaceBuffer,
+  injectAxe,
+  runAndWait,
+  typeAtEnd,
+  useWorkbench,
+  waitForResults,
+} from './workbench-page'
+
+const workbench = useWorkbench()
+
+/** Where the things a user looks at sit on the page. */
+const LANDMARKS = [
+  'examples-toggle',
+  'open',
+  'save',
+  'run',
+  'cancel',
+  'seed',
+  'file-name',
+  'editor',
+  'split-divider',
+  'results',
+  'change-table',
+  'chart-page-tables',
+  'inspector',
+  'history',
+  'status-bar',
+  'sim-time',
+  'model-id',
+]
+
+async function landmarkBoxes(page: Page): Promise<Record<string, string>> {
+  const boxes: Record<string, string> = {}
+  for (const id of LANDMARKS) {
+    const box = await page.locator(`[data-testid="${id}"]`).first().boundingBox()
+    boxes[id] = box
+      ? [box.x, box.y, box.width, box.height].map((n) => n.toFixed(1)).join(' ')
+      : 'missing'
+  }
+  return boxes
+}
+
+describe('feel', () => {
+  it('moves nothing on the page while a run is going', async () => {
+    const page = await workbench.open()
+    await runAndWait(page, 'default scenario')
+    await replaceBuffer(page, BUSY)
+    const idle = await landmarkBoxes(page)
+    expect(Object.values(idle)).not.toContain('missing')
+
+    // Layout shifts not caused by input (Chromium's Layout Instability API).
+    await page.evaluate(`
+      window.shifts = []
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries())
+          window.shifts.push({ at: e.startTime, value: e.value, input: e.hadRecentInput })
+      }).observe({ type: 'layout-shift' })
+    `)
+    await page.locator('[data-testid="run"]').click()
+    const progress = page.locator('[data-testid="progress"]')
+    await progress.waitFor()
+    // The click itself may move things for 500 ms (hadRecentInput); count from after that.
+    await page.waitForTimeout(600)
+    const from = await page.evaluate('performance.now()')
+    const phases = new Set<string>()
+    for (let i = 0; i < 4; i++) {
+      await page.waitForTimeout(400)
+      phases.add(await progress.innerText())
+      expect(await landmarkBoxes(page)).toEqual(idle)
+    }
+    // The run was really going: its progress line changed while we looked.
+    expect(phases.size).toBeGreaterThan(1)
+    const shifts = (await page.evaluate(
+      `window.shifts.filter((s) => s.at >= ${String(from)} && !s.input)`,
+    )) as { value: number }[]
+    expect(shifts).toEqual([])
+
+    // Escape cancels from anywhere (here: the editor still has the focus).
+    await page.keyboard.press('Escape')
+    await page.locator('[data-testid="run"]:not([disabled])').waitFor()
+    expect(await progress.count()).toBe(0)
+    expect(await page.locator('[data-testid="run-error"]').count()).toBe(0)
+    expect(await landmarkBoxes(page)).toEqual(idle)
+    await page.close()
+  })
+
+  it('reaches every control with Tab (Ctrl+M leaves the editor) and runs from the keyboard', async () => {
+    const page = await workbench.open()
+    // Tab from the top of the page lands on the toolbar; Run is reachable and Enter runs.
+    await page.keyboard.press('Tab')
+    expect(await focusedTestId(page)).toBe('examples-toggle')
+    for (let i = 0; i < 20 && (await focusedTestId(page)) !== 'run'; i++) {
+      await page.keyboard.press('Tab')
+    }
+    expect(await focusedTestId(page)).toBe('run')
+    await page.keyboard.press('Enter')
+    await waitForResults(page)
+    await page.keyboard.press('Control+Enter')
+    await waitForResults(page)
+    await page.locator('[data-testid="compare-table"]').waitFor()
+
+    // Walk the whole page with Tab from the top, marking what got the focus.
+    await page.locator('h1').click()
+    let inEditor = 0
+    for (let step = 0; step < 400; step++) {
+      await page.keyboard.press('Tab')
+      const where = (await page.evaluate(`(() => {
+        const el = document.activeElement
+        if (!el || el === document.body) return 'body'
+        el.dataset.kbSeen = '1'
+        return el.closest('.monaco-editor') ? 'editor' : 'page'
+      })()`)) as string
+      if (where === 'editor') {
+        // Tab indents inside Monaco; Ctrl+M (Monaco's own toggle) makes it move the focus on.
+        inEditor++
+        await page.keyboard.press('Control+m')
+      }
+      if (where === 'body' && step > 0) break
+    }
+    expect(inEditor).toBe(1)
+    const missed = (await page.evaluate(`(() => {
+      const shown = (el) => el.getClientRects().length > 0
+      const controls = [...document.querySelectorAll(
+        'button:not([disabled]), select:not([disabled]), input:not([disabled]), textarea, a[href], [tabindex]:not([tabindex="-1"])',
+      )].filter((el) => shown(el) && el.tabIndex >= 0 && !el.closest('.monaco-editor'))
+      // Roving tabs: one tab stop per tab list.
+      const lists = [...document.querySelectorAll('[role="tablist"]')].filter(
+        (l) => shown(l) && !l.querySelector('[role="tab"][data-kb-seen]'),
+      )
+      return [...controls.filter((el) => !el.dataset.kbSeen), ...lists].map((el) =>
+        el.outerHTML.slice(0, 120),
+      )
+    })()`)) as string[]
+    expect(missed).toEqual([])
+    await page.close()
+  })
+
+  it('works the inspector timeline, the divider and the examples with the keyboard', async () => {
+    const page = await workbench.open()
+    await runAndWait(page, 'default scenario')
+    // F6 goes round the regions: toolbar, editor (typing works there), results.
+    await page.locator('h1').click()
+    await page.keyboard.press('F6')
+    expect(await focusedTestId(page)).toBe('examples-toggle')
+    await page.keyboard.press('F6')
+    await page.keyboard.type('Q')
+    await expect.poll(() => editorText(page)).toMatch(/^Q/)
+    await page.keyboard.press('F6')
+    expect(await page.evaluate('!!document.activeElement.closest("[data-testid=results]")')).toBe(
+      true,
+    )
+    await page.keyboard.press('Shift+F6')
+    await page.keyboard.press('Backspace')
+    await expect.poll(() => page.locator('[data-testid="dirty"]').count()).toBe(0)
+
+    const tabs = page.locator('[data-testid="inspector-snapshot"]')
+    await tabs.first().focus()
+    await page.keyboard.press('ArrowRight')
+    expect(await tabs.nth(1).getAttribute('aria-selected')).toBe('true')
+    expect(await focusedText(page)).toContain('swapped out')
+    await page.keyboard.press('End')
+    expect(await tabs.last().getAttribute('aria-selected')).toBe('true')
+    await page.keyboard.press('Home')
+    expect(await tabs.first().getAttribute('aria-selected')).toBe('true')
+
+    const divider = page.locator('[data-testid="split-divider"]')
+    const before = Number(await divider.getAttribute('aria-valuenow'))
+    await divider.focus()
+    await page.keyboard.press('ArrowLeft')
+    expect(Number(await divider.getAttribute('aria-valuenow'))).toBe(before - 2)
+    await page.keyboard.press('ArrowRight')
+
+    await page.locator('[data-testid="examples-toggle"]').focus()
+    await page.keyboard.press('Enter')
+    await page.keyboard.type('page-tables/pmd-mapped')
+    await expect.poll(() => page.locator('[data-testid="example"]').count()).toBe(1)
+    await page.keyboard.press('ArrowDown')
+    expect(await focusedTestId(page)).toBe('example')
+    await page.keyboard.press('Enter')
+    await expect
+      .poll(() => page.locator('[data-testid="file-name"]').innerText())
+      .toBe('pmd-mapped.ts')
+    // The gallery closed and gave the focus back to its button.
+    expect(await focusedTestId(page)).toBe('examples-toggle')
+    await page.keyboard.press('Enter')
+    await page.keyboard.press('Escape')
+    expect(await page.locator('[data-testid="examples"]').count()).toBe(0)
+    expect(await focusedTestId(page)).toBe('examples-toggle')
+    await page.close()
+  })
+
+  for (const scheme of ['light', 'dark'] as const) {
+    it(`passes an axe-core audit in the ${scheme} theme: results, gallery and error`, async () => {
+      const page = await workbench.open()
+      await page.emulateMedia({ colorScheme: scheme })
+      await runAndWait(page, 'default scenario')
+      await runAndWait(page, 'default scenario')
+      await page.locator('[data-testid="compare-table"]').waitFor()
+      await injectAxe(page)
+      expect(await axeViolations(page), 'results').toEqual([])
+
+      await page.locator('[data-testid="examples-toggle"]').click()
+      await page.locator('[data-testid="examples"]').waitFor()
+      expect(await axeViolations(page), 'examples gallery').toEqual([])
+      await page.keyboard.press('Escape')
+
+      await typeAtEnd(page, 'const = 1')
+      await page.locator('[data-testid="run"]').click()
+      await page.locator('[data-testid="run-error"]').waitFor({ timeout: RUN_TIMEOUT })
+      expect(await axeViolations(page), 'error panel').toEqual([])
+      await page.close()
+    })
+  }
+
+  it('raised no uncaught page errors', () => {
+    expect(workbench.pageErrors).toEqual([])
+  })
+})
+
+function focusedTestId(page: Page): Promise<string | null> {
+  return page.evaluate('document.activeElement?.getAttribute("data-testid") ?? null') as Promise<
+    string | null
+  >
+}
+
+function focusedText(page: Page): Promise<string> {
+  return page.evaluate('document.activeElement?.textContent ?? ""') as Promise<string>
+}
+
+/**
+ * Every axe-core violation, as "rule: target" lines. Colour contrast is not checked inside
+ * Monaco: its built-in vs / vs-dark themes (a dimmed last line number, the comment colour) are
+ * Monaco's, not ours.
+ */
+async function axeViolations(page: Page): Promise<string[]> {
+  return (await page.evaluate(`(async () => {
+    const lines = (r) => r.violations.flatMap((v) =>
+      v.nodes.map((n) => v.id + ' (' + v.impact + '): ' + n.target.join(' ')))
+    const all = await axe.run(document, { rules: { 'color-contrast': { enabled: false } } })
+    const contrast = await axe.run(
+      { exclude: [['.monaco-editor']] },
+      { runOnly: { type: 'rule', values: ['color-contrast'] } },
+    )
+    return [...lines(all), ...lines(contrast)]
+  })()`)) as string[]
+}

@@ -3,6 +3,7 @@
  * every control is reachable and usable from the keyboard, and axe-core finds no accessibility
  * violation in either theme.
  */
+import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import {
@@ -197,6 +198,51 @@ describe('feel', () => {
     await page.keyboard.press('Escape')
     expect(await page.locator('[data-testid="examples"]').count()).toBe(0)
     expect(await focusedTestId(page)).toBe('examples-toggle')
+    await page.close()
+  })
+
+  it('stays usable after a run with a million faults per variant: histograms, not samples', async () => {
+    const page = await workbench.open()
+    await replaceBuffer(
+      page,
+      `import { defineScenario } from 'hugeswap'
+export default defineScenario({
+  title: 'A million 4 KB faults',
+  machine: { memory: '8G', swap: [{ type: 'nvme', size: '8G' }], thp: { enabled: 'never' } },
+  run(k) {
+    const t = k.spawn('usemem')
+    t.write(t.mmap('4G'))
+    k.snapshot('written')
+  },
+})
+`,
+    )
+    await runAndWait(page, 'a million faults per variant')
+    const summary = await page.locator('[data-testid="variant"]').allInnerTexts()
+    expect(summary).toHaveLength(4)
+    for (const line of summary) expect(line).toContain('1,048,576 faults')
+
+    // The charts answer the pointer: the latency histogram's tooltip names a bucket.
+    const chart = page.locator('[data-testid="chart-fault-histogram"]')
+    await chart.scrollIntoViewIfNeeded()
+    const box = (await chart.boundingBox())!
+    const tooltip = chart
+      .locator('div[style*="position: absolute"]')
+      .filter({ hasText: 'baseline' })
+    expect(await tooltip.count()).toBe(0)
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.6)
+    await tooltip.first().waitFor()
+    expect(await tooltip.first().innerText()).toMatch(/(ns|µs|ms)[\s\S]*pmd-swap/)
+    await page.locator('[data-testid="inspector-snapshot"]').first().click()
+
+    // What came back from the worker is a fixed-size summary: the run's JSON stays small.
+    const [json] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-testid="export-json"]').click(),
+    ])
+    const bytes = (await readFile(await json.path())).length
+    console.log(`e2e: a million-fault run is ${bytes} bytes of JSON`)
+    expect(bytes).toBeLessThan(4 * 1024 * 1024)
     await page.close()
   })
 

@@ -123,6 +123,27 @@ describe('web workbench', () => {
     await page.close()
   })
 
+  it('shows the kernel meaning of a counter and a machine knob on hover', async () => {
+    const page = await openWorkbench()
+    const hover = page.locator('.monaco-hover-content')
+    // The default scenario reads k.vmstat().thp_swpout and sets machine.thp.defrag.
+    const cases: [token: string, doc: RegExp][] = [
+      ['thp_swpout', /written to swap in one piece/],
+      ['defrag', /transparent_hugepage\/defrag/],
+    ]
+    for (const [token, doc] of cases) {
+      await page
+        .locator('[data-testid="editor"] .view-lines span', { hasText: token })
+        .last()
+        .hover()
+      await expect
+        .poll(() => hover.allInnerTexts(), { timeout: 30_000 })
+        .toEqual(expect.arrayContaining([expect.stringMatching(doc)]))
+      await page.mouse.move(0, 0)
+    }
+    await page.close()
+  })
+
   it('raised no uncaught page errors', () => {
     expect(workbench.pageErrors).toEqual([])
   })

@@ -96,6 +96,23 @@ describe('feel', () => {
     await page.close()
   })
 
+  it('keeps the editor inside its pane when the window shrinks and grows', async () => {
+    const page = await workbench.open()
+    for (const width of [1200, 1000, 1600]) {
+      await page.setViewportSize({ width, height: 900 })
+      await expect
+        .poll(async () => {
+          const editor = (await page
+            .locator('[data-testid="editor"] .monaco-editor')
+            .boundingBox())!
+          const divider = (await page.locator('[data-testid="split-divider"]').boundingBox())!
+          return Math.abs(editor.x + editor.width - divider.x) <= 1
+        })
+        .toBe(true)
+    }
+    await page.close()
+  })
+
   it('reaches every control with Tab (Ctrl+M leaves the editor) and runs from the keyboard', async () => {
     const page = await workbench.open()
     // Tab from the top of the page lands on the toolbar; Run is reachable and Enter runs.

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import { MODEL_ID } from '../../src/sim/version'
-import { editorText, runAndWait, useWorkbench } from './workbench-page'
+import type { Dialog } from 'playwright-core'
+import { editorText, runAndWait, typeAtEnd, useWorkbench } from './workbench-page'
 
 const workbench = useWorkbench()
 const openWorkbench = () => workbench.open({ dialogs: 'accept' })
@@ -82,6 +83,27 @@ describe('editor', () => {
     await expect.poll(() => editorText(page)).toContain('// recover me')
     await page.locator('[data-testid="dirty"]').waitFor()
     await page.close()
+  })
+
+  it('asks before leaving the page with unsaved changes, and not once they are saved', async () => {
+    const page = await workbench.open()
+    await typeAtEnd(page, '// unsaved')
+    const asked = new Promise<Dialog>((resolve) => page.once('dialog', resolve))
+    await page.close({ runBeforeUnload: true })
+    const dialog = await asked
+    expect(dialog.type()).toBe('beforeunload')
+    await dialog.dismiss()
+    expect(page.isClosed()).toBe(false)
+
+    const download = page.waitForEvent('download')
+    await page.keyboard.press('Control+s')
+    await download
+    await expect.poll(() => page.locator('[data-testid="dirty"]').count()).toBe(0)
+    const closed = new Promise<void>((resolve) => page.once('close', () => resolve()))
+    page.once('dialog', (d) => void d.dismiss())
+    await page.close({ runBeforeUnload: true })
+    await closed
+    expect(page.isClosed()).toBe(true)
   })
 
   it('raised no uncaught page errors', () => {

@@ -123,6 +123,34 @@ describe('web workbench', () => {
     await page.close()
   })
 
+  it('checks types live, before any run: an unknown counter is underlined', async () => {
+    const page = await openWorkbench()
+    expect(await page.locator('[data-testid="editor"] .squiggly-error').count()).toBe(0)
+    await page.locator('[data-testid="editor"] .view-lines').click()
+    await page.keyboard.press('Control+End')
+    await page.keyboard.insertText(
+      `export const typo: import('hugeswap').VmstatCounter = 'thp_swpout_pmdd'`,
+    )
+    await page
+      .locator('[data-testid="editor"] .squiggly-error')
+      .first()
+      .waitFor({ state: 'attached', timeout: 30_000 })
+    // Nothing ran: the marker is the TypeScript service's, not a run error.
+    expect(await page.locator('[data-testid="editor"]').getAttribute('data-run-markers')).toBe('0')
+    expect(await page.locator('[data-testid="run-error"]').count()).toBe(0)
+    // The real counter name clears it.
+    await page.keyboard.press('Shift+Home')
+    await page.keyboard.insertText(
+      `export const typo: import('hugeswap').VmstatCounter = 'thp_swpout_pmd'`,
+    )
+    await expect
+      .poll(() => page.locator('[data-testid="editor"] .squiggly-error').count(), {
+        timeout: 30_000,
+      })
+      .toBe(0)
+    await page.close()
+  })
+
   it('shows the kernel meaning of a counter and a machine knob on hover', async () => {
     const page = await openWorkbench()
     const hover = page.locator('.monaco-hover-content')

@@ -197,7 +197,13 @@ describe('feel', () => {
     await divider.focus()
     await page.keyboard.press('ArrowLeft')
     expect(Number(await divider.getAttribute('aria-valuenow'))).toBe(before - 2)
+    // The pane sizes are remembered across sessions.
+    await page.reload()
+    await page.locator('[data-testid="editor"] .view-lines').waitFor()
+    expect(Number(await divider.getAttribute('aria-valuenow'))).toBe(before - 2)
+    await divider.focus()
     await page.keyboard.press('ArrowRight')
+    expect(Number(await divider.getAttribute('aria-valuenow'))).toBe(before)
 
     await page.locator('[data-testid="examples-toggle"]').focus()
     await page.keyboard.press('Enter')

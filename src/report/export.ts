@@ -18,6 +18,7 @@ import {
   TitleComponent,
   TooltipComponent,
 } from 'echarts/components'
+import { LabelLayout } from 'echarts/features'
 import { SVGRenderer } from 'echarts/renderers'
 import type { ResultJson } from '../shared/result'
 import { COUNTERS_TITLE, countersOption } from './charts/counters'
@@ -39,6 +40,8 @@ use([
   MarkPointComponent,
   TitleComponent,
   TooltipComponent,
+  // `labelLayout` of series labels (hideOverlap); the workbench's charts get it from here too.
+  LabelLayout,
   SVGRenderer,
 ])
 

@@ -40,17 +40,29 @@ describe('countersOption', () => {
     expect(series[2].data).toEqual([0, 0, 2, 2])
     expect(series[4].data).toEqual([0, 2, 2, 2])
     expect(series[6].data).toEqual([0, 0, 0, 0])
-    const titles = option.title as { text: string }[]
-    expect(titles.map((t) => t.text)).toEqual([
-      'vmstat counters by snapshot',
+    expect((option.title as { text: string }).text).toBe('vmstat counters by snapshot')
+    // each panel is headed by its counter, as its y-axis name
+    expect((option.yAxis as { name: string }[]).map((a) => a.name)).toEqual([
       'pgmajfault',
       'thp_split_pmd',
     ])
   })
 
+  it('keeps each panel’s labels in its own box and thins out snapshot names that collide', () => {
+    const option = countersOption(FOUR_VARIANT_RESULT)
+    const grids = option.grid as { outerBoundsMode: string; outerBoundsContain: string }[]
+    expect(grids).toHaveLength(5)
+    for (const grid of grids) {
+      expect(grid).toMatchObject({ outerBoundsMode: 'same', outerBoundsContain: 'all' })
+    }
+    for (const axis of option.xAxis as { axisLabel: object }[]) {
+      expect(axis.axisLabel).toMatchObject({ hideOverlap: true, overflow: 'truncate' })
+    }
+  })
+
   it('copes with no counter moving', () => {
     const option = countersOption(FOUR_VARIANT_RESULT, { counters: ['oom_kill'] })
     expect(option.series).toEqual([])
-    expect((option.title as { text: string }[])[0].text).toMatch(/none moved/)
+    expect((option.title as { text: string }).text).toMatch(/none moved/)
   })
 })

@@ -5,7 +5,7 @@
  */
 import type { EChartsOption } from 'echarts'
 import type { ResultJson } from '../../shared/result'
-import { chartTitle, legendLayout, TEXT_STYLE, variantColor } from './variants'
+import { boxedGrid, chartTitle, EDGE, legendLayout, TEXT_STYLE, variantColor } from './variants'
 
 export const COUNTERS_TITLE = 'vmstat counters by snapshot'
 
@@ -49,34 +49,29 @@ export function countersOption(
   const labels = counterLabels(result)
   const cols = Math.min(3, Math.max(1, names.length))
   const rows = Math.max(1, Math.ceil(names.length / cols))
-  const { legend } = legendLayout(result.variants.length)
+  const { legend, plotTop } = legendLayout(result.variants.length)
 
-  // Panels share the area below the legend, in percent so the layout scales with the chart.
-  const areaTop = 16
-  const areaBottom = 97
-  const rowHeight = (areaBottom - areaTop) / rows
+  // One box per panel (its heading, plot and labels inside it, see boxedGrid): columns split the
+  // width, rows split the height below the legend. Rows after the first start at a share of the
+  // height, taking the legend as 18 % of it (its share at the export size).
+  const areaTop = 18
+  const rowHeight = (100 - areaTop) / rows
   const colWidth = 100 / cols
   const pct = (n: number): string => `${Number(n.toFixed(2))}%`
 
   const panels = names.map((name, i) => {
     const row = Math.floor(i / cols)
     const col = i % cols
-    const top = areaTop + row * rowHeight
     return {
       name,
-      title: {
-        text: name,
-        left: pct(col * colWidth + colWidth / 2),
-        top: pct(top),
-        textAlign: 'center' as const,
-        textStyle: { fontSize: 12, fontWeight: 'normal' as const },
-      },
-      grid: {
-        left: pct(col * colWidth + 7),
-        width: pct(colWidth - 10),
-        top: pct(top + 7),
-        height: pct(rowHeight - 19),
-      },
+      grid: boxedGrid({
+        // Margins at the chart's edges: slanted labels reach left of their tick, and the last
+        // column's headings run right from its y axis.
+        left: col === 0 ? EDGE * 2 : pct(col * colWidth + 1),
+        right: col === cols - 1 ? EDGE : pct(100 - (col + 1) * colWidth + 2),
+        top: row === 0 ? plotTop : pct(areaTop + row * rowHeight + 1),
+        bottom: row === rows - 1 ? EDGE : pct(100 - areaTop - (row + 1) * rowHeight + 1),
+      }),
     }
   })
 
@@ -101,25 +96,34 @@ export function countersOption(
 
   return {
     animation: false,
-    title: [
-      chartTitle(names.length > 0 ? COUNTERS_TITLE : `${COUNTERS_TITLE}: none moved`),
-      ...panels.map((p) => p.title),
-    ],
+    title: chartTitle(names.length > 0 ? COUNTERS_TITLE : `${COUNTERS_TITLE}: none moved`),
     textStyle: TEXT_STYLE,
     legend: { ...legend, data: result.variants.map((v) => v.name) },
     tooltip: { trigger: 'axis' },
     grid: panels.map((p) => p.grid),
+    // Snapshot names are long and panels narrow: slanted, cut at 90 px, and those that would
+    // still overlap give way (the tooltip names every snapshot).
     xAxis: panels.map((_, i) => ({
       type: 'category' as const,
       gridIndex: i,
       data: labels,
-      axisLabel: { fontSize: 10, interval: 0, rotate: 20 },
+      axisLabel: {
+        fontSize: 10,
+        rotate: 30,
+        width: 90,
+        overflow: 'truncate',
+        hideOverlap: true,
+      },
     })),
-    yAxis: panels.map((_, i) => ({
+    // The counter's name heads its panel, as the y-axis name.
+    yAxis: panels.map((p, i) => ({
       type: 'value' as const,
       gridIndex: i,
       minInterval: 1,
-      axisLabel: { fontSize: 10 },
+      splitNumber: 3,
+      name: p.name,
+      nameTextStyle: { align: 'left' as const, fontSize: 12 },
+      axisLabel: { fontSize: 10, hideOverlap: true },
     })),
     series,
   }

@@ -14,6 +14,13 @@ describe('fallbacksOption', () => {
   it('draws one bar series per variant', () => {
     const option = fallbacksOption(FOUR_VARIANT_RESULT)
     expect(option.animation).toBe(false)
+    const xAxis = option.xAxis as {
+      axisLabel: { hideOverlap: boolean; formatter: (reason: string, index: number) => string }
+    }
+    expect(xAxis.axisLabel.hideOverlap).toBe(true)
+    expect(xAxis.axisLabel.formatter('F5-set-pmd-swap-entry-failed', 3)).toBe(
+      'F5-set-pmd-swap-\nentry-failed',
+    )
     const series = option.series as { name: string; data: number[] }[]
     expect(series.map((s) => [s.name, s.data])).toEqual([
       ['baseline', [0, 0, 0]],

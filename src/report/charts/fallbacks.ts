@@ -4,7 +4,15 @@
  */
 import type { EChartsOption } from 'echarts'
 import type { ResultJson } from '../../shared/result'
-import { byCodeUnit, chartTitle, legendLayout, TEXT_STYLE, variantColor } from './variants'
+import {
+  byCodeUnit,
+  chartTitle,
+  legendLayout,
+  plotGrid,
+  TEXT_STYLE,
+  variantColor,
+  wrapAtHyphens,
+} from './variants'
 
 export const FALLBACKS_TITLE = 'Fallbacks by reason'
 
@@ -37,13 +45,22 @@ export function fallbacksOption(result: ResultJson): EChartsOption {
     textStyle: TEXT_STYLE,
     legend: { ...legend, data: result.variants.map((v) => v.name) },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    grid: { left: 64, right: 32, top: plotTop, bottom: 48 },
+    grid: plotGrid(plotTop),
     xAxis: {
       type: 'category',
       data: reasons,
       name: reasons.length > 0 ? 'reason' : 'no fallbacks in this run',
       nameLocation: 'middle',
       nameGap: 28,
+      // Reasons are long kebab-case names: two short lines each, and any that still collide in a
+      // narrow chart give way (the tooltip names them).
+      axisLabel: {
+        interval: 0,
+        hideOverlap: true,
+        formatter: (reason: string) => wrapAtHyphens(reason),
+      },
+      // Off the two-line labels it is moved below (ECharts' nameMoveOverlap).
+      nameTextStyle: { textMargin: 6 },
     },
     yAxis: { type: 'value', name: 'fallbacks', minInterval: 1 },
     series,

@@ -7,7 +7,16 @@ import type { EChartsOption } from 'echarts'
 import type { ResultJson, VariantResult } from '../../shared/result'
 import { alignedCounts, bucketRange, cdfPercent } from './fault-latency'
 import { markedPercentiles } from './percentiles'
-import { chartTitle, formatNs, legendLayout, TEXT_STYLE, variantColor, yAxisName } from './variants'
+import {
+  boxedGrid,
+  chartTitle,
+  EDGE,
+  formatNs,
+  legendLayout,
+  TEXT_STYLE,
+  variantColor,
+  yAxisName,
+} from './variants'
 
 export const FAULT_CDF_TITLE = 'Fault latency CDF'
 
@@ -71,13 +80,16 @@ export function faultCdfOption(result: ResultJson): EChartsOption {
   const { legend, plotTop } = legendLayout(variants.length)
   const lo = range ? 2 ** range.lo : 1
   const hi = range ? 2 ** (range.hi + 1) : 2
+  const powersOfTwo: number[] = []
+  for (let ns = lo; ns <= hi; ns *= 2) powersOfTwo.push(ns)
   return {
     animation: false,
     title: chartTitle(FAULT_CDF_TITLE),
     textStyle: TEXT_STYLE,
     legend: { ...legend, data: variants.map((v) => v.name) },
     tooltip: { trigger: 'axis' },
-    grid: { left: 64, right: 96, top: plotTop, bottom: 48 },
+    // Room on the right for the labels of the slowest percentiles.
+    grid: boxedGrid({ left: EDGE, right: 96, top: plotTop, bottom: EDGE }),
     xAxis: {
       type: 'log',
       logBase: 2,
@@ -86,9 +98,21 @@ export function faultCdfOption(result: ResultJson): EChartsOption {
       name: 'fault latency (ns, log scale)',
       nameLocation: 'middle',
       nameGap: 28,
-      axisLabel: { formatter: (value: number) => formatNs(value) },
+      // A tick at every power of two (ECharts' own log ticks skip most of a wide range), and the
+      // labels that would collide in a narrow chart give way.
+      axisTick: { customValues: powersOfTwo },
+      axisLabel: {
+        formatter: (value: number) => formatNs(value),
+        customValues: powersOfTwo,
+        hideOverlap: true,
+      },
     },
-    yAxis: { type: 'value', min: 0, max: 100, ...yAxisName('faults ≤ latency (%)') },
+    yAxis: {
+      type: 'value',
+      min: 0,
+      max: 100,
+      ...yAxisName('faults ≤ latency (%)'),
+    },
     series,
   }
 }

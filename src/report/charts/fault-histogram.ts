@@ -7,7 +7,7 @@ import type { EChartsOption } from 'echarts'
 import type { LatencySummaryNs, ResultJson } from '../../shared/result'
 import { alignedCounts, bucketRange } from './fault-latency'
 import { markedPercentiles } from './percentiles'
-import { chartTitle, formatNs, legendLayout, TEXT_STYLE, variantColor } from './variants'
+import { chartTitle, formatNs, legendLayout, plotGrid, TEXT_STYLE, variantColor } from './variants'
 
 export const FAULT_HISTOGRAM_TITLE = 'Fault latency histogram (log2 buckets)'
 
@@ -55,7 +55,11 @@ export function faultHistogramOption(result: ResultJson): EChartsOption {
         ? {
             markLine: {
               symbol: 'none',
-              lineStyle: { type: 'dashed' as const, width: 1, color: variantColor(v.name) },
+              lineStyle: {
+                type: 'dashed' as const,
+                width: 1,
+                color: variantColor(v.name),
+              },
               label: {
                 position: 'insideEndTop' as const,
                 fontSize: 10,
@@ -79,13 +83,14 @@ export function faultHistogramOption(result: ResultJson): EChartsOption {
     textStyle: TEXT_STYLE,
     legend: { ...legend, data: variants.map((v) => v.name) },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    grid: { left: 64, right: 32, top: plotTop, bottom: 48 },
+    grid: plotGrid(plotTop),
     xAxis: {
       type: 'category',
       data: buckets,
       name: 'fault latency ≥',
       nameLocation: 'middle',
       nameGap: 28,
+      axisLabel: { hideOverlap: true },
     },
     yAxis: { type: 'value', name: 'faults', minInterval: 1 },
     series,

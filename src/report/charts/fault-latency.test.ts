@@ -55,6 +55,20 @@ describe('faultLatencyOption', () => {
     expect(xAxis[0].data?.at(-1)).toBe('32.8 µs')
   })
 
+  it('puts histogram and faults by type in boxes of their own, the lower headed by its axis name', () => {
+    const option = faultLatencyOption(SAMPLE_RESULT)
+    const grids = option.grid as { outerBoundsMode: string; top: unknown; bottom: unknown }[]
+    expect(grids.map((g) => [g.outerBoundsMode, g.bottom])).toEqual([
+      ['same', '45%'],
+      ['same', 12],
+    ])
+    expect(grids[1].top).toBe('59%')
+    const yAxis = option.yAxis as { name: string; gridIndex: number }[]
+    expect(yAxis[2]).toMatchObject({ gridIndex: 1, name: 'Faults by type' })
+    const xAxis = option.xAxis as { axisLabel: { hideOverlap: boolean } }[]
+    expect(xAxis.map((a) => a.axisLabel.hideOverlap)).toEqual([true, true])
+  })
+
   it('copes with a run without faults', () => {
     const empty = structuredClone(SAMPLE_RESULT)
     for (const v of empty.variants) v.faults.histogram = { firstLog2: 0, counts: [] }

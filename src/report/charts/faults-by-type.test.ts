@@ -49,6 +49,25 @@ describe('faultsByTypeOption', () => {
     expect(series.find((s) => s.name === 'io')?.data).toEqual([1.2, 1.1, 50, 49])
   })
 
+  it('lays the two panels out in their own boxes, each with a one-row legend', () => {
+    const option = faultsByTypeOption(FOUR_VARIANT_RESULT)
+    const grids = option.grid as { outerBoundsMode: string; top: unknown; bottom: unknown }[]
+    expect(grids.map((g) => g.outerBoundsMode)).toEqual(['same', 'same'])
+    const legends = option.legend as { type: string; data: string[] }[]
+    expect(legends.map((l) => [l.type, l.data.length])).toEqual([
+      ['scroll', 3],
+      ['scroll', 5],
+    ])
+    // the breakdown panel is headed by its y-axis name, not a title over the plot
+    expect((option.yAxis as { name: string }[])[1].name).toBe(
+      'Mean time per fault by component (µs)',
+    )
+    expect((option.title as { text: string }).text).toBe('Faults by type')
+    // variant names on the category axes, the long one on two lines
+    const xAxis = option.xAxis as { axisLabel: { formatter: (name: string) => string } }[]
+    expect(xAxis[1].axisLabel.formatter('pmd-swap+lazy-deposit')).toBe('pmd-swap+\nlazy-deposit')
+  })
+
   it('leaves the breakdown out when asked or when there is none', () => {
     const counts = faultsByTypeOption(FOUR_VARIANT_RESULT, { breakdown: false })
     expect((counts.series as unknown[]).length).toBe(3)

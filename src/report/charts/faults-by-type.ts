@@ -6,7 +6,19 @@
 import type { EChartsOption } from 'echarts'
 import type { ResultJson, VariantResult } from '../../shared/result'
 import { faultTypes } from './fault-latency'
-import { byCodeUnit, chartTitle, paletteColor, TEXT_STYLE } from './variants'
+import {
+  boxedGrid,
+  byCodeUnit,
+  chartTitle,
+  EDGE,
+  legendLayout,
+  LEGEND_ROW,
+  paletteColor,
+  plotGrid,
+  SCROLL_LEGEND,
+  TEXT_STYLE,
+  wrapVariantName,
+} from './variants'
 
 export const FAULTS_BY_TYPE_TITLE = 'Faults by type'
 
@@ -87,59 +99,44 @@ export function faultsByTypeOption(
     data: breakdowns.map((b) => Number(((b[component] ?? 0) / 1000).toPrecision(3))),
   }))
 
-  const legendTop = 34
+  // Two panels, each in its own box with its labels and axis names: the counts under their legend
+  // at the top, the breakdown (headed by its y-axis name) above its legend at the bottom.
+  const { legend, plotTop } = legendLayout(1)
+  const partsLegend = { ...SCROLL_LEGEND, bottom: EDGE / 2, data: parts }
+  const variantAxis = {
+    type: 'category' as const,
+    data: names,
+    axisLabel: { interval: 0, hideOverlap: true, formatter: wrapVariantName },
+  }
   return {
     animation: false,
-    title: [
-      chartTitle(FAULTS_BY_TYPE_TITLE),
-      ...(withBreakdown
-        ? [
-            {
-              text: 'Mean time per fault by component',
-              left: 'center',
-              top: '55%',
-              textStyle: { fontSize: 12 },
-            },
-          ]
-        : []),
-    ],
+    title: chartTitle(FAULTS_BY_TYPE_TITLE),
     textStyle: TEXT_STYLE,
-    legend: [
-      {
-        top: legendTop,
-        left: 'center',
-        itemWidth: 16,
-        itemGap: 12,
-        textStyle: { fontSize: 11 },
-        data: types,
-      },
-      ...(withBreakdown
-        ? [
-            {
-              top: '61%',
-              left: 'center',
-              itemWidth: 16,
-              itemGap: 12,
-              textStyle: { fontSize: 11 },
-              data: parts,
-            },
-          ]
-        : []),
-    ],
+    legend: [{ ...legend, ...SCROLL_LEGEND, data: types }, ...(withBreakdown ? [partsLegend] : [])],
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     grid: withBreakdown
       ? [
-          { left: 72, right: 32, top: legendTop + 48, bottom: '52%' },
-          { left: 72, right: 32, top: '72%', bottom: 32 },
+          boxedGrid({ left: EDGE, right: EDGE * 2, top: plotTop, bottom: '50%' }),
+          boxedGrid({ left: EDGE, right: EDGE * 2, top: '54%', bottom: EDGE + LEGEND_ROW }),
         ]
-      : [{ left: 72, right: 32, top: legendTop + 48, bottom: 32 }],
+      : [plotGrid(plotTop)],
     xAxis: [
-      { type: 'category', gridIndex: 0, data: names },
-      ...(withBreakdown ? [{ type: 'category' as const, gridIndex: 1, data: names }] : []),
+      { ...variantAxis, gridIndex: 0 },
+      ...(withBreakdown ? [{ ...variantAxis, gridIndex: 1 }] : []),
     ],
     yAxis: [
-      { type: 'value', gridIndex: 0, name: 'faults', minInterval: 1 },
-      ...(withBreakdown ? [{ type: 'value' as const, gridIndex: 1, name: 'µs per fault' }] : []),
+      { type: 'value', gridIndex: 0, name: 'faults', minInterval: 1, splitNumber: 4 },
+      ...(withBreakdown
+        ? [
+            {
+              type: 'value' as const,
+              gridIndex: 1,
+              splitNumber: 4,
+              name: 'Mean time per fault by component (µs)',
+              nameTextStyle: { align: 'left' as const, fontSize: 12, fontWeight: 'bold' as const },
+            },
+          ]
+        : []),
     ],
     series: [...countSeries, ...breakdownSeries],
   }

@@ -37,6 +37,26 @@ describe('memorySavedOption', () => {
     expect((option.xAxis as { data: string[] }).data).toEqual(labels)
   })
 
+  it('keeps the bar labels legible: room above and below, below a bar that goes down, thinned out', () => {
+    const option = memorySavedOption(FOUR_VARIANT_RESULT)
+    const series = option.series as {
+      labelLayout: object
+      data: { label: { position?: string } }[]
+    }[]
+    for (const s of series) expect(s.labelLayout).toEqual({ hideOverlap: true })
+    expect(series[1].data[0].label.position).toBe('bottom')
+    expect(series[2].data[1].label.position).toBeUndefined()
+    // pmd-swap uses more at the first snapshot: room for labels both ways
+    expect((option.yAxis as { boundaryGap: unknown }).boundaryGap).toEqual(['30%', '30%'])
+    const saves = structuredClone(FOUR_VARIANT_RESULT)
+    saves.variants = [baseline, both]
+    expect((memorySavedOption(saves).yAxis as { boundaryGap: unknown }).boundaryGap).toEqual([
+      0,
+      '30%',
+    ])
+    expect(option.grid).toMatchObject({ outerBoundsMode: 'same', outerBoundsContain: 'all' })
+  })
+
   it('has nothing to compare without a baseline', () => {
     const noBaseline = structuredClone(SAMPLE_RESULT)
     noBaseline.variants = noBaseline.variants.filter((v) => v.name !== 'baseline')

@@ -8,7 +8,15 @@
  */
 import type { EChartsOption } from 'echarts'
 import type { ResultJson, VariantResult } from '../../shared/result'
-import { chartTitle, legendLayout, TEXT_STYLE, trim, variantColor, yAxisName } from './variants'
+import {
+  chartTitle,
+  legendLayout,
+  plotGrid,
+  TEXT_STYLE,
+  trim,
+  variantColor,
+  yAxisName,
+} from './variants'
 
 export const MEMORY_SAVED_TITLE = 'Page-table memory saved vs baseline'
 
@@ -83,19 +91,30 @@ export function memorySavedOption(
   const others = result.variants.filter((v) => v.name !== 'baseline')
   const labels = [...(baseline?.snapshots.map((s) => s.label) ?? []), END_LABEL]
 
-  const series = baseline
-    ? others.map((v) => ({
-        name: v.name,
-        type: 'bar' as const,
-        color: variantColor(v.name),
-        barGap: '10%',
-        label: { show: true, position: 'top' as const, fontSize: 10, color: '#555555' },
-        data: savedAgainst(baseline, v, labels, source).map((p) => ({
-          value: p.savedBytes === null ? '-' : p.savedBytes / 1024,
-          label: { formatter: percentText(p) },
-        })),
-      }))
-    : []
+  const saved = baseline ? others.map((v) => savedAgainst(baseline, v, labels, source)) : []
+  const series = saved.map((points, i) => ({
+    name: others[i].name,
+    type: 'bar' as const,
+    color: variantColor(others[i].name),
+    barGap: '10%',
+    // minMargin: ECharts measures text a little narrower than DejaVu Sans draws it.
+    label: { show: true, position: 'top' as const, fontSize: 10, color: '#555555', minMargin: 8 },
+    // Neighbouring bars of about the same height would write their labels over each other in a
+    // narrow chart: one of them gives way (the tooltip still has both).
+    labelLayout: { hideOverlap: true },
+    data: points.map((p) => ({
+      value: p.savedBytes === null ? '-' : p.savedBytes / 1024,
+      label: {
+        formatter: percentText(p),
+        // Below a bar that goes down (the variant uses more), not over the zero line.
+        ...((p.savedBytes ?? 0) < 0 ? { position: 'bottom' as const } : {}),
+      },
+    })),
+  }))
+  // Room past the longest bars for their two-line labels, inside the plot: above the tallest bar
+  // they would run into the axis name, below the lowest into the category labels.
+  const bytes = saved.flat().map((p) => p.savedBytes ?? 0)
+  const labelRoom = (needed: boolean): string | number => (needed ? '30%' : 0)
 
   const { legend, plotTop } = legendLayout(others.length)
   const what = source === 'PageTables' ? 'meminfo PageTables' : 'PTE tables'
@@ -105,15 +124,23 @@ export function memorySavedOption(
     textStyle: TEXT_STYLE,
     legend: { ...legend, data: others.map((v) => v.name) },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    grid: { left: 64, right: 32, top: plotTop + 16, bottom: 48 },
+    grid: plotGrid(plotTop),
     xAxis: {
       type: 'category',
       data: labels,
       name: baseline ? 'snapshot' : 'no baseline variant in this run',
       nameLocation: 'middle',
       nameGap: 28,
+      // Every snapshot named, on two lines if need be; in a narrow chart with many snapshots those
+      // that would still collide give way (the tooltip names them).
+      axisLabel: { interval: 0, width: 72, overflow: 'break', hideOverlap: true }, // Off the two-line labels it is moved below (ECharts' nameMoveOverlap).
+      nameTextStyle: { textMargin: 6 },
     },
-    yAxis: { type: 'value', ...yAxisName(`${what} saved (KiB)`) },
+    yAxis: {
+      type: 'value',
+      boundaryGap: [labelRoom(bytes.some((b) => b < 0)), labelRoom(bytes.some((b) => b > 0))],
+      ...yAxisName(`${what} saved (KiB)`),
+    },
     series,
   }
 }

@@ -4,7 +4,14 @@
  */
 import type { EChartsOption } from 'echarts'
 import type { PageTableSample, ResultJson, VariantResult } from '../../shared/result'
-import { chartTitle, legendLayout, TEXT_STYLE, timeUnitFor, variantColor } from './variants'
+import {
+  chartTitle,
+  legendLayout,
+  plotGrid,
+  TEXT_STYLE,
+  timeUnitFor,
+  variantColor,
+} from './variants'
 
 export const PAGE_TABLES_TITLE = 'PTE-table memory'
 
@@ -74,7 +81,15 @@ export function pageTablesOption(result: ResultJson): EChartsOption {
       markLine: {
         symbol: 'none',
         lineStyle: { type: 'dashed', color: '#999999', width: 1 },
-        label: { position: 'insideEndTop', fontSize: 10, color: '#888888' },
+        // Right of the line (a snapshot taken early would put its label over the y-axis labels),
+        // cut short of the plot's height in the workbench's smallest card (the tooltip has it all).
+        label: {
+          position: 'insideEndBottom',
+          fontSize: 10,
+          color: '#888888',
+          width: 100,
+          overflow: 'truncate',
+        },
         data: snapshotLines,
       },
     })
@@ -87,7 +102,7 @@ export function pageTablesOption(result: ResultJson): EChartsOption {
     textStyle: TEXT_STYLE,
     legend,
     tooltip: { trigger: 'axis' },
-    grid: { left: 56, right: 24, top: plotTop, bottom: 44 },
+    grid: plotGrid(plotTop),
     xAxis: {
       type: 'value',
       name: `simulated time (${unit})`,

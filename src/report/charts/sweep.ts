@@ -7,7 +7,7 @@
  */
 import type { EChartsOption } from 'echarts'
 import { VARIANT_NAMES, type ResultJson, type VariantResult } from '../../shared/result'
-import { chartTitle, legendLayout, TEXT_STYLE, variantColor, yAxisName } from './variants'
+import { chartTitle, legendLayout, plotGrid, TEXT_STYLE, variantColor, yAxisName } from './variants'
 
 export interface SweepPoint {
   params: Record<string, string>
@@ -80,10 +80,17 @@ export function sweepOption(points: SweepPoint[], metric: string, param: string)
     textStyle: TEXT_STYLE,
     legend: { ...legend, data: variants },
     tooltip: { trigger: 'axis' },
-    grid: { left: 72, right: 32, top: plotTop, bottom: 48 },
+    grid: plotGrid(plotTop),
     xAxis: numeric
       ? { type: 'value', name: param, nameLocation: 'middle', nameGap: 28, scale: true }
-      : { type: 'category', data: values, name: param, nameLocation: 'middle', nameGap: 28 },
+      : {
+          type: 'category',
+          data: values,
+          name: param,
+          nameLocation: 'middle',
+          nameGap: 28,
+          axisLabel: { hideOverlap: true },
+        },
     yAxis: { type: 'value', scale: true, ...yAxisName(metric) },
     series,
   }

@@ -67,14 +67,18 @@ export function paletteColor(index: number): string {
 
 const TITLE_TOP = 8
 const LEGEND_TOP = 34
-const LEGEND_ROW = 22
-/** Room between the legend and the plot for the y-axis name, which ECharts draws above the grid. */
-const AXIS_NAME_ROOM = 26
+/** Height of one row of a legend. */
+export const LEGEND_ROW = 22
+/** Room between the legend and the box of the plot. */
+const LEGEND_GAP = 6
+/** Margin between a plot's box and the edges of the chart. */
+export const EDGE = 12
 
 /**
- * A legend under the title and the plot top that leaves room for it: four variant names need two
+ * A legend under the title and the top of the plot's box below it: four variant names need two
  * rows at the chart widths of the workbench (~400-600 px), two fit in one. The title sits at the
- * top, the legend below it, the plot (with its y-axis name) below the legend: nothing overlaps.
+ * top, the legend below it, the plot (with its y-axis name, see `boxedGrid`) below the legend:
+ * nothing overlaps.
  */
 export function legendLayout(itemCount: number): {
   legend: {
@@ -95,8 +99,55 @@ export function legendLayout(itemCount: number): {
       itemGap: 12,
       textStyle: { fontSize: 11 },
     },
-    plotTop: LEGEND_TOP + rows * LEGEND_ROW + AXIS_NAME_ROOM,
+    plotTop: LEGEND_TOP + rows * LEGEND_ROW + LEGEND_GAP,
   }
+}
+
+/**
+ * A legend of fault types or cost components (more names than variants, and of any number): one
+ * row that pages in a narrow chart instead of wrapping onto the plot, compact enough that every
+ * name fits at the export size.
+ */
+export const SCROLL_LEGEND = {
+  type: 'scroll',
+  left: 'center',
+  itemWidth: 12,
+  // Generous: the names are drawn wider than ECharts measures them.
+  itemGap: 16,
+  pageIconSize: 10,
+  pageTextStyle: { fontSize: 10 },
+  textStyle: { fontSize: 11 },
+} as const
+
+/** `pmd-swap+lazy-deposit` on two lines (after the `+`): a category label as wide as the others. */
+export function wrapVariantName(name: string): string {
+  return name.replace(/\+/g, '+\n')
+}
+
+/** Where a grid sits: ECharts box layout, pixels or percent of the chart. */
+export interface Box {
+  left?: number | string
+  right?: number | string
+  top?: number | string
+  bottom?: number | string
+  width?: number | string
+  height?: number | string
+}
+
+/**
+ * A grid that keeps its axis labels and axis names inside `box` (ECharts 6 `outerBounds`): the plot
+ * shrinks to make room for them instead of them running over the chart's edge, the legend or a
+ * neighbouring grid, whatever the chart's size and the labels' lengths.
+ */
+export function boxedGrid<B extends Box>(
+  box: B,
+): B & { outerBoundsMode: 'same'; outerBoundsContain: 'all' } {
+  return { ...box, outerBoundsMode: 'same', outerBoundsContain: 'all' }
+}
+
+/** The grid of a one-plot chart: the whole chart below `top`, less a margin. */
+export function plotGrid(top: number): ReturnType<typeof boxedGrid<Box>> {
+  return boxedGrid({ left: EDGE, right: EDGE * 2, top, bottom: EDGE })
 }
 
 /** The title of a chart, centred at the top, in the vendored font. */
@@ -116,6 +167,59 @@ export function chartTitle(text: string): {
 
 /** Global text style of every chart: the vendored font. */
 export const TEXT_STYLE = { fontFamily: FONT_FAMILY } as const
+
+/**
+ * A kebab-case name (`F16-stable-writes-writeback`) on lines of at most `maxChars`, broken after
+ * its hyphens, for category labels that would otherwise run into their neighbours. A part longer
+ * than `maxChars` keeps a line of its own.
+ */
+export function wrapAtHyphens(name: string, maxChars = 16): string {
+  const lines: string[] = []
+  for (const part of name.split(/(?<=-)/)) {
+    const last = lines.length - 1
+    if (last >= 0 && lines[last].length + part.length <= maxChars) lines[last] += part
+    else lines.push(part)
+  }
+  return lines.join('\n')
+}
+
+/**
+ * Rich text naming variants (indices into the result's variants) by a square in each one's colour,
+ * for a mark label several variants share; `variantSquareStyles` supplies the colours. zrender lays
+ * rich text out with its own text widths, a little narrower than DejaVu Sans draws, so a token
+ * overruns the one after it (left-aligned text) or before it (right-aligned): put the squares
+ * where the text cannot run into them.
+ */
+export function variantSquares(variants: number[]): string {
+  return variants.map((v) => `{v${v}|■}`).join('')
+}
+
+/** The `rich` styles of `variantSquares`. */
+export function variantSquareStyles(
+  variants: { name: string }[],
+): Record<string, { color: string; fontSize: number; lineHeight: number }> {
+  return Object.fromEntries(
+    variants.map((v, i) => [
+      `v${i}`,
+      { color: variantColor(v.name), fontSize: 10, lineHeight: 13 },
+    ]),
+  )
+}
+
+/** Labels of percentile marks: dark text on a light ground, readable over bars and lines. */
+export const MARK_LABEL_STYLE: {
+  fontSize: number
+  lineHeight: number
+  color: string
+  backgroundColor: string
+  padding: number[]
+} = {
+  fontSize: 10,
+  lineHeight: 13,
+  color: '#333333',
+  backgroundColor: 'rgba(255, 255, 255, 0.85)',
+  padding: [1, 3],
+}
 
 /** Variants in result order, for legends. */
 export function variantNames(result: { variants: { name: string }[] }): string[] {

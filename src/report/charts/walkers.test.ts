@@ -7,6 +7,8 @@ describe('walkersOption', () => {
     expect(walkerNames(FOUR_VARIANT_RESULT)).toEqual(['madvise_pageout', 'smaps'])
     const option = walkersOption(FOUR_VARIANT_RESULT)
     expect(option.animation).toBe(false)
+    expect(option.xAxis).toMatchObject({ axisLabel: { interval: 0, hideOverlap: true } })
+    expect(option.grid).toMatchObject({ outerBoundsMode: 'same', outerBoundsContain: 'all' })
     expect((option.yAxis as { type: string }).type).toBe('log')
     const series = option.series as { name: string; data: (number | string)[] }[]
     expect(series.map((s) => [s.name, s.data])).toEqual([

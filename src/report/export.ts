@@ -31,7 +31,8 @@ import { MEMORY_SAVED_TITLE, memorySavedOption } from './charts/memory-saved'
 import { PAGE_TABLES_TITLE, pageTablesOption } from './charts/page-tables'
 import { WALKERS_TITLE, walkersOption } from './charts/walkers'
 
-use([
+/** What every chart option here needs registered: the workbench's BaseChart uses the same list. */
+export const CHART_EXTENSIONS = [
   BarChart,
   LineChart,
   GridComponent,
@@ -40,10 +41,11 @@ use([
   MarkPointComponent,
   TitleComponent,
   TooltipComponent,
-  // `labelLayout` of series labels (hideOverlap); the workbench's charts get it from here too.
+  // `labelLayout` of series labels (hideOverlap).
   LabelLayout,
   SVGRenderer,
-])
+]
+use(CHART_EXTENSIONS)
 
 /** Every per-result chart, in the order the workbench and `--out DIR` list them. */
 export const CHART_IDS = [

@@ -27,7 +27,7 @@ let page: Page
 beforeAll(async () => {
   await mkdir(DIR, { recursive: true })
   page = await workbench.open({ dialogs: 'accept' })
-  await page.setViewportSize({ width: 1440, height: 900 })
+  await page.setViewportSize({ width: 1600, height: 1000 })
 })
 
 /** The whole window, or one element of it (scrolled into view first). */
@@ -52,7 +52,9 @@ describe('screenshots of each view', () => {
 
   it('charts, inspector and export of that run', async () => {
     await testId('chart-fallbacks').locator('svg').first().waitFor({ state: 'attached' })
-    await shot('charts', testId('charts'))
+    // The results pane scrolled to the charts (an element shot would clip at the pane's edge).
+    await testId('charts').evaluate((el) => el.scrollIntoView({ block: 'start' }))
+    await shot('charts')
     await testId('inspector-snapshot').filter({ hasText: 'swapped out' }).click()
     expect(
       await testId('inspector-variant')

@@ -77,6 +77,10 @@ describe('screenshots of each view', () => {
 
   it('the dark theme', async () => {
     await page.emulateMedia({ colorScheme: 'dark' })
+    await page.locator('[data-region="results"]').evaluate((el) => el.scrollTo(0, 0))
+    // Monaco repaints its tokens in the new theme on its next frames.
+    await page.locator('.monaco-editor.vs-dark').waitFor()
+    await page.waitForTimeout(500)
     await shot('dark')
     await page.emulateMedia({ colorScheme: 'light' })
   })

@@ -160,12 +160,19 @@ describe('web workbench', () => {
       ['defrag', /transparent_hugepage\/defrag/],
     ]
     for (const [token, doc] of cases) {
-      await page
-        .locator('[data-testid="editor"] .view-lines span', { hasText: token })
-        .last()
-        .hover()
+      const target = page.locator('[data-testid="editor"] .view-lines span', { hasText: token })
+      // Hover again on every poll: a hover asked before the TypeScript worker is up (slow on a
+      // loaded 2-core CI machine) stays at "Loading..." and is never asked again.
       await expect
-        .poll(() => hover.allInnerTexts(), { timeout: 30_000 })
+        .poll(
+          async () => {
+            await page.mouse.move(0, 0)
+            await target.last().hover()
+            await page.waitForTimeout(1_000)
+            return hover.allInnerTexts()
+          },
+          { timeout: 90_000, intervals: [0] },
+        )
         .toEqual(expect.arrayContaining([expect.stringMatching(doc)]))
       await page.mouse.move(0, 0)
     }

@@ -171,7 +171,7 @@ describe('web workbench', () => {
             await page.waitForTimeout(1_000)
             return hover.allInnerTexts()
           },
-          { timeout: 90_000, intervals: [0] },
+          { timeout: 90_000, interval: 100 },
         )
         .toEqual(expect.arrayContaining([expect.stringMatching(doc)]))
       await page.mouse.move(0, 0)

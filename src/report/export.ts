@@ -89,6 +89,21 @@ export const CHART_TITLES = {
 export const CHART_WIDTH = 900
 export const CHART_HEIGHT = 560
 
+/**
+ * Height of each chart's card in the workbench, in px (the multi-panel charts need more); the
+ * width is the card's. The chart-legibility test draws every chart at these heights, 460 px wide.
+ */
+const CARD_HEIGHTS: Partial<Record<ChartId, number>> = {
+  'page-tables': 300,
+  'fault-latency': 520,
+  'faults-by-type': 480,
+  counters: 440,
+}
+
+export function chartCardHeight(id: ChartId): number {
+  return CARD_HEIGHTS[id] ?? 340
+}
+
 /** zrender's per-instance prefix where it appears: ids, url(#...) references, classes, CSS rules. */
 const INSTANCE_PREFIX = /(id="|url\(#|class="|^\.)zr\d+-/gm
 /** Hover-style classes, numbered by a counter global to the process. */

@@ -5,7 +5,6 @@
  * Text boxes come from zrender's own layout, widened by 15 %: zrender measures text with a table a
  * little narrower than DejaVu Sans, the font the charts are drawn in.
  */
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { init } from 'echarts/core'
 import type { EChartsOption } from 'echarts'
@@ -16,25 +15,12 @@ import {
   CHART_HEIGHT,
   CHART_IDS,
   CHART_WIDTH,
+  chartCardHeight,
   renderChartSvg,
 } from '../../src/report/export'
 
 const DEJAVU_WIDER = 1.15
 const NARROW_WIDTH = 460
-
-/** The workbench's card heights, read from the component (its HEIGHTS table and default). */
-function cardHeights(): (id: string) => number {
-  const vue = readFileSync(
-    new URL('../../src/renderer/src/components/results/ResultsCharts.vue', import.meta.url),
-    'utf8',
-  )
-  const table = /const HEIGHTS[^{]*\{([^}]*)\}/.exec(vue)?.[1] ?? ''
-  const heights = new Map(
-    [...table.matchAll(/'?([\w-]+)'?:\s*(\d+)/g)].map((m) => [m[1], Number(m[2])]),
-  )
-  const fallback = Number(/HEIGHTS\[id\] \?\? (\d+)/.exec(vue)?.[1] ?? NaN)
-  return (id) => heights.get(id) ?? fallback
-}
 
 type Quad = [number, number][]
 
@@ -150,8 +136,6 @@ function textProblems(option: EChartsOption, width: number, height: number): str
   }
 }
 
-const heightOf = cardHeights()
-
 describe.each([
   ['four variants', FOUR_VARIANT_RESULT],
   ['two variants', SAMPLE_RESULT],
@@ -161,7 +145,7 @@ describe.each([
   })
 
   it.each(CHART_IDS)('%s in a narrow card', (id) => {
-    expect(textProblems(CHART_BUILDERS[id](result), NARROW_WIDTH, heightOf(id))).toEqual([])
+    expect(textProblems(CHART_BUILDERS[id](result), NARROW_WIDTH, chartCardHeight(id))).toEqual([])
   })
 })
 

@@ -11,6 +11,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     fileParallelism: false,
+    // A browser on a loaded 2-core CI machine: expect.poll waits up to 10 s by default, not 1 s.
+    expect: { poll: { timeout: 10_000 } },
     // The JSON report feeds .ci/run's "N passed, N failed" line (scripts/test-summary.mjs).
     reporters: ['default', 'json'],
     outputFile: { json: 'out/test-results/e2e.json' },

@@ -108,7 +108,9 @@ describe('screenshots of each view', () => {
     await replaceBuffer(page, BUSY)
     await testId('run').click()
     await testId('progress').waitFor()
-    await expect.poll(() => testId('progress').innerText()).toMatch(/t\.(write|madvise)/)
+    await expect
+      .poll(() => testId('progress').innerText(), { timeout: 30_000 })
+      .toMatch(/t\.(write|madvise)/)
     await shot('running')
     await testId('cancel').click()
     await testId('run').and(page.locator(':not([disabled])')).waitFor()

@@ -15,7 +15,12 @@ import { PageAlloc } from './mm/page_alloc'
 import { newKhugepagedState, type KhugepagedState } from './mm/khugepaged'
 import { SwapInfo } from './mm/swapfile'
 import { DeviceQueue } from './cost/queue'
-import type { PageTableLedger, WalkerStats } from './result'
+import {
+  COST_COMPONENTS,
+  type CostComponent,
+  type PageTableLedger,
+  type WalkerStats,
+} from './result'
 
 /**
  * Why a PMD-order path fell back to splitting (../shared/domain.md §1.5). Stable keys of the
@@ -34,26 +39,6 @@ export type MthpStat =
   | 'split_failed'
   | 'split_deferred'
 
-/**
- * What a fault's (or an operation's) time went to. `stall` is time the clock moved while the
- * fault waited (direct reclaim throttled on writeback, a busy device queue).
- */
-export const COST_COMPONENTS = [
-  'entry',
-  'alloc',
-  'clear',
-  'copy',
-  'io',
-  'compress',
-  'install',
-  'tlb',
-  'pgtable',
-  'swapcache',
-  'unmap',
-  'uffd',
-  'stall',
-] as const
-export type CostComponent = (typeof COST_COMPONENTS)[number]
 const COMPONENT_INDEX = Object.fromEntries(COST_COMPONENTS.map((c, i) => [c, i])) as Record<
   CostComponent,
   number

@@ -41,13 +41,32 @@ export interface LatencySummaryNs {
   max: number
 }
 
+/**
+ * What a fault's (or an operation's) time went to, in the order a fault pays them: the keys of
+ * every `breakdownNs` and `componentsNs` below. `stall` is time the clock moved while the
+ * fault waited (direct reclaim throttled on writeback, a busy device queue).
+ */
+export const COST_COMPONENTS = [
+  'entry',
+  'alloc',
+  'clear',
+  'copy',
+  'io',
+  'compress',
+  'install',
+  'tlb',
+  'pgtable',
+  'swapcache',
+  'unmap',
+  'uffd',
+  'stall',
+] as const
+export type CostComponent = (typeof COST_COMPONENTS)[number]
+
 export interface FaultTypeStats {
   count: number
   latencyNs: LatencySummaryNs
-  /**
-   * Mean time per fault by component: entry, alloc, clear, copy, io, compress, install, tlb,
-   * pgtable, swapcache, unmap, uffd, stall (absent components cost nothing).
-   */
+  /** Mean time per fault by COST_COMPONENTS component (absent components cost nothing). */
   breakdownNs?: Record<string, number>
 }
 

@@ -4,7 +4,7 @@
  * function of the result JSON.
  */
 import type { EChartsOption } from 'echarts'
-import type { ResultJson, VariantResult } from '../../shared/result'
+import { COST_COMPONENTS, type ResultJson, type VariantResult } from '../../shared/result'
 import { faultTypes } from './fault-latency'
 import {
   boxedGrid,
@@ -21,23 +21,6 @@ import {
 } from './variants'
 
 export const FAULTS_BY_TYPE_TITLE = 'Faults by type'
-
-/** Cost components in the order a fault pays them (FaultTypeStats.breakdownNs). */
-export const COMPONENT_ORDER = [
-  'entry',
-  'alloc',
-  'clear',
-  'copy',
-  'io',
-  'compress',
-  'install',
-  'tlb',
-  'pgtable',
-  'swapcache',
-  'unmap',
-  'uffd',
-  'stall',
-] as const
 
 /**
  * Mean time per fault by component over all faults of a variant: the per-type means weighted by
@@ -63,8 +46,8 @@ export function meanBreakdownNs(v: VariantResult): Record<string, number> {
 export function components(breakdowns: Record<string, number>[]): string[] {
   const seen = new Set<string>()
   for (const b of breakdowns) for (const [c, ns] of Object.entries(b)) if (ns > 0) seen.add(c)
-  const known: string[] = COMPONENT_ORDER.filter((c) => seen.has(c))
-  const unknown = [...seen].filter((c) => !(COMPONENT_ORDER as readonly string[]).includes(c))
+  const known: string[] = COST_COMPONENTS.filter((c) => seen.has(c))
+  const unknown = [...seen].filter((c) => !(COST_COMPONENTS as readonly string[]).includes(c))
   return [...known, ...unknown.sort(byCodeUnit)]
 }
 

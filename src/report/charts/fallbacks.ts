@@ -4,15 +4,7 @@
  */
 import type { EChartsOption } from 'echarts'
 import type { ResultJson } from '../../shared/result'
-import {
-  byCodeUnit,
-  chartTitle,
-  legendLayout,
-  plotGrid,
-  TEXT_STYLE,
-  variantColor,
-  wrapAtHyphens,
-} from './variants'
+import { byCodeUnit, variantBarsOption, wrapAtHyphens } from './variants'
 
 export const FALLBACKS_TITLE = 'Fallbacks by reason'
 
@@ -31,27 +23,9 @@ export function fallbackReasons(result: ResultJson): string[] {
 
 export function fallbacksOption(result: ResultJson): EChartsOption {
   const reasons = fallbackReasons(result)
-  const series = result.variants.map((v) => ({
-    name: v.name,
-    type: 'bar' as const,
-    color: variantColor(v.name),
-    barGap: '10%',
-    data: reasons.map((r) => v.fallbacks[r] ?? 0),
-  }))
-  const { legend, plotTop } = legendLayout(result.variants.length)
-  return {
-    animation: false,
-    title: chartTitle(FALLBACKS_TITLE),
-    textStyle: TEXT_STYLE,
-    legend: { ...legend, data: result.variants.map((v) => v.name) },
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    grid: plotGrid(plotTop),
+  return variantBarsOption(result, FALLBACKS_TITLE, reasons, (v, r) => v.fallbacks[r] ?? 0, {
     xAxis: {
-      type: 'category',
-      data: reasons,
       name: reasons.length > 0 ? 'reason' : 'no fallbacks in this run',
-      nameLocation: 'middle',
-      nameGap: 28,
       // Reasons are long kebab-case names: two short lines each, and any that still collide in a
       // narrow chart give way (the tooltip names them).
       axisLabel: {
@@ -63,6 +37,5 @@ export function fallbacksOption(result: ResultJson): EChartsOption {
       nameTextStyle: { textMargin: 6 },
     },
     yAxis: { type: 'value', name: 'fallbacks', minInterval: 1 },
-    series,
-  }
+  })
 }

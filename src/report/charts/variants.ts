@@ -2,7 +2,8 @@
  * Shared look of the four kernel variants in every chart: one fixed colour and a short label each,
  * so the GUI and the CLI's SVG export agree byte for byte. Pure: no DOM, no Vue.
  */
-import type { VariantName } from '../../shared/result'
+import type { EChartsOption, XAXisComponentOption, YAXisComponentOption } from 'echarts'
+import type { ResultJson, VariantName, VariantResult } from '../../shared/result'
 
 export const VARIANT_COLORS = {
   baseline: '#5470c6',
@@ -237,4 +238,43 @@ export function byCodeUnit(a: string, b: string): number {
  */
 export function yAxisName(name: string): { name: string; nameTextStyle: { align: 'left' } } {
   return { name, nameTextStyle: { align: 'left' } }
+}
+
+/**
+ * Every variant's bar side by side in each category (fallbacks by reason, walkers by name): the
+ * frame both charts share. `xAxis` adds the category axis's name and labels; `yAxis` is the value
+ * axis.
+ */
+export function variantBarsOption(
+  result: ResultJson,
+  title: string,
+  categories: string[],
+  valueOf: (variant: VariantResult, category: string) => number | '-',
+  axes: { xAxis: XAXisComponentOption; yAxis: YAXisComponentOption },
+): EChartsOption {
+  const series = result.variants.map((v) => ({
+    name: v.name,
+    type: 'bar' as const,
+    color: variantColor(v.name),
+    barGap: '10%',
+    data: categories.map((c) => valueOf(v, c)),
+  }))
+  const { legend, plotTop } = legendLayout(result.variants.length)
+  return {
+    animation: false,
+    title: chartTitle(title),
+    textStyle: TEXT_STYLE,
+    legend: { ...legend, data: result.variants.map((v) => v.name) },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    grid: plotGrid(plotTop),
+    xAxis: {
+      ...axes.xAxis,
+      type: 'category',
+      data: categories,
+      nameLocation: 'middle',
+      nameGap: 28,
+    } as XAXisComponentOption,
+    yAxis: axes.yAxis,
+    series,
+  }
 }

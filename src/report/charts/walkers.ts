@@ -3,16 +3,8 @@
  * entries where a PMD costs one). Pure function of the result JSON.
  */
 import type { EChartsOption } from 'echarts'
-import type { ResultJson } from '../../shared/result'
-import {
-  byCodeUnit,
-  chartTitle,
-  legendLayout,
-  plotGrid,
-  TEXT_STYLE,
-  variantColor,
-  yAxisName,
-} from './variants'
+import type { ResultJson, VariantResult } from '../../shared/result'
+import { byCodeUnit, variantBarsOption, yAxisName } from './variants'
 
 export const WALKERS_TITLE = 'Page-table entries visited by walker'
 
@@ -25,34 +17,11 @@ export function walkerNames(result: ResultJson): string[] {
 
 export function walkersOption(result: ResultJson): EChartsOption {
   const walkers = walkerNames(result)
-  const series = result.variants.map((v) => ({
-    name: v.name,
-    type: 'bar' as const,
-    color: variantColor(v.name),
-    barGap: '10%',
-    // A log axis has no zero: a walker that visited nothing gets no bar.
-    data: walkers.map((w) => {
-      const entries = v.walkers[w]?.entriesVisited ?? 0
-      return entries > 0 ? entries : '-'
-    }),
-  }))
-  const { legend, plotTop } = legendLayout(result.variants.length)
-  return {
-    animation: false,
-    title: chartTitle(WALKERS_TITLE),
-    textStyle: TEXT_STYLE,
-    legend: { ...legend, data: result.variants.map((v) => v.name) },
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    grid: plotGrid(plotTop),
-    xAxis: {
-      type: 'category',
-      data: walkers,
-      name: 'walker',
-      nameLocation: 'middle',
-      nameGap: 28,
-      axisLabel: { interval: 0, hideOverlap: true },
-    },
+  // A log axis has no zero: a walker that visited nothing gets no bar.
+  const entries = (v: VariantResult, w: string): number | '-' =>
+    (v.walkers[w]?.entriesVisited ?? 0) || '-'
+  return variantBarsOption(result, WALKERS_TITLE, walkers, entries, {
+    xAxis: { name: 'walker', axisLabel: { interval: 0, hideOverlap: true } },
     yAxis: { type: 'log', logBase: 10, min: 1, ...yAxisName('entries visited (log scale)') },
-    series,
-  }
+  })
 }

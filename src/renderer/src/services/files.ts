@@ -38,16 +38,25 @@ export function uploadFile(doc: Document = document): Promise<OpenedFile | null>
   })
 }
 
-/** Offers `source` as a download named `name`. */
-export function downloadFile(name: string, source: string, doc: Document = document): SavedFile {
-  const url = URL.createObjectURL(new Blob([source], { type: 'text/typescript' }))
-  const a = doc.createElement('a')
+/** Browser downloads through an `<a download>` blob link (works in Electron's renderer too). */
+export function downloadBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
   a.href = url
-  a.download = name
+  a.download = fileName
   a.style.display = 'none'
-  doc.body.append(a)
+  document.body.append(a)
   a.click()
   a.remove()
   setTimeout(() => URL.revokeObjectURL(url), 10_000)
+}
+
+export function downloadText(text: string, fileName: string, type: string): void {
+  downloadBlob(new Blob([text], { type }), fileName)
+}
+
+/** Offers `source` as a download named `name`. */
+export function downloadFile(name: string, source: string): SavedFile {
+  downloadText(source, name, 'text/typescript')
   return { path: '', name }
 }

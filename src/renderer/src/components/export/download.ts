@@ -1,20 +1,3 @@
-/** Browser downloads through an `<a download>` blob link (works in Electron's renderer too). */
-export function downloadBlob(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob)
-  const a = document.createElement('a')
-  a.href = url
-  a.download = fileName
-  a.style.display = 'none'
-  document.body.append(a)
-  a.click()
-  a.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
-}
-
-export function downloadText(text: string, fileName: string, type: string): void {
-  downloadBlob(new Blob([text], { type }), fileName)
-}
-
 /** An SVG document drawn onto a canvas at `scale` (2x by default), as PNG bytes. */
 export async function svgToPng(svg: string, scale = 2): Promise<Blob> {
   const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }))

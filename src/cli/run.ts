@@ -101,27 +101,8 @@ export async function runCommand(options: RunOptions, env: CliEnv): Promise<numb
   const result = outcome.result
 
   const json = JSON.stringify(result, null, 2) + '\n'
-  if (options.json === '-') {
-    env.stdout.write(json)
-  } else {
-    if (options.json !== undefined) {
-      try {
-        await writeFileAtomic(resolve(env.cwd, options.json), json)
-      } catch (err) {
-        env.stderr.write(`hugeswap: cannot write ${options.json}: ${describeIoError(err)}\n`)
-        return EXIT_CANNOT_RUN
-      }
-    }
-    env.stdout.write(options.format === 'json' ? json : STDOUT_FORMATTERS[options.format](result))
-  }
-  if (options.out !== undefined) {
-    try {
-      await writeOutDir(resolve(env.cwd, options.out), result, json)
-    } catch (err) {
-      env.stderr.write(`hugeswap: cannot write ${options.out}: ${describeIoError(err)}\n`)
-      return EXIT_CANNOT_RUN
-    }
-  }
+  const report = (format: Exclude<OutputFormat, 'json'>) => STDOUT_FORMATTERS[format](result)
+  if (!(await writeOutputs(options, env, json, report, result))) return EXIT_CANNOT_RUN
 
   const failed = failedChecks(result)
   // The summary lists failures itself; with any other stdout, stderr says why the status is 1.
@@ -185,6 +166,29 @@ async function runMany(
   }
   const runsJson: RunsJson = { schema: 1, runs: results }
   const json = JSON.stringify(runsJson, null, 2) + '\n'
+  const report = (format: Exclude<OutputFormat, 'json'>) => RUNS_FORMATTERS[format](results)
+  // The out-dir files describe run 0 (the base seed); results.json holds every run.
+  if (!(await writeOutputs(options, env, json, report, results[0]))) return EXIT_CANNOT_RUN
+  if (progress) env.stderr.write(formatPoolStats(stats, count) + '\n')
+  const failed = results.flatMap((result, i) =>
+    failedChecks(result).map((line) => `run ${i} (seed ${result.scenario.seed}): ${line}`),
+  )
+  for (const line of failed) env.stderr.write(line + '\n')
+  return failed.length > 0 ? EXIT_CHECK_FAILED : EXIT_OK
+}
+
+/**
+ * What --json, --format and --out ask for: the JSON on stdout or in a file, else the chosen report
+ * on stdout, and the --out directory for `outResult`. False, with the reason on stderr, when a file
+ * could not be written.
+ */
+async function writeOutputs(
+  options: RunOptions,
+  env: CliEnv,
+  json: string,
+  report: (format: Exclude<OutputFormat, 'json'>) => string,
+  outResult: ResultJson,
+): Promise<boolean> {
   if (options.json === '-') {
     env.stdout.write(json)
   } else {
@@ -193,26 +197,20 @@ async function runMany(
         await writeFileAtomic(resolve(env.cwd, options.json), json)
       } catch (err) {
         env.stderr.write(`hugeswap: cannot write ${options.json}: ${describeIoError(err)}\n`)
-        return EXIT_CANNOT_RUN
+        return false
       }
     }
-    env.stdout.write(options.format === 'json' ? json : RUNS_FORMATTERS[options.format](results))
+    env.stdout.write(options.format === 'json' ? json : report(options.format))
   }
   if (options.out !== undefined) {
     try {
-      // The out-dir files describe run 0 (the base seed); results.json holds every run.
-      await writeOutDir(resolve(env.cwd, options.out), results[0], json)
+      await writeOutDir(resolve(env.cwd, options.out), outResult, json)
     } catch (err) {
       env.stderr.write(`hugeswap: cannot write ${options.out}: ${describeIoError(err)}\n`)
-      return EXIT_CANNOT_RUN
+      return false
     }
   }
-  if (progress) env.stderr.write(formatPoolStats(stats, count) + '\n')
-  const failed = results.flatMap((result, i) =>
-    failedChecks(result).map((line) => `run ${i} (seed ${result.scenario.seed}): ${line}`),
-  )
-  for (const line of failed) env.stderr.write(line + '\n')
-  return failed.length > 0 ? EXIT_CHECK_FAILED : EXIT_OK
+  return true
 }
 
 /** A scenario file read for a command, or the message for stderr (exit 2). */

@@ -56,6 +56,32 @@ describe('useEditorStore', () => {
     expect(next.dirty).toBe(true)
   })
 
+  it('keeps an offered buffer stored until it is restored or discarded', async () => {
+    localStorage.setItem(
+      AUTOSAVE_KEY,
+      JSON.stringify({ name: 'one-thp.ts', path: '', source: 'lost?', savedAt: 1 }),
+    )
+    const editor = useEditorStore()
+    const scenario = useScenarioStore()
+    editor.checkRecovery()
+    expect(editor.recovery?.source).toBe('lost?')
+    const stored = localStorage.getItem(AUTOSAVE_KEY)
+    // The clean buffer's autosave tick, an edit's, and a save of the current buffer.
+    editor.autosave()
+    scenario.setSource('export default 4\n')
+    editor.autosave()
+    await editor.save()
+    expect(localStorage.getItem(AUTOSAVE_KEY)).toBe(stored)
+
+    // A reload before the user chose offers it again.
+    setActivePinia(createPinia())
+    const next = useEditorStore()
+    next.checkRecovery()
+    expect(next.recovery?.source).toBe('lost?')
+    next.discardRecovery()
+    expect(localStorage.getItem(AUTOSAVE_KEY)).toBeNull()
+  })
+
   it('drops the autosave once the buffer matches the file again', () => {
     const editor = useEditorStore()
     const scenario = useScenarioStore()

@@ -157,10 +157,12 @@ export const useEditorStore = defineStore('editor', () => {
     }
   }
 
-  // Autosave: the buffer goes to localStorage while it differs from the file.
+  // Autosave: the buffer goes to localStorage while it differs from the file. While a recovered
+  // buffer is on offer, its stored copy is the only one of that text: nothing overwrites or drops
+  // it until the user restores or discards it (a reload before then offers it again).
   let lastAutosaved: string | null = null
   function autosave(): void {
-    if (scenario.source === lastAutosaved) return
+    if (recovery.value || scenario.source === lastAutosaved) return
     lastAutosaved = scenario.source
     if (!dirty.value) {
       clearAutosave()
@@ -176,6 +178,7 @@ export const useEditorStore = defineStore('editor', () => {
 
   function clearAutosave(): void {
     lastAutosaved = scenario.source
+    if (recovery.value) return
     try {
       storage()?.removeItem(AUTOSAVE_KEY)
     } catch {

@@ -42,6 +42,18 @@ describe('useRegionFocus', () => {
     expect(focused()).toBe('edit')
   })
 
+  it("lands on a region's main control before the controls above it", () => {
+    stop = page(`
+      <header data-region="toolbar"><button id="run">Run</button></header>
+      <section data-region="editor">
+        <div role="alert"><button id="restore">Restore it</button></div>
+        <div data-region-focus><div id="edit" tabindex="0"></div></div>
+      </section>`)
+    f6()
+    f6()
+    expect(focused()).toBe('edit')
+  })
+
   it('leaves other keys and modified F6 alone', () => {
     stop = page(`<header data-region="toolbar"><button id="run">Run</button></header>`)
     const e = new KeyboardEvent('keydown', { key: 'F6', ctrlKey: true, cancelable: true })

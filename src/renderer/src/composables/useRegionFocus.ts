@@ -14,7 +14,9 @@ const FOCUSABLE = [
  * F6 / Shift+F6 move the focus to the next / previous region of the workbench (the toolbar, the
  * editor, the results), as in VS Code and browsers. It is the way out of the editor for keyboard
  * users, since Tab inside Monaco indents (Ctrl+M toggles that too). Regions are the elements
- * marked `data-region`, in document order.
+ * marked `data-region`, in document order. A region lands on its main control, the focusable
+ * inside its `data-region-focus` element (the editor's text, not a banner above it), else on its
+ * first focusable.
  */
 export function useRegionFocus(root: Document | undefined = globalThis.document): void {
   if (!root) return
@@ -31,7 +33,9 @@ export function useRegionFocus(root: Document | undefined = globalThis.document)
     // Skip a region with nothing to focus (the results before any run).
     for (let i = 1; i <= regions.length; i++) {
       const region = regions[(start + step * i + regions.length * 2) % regions.length]!
-      const target = region.querySelector<HTMLElement>(FOCUSABLE)
+      const target =
+        region.querySelector<HTMLElement>(`[data-region-focus] :is(${FOCUSABLE})`) ??
+        region.querySelector<HTMLElement>(FOCUSABLE)
       if (target) {
         target.focus()
         return

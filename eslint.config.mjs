@@ -1,7 +1,8 @@
 // ESLint flat config. Beyond the recommended sets it enforces the layering of ARCHITECTURE.md:
 // - src/sim imports nothing outside itself (no DOM, no Node, no Electron, no other layer) and has
 //   no clock or Math.random;
-// - only src/main/ipc.ts imports ipcMain; only src/preload imports ipcRenderer.
+// - only src/main/ipc.ts imports ipcMain; only src/preload imports ipcRenderer;
+// - e2e tests never sleep (waitForTimeout) and never share one browser profile.
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import pluginVue from 'eslint-plugin-vue'
@@ -117,5 +118,24 @@ export default tseslint.config(
   {
     files: ['src/sim/**/*.test.ts'],
     rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    // End-to-end tests wait for the condition they need, never for time, and share no storage.
+    files: ['tests/e2e/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          property: 'waitForTimeout',
+          message:
+            'Wait for the condition itself (expect.poll, locator.waitFor, page.waitForFunction): a sleep is a race on a loaded machine.',
+        },
+        {
+          property: 'launchPersistentContext',
+          message:
+            'One profile shared by every page leaks storage between tests: use browser.newContext() (tests/e2e/browser.ts).',
+        },
+      ],
+    },
   },
 )

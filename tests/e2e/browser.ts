@@ -1,37 +1,47 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { chromium, type BrowserContext } from 'playwright-core'
+import { chromium, type Browser as PlaywrightBrowser, type BrowserContext } from 'playwright-core'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
+/** The flags the e2e runs use (the closed network here refuses Chromium's background calls). */
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+export const VIEWPORT = { width: 1600, height: 1000 }
+
 export interface Browser {
-  context: BrowserContext
+  /**
+   * A new browser context: its own empty profile (localStorage, cookies, caches), so no test sees
+   * what another left behind (an autosave, a history, a divider position). Pages of one context
+   * share it, and a reload keeps it.
+   */
+  newContext(): Promise<BrowserContext>
+  version(): string
   close(): Promise<void>
 }
 
-/** Headless Debian Chromium with a fresh profile directory. */
+/** Headless Debian Chromium (one process per e2e file; a fresh context per page). */
 export async function launchChromium(): Promise<Browser> {
-  const userDataDir = await mkdtemp(join(tmpdir(), 'hugeswap-e2e-'))
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1600, height: 1000 },
-  })
+  let browser: PlaywrightBrowser
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS })
+  } catch (e) {
+    throw new Error(
+      `could not start Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH): ${
+        e instanceof Error ? e.message : String(e)
+      }`,
+      { cause: e },
+    )
+  }
   return {
-    context,
-    async close() {
-      await context.close()
-      await rm(userDataDir, { recursive: true, force: true })
-    },
+    newContext: () => browser.newContext({ viewport: VIEWPORT }),
+    version: () => browser.version(),
+    close: () => browser.close(),
   }
 }

@@ -23,7 +23,9 @@ describe('editor', () => {
     await expect.poll(() => gallery.locator('[data-testid="example"]').count()).toBe(1)
     await gallery.locator('[data-testid="example"]').click()
     await expect.poll(() => gallery.count()).toBe(0)
-    expect(await page.locator('[data-testid="file-name"]').innerText()).toBe('pmd-mapped.ts')
+    await expect
+      .poll(() => page.locator('[data-testid="file-name"]').innerText())
+      .toBe('pmd-mapped.ts')
     await expect.poll(() => editorText(page)).toContain('defineScenario')
 
     await runAndWait(page, 'example page-tables/pmd-mapped')
@@ -36,9 +38,7 @@ describe('editor', () => {
 
   it('downloads the buffer on Ctrl+S in the browser', async () => {
     const page = await openWorkbench()
-    await page.locator('[data-testid="editor"] .view-lines').click()
-    await page.keyboard.press('Control+End')
-    await page.keyboard.type('// edited')
+    await typeAtEnd(page, '// edited')
     await page.locator('[data-testid="dirty"]').waitFor()
     const download = page.waitForEvent('download')
     await page.keyboard.press('Control+s')
@@ -73,10 +73,11 @@ describe('editor', () => {
 
   it('offers an autosaved buffer back after a reload', async () => {
     const page = await openWorkbench()
-    await page.locator('[data-testid="editor"] .view-lines').click()
-    await page.keyboard.press('Control+End')
-    await page.keyboard.type('// recover me')
-    await page.waitForTimeout(3_500)
+    await typeAtEnd(page, '// recover me')
+    // The autosave tick has stored the buffer.
+    await expect
+      .poll(() => page.evaluate('localStorage.getItem("hugeswap.autosave")'))
+      .toContain('// recover me')
     await page.reload()
     await page.locator('[data-testid="recovery"]').waitFor()
     await page.locator('[data-testid="recover"]').click()

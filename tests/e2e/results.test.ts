@@ -35,10 +35,10 @@ describe('web workbench results', () => {
       await page.locator(`[data-testid="${id}"] svg`).first().waitFor({ state: 'attached' })
     }
     await page.locator('[data-testid="inspector-snapshot"]', { hasText: 'swapped out' }).click()
-    expect(await rangeState('pmd-swap')).toBe('swap-pmd')
-    expect(await rangeState('baseline')).toBe('pte')
+    await expect.poll(() => rangeState('pmd-swap')).toBe('swap-pmd')
+    await expect.poll(() => rangeState('baseline')).toBe('pte')
     await page.locator('[data-testid="inspector-snapshot"]', { hasText: 'faulted in' }).click()
-    expect(await rangeState('baseline')).toBe('pmd')
+    await expect.poll(() => rangeState('baseline')).toBe('pmd')
   })
 
   it('exports the mail report as ASCII text with the LKP %stddev header', async () => {
@@ -96,7 +96,7 @@ describe('web workbench results', () => {
 
     await entries.nth(1).click()
     await page.locator('[data-testid="results"]').waitFor()
-    expect(await page.locator('[data-testid="variant"]').count()).toBe(4)
+    await expect.poll(() => page.locator('[data-testid="variant"]').count()).toBe(4)
 
     const table = page.locator('[data-testid="compare"] [data-testid="compare-table"]')
     await table.waitFor()

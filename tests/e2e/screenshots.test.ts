@@ -12,8 +12,10 @@ import {
   RUN_TIMEOUT,
   replaceBuffer,
   runAndWait,
+  startRun,
   typeAtEnd,
   useWorkbench,
+  waitForIdle,
 } from './workbench-page'
 
 const ROOT = resolve(import.meta.dirname, '../..')
@@ -56,13 +58,15 @@ describe('screenshots of each view', () => {
     await testId('charts').evaluate((el) => el.scrollIntoView({ block: 'start' }))
     await shot('charts')
     await testId('inspector-snapshot').filter({ hasText: 'swapped out' }).click()
-    expect(
-      await testId('inspector-variant')
-        .filter({ hasText: 'pmd-swap' })
-        .first()
-        .locator('[data-state="swap-pmd"]')
-        .count(),
-    ).toBe(1)
+    await expect
+      .poll(() =>
+        testId('inspector-variant')
+          .filter({ hasText: 'pmd-swap' })
+          .first()
+          .locator('[data-state="swap-pmd"]')
+          .count(),
+      )
+      .toBe(1)
     await shot('inspector', testId('inspector'))
     expect(await testId('export-text').inputValue()).toContain('Against baseline')
     await shot('export', testId('export'))
@@ -78,9 +82,11 @@ describe('screenshots of each view', () => {
   it('the dark theme', async () => {
     await page.emulateMedia({ colorScheme: 'dark' })
     await page.locator('[data-region="results"]').evaluate((el) => el.scrollTo(0, 0))
-    // Monaco repaints its tokens in the new theme on its next frames.
+    // Monaco takes the new theme, then the page paints it: wait for the class and two frames.
     await page.locator('.monaco-editor.vs-dark').waitFor()
-    await page.waitForTimeout(500)
+    await page.evaluate(
+      'new Promise((painted) => requestAnimationFrame(() => requestAnimationFrame(painted)))',
+    )
     await shot('dark')
     await page.emulateMedia({ colorScheme: 'light' })
   })
@@ -88,14 +94,14 @@ describe('screenshots of each view', () => {
   it('the examples gallery', async () => {
     await testId('examples-toggle').click()
     await testId('examples-search').fill('fallback')
-    expect(await testId('example').count()).toBeGreaterThan(3)
+    await expect.poll(() => testId('example').count()).toBeGreaterThan(3)
     await shot('examples')
     await page.keyboard.press('Escape')
   })
 
   it('an error in the scenario: marker and FILE:LINE:COL', async () => {
     await typeAtEnd(page, 'const = 1')
-    await testId('run').click()
+    await startRun(page)
     await testId('run-error').waitFor({ timeout: RUN_TIMEOUT })
     await page
       .locator('[data-testid="editor"] .squiggly-error')
@@ -106,14 +112,14 @@ describe('screenshots of each view', () => {
 
   it('a run in progress', async () => {
     await replaceBuffer(page, BUSY)
-    await testId('run').click()
+    await startRun(page)
     await testId('progress').waitFor()
     await expect
       .poll(() => testId('progress').innerText(), { timeout: 30_000 })
       .toMatch(/t\.(write|madvise)/)
     await shot('running')
     await testId('cancel').click()
-    await testId('run').and(page.locator(':not([disabled])')).waitFor()
+    await waitForIdle(page)
   })
 
   it('raised no uncaught page errors', () => {

@@ -1,6 +1,8 @@
 /**
  * What every e2e file shares: the built web workbench (out/web) served from a sub-path by a plain
- * static server, one headless Chromium per file, and the few page moves the tests repeat.
+ * static server, one headless Chromium per file with a fresh context (empty storage) per page, and
+ * the few page moves the tests repeat. Every move waits for the condition it needs (the focus in
+ * the editor, a run started, results drawn), never for time; eslint bans waitForTimeout here.
  */
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
@@ -13,11 +15,13 @@ import { serveStatic, type StaticServer } from './static-server'
 export const RUN_TIMEOUT = 90_000
 
 export interface Workbench {
-  /** A new tab on the workbench, with the editor drawn. `dialogs: 'accept'` answers them all. */
+  /**
+   * A new tab on the workbench in a context of its own (nothing stored by an earlier test), with
+   * the editor drawn. `dialogs: 'accept'` answers them all.
+   */
   open(options?: { dialogs?: 'accept' }): Promise<Page>
   /** Uncaught errors of every page opened here; each file ends by expecting none. */
   readonly pageErrors: string[]
-  browser(): Browser
 }
 
 /** Registers the file's beforeAll/afterAll: one server and one browser for all its tests. */
@@ -37,9 +41,10 @@ export function useWorkbench(): Workbench {
 
   return {
     pageErrors,
-    browser: () => browser!,
     async open(options = {}) {
-      const page = await browser!.context.newPage()
+      const context = await browser!.newContext()
+      const page = await context.newPage()
+      page.once('close', () => void context.close())
       page.on('pageerror', (e) => pageErrors.push(e.message))
       if (options.dialogs === 'accept') page.on('dialog', (d) => void d.accept())
       await page.goto(server!.url)
@@ -71,16 +76,36 @@ export default defineScenario({
 })
 `
 
+/** Where the keyboard focus is: in Monaco's text input (its EditContext or textarea)? */
+export function focusInEditor(page: Page): Promise<boolean> {
+  return page.evaluate(
+    '!!document.activeElement?.closest("[data-testid=editor] .monaco-editor")',
+  ) as Promise<boolean>
+}
+
+/** Clicks into the editor and waits until it has the keyboard focus, so no key goes elsewhere. */
+export async function focusEditor(page: Page): Promise<void> {
+  await page.locator('[data-testid="editor"] .view-lines').click()
+  await expect.poll(() => focusInEditor(page)).toBe(true)
+}
+
 /** Replaces the whole buffer (insertText, so Monaco's auto-closing never doubles a bracket). */
 export async function replaceBuffer(page: Page, text: string): Promise<void> {
-  await page.locator('[data-testid="editor"] .view-lines').click()
+  const before = await editorText(page)
+  await focusEditor(page)
   await page.keyboard.press('Control+a')
   await page.keyboard.insertText(text)
+  // The new line nearest the caret (Monaco draws only the lines in view).
+  const fresh = text
+    .split('\n')
+    .reverse()
+    .find((line) => line.trim() !== '' && !before.includes(line))
+  if (fresh) await expect.poll(() => editorText(page)).toContain(fresh)
 }
 
 /** Types `text` on a new last line of the buffer. */
 export async function typeAtEnd(page: Page, text: string): Promise<void> {
-  await page.locator('[data-testid="editor"] .view-lines').click()
+  await focusEditor(page)
   await page.keyboard.press('Control+End')
   await page.keyboard.type(text)
   await expect.poll(() => editorText(page)).toContain(text.split('\n')[0])
@@ -88,16 +113,23 @@ export async function typeAtEnd(page: Page, text: string): Promise<void> {
 
 /** Deletes the buffer's last line (what typeAtEnd added, when it typed one line). */
 export async function deleteLastLine(page: Page): Promise<void> {
-  await page.locator('[data-testid="editor"] .view-lines').click()
+  await focusEditor(page)
   await page.keyboard.press('Control+End')
   await page.keyboard.press('Shift+Home')
   await page.keyboard.press('Backspace')
 }
 
+/** Resolves once the page has no run going (Run is enabled again). */
+export async function waitForIdle(page: Page): Promise<void> {
+  await page
+    .locator('[data-testid="run"]:not([aria-disabled="true"])')
+    .waitFor({ timeout: RUN_TIMEOUT })
+}
+
 /** Waits until a run has finished and its results and first charts are drawn. */
 export async function waitForResults(page: Page): Promise<void> {
   await page.locator('[data-testid="results"]:not(.stale)').waitFor({ timeout: RUN_TIMEOUT })
-  await page.locator('[data-testid="run"]:not([disabled])').waitFor({ timeout: RUN_TIMEOUT })
+  await waitForIdle(page)
   for (const id of ['chart-page-tables', 'chart-fault-latency']) {
     await page
       .locator(`[data-testid="${id}"] :is(svg, canvas)`)
@@ -106,10 +138,37 @@ export async function waitForResults(page: Page): Promise<void> {
   }
 }
 
-/** Clicks Run and waits for the results; logs the wall time for the CI log. */
-export async function runAndWait(page: Page, what = 'scenario'): Promise<void> {
+/**
+ * Starts a run with `start` (a click on Run unless told otherwise) and waits until that run has
+ * begun: an observer set up before `start` sees the Run button turn aria-disabled, however short
+ * the run. Without it, results of an earlier run could pass for this one's.
+ */
+export async function startRun(
+  page: Page,
+  start: () => Promise<void> = () => page.locator('[data-testid="run"]').click(),
+): Promise<void> {
+  await page.evaluate(`(() => {
+    const run = document.querySelector('[data-testid="run"]')
+    window.__hugeswapRunStarted = false
+    const seen = new MutationObserver(() => {
+      if (run.getAttribute('aria-disabled') !== 'true') return
+      window.__hugeswapRunStarted = true
+      seen.disconnect()
+    })
+    seen.observe(run, { attributes: true, attributeFilter: ['aria-disabled'] })
+  })()`)
+  await start()
+  await expect.poll(() => page.evaluate('window.__hugeswapRunStarted')).toBe(true)
+}
+
+/** Starts a run (see startRun) and waits for its results; logs the wall time for the CI log. */
+export async function runAndWait(
+  page: Page,
+  what = 'scenario',
+  start?: () => Promise<void>,
+): Promise<void> {
   const started = Date.now()
-  await page.locator('[data-testid="run"]:not([disabled])').click()
+  await startRun(page, start)
   await waitForResults(page)
   console.log(`e2e: ${what} ran in ${Date.now() - started} ms`)
 }

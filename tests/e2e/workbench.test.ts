@@ -10,9 +10,13 @@ import {
   RUN_TIMEOUT,
   deleteLastLine,
   editorText,
+  focusEditor,
+  replaceBuffer,
+  runAndWait,
+  startRun,
   typeAtEnd,
   useWorkbench,
-  waitForResults,
+  waitForIdle,
 } from './workbench-page'
 
 const SCENARIO = resolve(import.meta.dirname, '../../scenarios/one-thp.ts')
@@ -37,10 +41,7 @@ describe('web workbench', () => {
         if (document.querySelector('[data-testid="progress"]')) window.sawProgress = true
       }).observe(document.body, { childList: true, subtree: true })
     `)
-    const started = Date.now()
-    await page.locator('[data-testid="run"]').click()
-    await waitForResults(page)
-    console.log(`e2e: default scenario ran in ${Date.now() - started} ms`)
+    await runAndWait(page, 'default scenario')
 
     expect(await page.evaluate('window.sawProgress')).toBe(true)
     const variants = await page.locator('[data-testid="variant"]').allInnerTexts()
@@ -64,7 +65,7 @@ describe('web workbench', () => {
     // Control+End lands on the last line of the default scenario (it ends with a newline).
     const errorLine = (await readFile(SCENARIO, 'utf8')).split('\n').length
 
-    await page.locator('[data-testid="run"]').click()
+    await startRun(page)
     const panel = page.locator('[data-testid="run-error"]')
     await panel.waitFor({ timeout: RUN_TIMEOUT })
     const text = await panel.innerText()
@@ -81,8 +82,7 @@ describe('web workbench', () => {
     // Fix it (delete the broken line) and run again with the keyboard shortcut.
     await deleteLastLine(page)
     await expect.poll(() => editorText(page)).not.toContain('const = 1')
-    await page.keyboard.press('Control+Enter')
-    await waitForResults(page)
+    await runAndWait(page, 'fixed scenario', () => page.keyboard.press('Control+Enter'))
     expect(await panel.count()).toBe(0)
     await expect
       .poll(() => page.locator('[data-testid="editor"]').getAttribute('data-run-markers'))
@@ -92,30 +92,38 @@ describe('web workbench', () => {
 
   it('cancels a runaway scenario at once and runs again afterwards', async () => {
     const page = await openWorkbench()
+    const original = await readFile(SCENARIO, 'utf8')
     // A loop without host calls: it would only end at the script time limit, with an error.
-    await typeAtEnd(page, 'while (true) {}')
-    await page.locator('[data-testid="run"]').click()
-    await page.locator('[data-testid="progress"]').waitFor()
-    await page.waitForTimeout(500)
+    await replaceBuffer(
+      page,
+      `import { defineScenario } from 'hugeswap'
+export default defineScenario({
+  title: 'Runaway: a loop with no host calls',
+  run(k) {
+    k.spawn('spinner')
+    while (true) {}
+  },
+})
+`,
+    )
+    await startRun(page)
+    // The worker has reported its last host call before the loop: the script is spinning.
+    await expect.poll(() => page.locator('[data-testid="progress"]').innerText()).toMatch(/spawn/)
     await page.locator('[data-testid="cancel"]').click()
-    await page.locator('[data-testid="run"]:not([disabled])').waitFor()
+    await waitForIdle(page)
     expect(await page.locator('[data-testid="progress"]').count()).toBe(0)
     // Cancelled, not timed out: no error, and the status bar says the run is over.
     expect(await page.locator('[data-testid="run-error"]').count()).toBe(0)
     expect(await page.locator('[data-testid="status-bar"]').innerText()).toMatch(/\bidle\b/)
 
-    await deleteLastLine(page)
-    await expect.poll(() => editorText(page)).not.toContain('while (true)')
-    await page.locator('[data-testid="run"]').click()
-    await waitForResults(page)
+    await replaceBuffer(page, original)
+    await runAndWait(page, 'default scenario after a cancel')
     await page.close()
   })
 
   it('offers IntelliSense for the hugeswap API', async () => {
     const page = await openWorkbench()
-    await page.locator('[data-testid="editor"] .view-lines').click()
-    await page.keyboard.press('Control+End')
-    await page.keyboard.type('defineScenario({ run(k) { k.')
+    await typeAtEnd(page, 'defineScenario({ run(k) { k.')
     const suggest = page.locator('.suggest-widget .monaco-list-row')
     await suggest.first().waitFor({ timeout: 30_000 })
     const labels = await suggest.allInnerTexts()
@@ -126,7 +134,7 @@ describe('web workbench', () => {
   it('checks types live, before any run: an unknown counter is underlined', async () => {
     const page = await openWorkbench()
     expect(await page.locator('[data-testid="editor"] .squiggly-error').count()).toBe(0)
-    await page.locator('[data-testid="editor"] .view-lines').click()
+    await focusEditor(page)
     await page.keyboard.press('Control+End')
     await page.keyboard.insertText(
       `export const typo: import('hugeswap').VmstatCounter = 'thp_swpout_pmdd'`,
@@ -162,13 +170,18 @@ describe('web workbench', () => {
     for (const [token, doc] of cases) {
       const target = page.locator('[data-testid="editor"] .view-lines span', { hasText: token })
       // Hover again on every poll: a hover asked before the TypeScript worker is up (slow on a
-      // loaded 2-core CI machine) stays at "Loading..." and is never asked again.
+      // loaded 2-core CI machine) stays at "Loading..." and is never asked again. Each poll waits
+      // for an answered hover (a bounded wait: the unanswered one is then asked again).
       await expect
         .poll(
           async () => {
             await page.mouse.move(0, 0)
             await target.last().hover()
-            await page.waitForTimeout(1_000)
+            await hover
+              .filter({ hasNotText: /Loading/ })
+              .first()
+              .waitFor({ timeout: 5_000 })
+              .catch(() => undefined)
             return hover.allInnerTexts()
           },
           { timeout: 90_000, interval: 100 },

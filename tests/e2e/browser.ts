@@ -18,8 +18,8 @@ export const VIEWPORT = { width: 1600, height: 1000 }
 export interface Browser {
   /**
    * A new browser context: its own empty profile (localStorage, cookies, caches), so no test sees
-   * what another left behind (an autosave, a history, a divider position). Pages of one context
-   * share it, and a reload keeps it.
+   * what another left behind (an autosave, a history, a divider position). A reload keeps it;
+   * closing the browser closes every context.
    */
   newContext(): Promise<BrowserContext>
   version(): string

@@ -44,7 +44,6 @@ export function useWorkbench(): Workbench {
     async open(options = {}) {
       const context = await browser!.newContext()
       const page = await context.newPage()
-      page.once('close', () => void context.close())
       page.on('pageerror', (e) => pageErrors.push(e.message))
       if (options.dialogs === 'accept') page.on('dialog', (d) => void d.accept())
       await page.goto(server!.url)

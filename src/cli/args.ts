@@ -57,6 +57,16 @@ export interface ExportSelftestOptions {
   seed?: number
 }
 
+export interface RealCommandOptions {
+  /** One or more scenario files; none runs the default scenario. */
+  files: string[]
+  /** The model variant to hold the kernel against (default: what the kernel reports). */
+  variant?: VariantName
+  seed?: number
+  json?: string
+  out?: string
+}
+
 export type Command =
   | { kind: 'help' }
   | { kind: 'version' }
@@ -64,6 +74,7 @@ export type Command =
   | { kind: 'compare'; options: CompareOptions }
   | { kind: 'sweep'; options: SweepOptions }
   | { kind: 'export-selftest'; options: ExportSelftestOptions }
+  | { kind: 'real'; options: RealCommandOptions }
   | { kind: 'usage-error'; message: string }
 
 /** Seeds are whole numbers that survive a round trip through a 32-bit RNG state unchanged. */
@@ -88,6 +99,7 @@ export const USAGE = `Usage: hugeswap run [FILE] [options]
        hugeswap compare A.json B.json [--format text|lkp|mmtests]
        hugeswap sweep [FILE] --param PATH=V1,V2,... [--param ...] [options]
        hugeswap export-selftest [FILE] [--out DIR] [--variant NAME] [--seed N]
+       hugeswap real [FILE...] [--variant NAME] [--seed N] [--json PATH|-] [--out DIR]
 
 run: runs a Hugeswap scenario once per kernel variant on a simulated machine and prints a
 plain-text report. FILE defaults to scenarios/one-thp.ts, the example the app opens with.
@@ -145,6 +157,21 @@ DIR defaults to the current directory.
   --variant NAME       the variant whose run supplies the expectations
   --seed N             as for run
 
+real: runs each scenario in the model and on this machine's own kernel, step by step, and
+prints them side by side: after every step, the /proc/vmstat events (as deltas), each task's
+VmSwap, VmPTE and RssAnon, its fault counts, and smaps Rss, AnonHugePages and Swap of every
+range the scenario mapped. Needs root and a C compiler: the host is set up as the scenario's
+machine (swap devices on zram, loop devices or a swap file; THP, mTHP, khugepaged and vm
+knobs; zswap), a generated C program replays the steps, and every setting and device is put
+back afterwards, also on Ctrl-C (a killed run is undone by the next). What the host cannot
+give (its RAM size, fault injection, ...) is listed. The model variant is the kernel's:
+pmd-swap when /proc/vmstat has thp_swpout_pmd, else baseline.
+  --variant NAME       hold the kernel against this variant instead
+  --json PATH|-        write the reports as JSON ({ kind: 'hugeswap-real', reports: [...] })
+  --out DIR            write DIR/<scenario>.real.txt and .real.json for each FILE
+  --seed N             as for run
+Exit status (real): 0 every judged observable agrees, 1 some differ, 2 it could not run.
+
 Exit status: 0 every k.expect passed, 1 some check failed, 2 the scenario could not run
 (syntax or runtime error, time or memory limit, bad option, unreadable file).
 `
@@ -172,6 +199,7 @@ const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = {
   compare: ['format'],
   sweep: ['param', 'variants', 'seed', 'out', 'metrics', 'time-limit'],
   'export-selftest': ['variant', 'seed', 'out'],
+  real: ['variant', 'seed', 'json', 'out'],
 }
 const COMMANDS = Object.keys(COMMAND_OPTIONS)
 
@@ -219,6 +247,8 @@ export function parseCommandLine(argv: readonly string[]): Command {
         return parseSweep(rest, values)
       case 'export-selftest':
         return parseExport(rest, values)
+      case 'real':
+        return parseReal(rest, values)
       default:
         return parseRun(rest, values)
     }
@@ -369,6 +399,25 @@ function parseExport(rest: readonly string[], values: Values): Command {
     options.variant = variants[0]
   }
   return { kind: 'export-selftest', options }
+}
+
+function parseReal(rest: readonly string[], values: Values): Command {
+  if (rest.some((f) => f === '')) fail('real: a FILE is empty')
+  const options: RealCommandOptions = { files: [...rest] }
+  const { seed, out } = common(values)
+  if (seed !== undefined) options.seed = seed
+  if (out !== undefined) options.out = out
+  if (values.json !== undefined) {
+    if (values.json === '') fail('--json needs a PATH or -')
+    options.json = values.json
+  }
+  if (values.variant !== undefined) {
+    const variants = parseVariants(values.variant)
+    if (typeof variants === 'string') fail(variants.replace('--variants', '--variant'))
+    if (variants.length !== 1) fail('--variant takes one variant name')
+    options.variant = variants[0]
+  }
+  return { kind: 'real', options }
 }
 
 /** `a,b` → validated variant names, or an error message. */

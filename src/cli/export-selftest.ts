@@ -27,7 +27,7 @@ import { runScenarioWith } from '../scenario/runner'
 import type { ResultJson, VariantName } from '../shared/result'
 import type { RunRequest } from '../shared/worker-protocol'
 import type { MachineSpec, PagemapEntry, Simulator, SimulatorOptions } from '../sim/api'
-import { createSimulator } from '../sim/index'
+import { createSimulator, type AuditableSimulator } from '../sim/index'
 import type { ExportSelftestOptions } from './args'
 import {
   EXIT_CANNOT_RUN,
@@ -60,7 +60,15 @@ export interface TraceStep {
   args: unknown[]
   result: unknown
   probe?: Probe
+  /** What `recordScenario`'s observer saw right after the step (hugeswap real). */
+  observation?: unknown
 }
+
+/**
+ * Called with the simulator once before the scenario's first call (step null), then after each
+ * recorded step; what it does with the simulator is not recorded.
+ */
+export type StepObserver = (sim: AuditableSimulator, step: TraceStep | null) => void
 
 export interface Recording {
   machine: MachineSpec
@@ -102,7 +110,7 @@ const RECORDED = new Set([
 /** Steps after which the state of their range is probed. */
 const PROBED = new Set(['touch', 'madvise', 'mprotect', 'mremap', 'reclaim'])
 
-function recorder(sim: Simulator, steps: TraceStep[]): Simulator {
+function recorder(sim: AuditableSimulator, steps: TraceStep[], observe?: StepObserver): Simulator {
   return new Proxy(sim, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver) as unknown
@@ -110,11 +118,14 @@ function recorder(sim: Simulator, steps: TraceStep[]): Simulator {
         return typeof value === 'function' ? (value as () => unknown).bind(target) : value
       }
       return (...args: unknown[]) => {
-        const before = PROBED.has(prop) ? target.vmstat() : undefined
+        // The probes are operations (they cost simulated time); with an observer, which reads
+        // without running one, the model's timeline stays the scenario's own.
+        const before = !observe && PROBED.has(prop) ? target.vmstat() : undefined
         const result = (value as (...a: unknown[]) => unknown).apply(target, args)
         const step: TraceStep = { method: prop, args: structuredClone(args), result }
         if (before) step.probe = probe(target, prop, args, result, before)
         steps.push(step)
+        observe?.(target, step)
         return result
       }
     },
@@ -154,6 +165,7 @@ function probe(
 /** Runs the scenario once on `variant`, recording the simulator calls. */
 export async function recordScenario(
   request: RunRequest,
+  observe?: StepObserver,
 ): Promise<
   | { ok: true; recording: Recording }
   | { ok: false; error: import('../shared/result').ScenarioError }
@@ -162,7 +174,9 @@ export async function recordScenario(
   const steps: TraceStep[] = []
   const outcome = await runScenarioWith((opts: SimulatorOptions) => {
     machine = opts.machine
-    return recorder(createSimulator(opts), steps)
+    const sim = createSimulator(opts)
+    observe?.(sim, null)
+    return recorder(sim, steps, observe)
   }, request)
   if (!outcome.ok) return { ok: false, error: outcome.error }
   return { ok: true, recording: { machine: machine!, steps, result: outcome.result } }

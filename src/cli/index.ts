@@ -9,6 +9,7 @@ import { MODEL_ID } from '../sim/version'
 import { USAGE, parseCommandLine } from './args'
 import { compareCommand } from './compare'
 import { exportSelftestCommand } from './export-selftest'
+import { realCommand } from './real/index'
 import { EXIT_CANNOT_RUN, EXIT_OK, runCommand, type CliEnv } from './run'
 import { sweepCommand } from './sweep'
 
@@ -37,6 +38,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return sweepCommand(command.options, cliEnv())
     case 'export-selftest':
       return exportSelftestCommand(command.options, cliEnv())
+    case 'real':
+      return realCommand(command.options, cliEnv())
   }
 }
 

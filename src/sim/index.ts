@@ -42,9 +42,31 @@ export { MODEL_ID } from './version'
 export * from './api'
 export { VARIANT_NAMES } from './result'
 
+/** What /proc shows of one task, read without running an operation (see `inspect`). */
+export interface TaskInspection {
+  /** /proc/PID/status fields, kB. */
+  status: Record<string, number>
+  /** smaps fields (kB) of each asked range, in the order asked. */
+  smaps: Record<string, number>[]
+}
+
 /** A Simulator that can also check its whole state the slow way (tests call it after every step). */
 export interface AuditableSimulator extends Simulator {
   audit(): void
+  /**
+   * Reads a task's status and the smaps of some ranges as an observer outside the scenario
+   * would: no operation runs, so the clock does not move and khugepaged does not wake (the
+   * public smaps() is an operation of the task and costs simulated time). null once the task
+   * has exited or was OOM-killed. `hugeswap real` observes the model with it after every step.
+   */
+  inspect(pid: number, ranges: readonly (readonly [number, number])[]): TaskInspection | null
+  /** The simulated clock, ns since boot. */
+  nowNs(): number
+  /**
+   * The pages of the last touch, as indexes into its range in touch order, when it touched a
+   * subset or in random order (which the scenario RNG chose); null after a whole sweep.
+   */
+  lastTouchPages(): Int32Array | null
 }
 
 export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
@@ -186,6 +208,23 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
   const sim: AuditableSimulator = {
     variant,
     audit: () => auditKernel(k),
+    inspect(pid, ranges) {
+      const mm = k.mms.get(pid)
+      if (!mm || mm.exited || mm.oomKilled) return null
+      // Between operations nothing is pending; the walks below add cost and walker counts that
+      // an outside observer does not cause, so both are put back.
+      const walkers = JSON.stringify(k.walkers)
+      const out = {
+        status: status(k, mm),
+        smaps: ranges.map(([s, e]) => smaps(k, mm, s, e)),
+      }
+      k.resetPending()
+      for (const key of Object.keys(k.walkers)) delete k.walkers[key]
+      Object.assign(k.walkers, JSON.parse(walkers) as typeof k.walkers)
+      return out
+    },
+    nowNs: () => k.events.nowNs,
+    lastTouchPages: () => k.lastTouchPages,
     spawn(comm) {
       const pid = k.nextPid++
       k.mms.set(pid, {

@@ -96,6 +96,12 @@ export class Kernel {
   readonly events = new EventQueue()
   /** Randomness the scenario asks for (touch order): identical across variants. */
   readonly scenarioRng: Rng
+  /**
+   * The pages (indexes into the range, in touch order) of the last touch that did not simply
+   * sweep its whole range: a subset or a random order, which only the scenario RNG knows.
+   * null after a whole sequential sweep. Read by outside observers (hugeswap real).
+   */
+  lastTouchPages: Int32Array | null = null
   /** The kernel's own randomness (fault injection). */
   readonly kernelRng: Rng
   readonly vm: VmEvents = newVmEvents()

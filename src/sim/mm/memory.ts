@@ -115,6 +115,7 @@ export function access_range(
   }
   const random = opts.order === 'random'
   if (n === nrPages && !random) {
+    k.lastTouchPages = null
     for (let i = 0; i < nrPages;)
       i += access_run(k, mm, addr + i * PAGE_SIZE, nrPages - i, opts.write)
     return
@@ -124,6 +125,7 @@ export function access_range(
   if (random || n < nrPages) k.scenarioRng.shuffle(order)
   const pick = order.subarray(0, n)
   if (!random) pick.sort()
+  k.lastTouchPages = pick
   for (let i = 0; i < n; i++) access_run(k, mm, addr + pick[i] * PAGE_SIZE, 1, opts.write)
 }
 

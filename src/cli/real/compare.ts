@@ -1,0 +1,328 @@
+/**
+ * The kernel's observations beside the model's, step by step, and the verdict.
+ *
+ * What is judged (must be equal):
+ * - /proc/vmstat events both sides have, as deltas over the step. They are global: another
+ *   process moves them too, so the host must be quiet (it is, on our machines: nothing else
+ *   swaps or makes THPs). pgfault and pgmajfault are not read globally: the sum over the
+ *   scenario's tasks of minflt + majflt (and majflt) stands for them, except at spawn and fork
+ *   steps, where the C runtime's own copy-on-write faults land.
+ * - nr_anon_transparent_hugepages and nr_swapcached, as deltas.
+ * - Per task: VmSwap; VmPTE and RssAnon as deltas (the C runtime's own page tables and pages
+ *   are there from the start), from the step after the task was created.
+ * - Per task and extent: smaps Rss, AnonHugePages and Swap.
+ * - Whether the step worked (the kernel's errno).
+ * Shown, not judged: the step's time (simulated vs wall clock), the other nr_* gauges (the
+ * whole machine's), and counters only one side has.
+ */
+import type { Extent, Observation, TaskObservation, Trace } from './trace'
+import { SMAPS_FIELDS, STATUS_FIELDS } from './trace'
+
+/** The kernel's side of one step, parsed from the C program's output. */
+export interface KernelStep {
+  task: number
+  ns: number
+  errno: number
+  obs: Observation
+}
+
+export interface KernelRun {
+  initial: Observation
+  steps: KernelStep[]
+  /** A step the kernel could not finish (`X` lines). */
+  failure?: { step: number; message: string }
+  /** VMAs of the arena outside every extent ("task start-end"). */
+  strayVmas: string[]
+  complete: boolean
+}
+
+/** Parses the trace program's stdout (see trace-c.ts for the format). */
+export function parseKernelOutput(text: string, trace: Trace): KernelRun {
+  const obs = new Map<number, Observation>()
+  const ops = new Map<number, { task: number; ns: number; errno: number }>()
+  const strayVmas: string[] = []
+  let failure: KernelRun['failure']
+  let complete = false
+  const at = (step: number): Observation => {
+    let o = obs.get(step)
+    if (!o) {
+      o = { stepNs: 0, vmstat: {}, tasks: [] }
+      obs.set(step, o)
+    }
+    return o
+  }
+  const taskAt = (o: Observation, task: number): TaskObservation => {
+    let t = o.tasks[task]
+    if (!t) {
+      t = {
+        status: { VmPTE: 0, VmSwap: 0, RssAnon: 0 },
+        extents: trace.extents.map(() => ({ Rss: 0, AnonHugePages: 0, Swap: 0 })),
+        faults: 0,
+        majorFaults: 0,
+      }
+      o.tasks[task] = t
+    }
+    return t
+  }
+  for (const line of text.split('\n')) {
+    const f = line.split(' ')
+    switch (f[0]) {
+      case 'O':
+        ops.set(Number(f[1]), { task: Number(f[2]), ns: Number(f[3]), errno: Number(f[4]) })
+        at(Number(f[1])).stepNs = Number(f[3])
+        break
+      case 'V':
+        at(Number(f[1])).vmstat[f[2]] = Number(f[3])
+        break
+      case 'P': {
+        const t = taskAt(at(Number(f[1])), Number(f[2]))
+        t.status = { VmPTE: Number(f[3]), VmSwap: Number(f[4]), RssAnon: Number(f[5]) }
+        t.faults = Number(f[6]) + Number(f[7])
+        t.majorFaults = Number(f[7])
+        break
+      }
+      case 'M': {
+        const t = taskAt(at(Number(f[1])), Number(f[2]))
+        const start = Number(f[3])
+        const end = Number(f[4])
+        const i = trace.extents.findIndex((e: Extent) => start >= e.start && end <= e.end)
+        if (i < 0) {
+          strayVmas.push(`t${f[2]} 0x${start.toString(16)}-0x${end.toString(16)}`)
+          break
+        }
+        const e = t.extents[i]
+        e.Rss += Number(f[5])
+        e.AnonHugePages += Number(f[6])
+        e.Swap += Number(f[7])
+        break
+      }
+      case 'X':
+        failure = { step: Number(f[1]), message: f.slice(2).join(' ') }
+        break
+      case 'END':
+        complete = true
+        break
+    }
+  }
+  const steps: KernelStep[] = []
+  for (let n = 0; ops.has(n); n++) {
+    const op = ops.get(n)!
+    const o = at(n)
+    // Tasks that exist in the model but printed nothing have exited.
+    o.tasks = Array.from(
+      { length: trace.steps[n]?.tasks ?? o.tasks.length },
+      (_, i) => o.tasks[i] ?? null,
+    )
+    steps.push({ ...op, obs: o })
+  }
+  return { initial: at(-1), steps, failure, strayVmas, complete }
+}
+
+export interface Row {
+  /** `vmstat.thp_swpout`, `t0.VmPTE`, `t1.r0.AnonHugePages`, `t0.faults`, `errno`. */
+  observable: string
+  /** 'delta' rows compare changes over the step; 'value' rows the values after it. */
+  kind: 'delta' | 'value'
+  model: number
+  kernel: number
+  judged: boolean
+  agree: boolean
+  /** Why a row is not judged. */
+  note?: string
+}
+
+export interface StepReport {
+  index: number
+  describe: string
+  modelNs: number
+  kernelNs: number
+  rows: Row[]
+}
+
+export interface Comparison {
+  steps: StepReport[]
+  observables: number
+  judged: number
+  agreeing: number
+}
+
+/** gauges judged as deltas; every other nr_* gauge is the whole machine's. */
+const JUDGED_GAUGES = new Set(['nr_anon_transparent_hugepages', 'nr_swapcached'])
+/** Stood in for by the tasks' own fault counts. */
+const PER_TASK = new Set(['pgfault', 'pgmajfault'])
+
+export function compareRuns(trace: Trace, kernel: KernelRun): Comparison {
+  const steps: StepReport[] = []
+  let prevModel = trace.initial
+  let prevKernel = kernel.initial
+  const born = new Map<number, number>()
+  for (const [n, k] of kernel.steps.entries()) {
+    const step = trace.steps[n]
+    const m = step.model
+    const rows: Row[] = []
+    const creates = step.method === 'spawn' || step.method === 'fork'
+    if (creates) born.set(step.tasks - 1, n)
+
+    rows.push(row('errno', 'value', 0, k.errno, true))
+
+    for (const name of Object.keys(m.vmstat)) {
+      if (!(name in k.obs.vmstat) || PER_TASK.has(name)) continue
+      const gauge = name.startsWith('nr_')
+      const judged = !gauge || JUDGED_GAUGES.has(name)
+      rows.push(
+        row(
+          `vmstat.${name}`,
+          'delta',
+          m.vmstat[name] - (prevModel.vmstat[name] ?? 0),
+          k.obs.vmstat[name] - (prevKernel.vmstat[name] ?? 0),
+          judged,
+          judged ? undefined : 'the whole machine moves it',
+        ),
+      )
+    }
+    const sumFaults = (o: Observation, p: Observation, major: boolean): number => {
+      let total = 0
+      for (const [i, t] of o.tasks.entries()) {
+        const before = p.tasks[i]
+        if (!t || !before) continue
+        total += major
+          ? (t.majorFaults ?? 0) - (before.majorFaults ?? 0)
+          : (t.faults ?? 0) - (before.faults ?? 0)
+      }
+      return total
+    }
+    for (const [name, major] of [
+      ['pgfault', false],
+      ['pgmajfault', true],
+    ] as const) {
+      if (!(name in m.vmstat)) continue
+      rows.push(
+        row(
+          `tasks.${name}`,
+          'delta',
+          m.vmstat[name] - (prevModel.vmstat[name] ?? 0),
+          sumFaults(k.obs, prevKernel, major),
+          !creates,
+          creates ? "the C runtime's own copy-on-write faults after fork" : undefined,
+        ),
+      )
+    }
+
+    for (let t = 0; t < step.tasks; t++) {
+      const mt = m.tasks[t]
+      const kt = k.obs.tasks[t]
+      if (!mt && !kt) continue
+      if (!mt || !kt) {
+        rows.push(row(`t${t}.alive`, 'value', mt ? 1 : 0, kt ? 1 : 0, true))
+        continue
+      }
+      const pm = prevModel.tasks[t]
+      const pk = prevKernel.tasks[t]
+      const newborn = born.get(t) === n || !pm || !pk
+      for (const field of STATUS_FIELDS) {
+        if (field === 'VmSwap') {
+          rows.push(row(`t${t}.${field}`, 'value', mt.status[field], kt.status[field], true))
+          continue
+        }
+        if (newborn) continue
+        rows.push(
+          row(
+            `t${t}.${field}`,
+            'delta',
+            mt.status[field] - pm.status[field],
+            kt.status[field] - pk.status[field],
+            true,
+          ),
+        )
+      }
+      for (let e = 0; e < step.extents; e++) {
+        for (const field of SMAPS_FIELDS) {
+          rows.push(
+            row(
+              `t${t}.r${e}.${field}`,
+              'value',
+              mt.extents[e]?.[field] ?? 0,
+              kt.extents[e]?.[field] ?? 0,
+              true,
+            ),
+          )
+        }
+      }
+    }
+    steps.push({ index: n, describe: step.describe, modelNs: m.stepNs, kernelNs: k.ns, rows })
+    prevModel = m
+    prevKernel = k.obs
+  }
+  let observables = 0
+  let judged = 0
+  let agreeing = 0
+  for (const s of steps) {
+    for (const r of s.rows) {
+      observables++
+      if (!r.judged) continue
+      judged++
+      if (r.agree) agreeing++
+    }
+  }
+  return { steps, observables, judged, agreeing }
+}
+
+function row(
+  observable: string,
+  kind: Row['kind'],
+  model: number,
+  kernel: number,
+  judged: boolean,
+  note?: string,
+): Row {
+  return {
+    observable,
+    kind,
+    model,
+    kernel,
+    judged,
+    agree: model === kernel,
+    ...(note ? { note } : {}),
+  }
+}
+
+/** Rows worth printing: differences, and whatever moved on either side. */
+export function interestingRows(s: StepReport): Row[] {
+  return s.rows.filter(
+    (r) =>
+      (r.judged && !r.agree) ||
+      (r.kind === 'delta'
+        ? r.model !== 0 || r.kernel !== 0
+        : r.observable !== 'errno' && (r.model !== 0 || r.kernel !== 0)),
+  )
+}
+
+const formatNs = (ns: number): string =>
+  ns >= 1e9
+    ? `${(ns / 1e9).toFixed(2)} s`
+    : ns >= 1e6
+      ? `${(ns / 1e6).toFixed(2)} ms`
+      : ns >= 1e3
+        ? `${(ns / 1e3).toFixed(1)} us`
+        : `${ns} ns`
+
+/** The side-by-side table, one block per step. */
+export function formatComparison(c: Comparison): string {
+  const out: string[] = []
+  for (const s of c.steps) {
+    out.push(
+      `step ${s.index}: ${s.describe}    time: model ${formatNs(s.modelNs)}, kernel ${formatNs(s.kernelNs)}`,
+    )
+    const rows = interestingRows(s).filter((r) => r.judged || r.model !== r.kernel)
+    if (rows.length === 0) continue
+    const width = Math.max(...rows.map((r) => r.observable.length + (r.kind === 'delta' ? 2 : 0)))
+    for (const r of rows) {
+      const name = (r.kind === 'delta' ? `Δ ${r.observable}` : r.observable).padEnd(width)
+      const mark = !r.judged ? '  (not judged)' : r.agree ? '' : '  << differs'
+      out.push(
+        `    ${name}  model ${String(r.model).padStart(9)}  kernel ${String(r.kernel).padStart(9)}${mark}`,
+      )
+    }
+  }
+  return out.join('\n') + '\n'
+}

@@ -52,10 +52,12 @@ describe.each(VARIANT_NAMES)('one THP, %s', (variant) => {
     const { sim, pid, addr } = setup(variant)
     sim.touch(pid, addr, M2, { write: true })
     const d = delta(sim, () => sim.madvise(pid, addr, M2, 'pageout'))
+    // reclaim_pages() counts no pgscan/pgsteal (only shrink_inactive_list() does): held against
+    // a 6.18 kernel by hugeswap real.
     if (pmdSwap) {
-      expect(d).toEqual({ thp_swpout: 1, thp_swpout_pmd: 1, pswpout: 512, pgscan_anon: 512 })
+      expect(d).toEqual({ thp_swpout: 1, thp_swpout_pmd: 1, pswpout: 512 })
     } else {
-      expect(d).toEqual({ thp_swpout: 1, thp_split_pmd: 1, pswpout: 512, pgscan_anon: 512 })
+      expect(d).toEqual({ thp_swpout: 1, thp_split_pmd: 1, pswpout: 512 })
     }
     expect(sim.smaps(pid, addr, M2)).toMatchObject({ Swap: 2048, AnonHugePages: 0, Rss: 0 })
     expect(sim.status(pid).VmSwap).toBe(2048)

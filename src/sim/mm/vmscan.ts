@@ -86,7 +86,6 @@ export function shrink_folio_list(
       const f = list[i]
       if (fo.pfn[f] < 0) continue
       const nr = fo.nrPages(f)
-      k.vm.pgscan_anon += nr
       // Under writeback, or maybe DMA-pinned (folio_maybe_dma_pinned()): not now.
       if (fo.flags[f] & PG_WRITEBACK || k.pins.has(f)) {
         keep.push(f)
@@ -139,7 +138,6 @@ export function shrink_folio_list(
           continue
         }
         __folio_put(k, f)
-        k.vm.pgsteal_anon += nr
         reclaimed += nr
         continue
       }
@@ -153,7 +151,6 @@ export function shrink_folio_list(
       // their counts for the swap entries that now stand for the data.
       swap_cache_del_folio(k, f)
       __folio_put(k, f)
-      k.vm.pgsteal_anon += nr
       reclaimed += nr
     }
   } finally {
@@ -182,6 +179,10 @@ export function reclaim_pages(k: Kernel, list: number[]): number {
 /**
  * One pass over the LRU from its tail (oldest first), SWAP_CLUSTER_MAX folios at a time, until
  * `nrPages` are freed or every folio was looked at once. Returns pages freed.
+ * Each batch is one shrink_inactive_list(): it counts PGSCAN_ANON for the pages it isolated and
+ * PGSTEAL_ANON for the pages shrink_folio_list() freed. reclaim_pages() (MADV_PAGEOUT) counts
+ * neither: reclaim_folio_list() calls shrink_folio_list() directly (checked against a 6.18
+ * kernel with hugeswap real: pgscan_anon stays put across MADV_PAGEOUT).
  */
 function shrink_lruvec(k: Kernel, nrPages: number): number {
   let reclaimed = 0
@@ -202,7 +203,10 @@ function shrink_lruvec(k: Kernel, nrPages: number): number {
       budget--
     }
     const keep: number[] = []
-    reclaimed += shrink_folio_list(k, batch, false, keep)
+    for (const f of batch) k.vm.pgscan_anon += k.folios.nrPages(f)
+    const freed = shrink_folio_list(k, batch, false, keep)
+    k.vm.pgsteal_anon += freed
+    reclaimed += freed
     putback(k, keep)
   }
   return reclaimed

@@ -32,7 +32,7 @@ import { writeFileAtomic } from '../write-file-atomic'
 import { compareRuns, formatComparison, parseKernelOutput, type Comparison } from './compare'
 import { HostMachine, realSystem, type Prepared } from './host'
 import { traceModel, type Step, type Trace } from './trace'
-import { generateTraceProgram, unsupportedReason } from './trace-c'
+import { ZERO_PAGE_PROBE, generateTraceProgram, unsupportedReason } from './trace-c'
 
 export type { RealCommandOptions as RealOptions } from '../args'
 
@@ -114,11 +114,16 @@ export async function realCommand(options: RealOptions, env: CliEnv): Promise<nu
     ? { variant: options.variant, why: '--variant' }
     : kernelVariant(vmstat)
   const release = (await readFile('/proc/sys/kernel/osrelease', 'utf8')).trim()
+  const quirks = await probeKernel()
+  if (quirks === null) {
+    env.stderr.write('hugeswap real: the C compiler could not build a probe program\n')
+    return EXIT_CANNOT_RUN
+  }
   const reports: RealReport[] = []
   let status = EXIT_OK
   // No FILE: the default scenario, as for run.
   for (const file of options.files.length ? options.files : [undefined]) {
-    const outcome = await realOne(file, options, chosen, release, env)
+    const outcome = await realOne(file, options, chosen, release, quirks, env)
     if (outcome === 'interrupted') return EXIT_INTERRUPTED
     if (typeof outcome === 'number') {
       status = Math.max(status, outcome)
@@ -148,6 +153,7 @@ async function realOne(
   options: RealOptions,
   chosen: { variant: VariantName; why: string },
   release: string,
+  quirks: KernelQuirks,
   env: CliEnv,
 ): Promise<RealReport | number | 'interrupted'> {
   const say = (text: string): void => {
@@ -165,6 +171,7 @@ async function realOne(
     variants: [chosen.variant],
   }
   if (options.seed !== undefined) request.seed = options.seed
+  if (quirks.params) request.params = quirks.params
   const traced = await traceModel(request)
   if (!traced.ok) {
     env.stderr.write(formatErrorFor(traced.error, loaded.fileName, loaded.shownPath) + '\n')
@@ -244,7 +251,7 @@ async function realOne(
       },
       kernel: { release },
       model: { id: MODEL_ID, variant: chosen.variant, why: chosen.why },
-      machine: { settings: prepared.settings, notGiven: prepared.notGiven },
+      machine: { settings: prepared.settings, notGiven: [...quirks.notes, ...prepared.notGiven] },
       replayed: kernel.steps.length,
       total: trace.steps.length,
       ...(stopped ? { stopped } : {}),
@@ -302,6 +309,36 @@ export function formatReport(r: RealReport): string {
     '',
   ]
   return lines.join('\n')
+}
+
+/** How the running kernel departs from upstream, and the model parameters that say the same. */
+interface KernelQuirks {
+  params?: Record<string, boolean>
+  notes: string[]
+}
+
+/** Probes the kernel (a read fault on fresh memory); null when the probe could not be built. */
+async function probeKernel(): Promise<KernelQuirks | null> {
+  const dir = await mkdtemp(join(tmpdir(), 'hugeswap-probe-'))
+  try {
+    await writeFileAtomic(join(dir, 'probe.c'), ZERO_PAGE_PROBE)
+    const cc = await runProcess('cc', ['-O2', '-o', join(dir, 'probe'), join(dir, 'probe.c')])
+    if (cc.code !== 0) return null
+    const out = await runProcess(join(dir, 'probe'), [])
+    if (out.stdout.trim() !== '1') return { notes: [] }
+    const cmdline = await readFile('/proc/cmdline', 'utf8').catch(() => '')
+    const why = /\bpvm_no_zero_page=1\b/.test(cmdline)
+      ? 'booted with pvm_no_zero_page=1'
+      : 'mm_forbids_zeropage()'
+    return {
+      params: { 'machine.mm_forbids_zeropage': true },
+      notes: [
+        `the zero page: this kernel maps a fresh page for a read fault (${why}); the model runs with machine.mm_forbids_zeropage = true`,
+      ],
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
 }
 
 /** The khugepaged thread's pid (0 when there is none). */

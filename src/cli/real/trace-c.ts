@@ -49,6 +49,48 @@ const PROT: Record<string, string> = {
   rw: 'PROT_READ | PROT_WRITE',
 }
 
+/**
+ * Prints 1 when a read fault on fresh anonymous memory gets a page of its own instead of the
+ * shared zero page (mm_forbids_zeropage(), or a kernel booted with pvm_no_zero_page=1), else 0.
+ */
+export const ZERO_PAGE_PROBE = String.raw`#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+static long rss_anon(void)
+{
+	char line[256];
+	long kb = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "RssAnon:", 8))
+			kb = atol(line + 8);
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+int main(void)
+{
+	size_t len = 64 << 12, i;
+	volatile char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	long before;
+	char sink = 0;
+
+	if (p == MAP_FAILED)
+		return 2;
+	madvise((void *)p, len, MADV_NOHUGEPAGE);
+	before = rss_anon();
+	for (i = 0; i < len; i += 4096)
+		sink += p[i];
+	printf("%d\n", rss_anon() - before >= (long)(len >> 10) / 2);
+	return sink;
+}
+`
+
 /** Steps the C program cannot replay, with why (the run reports them and stops before them). */
 export function unsupportedReason(step: Step): string | undefined {
   switch (step.method) {
@@ -304,6 +346,7 @@ const PRELUDE = String.raw`#define _GNU_SOURCE
 #include <sys/swap.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <sched.h>
 
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21
@@ -333,6 +376,7 @@ const RUNTIME = String.raw`
 /* The page the coordinator and the tasks share. */
 struct hs_shared {
 	pid_t coordinator;
+	pid_t sentinel;
 	int go;				/* the step that may run now */
 	int done;			/* the last step whose operation finished */
 	int ready;			/* a new task has warmed up */
@@ -376,8 +420,14 @@ static void hs_die(const char *what)
 	exit(3);
 }
 
+static void hs_sentinel(void);
+static void hs_khugepaged_settle(long long switches);
+static long long hs_khugepaged_field(pid_t pid, const char *name, char *state);
+
 static void hs_init(void)
 {
+	cpu_set_t one;
+
 	hs = mmap(NULL, sizeof(*hs), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (hs == MAP_FAILED)
 		hs_die("mmap of the shared page");
@@ -385,6 +435,22 @@ static void hs_init(void)
 	hs->go = 0;
 	hs->done = -2;
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	/*
+	 * Every task on one CPU: the folios a task just faulted in sit in that CPU's LRU batch,
+	 * and MADV_PAGEOUT drains only its own CPU's (lru_add_drain()), so a task that moved would
+	 * leave some behind. The model has no per-CPU batches.
+	 */
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu() < 0 ? 0 : sched_getcpu(), &one);
+	if (sched_setaffinity(0, sizeof(one), &one))
+		hs_die("sched_setaffinity");
+	{
+		const char *env = getenv("HS_KHUGEPAGED_PID");
+		long long switches = env ? hs_khugepaged_field(atoi(env), "voluntary_ctxt_switches", NULL) : -1;
+
+		hs_sentinel();
+		hs_khugepaged_settle(switches);
+	}
 }
 
 /*
@@ -622,6 +688,7 @@ static void hs_finish(void)
 {
 	int i;
 
+	kill(hs->sentinel, SIGKILL);
 	for (i = 0; i < HS_TASKS; i++)
 		if (hs->alive[i])
 			kill(hs->pid[i], SIGKILL);
@@ -729,6 +796,35 @@ static long long hs_khugepaged_field(pid_t pid, const char *name, char *state)
 	return hs_field(hs_file, name);
 }
 
+/*
+ * khugepaged runs a pass at once when its list of mms goes from empty to non-empty
+ * (__khugepaged_enter()): the first task to map a THP-eligible VMA would wake it, racing with
+ * the task's next steps. A sentinel process keeps the list non-empty for the whole run: a
+ * MADV_HUGEPAGE mapping it never touches, then it sleeps until the coordinator is gone.
+ */
+static void hs_sentinel(void)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		hs_die("fork of the khugepaged sentinel");
+	if (pid == 0) {
+		void *p = mmap(NULL, 4UL << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			       -1, 0);
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (p != MAP_FAILED)
+			madvise(p, 4UL << 20, MADV_HUGEPAGE);
+		__atomic_store_n(&hs->ready, 1, __ATOMIC_RELEASE);
+		for (;;)
+			pause();
+	}
+	hs->sentinel = pid;
+	while (!__atomic_load_n(&hs->ready, __ATOMIC_ACQUIRE))
+		usleep(20);
+	hs->ready = 0;
+}
+
 static int __attribute__((unused)) hs_khugepaged(long long n)
 {
 	const char *dir = "/sys/kernel/mm/transparent_hugepage/khugepaged/";
@@ -765,6 +861,32 @@ static int __attribute__((unused)) hs_khugepaged(long long n)
 			return 0;
 	}
 	return ETIMEDOUT;
+}
+
+/*
+ * The sentinel's entry wakes khugepaged when its list was empty: give that pass 50 ms to show
+ * (its voluntary context switches move), then let it finish, so khugepaged sleeps before step 0.
+ */
+static void hs_khugepaged_settle(long long switches)
+{
+	const char *env = getenv("HS_KHUGEPAGED_PID");
+	pid_t kpid = env ? atoi(env) : 0;
+	char state = '?';
+	int i;
+
+	if (kpid <= 0)
+		return;
+	for (i = 0; i < 1000; i++) {
+		if (hs_khugepaged_field(kpid, "voluntary_ctxt_switches", &state) != switches)
+			break;
+		usleep(50);
+	}
+	for (i = 0; i < 200000; i++) {
+		hs_khugepaged_field(kpid, "voluntary_ctxt_switches", &state);
+		if (state == 'S')
+			return;
+		usleep(50);
+	}
 }
 
 /* swapoff/swapon of the scenario's swap device i: its path is in HS_SWAP<i>. */

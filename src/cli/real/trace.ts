@@ -138,7 +138,10 @@ export async function traceModel(
     if (step.method === 'mmap' || step.method === 'mremap') {
       const start = step.result as number
       const length = step.method === 'mmap' ? (step.args[1] as number) : (step.args[2] as number)
-      if (start) extents.push({ start, end: start + length })
+      // Extents stay disjoint: an mremap onto a mapping the scenario made (MREMAP_FIXED over
+      // it) lands in that mapping's extent.
+      const inside = extents.some((e) => start >= e.start && start + length <= e.end)
+      if (start && !inside) extents.push({ start, end: start + length })
     }
     const pages = step.method === 'touch' ? sim.lastTouchPages() : null
     steps.push({
@@ -231,7 +234,11 @@ function describeStep(
     case 'munmap':
       return `${who}.munmap(${at(a1)}, ${size(a2)})`
     case 'mremap':
-      return `${who}.mremap(${at(a1)}, ${size(a2)}) -> r${extents.length}`
+      return `${who}.mremap(${at(a1)}, ${size(a2)}${a3 === undefined ? '' : `, ${at(a3)}`}) -> ${
+        extents.some((e) => (step.result as number) >= e.start && (step.result as number) < e.end)
+          ? at(step.result)
+          : `r${extents.length}`
+      }`
     case 'fork':
       return `${who}.fork() -> t${pids.length}`
     case 'exit':

@@ -101,6 +101,12 @@ declare module 'hugeswap' {
      */
     thp_swap?: boolean
     /**
+     * `mm_forbids_zeropage()`: read faults get a fresh zeroed page (or THP) instead of the shared
+     * zero page or the huge zero page, as on s390 KVM hosts and on PVM guest kernels booted with
+     * `pvm_no_zero_page=1`. Default false (x86-64 as upstream builds it).
+     */
+    mm_forbids_zeropage?: boolean
+    /**
      * Deliberate failures for error paths, each a probability in [0, 1] drawn from the seeded
      * kernel RNG (same seed, same failures). Default: all 0.
      */
@@ -403,6 +409,8 @@ declare module 'hugeswap' {
     readonly fragmentation: number
     /** `CONFIG_THP_SWAP`. */
     readonly thp_swap: boolean
+    /** `mm_forbids_zeropage()`. */
+    readonly mm_forbids_zeropage: boolean
     /** Fault-injection probabilities. */
     readonly fault_injection: Readonly<Required<FaultInjection>>
     /** zswap's compressor. */

@@ -129,6 +129,12 @@ export interface MachineInput {
   fragmentation?: number
   /** CONFIG_THP_SWAP (default true): without it a PMD-order folio cannot get contiguous slots. */
   thp_swap?: boolean
+  /**
+   * mm_forbids_zeropage() (default false): read faults get a fresh zeroed page (or THP) instead
+   * of the shared zero page or the huge zero page, as on s390 KVM hosts and on PVM guest
+   * kernels booted with pvm_no_zero_page=1.
+   */
+  mm_forbids_zeropage?: boolean
   fault_injection?: FaultInjectionInput
   /** zswap's compressor (`/sys/module/zswap/parameters/compressor`); default lzo. */
   zswap_compressor?: Compressor
@@ -163,6 +169,7 @@ export interface MachineSpec {
   }
   fragmentation: number
   thp_swap: boolean
+  mm_forbids_zeropage: boolean
   fault_injection: Required<FaultInjectionInput>
   zswap_compressor: Compressor
   costs: CostSpec

@@ -69,6 +69,7 @@ export const DEFAULT_MACHINE: MachineSpec = {
   vm: { page_cluster: 3, swappiness: 60, min_free_kbytes: 11585, watermark_scale_factor: 10 },
   fragmentation: 0,
   thp_swap: true,
+  mm_forbids_zeropage: false,
   zswap_compressor: 'lzo',
   costs: {
     profile: 'desktop-nvme',
@@ -214,6 +215,7 @@ export function normalizeMachine(input: MachineInput | undefined): MachineSpec {
       'vm',
       'fragmentation',
       'thp_swap',
+      'mm_forbids_zeropage',
       'fault_injection',
       'zswap_compressor',
       'costs',
@@ -310,6 +312,9 @@ export function normalizeMachine(input: MachineInput | undefined): MachineSpec {
   for (const key of Object.keys(fiIn) as (keyof typeof fault_injection)[]) {
     fault_injection[key] = fraction(fiIn[key], `machine.fault_injection.${key}`)
   }
+  if (m.mm_forbids_zeropage !== undefined && typeof m.mm_forbids_zeropage !== 'boolean') {
+    throw new SimUsageError('machine.mm_forbids_zeropage: expected true or false')
+  }
   if (m.thp_swap !== undefined && typeof m.thp_swap !== 'boolean') {
     throw new SimUsageError('machine.thp_swap: expected true or false')
   }
@@ -345,6 +350,7 @@ export function normalizeMachine(input: MachineInput | undefined): MachineSpec {
     },
     fragmentation: fraction(m.fragmentation ?? 0, 'machine.fragmentation'),
     thp_swap: m.thp_swap ?? d.thp_swap,
+    mm_forbids_zeropage: m.mm_forbids_zeropage ?? d.mm_forbids_zeropage,
     fault_injection,
     zswap_compressor: oneOf(m.zswap_compressor ?? 'lzo', COMPRESSORS, 'machine.zswap_compressor'),
     costs: normalizeCosts(m.costs),

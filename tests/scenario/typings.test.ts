@@ -84,6 +84,7 @@ export default defineScenario({
     vm: { page_cluster: 0, swappiness: 100, min_free_kbytes: 65536, watermark_scale_factor: 150 },
     fragmentation: 0.25,
     thp_swap: true,
+    mm_forbids_zeropage: false,
     fault_injection: { thp_fault_alloc: 0.1, thp_swapin_alloc: 0.5, pte_alloc: 0,
                        swapcache_split: 0.01, swap_read_error: 0, swapin_race: 0.2,
                        set_pmd_swap_entry: 0.3 },

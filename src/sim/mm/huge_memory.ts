@@ -153,7 +153,9 @@ export function do_huge_pmd_anonymous_page(
   write: boolean,
 ): FaultResult {
   const pmdIdx = pmdIndexOf(addr)
-  if (!write && k.spec.thp.use_zero_page) return set_huge_zero_folio(k, mm, pmdIdx)
+  if (!write && !k.spec.mm_forbids_zeropage && k.spec.thp.use_zero_page) {
+    return set_huge_zero_folio(k, mm, pmdIdx)
+  }
   const pfn = k.inject('thp_fault_alloc')
     ? -1
     : alloc_pages(k, HPAGE_PMD_ORDER, thpDirectReclaim(k, vma))

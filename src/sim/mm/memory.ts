@@ -347,7 +347,8 @@ function do_anonymous_page(
   write: boolean,
 ): FaultResult {
   const pt = k.ptes
-  if (!write) {
+  // Use the zero page for reads, unless mm_forbids_zeropage().
+  if (!write && !k.spec.mm_forbids_zeropage) {
     pt.kind[e] = PTE_ZERO
     pt.flags[e] = E_YOUNG
     k.cost('install', k.cpu.installEntryNs)
@@ -366,7 +367,8 @@ function do_anonymous_page(
   k.mem.pageTag[pfn] = 0
   k.cost('clear', k.cpu.clear4kNs)
   k.cost('install', k.cpu.installEntryNs)
-  mapPte(k, e, f, 0, E_WRITE | E_DIRTY | E_YOUNG | E_SOFT_DIRTY)
+  // Writable and dirty when the VMA is (a read fault gets here under mm_forbids_zeropage()).
+  mapPte(k, e, f, 0, (vma.flags & VM_WRITE ? E_WRITE | E_DIRTY : 0) | E_YOUNG | E_SOFT_DIRTY)
   folio_add_new_anon_rmap(k, f, vma, addr, false)
   mm.anonRss++
   k.faultType = 'anon-4k'
@@ -508,8 +510,10 @@ function releaseIfDone(k: Kernel, f: number): void {
   if (fo.mapped(f)) {
     // Fewer mappings than pages: some page is surely mapped nowhere (the model keeps no per-page
     // mapcount, so a folio split between two mappers half and half is not caught).
+    // deferred_split_folio() leaves a folio in the swap cache alone: reclaim already has it
+    // (held against a 6.18 kernel: COW of a swapped THP after fork queues nothing).
     const partial = fo.pteMapcount[f] + fo.pmdMapcount[f] * fo.nrPages(f) < fo.nrPages(f)
-    if (fo.order[f] > 0 && partial && !(fo.flags[f] & PG_PARTIALLY_MAPPED)) {
+    if (fo.order[f] > 0 && partial && !(fo.flags[f] & (PG_PARTIALLY_MAPPED | PG_SWAPCACHE))) {
       fo.flags[f] |= PG_PARTIALLY_MAPPED
       k.deferredSplit.add(f)
       k.vm.thp_deferred_split_page++
@@ -631,8 +635,14 @@ function do_swap_page(
   k.cost('install', nr * k.cpu.installEntryNs)
   if (should_try_to_free_swap(k, si, f, write && exclusive)) folio_free_swap(k, f)
   if (major) k.vm.pgmajfault++
-  k.faultType = major ? 'swapin-io' : 'swapin-cache'
-  return FAULT_DONE
+  const type = major ? 'swapin-io' : 'swapin-cache'
+  k.faultType = type
+  if (!write || writable) return FAULT_DONE
+  // A write the entry could not take writable (shared after fork): do_wp_page() within the same
+  // fault, one pgfault (held against a 6.18 kernel with hugeswap real: 512 faults, not 513).
+  const r = do_wp_page(k, mm, vma, e, addr)
+  k.faultType = type
+  return r
 }
 
 /**

@@ -1,0 +1,77 @@
+/**
+ * Differences `hugeswap real` found between the model and a 6.18 kernel, each pinned here so it
+ * stays fixed (docs/conformance.md has the runs).
+ */
+import { describe, expect, it } from 'vitest'
+import { createSimulator, normalizeMachine, type MachineInput } from '../../src/sim'
+
+const M2 = 2 * 1024 * 1024
+
+function setup(machine: MachineInput = {}) {
+  const sim = createSimulator({
+    variant: 'baseline',
+    seed: 1,
+    machine: normalizeMachine({ memory: '1G', swap: [{ type: 'nvme', size: '1G' }], ...machine }),
+  })
+  const pid = sim.spawn('t')
+  return { sim, pid }
+}
+
+const deltaOf = (sim: ReturnType<typeof setup>['sim'], name: string, fn: () => void): number => {
+  const before = sim.vmstat()[name] ?? 0
+  fn()
+  return (sim.vmstat()[name] ?? 0) - before
+}
+
+describe('held against a real kernel', () => {
+  it('a write to a swap entry shared after fork is one fault (do_wp_page() inside do_swap_page())', () => {
+    const { sim, pid } = setup()
+    const addr = sim.mmap(pid, M2, 'hugepage')
+    sim.touch(pid, addr, M2, { write: true })
+    sim.madvise(pid, addr, M2, 'pageout')
+    sim.fork(pid)
+    // The large folio is still in the swap cache (NVMe writeback): every page is copied.
+    expect(deltaOf(sim, 'pgfault', () => sim.touch(pid, addr, M2, { write: true }))).toBe(512)
+  })
+
+  it('a large folio in the swap cache is never queued for deferred split', () => {
+    const { sim, pid } = setup()
+    const addr = sim.mmap(pid, M2, 'hugepage')
+    sim.touch(pid, addr, M2, { write: true })
+    sim.madvise(pid, addr, M2, 'pageout')
+    sim.fork(pid)
+    expect(
+      deltaOf(sim, 'thp_deferred_split_page', () => sim.touch(pid, addr, 4096, { write: true })),
+    ).toBe(0)
+  })
+
+  it('MADV_PAGEOUT counts no pgscan_anon or pgsteal_anon (reclaim_pages())', () => {
+    const { sim, pid } = setup({ swap: [{ type: 'zram', size: '1G' }] })
+    const addr = sim.mmap(pid, M2, 'nohugepage')
+    sim.touch(pid, addr, M2, { write: true })
+    const before = sim.vmstat()
+    sim.madvise(pid, addr, M2, 'pageout')
+    const after = sim.vmstat()
+    expect(after.pswpout - before.pswpout).toBe(512)
+    expect(after.pgscan_anon - before.pgscan_anon).toBe(0)
+    expect(after.pgsteal_anon - before.pgsteal_anon).toBe(0)
+  })
+
+  it('mm_forbids_zeropage(): a read fault maps a page (or a THP) of its own', () => {
+    for (const [advice, huge] of [
+      ['nohugepage', false],
+      ['hugepage', true],
+    ] as const) {
+      const { sim, pid } = setup({ mm_forbids_zeropage: true })
+      const addr = sim.mmap(pid, M2, advice)
+      const thp = deltaOf(sim, 'thp_fault_alloc', () => sim.touch(pid, addr, M2, { write: false }))
+      expect(thp).toBe(huge ? 1 : 0)
+      expect(sim.smaps(pid, addr, M2).Rss).toBe(2048)
+      expect(sim.status(pid).RssAnon).toBe(2048)
+    }
+    const { sim, pid } = setup()
+    const addr = sim.mmap(pid, M2, 'nohugepage')
+    sim.touch(pid, addr, M2, { write: false })
+    expect(sim.smaps(pid, addr, M2).Rss).toBe(0)
+  })
+})

@@ -63,6 +63,12 @@ export interface AuditableSimulator extends Simulator {
   /** The simulated clock, ns since boot. */
   nowNs(): number
   /**
+   * Lets the clock run until every writeback in flight has completed, as an observer waiting
+   * between two steps would (no operation, no khugepaged pass). hugeswap real settles both the
+   * model and the kernel this way before it observes a step.
+   */
+  settleIo(): void
+  /**
    * The pages of the last touch, as indexes into its range in touch order, when it touched a
    * subset or in random order (which the scenario RNG chose); null after a whole sweep.
    */
@@ -224,6 +230,9 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
       return out
     },
     nowNs: () => k.events.nowNs,
+    settleIo() {
+      if (k.nrWriteback > 0) k.events.runUntil(Math.max(k.events.nowNs, k.writebackDoneNs))
+    },
     lastTouchPages: () => k.lastTouchPages,
     spawn(comm) {
       const pid = k.nextPid++

@@ -4,9 +4,9 @@
  * What is judged (must be equal):
  * - /proc/vmstat events both sides have, as deltas over the step. They are global: another
  *   process moves them too, so the host must be quiet (it is, on our machines: nothing else
- *   swaps or makes THPs). pgfault and pgmajfault are not read globally: the sum over the
- *   scenario's tasks of minflt + majflt (and majflt) stands for them, except at spawn and fork
- *   steps, where the C runtime's own copy-on-write faults land.
+ *   swaps or makes THPs). pgfault is not read globally: the sum over the scenario's tasks of
+ *   minflt + majflt stands for it, except at spawn and fork steps, where the C runtime's own
+ *   copy-on-write faults land.
  * - nr_anon_transparent_hugepages and nr_swapcached, as deltas.
  * - Per task: VmSwap; VmPTE and RssAnon as deltas (the C runtime's own page tables and pages
  *   are there from the start), from the step after the task was created.
@@ -24,10 +24,13 @@ export interface KernelStep {
   ns: number
   errno: number
   obs: Observation
+  /** khugepaged's voluntary context switches after the step (it sleeps once per pass). */
+  khugepagedSwitches?: number
 }
 
 export interface KernelRun {
   initial: Observation
+  initialKhugepagedSwitches?: number
   steps: KernelStep[]
   /** A step the kernel could not finish (`X` lines). */
   failure?: { step: number; message: string }
@@ -40,6 +43,7 @@ export interface KernelRun {
 export function parseKernelOutput(text: string, trace: Trace): KernelRun {
   const obs = new Map<number, Observation>()
   const ops = new Map<number, { task: number; ns: number; errno: number }>()
+  const khugepaged = new Map<number, number>()
   const strayVmas: string[] = []
   let failure: KernelRun['failure']
   let complete = false
@@ -73,6 +77,9 @@ export function parseKernelOutput(text: string, trace: Trace): KernelRun {
         break
       case 'V':
         at(Number(f[1])).vmstat[f[2]] = Number(f[3])
+        break
+      case 'K':
+        khugepaged.set(Number(f[1]), Number(f[2]))
         break
       case 'P': {
         const t = taskAt(at(Number(f[1])), Number(f[2]))
@@ -113,9 +120,21 @@ export function parseKernelOutput(text: string, trace: Trace): KernelRun {
       { length: trace.steps[n]?.tasks ?? o.tasks.length },
       (_, i) => o.tasks[i] ?? null,
     )
-    steps.push({ ...op, obs: o })
+    const switches = khugepaged.get(n)
+    steps.push({
+      ...op,
+      obs: o,
+      ...(switches === undefined ? {} : { khugepagedSwitches: switches }),
+    })
   }
-  return { initial: at(-1), steps, failure, strayVmas, complete }
+  return {
+    initial: at(-1),
+    ...(khugepaged.has(-1) ? { initialKhugepagedSwitches: khugepaged.get(-1)! } : {}),
+    steps,
+    failure,
+    strayVmas,
+    complete,
+  }
 }
 
 export interface Row {
@@ -137,6 +156,8 @@ export interface StepReport {
   modelNs: number
   kernelNs: number
   rows: Row[]
+  /** What explains the step on either side (not judged). */
+  notes: string[]
 }
 
 export interface Comparison {
@@ -148,13 +169,18 @@ export interface Comparison {
 
 /** gauges judged as deltas; every other nr_* gauge is the whole machine's. */
 const JUDGED_GAUGES = new Set(['nr_anon_transparent_hugepages', 'nr_swapcached'])
-/** Stood in for by the tasks' own fault counts. */
-const PER_TASK = new Set(['pgfault', 'pgmajfault'])
+/**
+ * Stood in for by the tasks' own fault counts: every process faults. pgmajfault stays global
+ * (only I/O moves it, and khugepaged's swap-in for a collapse counts there but in no task's
+ * majflt).
+ */
+const PER_TASK = new Set(['pgfault'])
 
 export function compareRuns(trace: Trace, kernel: KernelRun): Comparison {
   const steps: StepReport[] = []
   let prevModel = trace.initial
   let prevKernel = kernel.initial
+  let prevSwitches = kernel.initialKhugepagedSwitches
   const born = new Map<number, number>()
   for (const [n, k] of kernel.steps.entries()) {
     const step = trace.steps[n]
@@ -191,10 +217,7 @@ export function compareRuns(trace: Trace, kernel: KernelRun): Comparison {
       }
       return total
     }
-    for (const [name, major] of [
-      ['pgfault', false],
-      ['pgmajfault', true],
-    ] as const) {
+    for (const [name, major] of [['pgfault', false]] as const) {
       if (!(name in m.vmstat)) continue
       rows.push(
         row(
@@ -249,7 +272,24 @@ export function compareRuns(trace: Trace, kernel: KernelRun): Comparison {
         }
       }
     }
-    steps.push({ index: n, describe: step.describe, modelNs: m.stepNs, kernelNs: k.ns, rows })
+    const notes: string[] = []
+    if (
+      step.method !== 'khugepaged' &&
+      k.khugepagedSwitches !== undefined &&
+      prevSwitches !== undefined &&
+      k.khugepagedSwitches !== prevSwitches
+    ) {
+      notes.push("the kernel's khugepaged woke during this step")
+    }
+    prevSwitches = k.khugepagedSwitches ?? prevSwitches
+    steps.push({
+      index: n,
+      describe: step.describe,
+      modelNs: m.stepNs,
+      kernelNs: k.ns,
+      rows,
+      notes,
+    })
     prevModel = m
     prevKernel = k.obs
   }
@@ -313,6 +353,7 @@ export function formatComparison(c: Comparison): string {
     out.push(
       `step ${s.index}: ${s.describe}    time: model ${formatNs(s.modelNs)}, kernel ${formatNs(s.kernelNs)}`,
     )
+    for (const note of s.notes) out.push(`    note: ${note}`)
     const rows = interestingRows(s).filter((r) => r.judged || r.model !== r.kernel)
     if (rows.length === 0) continue
     const width = Math.max(...rows.map((r) => r.observable.length + (r.kind === 'delta' ? 2 : 0)))

@@ -202,7 +202,9 @@ export class HostMachine {
         const image = join(await scratch(), `swap${index}.img`)
         await this.note({ kind: 'file', path: image })
         await this.sys.run('truncate', ['-s', String(dev.sizeBytes), image])
-        path = (await this.sys.run('losetup', ['--find', '--show', image])).trim()
+        // Direct I/O: the writes go to the disk, not into the host's page cache, so one does not
+        // complete while reclaim is still looking at the folio (which would free it at once).
+        path = (await this.sys.run('losetup', ['--find', '--show', '--direct-io=on', image])).trim()
         await this.note({ kind: 'loop', device: path })
         notGiven.push(
           `swap[${index}] ${dev.type}: a loop device over a file (${dev.type === 'hdd' ? 'not rotational; ' : ''}its latencies are the host disk's)`,

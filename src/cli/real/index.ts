@@ -268,7 +268,7 @@ async function realOne(
       comparison,
     }
     say(formatReport(report))
-    if (options.out) await writeOut(options.out, env, trace, report)
+    if (options.out) await writeOut(options.out, env, trace, report, result.stdout)
     return report
   } finally {
     process.off('SIGINT', onSignal)
@@ -279,12 +279,20 @@ async function realOne(
   }
 }
 
-async function writeOut(out: string, env: CliEnv, trace: Trace, report: RealReport): Promise<void> {
+/** DIR/<scenario>.real.txt, .real.json, and .kernel.txt (the trace program's raw output). */
+async function writeOut(
+  out: string,
+  env: CliEnv,
+  trace: Trace,
+  report: RealReport,
+  kernelOutput: string,
+): Promise<void> {
   const dir = resolve(env.cwd, out)
   await mkdir(dir, { recursive: true })
   const base = trace.result.scenario.file.replace(/\.[cm]?[jt]s$/, '')
   await writeFileAtomic(join(dir, `${base}.real.json`), JSON.stringify(report, null, 2) + '\n')
   await writeFileAtomic(join(dir, `${base}.real.txt`), formatReport(report))
+  await writeFileAtomic(join(dir, `${base}.kernel.txt`), kernelOutput)
 }
 
 export function formatReport(r: RealReport): string {

@@ -420,6 +420,7 @@ static void hs_die(const char *what)
 	exit(3);
 }
 
+static int hs_write_file(const char *path, const char *text);
 static void hs_sentinel(void);
 static void hs_khugepaged_settle(long long switches);
 static long long hs_khugepaged_field(pid_t pid, const char *name, char *state);
@@ -575,6 +576,23 @@ static char hs_state(pid_t pid, long long *minflt, long long *majflt)
 	return state;
 }
 
+/* Until no writeback is in flight (nr_writeback 0), at most 10 s. */
+static void hs_settle_io(void)
+{
+	int i;
+
+	for (i = 0; i < 100000; i++) {
+		const char *at;
+
+		if (hs_read("/proc/vmstat") <= 0)
+			return;
+		at = strstr(hs_file, "\nnr_writeback ");
+		if (!at || atoll(at + 14) == 0)
+			return;
+		usleep(100);
+	}
+}
+
 static void hs_reap(void)
 {
 	while (waitpid(-1, NULL, WNOHANG) > 0)
@@ -655,8 +673,21 @@ static void hs_observe(int n, int task, int exited)
 		}
 		if (exited)
 			hs_wait_gone(hs->pid[task]);
+		hs_settle_io();
 		printf("O %d %d %lld %d\n", n, task, hs->ns[n], hs->err[n]);
 	}
+	{
+		const char *env = getenv("HS_KHUGEPAGED_PID");
+
+		if (env)
+			printf("K %d %lld\n", n,
+			       hs_khugepaged_field(atoi(env), "voluntary_ctxt_switches", NULL));
+	}
+	/*
+	 * The nr_* counters gather in per-CPU deltas until a threshold (24 pages and more): fold
+	 * them first, or nr_swapcached reads 24 short.
+	 */
+	hs_write_file("/proc/sys/vm/stat_refresh", "1");
 	if (hs_read("/proc/vmstat") > 0) {
 		for (line = hs_file; line && *line; line = next) {
 			next = strchr(line, '\n');
@@ -800,7 +831,7 @@ static long long hs_khugepaged_field(pid_t pid, const char *name, char *state)
  * khugepaged runs a pass at once when its list of mms goes from empty to non-empty
  * (__khugepaged_enter()): the first task to map a THP-eligible VMA would wake it, racing with
  * the task's next steps. A sentinel process keeps the list non-empty for the whole run: a
- * MADV_HUGEPAGE mapping it never touches, then it sleeps until the coordinator is gone.
+ * MADV_HUGEPAGE mapping it writes one byte of, then it sleeps until the coordinator is gone.
  */
 static void hs_sentinel(void)
 {
@@ -813,8 +844,9 @@ static void hs_sentinel(void)
 			       -1, 0);
 
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (p != MAP_FAILED)
-			madvise(p, 4UL << 20, MADV_HUGEPAGE);
+		/* A fault is what puts an mm on the list (khugepaged_enter_vma() at the THP fault). */
+		if (p != MAP_FAILED && !madvise(p, 4UL << 20, MADV_HUGEPAGE))
+			((char *)p)[2UL << 20] = 1;
 		__atomic_store_n(&hs->ready, 1, __ATOMIC_RELEASE);
 		for (;;)
 			pause();
@@ -864,28 +896,32 @@ static int __attribute__((unused)) hs_khugepaged(long long n)
 }
 
 /*
- * The sentinel's entry wakes khugepaged when its list was empty: give that pass 50 ms to show
- * (its voluntary context switches move), then let it finish, so khugepaged sleeps before step 0.
+ * The sentinel's entry may have woken khugepaged (when its list was empty), and the pass may
+ * not have started yet. Two passes asked for and waited out (a write of scan_sleep_millisecs
+ * wakes it for one) use up any wake-up still pending, so khugepaged sleeps before step 0.
  */
 static void hs_khugepaged_settle(long long switches)
 {
 	const char *env = getenv("HS_KHUGEPAGED_PID");
+	const char *knob = "/sys/kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs";
 	pid_t kpid = env ? atoi(env) : 0;
-	char state = '?';
-	int i;
+	char value[32], state = '?';
+	int pass, i;
 
-	if (kpid <= 0)
+	(void)switches;
+	if (kpid <= 0 || hs_read(knob) < 0)
 		return;
-	for (i = 0; i < 1000; i++) {
-		if (hs_khugepaged_field(kpid, "voluntary_ctxt_switches", &state) != switches)
-			break;
-		usleep(50);
-	}
-	for (i = 0; i < 200000; i++) {
-		hs_khugepaged_field(kpid, "voluntary_ctxt_switches", &state);
-		if (state == 'S')
-			return;
-		usleep(50);
+	snprintf(value, sizeof(value), "%lld", atoll(hs_file));
+	for (pass = 0; pass < 2; pass++) {
+		long long before = hs_khugepaged_field(kpid, "voluntary_ctxt_switches", NULL);
+
+		hs_write_file(knob, value);
+		for (i = 0; i < 200000; i++) {
+			if (hs_khugepaged_field(kpid, "voluntary_ctxt_switches", &state) > before &&
+			    state == 'S')
+				break;
+			usleep(50);
+		}
 	}
 }
 

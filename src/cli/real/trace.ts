@@ -4,6 +4,10 @@
  * after each step. The kernel side (trace-c.ts) replays the same steps at the same addresses
  * (the model's, moved into an arena) and observes the same things.
  *
+ * Both sides let the step's I/O finish before they look (the kernel waits for nr_writeback to
+ * reach 0, the model runs its clock to the end of the writeback in flight): what a step leaves
+ * in the swap cache then does not hang on how fast a disk is compared with the model's.
+ *
  * Observed after every step that changes state: all of /proc/vmstat; per live task, status
  * (VmPTE, VmSwap, RssAnon) and the smaps of every extent (Rss, AnonHugePages, Swap, summed over
  * the task's VMAs inside it); the step's own time. Queries (smaps, status, pagemap, mincore,
@@ -106,9 +110,10 @@ export async function traceModel(
 
   const observe = (sim: AuditableSimulator): Observation => {
     const ranges = extents.map((e) => [e.start, e.end] as const)
-    const now = sim.nowNs()
+    const stepNs = sim.nowNs() - lastNs
+    sim.settleIo()
     const obs: Observation = {
-      stepNs: now - lastNs,
+      stepNs,
       vmstat: sim.vmstat(),
       tasks: pids.map((pid) => {
         const seen = sim.inspect(pid, ranges)
@@ -119,7 +124,7 @@ export async function traceModel(
         }
       }),
     }
-    lastNs = now
+    lastNs = sim.nowNs()
     return obs
   }
 

@@ -107,6 +107,15 @@ declare module 'hugeswap' {
      */
     mm_forbids_zeropage?: boolean
     /**
+     * The tree the baseline follows where trees differ. `'mm-2026'` (default): the linux-mm tree
+     * the PMD swap series applies to, with Kairui Song's swap table phase II: zram (and every
+     * `SWP_SYNCHRONOUS_IO` device) swaps in through the synchronous path and frees the swap
+     * cache after. `'v6.18'`: as a 6.18 kernel: the synchronous path only for a slot with one
+     * user (shared slots, e.g. after fork, go through swap readahead, as swapoff does), and the
+     * swap cache stays. `hugeswap real` picks `'v6.18'` on kernels before 6.19.
+     */
+    kernel_base?: 'mm-2026' | 'v6.18'
+    /**
      * Deliberate failures for error paths, each a probability in [0, 1] drawn from the seeded
      * kernel RNG (same seed, same failures). Default: all 0.
      */
@@ -411,6 +420,8 @@ declare module 'hugeswap' {
     readonly thp_swap: boolean
     /** `mm_forbids_zeropage()`. */
     readonly mm_forbids_zeropage: boolean
+    /** The tree the baseline follows where trees differ. */
+    readonly kernel_base: 'mm-2026' | 'v6.18'
     /** Fault-injection probabilities. */
     readonly fault_injection: Readonly<Required<FaultInjection>>
     /** zswap's compressor. */

@@ -30,6 +30,16 @@ export interface CostSpec {
 }
 
 export type SwapDeviceType = 'zram' | 'nvme' | 'hdd' | 'file'
+/**
+ * Where the modelled baseline follows one kernel tree or another. 'mm-2026' (default): the
+ * linux-mm tree the PMD swap series applies to, which has Kairui Song's "swap table phase II"
+ * (lore 20251029-swap-table-p2-v1): a SWP_SYNCHRONOUS_IO device always swaps in through the
+ * synchronous path and then always frees the swap cache ("mm, swap: never bypass the swap cache
+ * even for SWP_SYNCHRONOUS_IO", "mm, swap: always try to free swap cache for SWP_SYNCHRONOUS_IO
+ * devices"). 'v6.18': before it, as on a 6.18 kernel: the synchronous path only for a slot with
+ * one user (else swapin_readahead(), as swapoff always does), and the swap cache stays.
+ */
+export type KernelBase = 'mm-2026' | 'v6.18'
 export type ThpEnabled = 'always' | 'madvise' | 'never'
 export type ThpDefrag = 'always' | 'defer' | 'defer+madvise' | 'madvise' | 'never'
 /** /sys/kernel/mm/transparent_hugepage/hugepages-<size>kB/enabled */
@@ -135,6 +145,12 @@ export interface MachineInput {
    * kernels booted with pvm_no_zero_page=1.
    */
   mm_forbids_zeropage?: boolean
+  /**
+   * The tree the baseline follows where trees differ: 'mm-2026' (default; the tree the PMD swap
+   * series applies to, with Kairui Song's swap table phase II) or 'v6.18' (before it). See
+   * KernelBase.
+   */
+  kernel_base?: KernelBase
   fault_injection?: FaultInjectionInput
   /** zswap's compressor (`/sys/module/zswap/parameters/compressor`); default lzo. */
   zswap_compressor?: Compressor
@@ -170,6 +186,7 @@ export interface MachineSpec {
   fragmentation: number
   thp_swap: boolean
   mm_forbids_zeropage: boolean
+  kernel_base: KernelBase
   fault_injection: Required<FaultInjectionInput>
   zswap_compressor: Compressor
   costs: CostSpec

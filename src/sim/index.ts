@@ -69,6 +69,11 @@ export interface AuditableSimulator extends Simulator {
    */
   settleIo(): void
   /**
+   * zswap has been enabled at some time since boot (zswap_never_enabled() is false), whether or
+   * not it is on now: what a kernel shows once anything enabled it.
+   */
+  markZswapEverEnabled(): void
+  /**
    * The pages of the last touch, as indexes into its range in touch order, when it touched a
    * subset or in random order (which the scenario RNG chose); null after a whole sweep.
    */
@@ -230,6 +235,9 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
       return out
     },
     nowNs: () => k.events.nowNs,
+    markZswapEverEnabled() {
+      k.zswapEverEnabled = true
+    },
     settleIo() {
       if (k.nrWriteback > 0) k.events.runUntil(Math.max(k.events.nowNs, k.writebackDoneNs))
     },

@@ -70,6 +70,7 @@ export const DEFAULT_MACHINE: MachineSpec = {
   fragmentation: 0,
   thp_swap: true,
   mm_forbids_zeropage: false,
+  kernel_base: 'mm-2026',
   zswap_compressor: 'lzo',
   costs: {
     profile: 'desktop-nvme',
@@ -216,6 +217,7 @@ export function normalizeMachine(input: MachineInput | undefined): MachineSpec {
       'fragmentation',
       'thp_swap',
       'mm_forbids_zeropage',
+      'kernel_base',
       'fault_injection',
       'zswap_compressor',
       'costs',
@@ -312,6 +314,11 @@ export function normalizeMachine(input: MachineInput | undefined): MachineSpec {
   for (const key of Object.keys(fiIn) as (keyof typeof fault_injection)[]) {
     fault_injection[key] = fraction(fiIn[key], `machine.fault_injection.${key}`)
   }
+  if (m.kernel_base !== undefined && m.kernel_base !== 'mm-2026' && m.kernel_base !== 'v6.18') {
+    throw new SimUsageError(
+      `machine.kernel_base: expected 'mm-2026' or 'v6.18', got ${JSON.stringify(m.kernel_base)}`,
+    )
+  }
   if (m.mm_forbids_zeropage !== undefined && typeof m.mm_forbids_zeropage !== 'boolean') {
     throw new SimUsageError('machine.mm_forbids_zeropage: expected true or false')
   }
@@ -351,6 +358,7 @@ export function normalizeMachine(input: MachineInput | undefined): MachineSpec {
     fragmentation: fraction(m.fragmentation ?? 0, 'machine.fragmentation'),
     thp_swap: m.thp_swap ?? d.thp_swap,
     mm_forbids_zeropage: m.mm_forbids_zeropage ?? d.mm_forbids_zeropage,
+    kernel_base: m.kernel_base ?? d.kernel_base,
     fault_injection,
     zswap_compressor: oneOf(m.zswap_compressor ?? 'lzo', COMPRESSORS, 'machine.zswap_compressor'),
     costs: normalizeCosts(m.costs),

@@ -5,6 +5,7 @@
  * - PMD swap series: "mm: PMD-level swap entries for anonymous THPs" v7 (2026-09-14), with the
  *   latest 17-test pmd_swap.c selftest.
  * - Lazy page-table deposit: RFC v3 (2026-03-26).
- * - Baseline: the linux-mm tree as read for ../shared/domain.md (2026).
+ * - Baseline: the linux-mm tree as read for the domain notes (2026), held against a 6.18 kernel
+ *   by hugeswap real (model 2: the differences docs/conformance.md lists, fixed).
  */
-export const MODEL_ID = 'hugeswap-model-1/pmd-swap-v7/lazy-deposit-v3'
+export const MODEL_ID = 'hugeswap-model-2/pmd-swap-v7/lazy-deposit-v3'

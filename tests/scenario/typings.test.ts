@@ -85,6 +85,7 @@ export default defineScenario({
     fragmentation: 0.25,
     thp_swap: true,
     mm_forbids_zeropage: false,
+    kernel_base: 'mm-2026',
     fault_injection: { thp_fault_alloc: 0.1, thp_swapin_alloc: 0.5, pte_alloc: 0,
                        swapcache_split: 0.01, swap_read_error: 0, swapin_race: 0.2,
                        set_pmd_swap_entry: 0.3 },

@@ -74,4 +74,79 @@ describe('held against a real kernel', () => {
     sim.touch(pid, addr, M2, { write: false })
     expect(sim.smaps(pid, addr, M2).Rss).toBe(0)
   })
+
+  it('a THP whose other mapper exited is reused by a write: one fault, no split', () => {
+    const { sim, pid } = setup()
+    const addr = sim.mmap(pid, M2, 'hugepage')
+    sim.touch(pid, addr, M2, { write: true })
+    const child = sim.fork(pid)
+    sim.exit(pid)
+    const splits = sim.vmstat().thp_split_pmd
+    expect(deltaOf(sim, 'pgfault', () => sim.touch(child, addr, M2, { write: true }))).toBe(1)
+    expect(sim.vmstat().thp_split_pmd).toBe(splits)
+    expect(sim.smaps(child, addr, M2).AnonHugePages).toBe(2048)
+  })
+
+  it('mprotect back to the old protection merges the VMAs: MADV_PAGEOUT sees the whole THP', () => {
+    const { sim, pid } = setup()
+    const addr = sim.mmap(pid, M2, 'hugepage')
+    sim.touch(pid, addr, M2, { write: true })
+    sim.mprotect(pid, addr, M2 / 2, 'r')
+    sim.mprotect(pid, addr, M2 / 2, 'rw')
+    expect(deltaOf(sim, 'thp_swpout', () => sim.madvise(pid, addr, M2, 'pageout'))).toBe(1)
+  })
+
+  it('MADV_PAGEOUT of a THP a VMA boundary cuts splits it first (and queues it)', () => {
+    const { sim, pid } = setup()
+    const addr = sim.mmap(pid, M2, 'hugepage')
+    sim.touch(pid, addr, M2, { write: true })
+    sim.mprotect(pid, addr + M2 / 2, M2 / 2, 'r')
+    const before = sim.vmstat()
+    sim.madvise(pid, addr, M2, 'pageout')
+    const after = sim.vmstat()
+    expect(after.thp_swpout - before.thp_swpout).toBe(0)
+    expect(after.thp_split_page - before.thp_split_page).toBe(1)
+    expect(after.thp_deferred_split_page - before.thp_deferred_split_page).toBe(1)
+    expect(after.pswpout - before.pswpout).toBe(512)
+  })
+
+  it('MADV_FREE then MADV_PAGEOUT of a THP: split at the PMD, dropped through the PTEs', () => {
+    const { sim, pid } = setup()
+    const addr = sim.mmap(pid, M2, 'hugepage')
+    sim.touch(pid, addr, M2, { write: true })
+    sim.madvise(pid, addr, M2, 'free')
+    const pte = sim.status(pid).VmPTE
+    expect(deltaOf(sim, 'thp_split_pmd', () => sim.madvise(pid, addr, M2, 'pageout'))).toBe(1)
+    expect(sim.status(pid).VmPTE).toBe(pte)
+    expect(sim.smaps(pid, addr, M2).Rss).toBe(0)
+    // The PTE table stays: the next faults are 4 KB ones.
+    expect(deltaOf(sim, 'pgfault', () => sim.touch(pid, addr, M2, { write: true }))).toBe(512)
+  })
+
+  it("kernel_base 'v6.18': zram swaps a shared slot in through readahead", () => {
+    for (const base of ['v6.18', 'mm-2026'] as const) {
+      const { sim, pid } = setup({
+        swap: [{ type: 'zram', size: '1G' }],
+        kernel_base: base,
+        vm: { page_cluster: 3 },
+      })
+      const addr = sim.mmap(pid, M2, 'nohugepage')
+      sim.touch(pid, addr, M2, { write: true })
+      sim.madvise(pid, addr, M2, 'pageout')
+      const child = sim.fork(pid)
+      const ra = deltaOf(sim, 'swap_ra', () => sim.touch(child, addr, M2, { write: false }))
+      expect(ra > 0).toBe(base === 'v6.18')
+    }
+  })
+
+  it('a slot with one user swaps in from zram without staying in the swap cache', () => {
+    for (const base of ['v6.18', 'mm-2026'] as const) {
+      const { sim, pid } = setup({ swap: [{ type: 'zram', size: '1G' }], kernel_base: base })
+      const addr = sim.mmap(pid, M2, 'nohugepage')
+      sim.touch(pid, addr, M2, { write: true })
+      sim.madvise(pid, addr, M2, 'pageout')
+      sim.touch(pid, addr, M2, { write: false })
+      expect(sim.meminfo().SwapCached).toBe(0)
+    }
+  })
 })

@@ -172,7 +172,10 @@ async function realOne(
   }
   if (options.seed !== undefined) request.seed = options.seed
   if (quirks.params) request.params = quirks.params
-  const traced = await traceModel(request)
+  // zswap enabled once since boot changes swap-in for good (zswap_never_enabled() is false):
+  // a scenario run earlier, here or by anyone, may have done it.
+  const zswapEverEnabled = await zswapWasEnabled()
+  const traced = await traceModel(request, { zswapEverEnabled })
   if (!traced.ok) {
     env.stderr.write(formatErrorFor(traced.error, loaded.fileName, loaded.shownPath) + '\n')
     return EXIT_CANNOT_RUN
@@ -251,7 +254,18 @@ async function realOne(
       },
       kernel: { release },
       model: { id: MODEL_ID, variant: chosen.variant, why: chosen.why },
-      machine: { settings: prepared.settings, notGiven: [...quirks.notes, ...prepared.notGiven] },
+      machine: {
+        settings: prepared.settings,
+        notGiven: [
+          ...quirks.notes,
+          ...(zswapEverEnabled
+            ? [
+                'zswap has been enabled on this kernel since boot (zswpout > 0): no mTHP swap-in; the model starts the same way',
+              ]
+            : []),
+          ...prepared.notGiven,
+        ],
+      },
       replayed: kernel.steps.length,
       total: trace.steps.length,
       ...(stopped ? { stopped } : {}),
@@ -321,8 +335,24 @@ export function formatReport(r: RealReport): string {
 
 /** How the running kernel departs from upstream, and the model parameters that say the same. */
 interface KernelQuirks {
-  params?: Record<string, boolean>
+  params?: Record<string, string | boolean>
   notes: string[]
+}
+
+/** Whether zswap is on, or has stored a page since boot. */
+async function zswapWasEnabled(): Promise<boolean> {
+  const enabled = await readFile('/sys/module/zswap/parameters/enabled', 'utf8').catch(() => 'N')
+  const vmstat = await readFile('/proc/vmstat', 'utf8').catch(() => '')
+  const stored = Number(/^zswpout (\d+)$/m.exec(vmstat)?.[1] ?? 0)
+  return /^[Y1]/.test(enabled.trim()) || stored > 0
+}
+
+/** 6.18 and before: the baseline as it was before the swap table phase II series. */
+export function kernelBaseFor(release: string): 'mm-2026' | 'v6.18' {
+  const m = /^(\d+)\.(\d+)/.exec(release)
+  if (!m) return 'mm-2026'
+  const [major, minor] = [Number(m[1]), Number(m[2])]
+  return major < 6 || (major === 6 && minor <= 18) ? 'v6.18' : 'mm-2026'
 }
 
 /** Probes the kernel (a read fault on fresh memory); null when the probe could not be built. */
@@ -332,18 +362,28 @@ async function probeKernel(): Promise<KernelQuirks | null> {
     await writeFileAtomic(join(dir, 'probe.c'), ZERO_PAGE_PROBE)
     const cc = await runProcess('cc', ['-O2', '-o', join(dir, 'probe'), join(dir, 'probe.c')])
     if (cc.code !== 0) return null
+    const release = (await readFile('/proc/sys/kernel/osrelease', 'utf8')).trim()
+    const base = kernelBaseFor(release)
+    const quirks: KernelQuirks = {
+      params: { 'machine.kernel_base': base },
+      notes:
+        base === 'v6.18'
+          ? [
+              `kernel ${release} predates swap table phase II: the model follows machine.kernel_base = 'v6.18' (zram swap-in of a shared slot reads ahead; the swap cache stays)`,
+            ]
+          : [],
+    }
     const out = await runProcess(join(dir, 'probe'), [])
-    if (out.stdout.trim() !== '1') return { notes: [] }
+    if (out.stdout.trim() !== '1') return quirks
     const cmdline = await readFile('/proc/cmdline', 'utf8').catch(() => '')
     const why = /\bpvm_no_zero_page=1\b/.test(cmdline)
       ? 'booted with pvm_no_zero_page=1'
       : 'mm_forbids_zeropage()'
-    return {
-      params: { 'machine.mm_forbids_zeropage': true },
-      notes: [
-        `the zero page: this kernel maps a fresh page for a read fault (${why}); the model runs with machine.mm_forbids_zeropage = true`,
-      ],
-    }
+    quirks.params!['machine.mm_forbids_zeropage'] = true
+    quirks.notes.push(
+      `the zero page: this kernel maps a fresh page for a read fault (${why}); the model runs with machine.mm_forbids_zeropage = true`,
+    )
+    return quirks
   } finally {
     await rm(dir, { recursive: true, force: true })
   }

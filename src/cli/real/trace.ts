@@ -97,9 +97,18 @@ export interface Trace {
   pids: number[]
 }
 
+export interface TraceOptions {
+  /**
+   * zswap has been enabled on the kernel since boot (its zswap_ever_enabled key stays set): the
+   * model starts the same way, which rules out mTHP swap-in and, in the series, PMD swap entries.
+   */
+  zswapEverEnabled?: boolean
+}
+
 /** Runs the scenario in the model on one variant and records the trace. */
 export async function traceModel(
   request: RunRequest,
+  options: TraceOptions = {},
 ): Promise<{ ok: true; trace: Trace } | { ok: false; error: ScenarioError }> {
   const extents: Extent[] = []
   const pids: number[] = []
@@ -130,6 +139,7 @@ export async function traceModel(
 
   const onStep = (sim: AuditableSimulator, step: TraceStep | null): void => {
     if (!step) {
+      if (options.zswapEverEnabled) sim.markZswapEverEnabled()
       initial = observe(sim)
       return
     }

@@ -237,8 +237,16 @@ export function do_huge_pmd_wp_page(k: Kernel, mm: Mm, vma: Vma, pmdIdx: number)
   const fo = k.folios
   if (pm.kind[p] === PMD_HUGE && vma.flags & VM_WRITE) {
     const f = pm.val[p]
-    if (fo.flags[f] & PG_ANON_EXCLUSIVE && fo.pmdMapcount[f] === 1 && fo.pteMapcount[f] === 0) {
+    const onlyHere = fo.pmdMapcount[f] === 1 && fo.pteMapcount[f] === 0
+    // Reuse an anon-exclusive THP; or one this PMD is the only mapping of (folio_ref_count()
+    // == 1 once its swap-cache copy is dropped), e.g. after the other side of a fork exited
+    // (held against a 6.18 kernel: one fault, no split).
+    if (onlyHere && !(fo.flags[f] & PG_ANON_EXCLUSIVE) && fo.flags[f] & PG_SWAPCACHE) {
+      folio_free_swap(k, f)
+    }
+    if (onlyHere && (fo.flags[f] & PG_ANON_EXCLUSIVE || !(fo.flags[f] & PG_SWAPCACHE))) {
       if (fo.flags[f] & PG_SWAPCACHE) folio_free_swap(k, f)
+      fo.flags[f] |= PG_ANON_EXCLUSIVE
       pm.flags[p] |= E_WRITE | E_DIRTY | E_YOUNG | E_SOFT_DIRTY
       k.cost('install', k.cpu.installEntryNs)
       k.faultType = 'wp-reuse-pmd'
@@ -554,6 +562,18 @@ export function split_folio(k: Kernel, f: number): number[] | null {
     k.vm.thp_split_page_failed++
     k.mthpCount(fo.order[f], 'split_failed')
     return null
+  }
+  // unmap_folio(): a PTE-mapped folio loses its PTEs one by one (try_to_migrate_one()), so it
+  // is partially mapped after the first and goes on the deferred split queue (unless it is in
+  // the swap cache); a PMD mapping is frozen whole and does not (held against a 6.18 kernel:
+  // MADV_PAGEOUT of a THP a VMA boundary cuts).
+  if (
+    fo.pteMapcount[f] >= 2 &&
+    fo.order[f] > 1 &&
+    !(fo.flags[f] & (PG_PARTIALLY_MAPPED | PG_SWAPCACHE))
+  ) {
+    k.vm.thp_deferred_split_page++
+    k.mthpCount(fo.order[f], 'split_deferred')
   }
   const maps = rmap_walk_anon(k, f)
   for (const { vma, addr } of maps) {

@@ -21,7 +21,7 @@ import { read_swap_cache_async, type ReadBatch } from './memory'
 import { swapReadAsync } from './page_io'
 import type { SwapInfo } from './swapfile'
 import { madvise_collapse } from './khugepaged'
-import { splitVmaAt, zapRange } from './mmap'
+import { splitVmaAt, vma_merge_range, zapRange } from './mmap'
 import {
   PG_DIRTY,
   PG_LAZYFREE,
@@ -72,6 +72,7 @@ function madvise_update_vma(
     if (advice === 'hugepage') vma.flags = (vma.flags | VM_HUGEPAGE) & ~VM_NOHUGEPAGE
     else vma.flags = (vma.flags | VM_NOHUGEPAGE) & ~VM_HUGEPAGE
   }
+  vma_merge_range(mm, start, end)
 }
 
 export function vmasIn(mm: Mm, start: number, end: number): Vma[] {
@@ -90,9 +91,38 @@ function madvise_cold_or_pageout(
   end: number,
   pageout: boolean,
 ): void {
-  const fo = k.folios
   const list: number[] = []
   const seen = new Set<number>()
+  // The walk goes VMA by VMA (madvise_walk_vmas()): a folio is "only partly inside" against the
+  // VMA's share of the range, so one a VMA boundary cuts is split first.
+  for (const vma of vmasIn(mm, start, end)) {
+    walkColdOrPageout(
+      k,
+      mm,
+      Math.max(start, vma.start),
+      Math.min(end, vma.end),
+      pageout,
+      list,
+      seen,
+    )
+  }
+  if (pageout) {
+    reclaim_pages(k, list)
+    return
+  }
+  for (const f of list) k.lruMoveTail(f)
+}
+
+function walkColdOrPageout(
+  k: Kernel,
+  mm: Mm,
+  start: number,
+  end: number,
+  pageout: boolean,
+  list: number[],
+  seen: Set<number>,
+): void {
+  const fo = k.folios
   for (let pmdIdx = Math.floor(start / PMD_SIZE); pmdIdx * PMD_SIZE < end; pmdIdx++) {
     const lo = Math.max(start, pmdIdx * PMD_SIZE)
     const hi = Math.min(end, (pmdIdx + 1) * PMD_SIZE)
@@ -138,11 +168,6 @@ function madvise_cold_or_pageout(
       seen.add(f)
     }
   }
-  if (pageout) {
-    reclaim_pages(k, list)
-    return
-  }
-  for (const f of list) k.lruMoveTail(f)
 }
 
 /** @kernel mm/madvise.c madvise_dontneed_single_vma(): zap, keep the VMA; reads give zeroes. */

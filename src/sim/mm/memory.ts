@@ -50,9 +50,7 @@ import {
   PG_SWAPCACHE,
   PG_UPTODATE,
   VM_READ,
-  VM_UFFD_MISSING,
-  VM_UFFD_RWP,
-  VM_UFFD_WP,
+  VM_UFFD_ANY,
   VM_WRITE,
   type Mm,
   type Vma,
@@ -72,8 +70,6 @@ import {
   swap_cache_get_folio,
 } from './swap_state'
 import { SLOT_ZERO, SLOT_ZSWAP, type SwapInfo } from './swapfile'
-
-const VM_UFFD_ANY = VM_UFFD_MISSING | VM_UFFD_WP | VM_UFFD_RWP
 
 /** Thrown when the task doing an operation was OOM-killed under it; the op is abandoned. */
 export class TaskKilled extends Error {
@@ -538,7 +534,7 @@ export function should_try_to_free_swap(
   exclusiveWrite: boolean,
 ): boolean {
   if (!(k.folios.flags[f] & PG_SWAPCACHE)) return false
-  if (vm_swap_full(k) || si.cost.synchronous) return true
+  if (vm_swap_full(k) || (si.cost.synchronous && k.spec.kernel_base !== 'v6.18')) return true
   return exclusiveWrite
 }
 
@@ -575,12 +571,15 @@ function do_swap_page(
   const off = pt.val[e]
   let f = swap_cache_get_folio(k, si, off)
   let major = false
+  // v6.18's synchronous path skips the swap cache: the folio is never in it once mapped.
+  let bypass = false
   if (f >= 0) {
     swap_update_readahead(k, vma, f, addr)
   } else {
-    f = si.cost.synchronous
-      ? swapin_sync(k, vma, e, addr, si, off)
-      : swap_vma_readahead(k, vma, addr)
+    // v6.18: the synchronous path only for a slot with one user (__swap_count() == 1).
+    const sync = si.cost.synchronous && (k.spec.kernel_base !== 'v6.18' || si.swapCount(off) === 1)
+    f = sync ? swapin_sync(k, vma, e, addr, si, off) : swap_vma_readahead(k, vma, addr)
+    bypass = sync && k.spec.kernel_base === 'v6.18'
     if (f === -2) return FAULT_OOM
     major = true
     if (mm.exited || pt.kind[e] !== PTE_SWAP || pt.val[e] !== off || !stillTable(k, mm, addr, e)) {
@@ -633,7 +632,7 @@ function do_swap_page(
   mm.swapEnts -= nr
   mm.anonRss += nr
   k.cost('install', nr * k.cpu.installEntryNs)
-  if (should_try_to_free_swap(k, si, f, write && exclusive)) folio_free_swap(k, f)
+  if (bypass || should_try_to_free_swap(k, si, f, write && exclusive)) folio_free_swap(k, f)
   if (major) k.vm.pgmajfault++
   const type = major ? 'swapin-io' : 'swapin-cache'
   k.faultType = type
@@ -783,7 +782,7 @@ export function __swapin_nr_pages(
  * the VMA and the PMD, in one plugged request. Readahead pages are marked (swap_ra) and counted
  * as swap_ra_hit when a later fault finds them. Returns the faulting page's folio, -2 on OOM.
  */
-function swap_vma_readahead(k: Kernel, vma: Vma, addr: number): number {
+export function swap_vma_readahead(k: Kernel, vma: Vma, addr: number): number {
   const mm = vma.mm
   const ra = raOf(vma)
   const fpfn = addr / PAGE_SIZE

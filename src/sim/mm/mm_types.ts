@@ -201,6 +201,8 @@ export const VM_NOHUGEPAGE = 1 << 3
 export const VM_UFFD_MISSING = 1 << 4
 export const VM_UFFD_WP = 1 << 5
 export const VM_UFFD_RWP = 1 << 6
+/** Any userfaultfd registration mode. */
+export const VM_UFFD_ANY = VM_UFFD_MISSING | VM_UFFD_WP | VM_UFFD_RWP
 
 /** An anon_vma: the rmap root shared by a VMA and its forked copies (mm/rmap.c). */
 export interface AnonVma {

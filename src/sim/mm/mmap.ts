@@ -9,7 +9,15 @@ import { PMD_HUGE, PMD_HUGE_ZERO, PMD_SWAP, PMD_TABLE } from '../include/pgtable
 import { PAGE_SIZE, PMD_SIZE } from '../include/units'
 import { __split_huge_pmd, pmdClear, zap_huge_pmd } from './huge_memory'
 import { tableEmpty, zap_pte_range } from './memory'
-import { VM_HUGEPAGE, VM_NOHUGEPAGE, VM_READ, VM_WRITE, type Mm, type Vma } from './mm_types'
+import {
+  VM_HUGEPAGE,
+  VM_NOHUGEPAGE,
+  VM_READ,
+  VM_UFFD_ANY,
+  VM_WRITE,
+  type Mm,
+  type Vma,
+} from './mm_types'
 import { pte_free } from './pgtable_generic'
 
 /** First address handed out by mmap; each mapping is PMD-aligned with a 2 MB gap after it. */
@@ -50,6 +58,36 @@ export function do_mmap(
   anonVma.vmas.add(vma)
   insertVma(mm, vma)
   return start
+}
+
+/**
+ * @kernel mm/vma.c vma_merge_existing_range()
+ * After a flags change over [start, end) (mprotect, MADV_HUGEPAGE/NOHUGEPAGE), neighbours that
+ * now agree — same flags, same anon_vma, contiguous pgoff — become one VMA again, as the kernel
+ * merges them (held against a 6.18 kernel: mprotect of half a THP and back leaves one VMA, so
+ * MADV_PAGEOUT then sees the whole folio). VMAs registered with userfaultfd are left apart.
+ */
+export function vma_merge_range(mm: Mm, start: number, end: number): void {
+  for (let i = 1; i < mm.vmas.length; i++) {
+    const prev = mm.vmas[i - 1]
+    const next = mm.vmas[i]
+    if (prev.end < start || next.start > end) continue
+    const mergeable =
+      prev.end === next.start &&
+      prev.flags === next.flags &&
+      prev.anonVma === next.anonVma &&
+      !(prev.flags & VM_UFFD_ANY) &&
+      prev.pgoff + (prev.end - prev.start) / PAGE_SIZE === next.pgoff
+    if (!mergeable) continue
+    const expected = new Uint32Array(prev.expected.length + next.expected.length)
+    expected.set(prev.expected, 0)
+    expected.set(next.expected, prev.expected.length)
+    prev.expected = expected
+    prev.end = next.end
+    next.anonVma.vmas.delete(next)
+    mm.vmas.splice(i, 1)
+    i--
+  }
 }
 
 export function insertVma(mm: Mm, vma: Vma): void {

@@ -17,7 +17,7 @@ import {
 } from '../include/pgtable'
 import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
 import { __split_huge_pmd } from './huge_memory'
-import { splitVmaAt } from './mmap'
+import { splitVmaAt, vma_merge_range } from './mmap'
 import { PG_ANON_EXCLUSIVE, VM_READ, VM_WRITE, type Mm } from './mm_types'
 
 const PROT_FLAGS: Record<Prot, number> = { none: 0, r: VM_READ, rw: VM_READ | VM_WRITE }
@@ -35,6 +35,7 @@ export function do_mprotect(k: Kernel, mm: Mm, start: number, end: number, prot:
   for (const v of mm.vmas) {
     if (v.start >= start && v.end <= end) v.flags = (v.flags & ~(VM_READ | VM_WRITE)) | newFlags
   }
+  vma_merge_range(mm, start, end)
   const write = (newFlags & VM_WRITE) !== 0
   const pm = k.pmds
   const pt = k.ptes

@@ -26,7 +26,7 @@ import {
   __split_huge_pmd,
   swapin_pmd_folio,
 } from './huge_memory'
-import { find_vma, read_swap_cache_async, type ReadBatch } from './memory'
+import { find_vma, read_swap_cache_async, swap_vma_readahead, type ReadBatch } from './memory'
 import { swapReadIo } from './page_io'
 import { PG_ANON_EXCLUSIVE, PG_DIRTY, PG_SWAPCACHE, type Mm } from './mm_types'
 import { folio_add_anon_rmap_pmd, folio_add_anon_rmap_ptes, folio_add_new_anon_rmap } from './rmap'
@@ -143,11 +143,17 @@ function unuse_pte(k: Kernel, mm: Mm, si: SwapInfo, e: number, addr: number): vo
   const pt = k.ptes
   const fo = k.folios
   const off = pt.val[e]
-  const batch: ReadBatch = { pages: 0 }
-  const f = read_swap_cache_async(k, si, off, batch, true)
-  if (f < 0) throw new SimUsageError('swapoff: ENOMEM')
-  swapReadIo(k, si, batch.pages)
   const vma = find_vma(mm, addr)!
+  let f: number
+  if (k.spec.kernel_base === 'v6.18' && si.cache[off] < 0) {
+    // unuse_pte_range() on 6.18: a swap-cache miss goes through swapin_readahead().
+    f = swap_vma_readahead(k, vma, addr)
+  } else {
+    const batch: ReadBatch = { pages: 0 }
+    f = read_swap_cache_async(k, si, off, batch, true)
+    if (f >= 0) swapReadIo(k, si, batch.pages)
+  }
+  if (f < 0) throw new SimUsageError('swapoff: ENOMEM')
   const swpFlags = pt.flags[e]
   pt.kind[e] = PTE_PRESENT
   pt.val[e] = f

@@ -149,4 +149,17 @@ describe('held against a real kernel', () => {
       expect(sim.meminfo().SwapCached).toBe(0)
     }
   })
+
+  it('swap readahead starts at 4 hits (GET_SWAP_RA_VAL): 65 major faults for 512 pages', () => {
+    const { sim, pid } = setup({
+      swap: [{ type: 'zram', size: '1G' }],
+      kernel_base: 'v6.18',
+      vm: { page_cluster: 3 },
+    })
+    const addr = sim.mmap(pid, M2, 'nohugepage')
+    sim.touch(pid, addr, M2, { write: true })
+    sim.madvise(pid, addr, M2, 'pageout')
+    const child = sim.fork(pid)
+    expect(deltaOf(sim, 'pgmajfault', () => sim.touch(child, addr, M2, { write: false }))).toBe(65)
+  })
 })

@@ -65,6 +65,8 @@ export interface RealCommandOptions {
   seed?: number
   json?: string
   out?: string
+  /** A conformance report in Markdown (docs/conformance.md is one). */
+  markdown?: string
 }
 
 export type Command =
@@ -100,6 +102,7 @@ export const USAGE = `Usage: hugeswap run [FILE] [options]
        hugeswap sweep [FILE] --param PATH=V1,V2,... [--param ...] [options]
        hugeswap export-selftest [FILE] [--out DIR] [--variant NAME] [--seed N]
        hugeswap real [FILE...] [--variant NAME] [--seed N] [--json PATH|-] [--out DIR]
+                     [--markdown PATH]
 
 run: runs a Hugeswap scenario once per kernel variant on a simulated machine and prints a
 plain-text report. FILE defaults to scenarios/one-thp.ts, the example the app opens with.
@@ -168,7 +171,10 @@ give (its RAM size, fault injection, ...) is listed. The model variant is the ke
 pmd-swap when /proc/vmstat has thp_swpout_pmd, else baseline.
   --variant NAME       hold the kernel against this variant instead
   --json PATH|-        write the reports as JSON ({ kind: 'hugeswap-real', reports: [...] })
-  --out DIR            write DIR/<scenario>.real.txt and .real.json for each FILE
+  --out DIR            write DIR/<scenario>.real.txt, .real.json and .kernel.txt (the raw
+                       observations) for each FILE
+  --markdown PATH      write a conformance report: agreement table, differences, and what is
+                       known of them (docs/conformance.md is one)
   --seed N             as for run
 Exit status (real): 0 every judged observable agrees, 1 some differ, 2 it could not run.
 
@@ -187,6 +193,7 @@ const OPTIONS = {
   param: { type: 'string', multiple: true },
   metrics: { type: 'string' },
   'time-limit': { type: 'string' },
+  markdown: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const
@@ -199,7 +206,7 @@ const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = {
   compare: ['format'],
   sweep: ['param', 'variants', 'seed', 'out', 'metrics', 'time-limit'],
   'export-selftest': ['variant', 'seed', 'out'],
-  real: ['variant', 'seed', 'json', 'out'],
+  real: ['variant', 'seed', 'json', 'out', 'markdown'],
 }
 const COMMANDS = Object.keys(COMMAND_OPTIONS)
 
@@ -416,6 +423,10 @@ function parseReal(rest: readonly string[], values: Values): Command {
     if (typeof variants === 'string') fail(variants.replace('--variants', '--variant'))
     if (variants.length !== 1) fail('--variant takes one variant name')
     options.variant = variants[0]
+  }
+  if (values.markdown !== undefined) {
+    if (values.markdown === '') fail('--markdown needs a PATH')
+    options.markdown = values.markdown
   }
   return { kind: 'real', options }
 }

@@ -194,7 +194,9 @@ export function compareRuns(trace: Trace, kernel: KernelRun): Comparison {
     for (const name of Object.keys(m.vmstat)) {
       if (!(name in k.obs.vmstat) || PER_TASK.has(name)) continue
       const gauge = name.startsWith('nr_')
-      const judged = !gauge || JUDGED_GAUGES.has(name)
+      // A new task's first touch of its C runtime's file pages may read them in.
+      const runtime = creates && name === 'pgmajfault'
+      const judged = (!gauge || JUDGED_GAUGES.has(name)) && !runtime
       rows.push(
         row(
           `vmstat.${name}`,
@@ -202,7 +204,11 @@ export function compareRuns(trace: Trace, kernel: KernelRun): Comparison {
           m.vmstat[name] - (prevModel.vmstat[name] ?? 0),
           k.obs.vmstat[name] - (prevKernel.vmstat[name] ?? 0),
           judged,
-          judged ? undefined : 'the whole machine moves it',
+          judged
+            ? undefined
+            : runtime
+              ? "the new task's C runtime faults its own pages in"
+              : 'the whole machine moves it',
         ),
       )
     }

@@ -13,7 +13,7 @@
 import { spawn } from 'node:child_process'
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import type { VariantName } from '../../shared/result'
 import type { RunRequest } from '../../shared/worker-protocol'
 import { MODEL_ID } from '../../sim/version'
@@ -31,6 +31,7 @@ import type { RealCommandOptions as RealOptions } from '../args'
 import { writeFileAtomic } from '../write-file-atomic'
 import { compareRuns, formatComparison, parseKernelOutput, type Comparison } from './compare'
 import { HostMachine, realSystem, type Prepared } from './host'
+import { formatMarkdown } from './markdown'
 import { traceModel, type Step, type Trace } from './trace'
 import { ZERO_PAGE_PROBE, generateTraceProgram, unsupportedReason } from './trace-c'
 
@@ -132,6 +133,22 @@ export async function realCommand(options: RealOptions, env: CliEnv): Promise<nu
     reports.push(outcome)
     const c = outcome.comparison
     if (c.agreeing < c.judged) status = Math.max(status, EXIT_CHECK_FAILED)
+  }
+  if (options.markdown !== undefined) {
+    const dirs = new Set(options.files.map((f) => dirname(f)))
+    const command = [
+      'hugeswap real',
+      ...(options.files.length > 3 && dirs.size === 1 ? [`${[...dirs][0]}/*.ts`] : options.files),
+      ...(options.variant ? ['--variant', options.variant] : []),
+      '--markdown',
+      options.markdown,
+    ].join(' ')
+    try {
+      await writeFileAtomic(resolve(env.cwd, options.markdown), formatMarkdown(reports, command))
+    } catch (err) {
+      env.stderr.write(`hugeswap: cannot write ${options.markdown}: ${describeIoError(err)}\n`)
+      return EXIT_CANNOT_RUN
+    }
   }
   if (options.json !== undefined) {
     const text = JSON.stringify({ schema: 1, kind: 'hugeswap-real', reports }, null, 2) + '\n'

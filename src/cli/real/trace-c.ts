@@ -421,6 +421,7 @@ static void hs_die(const char *what)
 }
 
 static int hs_write_file(const char *path, const char *text);
+static char *hs_drain_area;
 static void hs_sentinel(void);
 static void hs_khugepaged_settle(long long switches);
 static long long hs_khugepaged_field(pid_t pid, const char *name, char *state);
@@ -452,6 +453,13 @@ static void hs_init(void)
 		hs_sentinel();
 		hs_khugepaged_settle(switches);
 	}
+	/* 4 MB holds a PMD-aligned 2 MB: MADV_COLLAPSE accepts the VMA (see hs_settle_io()). */
+	hs_drain_area = mmap(NULL, 4UL << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			     -1, 0);
+	if (hs_drain_area == MAP_FAILED)
+		hs_drain_area = NULL;
+	else
+		madvise(hs_drain_area, 4UL << 20, MADV_DONTFORK);
 }
 
 /*
@@ -506,7 +514,7 @@ static void hs_warm(void)
 		if (sscanf(line, "%lx-%lx %7s", &start, &end, perms) != 3 || perms[0] != 'r')
 			continue;
 		if ((start >= HS_ARENA && end <= HS_ARENA_END) || strstr(line, "[vsyscall]") ||
-		    strstr(line, "[vvar"))
+		    strstr(line, "[vvar") || (char *)start == hs_drain_area)
 			continue;
 		madvise((void *)start, end - start,
 			perms[1] == 'w' && perms[3] == 'p' ? MADV_POPULATE_WRITE : MADV_POPULATE_READ);
@@ -576,7 +584,13 @@ static char hs_state(pid_t pid, long long *minflt, long long *majflt)
 	return state;
 }
 
-/* Until no writeback is in flight (nr_writeback 0), at most 10 s. */
+/*
+ * Until no writeback is in flight (nr_writeback 0), at most 10 s; then every CPU's LRU batches
+ * are drained (lru_add_drain_all()). A folio whose writeback ended on another CPU waits in that
+ * CPU's lru_move_tail batch with its LRU flag cleared, and MADV_PAGEOUT, which drains only its
+ * own CPU, would pass it by. The model has no per-CPU batches. MADV_COLLAPSE of a range too
+ * short to hold a PMD drains them all and collapses nothing.
+ */
 static void hs_settle_io(void)
 {
 	int i;
@@ -585,12 +599,14 @@ static void hs_settle_io(void)
 		const char *at;
 
 		if (hs_read("/proc/vmstat") <= 0)
-			return;
+			break;
 		at = strstr(hs_file, "\nnr_writeback ");
 		if (!at || atoll(at + 14) == 0)
-			return;
+			break;
 		usleep(100);
 	}
+	if (hs_drain_area)
+		madvise(hs_drain_area, HS_PAGE, MADV_COLLAPSE);
 }
 
 static void hs_reap(void)

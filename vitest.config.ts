@@ -3,7 +3,8 @@ import vue from '@vitejs/plugin-vue'
 
 // Unit and feature tests. Two projects: `node` (sim, scenario sandbox, CLI, report, Electron main
 // with `electron` mocked) and `dom` (Vue components and stores in happy-dom). End-to-end tests in
-// Chromium live in vitest.e2e.config.ts.
+// Chromium and the conformance suite on the host kernel (tests/real) live in vitest.e2e.config.ts:
+// they run one file at a time.
 export default defineConfig({
   test: {
     // The JSON report feeds .ci/run's "N passed, N failed" line (scripts/test-summary.mjs).
@@ -15,7 +16,7 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['src/**/*.test.ts', 'tests/**/*.test.ts'],
-          exclude: ['src/renderer/**', 'tests/e2e/**', 'node_modules/**'],
+          exclude: ['src/renderer/**', 'tests/e2e/**', 'tests/real/**', 'node_modules/**'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

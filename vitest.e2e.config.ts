@@ -1,12 +1,14 @@
 import { defineConfig } from 'vitest/config'
 
 // End-to-end: the built web app (out/web) in headless Debian Chromium via playwright-core, with the
-// real engine in its Web Worker. globalSetup builds out/web first when it is missing.
+// real engine in its Web Worker; and the conformance suite on this machine's kernel (tests/real),
+// which changes the machine's swap and THP settings while it runs, so nothing runs beside it.
+// globalSetup builds out/web first when it is missing.
 export default defineConfig({
   test: {
     name: 'e2e',
     environment: 'node',
-    include: ['tests/e2e/**/*.test.ts'],
+    include: ['tests/e2e/**/*.test.ts', 'tests/real/**/*.test.ts'],
     globalSetup: ['tests/e2e/global-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,

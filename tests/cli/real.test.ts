@@ -1,0 +1,194 @@
+/**
+ * hugeswap real without a kernel: the generated C builds for every conformance scenario, the
+ * comparison agrees with a kernel that behaves exactly as the model and catches one wrong
+ * counter, and the host layer puts back everything it changed (through a fake system).
+ */
+import { execFile } from 'node:child_process'
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+import { describe, expect, it } from 'vitest'
+import { compareRuns, parseKernelOutput } from '../../src/cli/real/compare'
+import { HostMachine, type System } from '../../src/cli/real/host'
+import { traceModel, type Trace } from '../../src/cli/real/trace'
+import { generateTraceProgram } from '../../src/cli/real/trace-c'
+import { normalizeMachine } from '../../src/sim'
+
+const SUITE = resolve(import.meta.dirname, '../../scenarios/conformance')
+
+async function trace(file: string): Promise<Trace> {
+  const source = await readFile(file, 'utf8')
+  const r = await traceModel({ source, fileName: file.split('/').pop()!, variants: ['baseline'] })
+  if (!r.ok) throw new Error(r.error.message)
+  return r.trace
+}
+
+const hasCc = await promisify(execFile)('cc', ['--version']).then(
+  () => true,
+  () => false,
+)
+
+describe('hugeswap real', () => {
+  it.skipIf(!hasCc)('generates C that builds cleanly for every conformance scenario', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hugeswap-real-test-'))
+    try {
+      for (const name of (await readdir(SUITE)).filter((f) => f.endsWith('.ts'))) {
+        const t = await trace(join(SUITE, name))
+        const c = join(dir, `${name}.c`)
+        await writeFile(c, generateTraceProgram(t, t.steps, t.result.scenario.seed))
+        await promisify(execFile)('cc', ['-fsyntax-only', '-Wall', '-Werror', c]).catch(
+          (e: { stderr?: string }) => {
+            throw new Error(`${name}: ${e.stderr ?? ''}`)
+          },
+        )
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('agrees with a kernel that behaves as the model, and catches one wrong counter', async () => {
+    const t = await trace(join(SUITE, 'fork-swapped-zram.ts'))
+    const asKernel = (tamper?: (step: number, line: string) => string): string => {
+      const lines: string[] = []
+      const faults = [0, 0]
+      const emit = (n: number, o: Trace['initial']): void => {
+        for (const [name, v] of Object.entries(o.vmstat)) lines.push(`V ${n} ${name} ${v}`)
+        o.tasks.forEach((task, i) => {
+          if (!task) return
+          const s = task.status
+          lines.push(`P ${n} ${i} ${s.VmPTE} ${s.VmSwap} ${s.RssAnon} ${faults[i]} 0`)
+          task.extents.forEach((e, x) => {
+            const { start, end } = t.extents[x]
+            lines.push(`M ${n} ${i} ${start} ${end} ${e.Rss} ${e.AnonHugePages} ${e.Swap}`)
+          })
+        })
+      }
+      emit(-1, t.initial)
+      let prev = t.initial.vmstat.pgfault
+      t.steps.forEach((step, n) => {
+        // The acting task took the step's faults (the model counts them globally).
+        if (step.task >= 0) faults[step.task] += step.model.vmstat.pgfault - prev
+        prev = step.model.vmstat.pgfault
+        lines.push(`O ${n} ${step.task} 1000 0`)
+        emit(n, step.model)
+      })
+      lines.push('END')
+      return lines.map((l, i) => (tamper ? tamper(i, l) : l)).join('\n')
+    }
+    const same = compareRuns(t, parseKernelOutput(asKernel(), t))
+    expect(same.judged).toBeGreaterThan(200)
+    expect(same.agreeing).toBe(same.judged)
+
+    let tampered = false
+    const off = compareRuns(
+      t,
+      parseKernelOutput(
+        asKernel((_, l) => {
+          if (tampered || !/^V \d+ swap_ra /.test(l)) return l
+          const [, n] = l.split(' ')
+          if (Number(n) < t.steps.length - 2) return l
+          tampered = true
+          return l.replace(/ (\d+)$/, (_m, v: string) => ` ${Number(v) + 1}`)
+        }),
+        t,
+      ),
+    )
+    expect(off.judged - off.agreeing).toBe(2) // that step's delta and the next one's
+    const wrong = off.steps.flatMap((s) => s.rows.filter((r) => r.judged && !r.agree))
+    expect(wrong.map((r) => r.observable)).toEqual(['vmstat.swap_ra', 'vmstat.swap_ra'])
+  })
+
+  it('puts back every knob and device it changed, also after a killed run', async () => {
+    const files = new Map<string, string>([
+      ['/sys/module/zswap/parameters/enabled', 'N'],
+      ['/sys/module/zswap/parameters/compressor', 'lzo-rle'],
+      ['/sys/kernel/mm/transparent_hugepage/enabled', 'always [madvise] never'],
+      ['/sys/kernel/mm/transparent_hugepage/defrag', 'always defer defer+madvise [madvise] never'],
+      ['/sys/kernel/mm/transparent_hugepage/use_zero_page', '1'],
+      ['/proc/sys/vm/page-cluster', '3'],
+      ['/proc/sys/vm/swappiness', '60'],
+      ['/sys/block/zram0/disksize', '0'],
+      ['/sys/block/zram0/comp_algorithm', '[lzo-rle] lzo lz4'],
+      ['/proc/meminfo', 'MemTotal: 24000000 kB\n'],
+      ['/proc/swaps', 'Filename Type Size Used Priority\n'],
+    ])
+    for (const name of ['pages_to_scan', 'scan_sleep_millisecs', 'alloc_sleep_millisecs']) {
+      files.set(`/sys/kernel/mm/transparent_hugepage/khugepaged/${name}`, '10000')
+    }
+    for (const name of ['max_ptes_none', 'max_ptes_swap', 'max_ptes_shared', 'defrag']) {
+      files.set(`/sys/kernel/mm/transparent_hugepage/khugepaged/${name}`, '1')
+    }
+    for (const size of ['16kB', '32kB', '64kB', '128kB', '256kB', '512kB', '1024kB', '2048kB']) {
+      files.set(
+        `/sys/kernel/mm/transparent_hugepage/hugepages-${size}/enabled`,
+        'always inherit madvise [never]',
+      )
+    }
+    const original = new Map(files)
+    const commands: string[] = []
+    const sys: System = {
+      read: async (p) => {
+        const v = files.get(p)
+        if (v === undefined) throw new Error(`ENOENT ${p}`)
+        return v
+      },
+      write: async (p, text) => {
+        if (p.endsWith('/reset')) files.set(p.replace(/reset$/, 'disksize'), '0')
+        else files.set(p, text)
+      },
+      run: async (cmd, args) => {
+        commands.push([cmd, ...args].join(' '))
+        if (cmd === 'losetup' && args.includes('--show')) return '/dev/loop3\n'
+        const dev = args[args.length - 1]
+        const swaps = files.get('/proc/swaps')!
+        if (cmd === 'swapon') files.set('/proc/swaps', `${swaps}${dev} partition 1048572 0 -2\n`)
+        if (cmd === 'swapoff') {
+          files.set(
+            '/proc/swaps',
+            swaps
+              .split('\n')
+              .filter((l) => !l.startsWith(dev))
+              .join('\n'),
+          )
+        }
+        return ''
+      },
+      exists: async (p) => files.has(p),
+      tempDir: async () => '/var/tmp/hugeswap-real-x',
+      remove: async (p) => void files.delete(p),
+    }
+    const journal = '/run/test-journal.json'
+    const machine = normalizeMachine({
+      memory: '1G',
+      swap: [
+        { type: 'zram', size: '1G' },
+        { type: 'nvme', size: '1G' },
+      ],
+      thp: { enabled: 'always', hugepages: { '64kB': 'always' } },
+      vm: { page_cluster: 0 },
+    })
+    const host = new HostMachine(sys, journal)
+    const prepared = await host.prepare(machine, { debugfs: false })
+    expect(prepared.swap.map((d) => d.path)).toEqual(['/dev/zram0', '/dev/loop3'])
+    expect(files.get('/sys/kernel/mm/transparent_hugepage/enabled')).toBe('always')
+    expect(files.get('/proc/sys/vm/page-cluster')).toBe('0')
+    expect(files.get(journal)).toBeDefined()
+
+    // Killed here: a new run finds the journal and undoes it all first.
+    const next = new HostMachine(sys, journal)
+    expect(await next.recover()).toBeGreaterThan(5)
+    for (const [path, value] of original) {
+      expect(currentOf(files.get(path)), path).toBe(currentOf(value))
+    }
+    expect(files.has(journal)).toBe(false)
+    expect(commands).toContain('swapoff /dev/zram0')
+    expect(commands).toContain('losetup -d /dev/loop3')
+  })
+})
+
+/** `always [madvise] never` and `madvise` name the same setting. */
+function currentOf(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : (/\[([^\]]+)\]/.exec(text)?.[1] ?? text).trim()
+}

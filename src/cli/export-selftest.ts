@@ -37,7 +37,7 @@ import {
   loadScenario,
   type CliEnv,
 } from './run'
-import { HARNESS_SHIM, HELPERS } from './selftest-c'
+import { HARNESS_SHIM, HELPERS, MADVICE, PROT } from './selftest-c'
 import { writeFileAtomic } from './write-file-atomic'
 
 const PAGE = 4096
@@ -325,21 +325,6 @@ class PatternMap {
   }
 }
 
-const MADVICE: Record<string, string> = {
-  pageout: 'MADV_PAGEOUT',
-  cold: 'MADV_COLD',
-  willneed: 'MADV_WILLNEED',
-  dontneed: 'MADV_DONTNEED',
-  free: 'MADV_FREE',
-  hugepage: 'MADV_HUGEPAGE',
-  nohugepage: 'MADV_NOHUGEPAGE',
-  collapse: 'MADV_COLLAPSE',
-}
-const PROT: Record<string, string> = {
-  none: 'PROT_NONE',
-  r: 'PROT_READ',
-  rw: 'PROT_READ | PROT_WRITE',
-}
 
 interface GenContext {
   name: string

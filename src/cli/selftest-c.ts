@@ -5,6 +5,23 @@
  * See export-selftest.ts for the generated parts.
  */
 
+/** The C name of each scenario madvise advice, and of each mprotect protection. */
+export const MADVICE: Record<string, string> = {
+  pageout: 'MADV_PAGEOUT',
+  cold: 'MADV_COLD',
+  willneed: 'MADV_WILLNEED',
+  dontneed: 'MADV_DONTNEED',
+  free: 'MADV_FREE',
+  hugepage: 'MADV_HUGEPAGE',
+  nohugepage: 'MADV_NOHUGEPAGE',
+  collapse: 'MADV_COLLAPSE',
+}
+export const PROT: Record<string, string> = {
+  none: 'PROT_NONE',
+  r: 'PROT_READ',
+  rw: 'PROT_READ | PROT_WRITE',
+}
+
 export const HARNESS_SHIM = String.raw`#if __has_include("../kselftest_harness.h")
 #include "../kselftest_harness.h"
 #elif __has_include("kselftest_harness.h")

@@ -27,27 +27,13 @@
  * Step -1 is the observation before the first step.
  */
 import { MMAP_BASE } from '../../sim/mm/mmap'
+import { MADVICE, PROT } from '../selftest-c'
 import type { Step, Trace } from './trace'
 
 /** Start of the arena in the kernel's address space: 32 TB, a PGD entry of its own. */
 export const ARENA_BASE = 0x200000000000
 const PAGE = 4096
 
-const MADVICE: Record<string, string> = {
-  pageout: 'MADV_PAGEOUT',
-  cold: 'MADV_COLD',
-  willneed: 'MADV_WILLNEED',
-  dontneed: 'MADV_DONTNEED',
-  free: 'MADV_FREE',
-  hugepage: 'MADV_HUGEPAGE',
-  nohugepage: 'MADV_NOHUGEPAGE',
-  collapse: 'MADV_COLLAPSE',
-}
-const PROT: Record<string, string> = {
-  none: 'PROT_NONE',
-  r: 'PROT_READ',
-  rw: 'PROT_READ | PROT_WRITE',
-}
 
 /**
  * Prints 1 when a read fault on fresh anonymous memory gets a page of its own instead of the

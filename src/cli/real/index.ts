@@ -220,7 +220,6 @@ async function realOne(
   let child: ReturnType<typeof spawn> | undefined
   try {
     const program = join(dir, 'trace')
-    await mkdir(dir, { recursive: true })
     await writeFileAtomic(
       `${program}.c`,
       generateTraceProgram(trace, steps, trace.result.scenario.seed),
@@ -252,6 +251,7 @@ async function realOne(
       swapEnv[`HS_SWAP${d.index}`] = d.path
       if (d.priority !== undefined) swapEnv[`HS_SWAP${d.index}_PRIO`] = String(d.priority)
     }
+    if (interrupted) return 'interrupted'
     const run = runProcess(program, [], { ...process.env, ...swapEnv }, (c) => (child = c))
     const result = await run
     if (interrupted) return 'interrupted'

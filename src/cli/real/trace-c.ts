@@ -409,7 +409,7 @@ static void hs_die(const char *what)
 static int hs_write_file(const char *path, const char *text);
 static char *hs_drain_area;
 static void hs_sentinel(void);
-static void hs_khugepaged_settle(long long switches);
+static void hs_khugepaged_settle(void);
 static long long hs_khugepaged_field(pid_t pid, const char *name, char *state);
 
 static void hs_init(void)
@@ -432,13 +432,8 @@ static void hs_init(void)
 	CPU_SET(sched_getcpu() < 0 ? 0 : sched_getcpu(), &one);
 	if (sched_setaffinity(0, sizeof(one), &one))
 		hs_die("sched_setaffinity");
-	{
-		const char *env = getenv("HS_KHUGEPAGED_PID");
-		long long switches = env ? hs_khugepaged_field(atoi(env), "voluntary_ctxt_switches", NULL) : -1;
-
-		hs_sentinel();
-		hs_khugepaged_settle(switches);
-	}
+	hs_sentinel();
+	hs_khugepaged_settle();
 	/* 4 MB holds a PMD-aligned 2 MB: MADV_COLLAPSE accepts the VMA (see hs_settle_io()). */
 	hs_drain_area = mmap(NULL, 4UL << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 			     -1, 0);
@@ -902,7 +897,7 @@ static int __attribute__((unused)) hs_khugepaged(long long n)
  * not have started yet. Two passes asked for and waited out (a write of scan_sleep_millisecs
  * wakes it for one) use up any wake-up still pending, so khugepaged sleeps before step 0.
  */
-static void hs_khugepaged_settle(long long switches)
+static void hs_khugepaged_settle(void)
 {
 	const char *env = getenv("HS_KHUGEPAGED_PID");
 	const char *knob = "/sys/kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs";
@@ -910,7 +905,6 @@ static void hs_khugepaged_settle(long long switches)
 	char value[32], state = '?';
 	int pass, i;
 
-	(void)switches;
 	if (kpid <= 0 || hs_read(knob) < 0)
 		return;
 	snprintf(value, sizeof(value), "%lld", atoll(hs_file));

@@ -17,7 +17,7 @@ import type { RunRequest } from '../../shared/worker-protocol'
 import type { ResultJson, ScenarioError } from '../../shared/result'
 import type { MachineSpec } from '../../sim/api'
 import type { AuditableSimulator } from '../../sim/index'
-import { recordScenario, type TraceStep } from '../export-selftest'
+import { formatBytes, recordScenario, type TraceStep } from '../export-selftest'
 
 /** Simulator calls that only read (or only read for the scenario): not replayed, not observed. */
 const QUERIES = new Set(['smaps', 'status', 'pagemap', 'mincore', 'vmstat', 'meminfo'])
@@ -209,17 +209,6 @@ export function addressName(extents: readonly Extent[], addr: number): string {
   return `0x${addr.toString(16)}`
 }
 
-export function formatSize(bytes: number): string {
-  for (const [unit, size] of [
-    ['G', 2 ** 30],
-    ['M', 2 ** 20],
-    ['K', 2 ** 10],
-  ] as const) {
-    if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`
-  }
-  return String(bytes)
-}
-
 function describeStep(
   step: TraceStep,
   task: number,
@@ -229,7 +218,7 @@ function describeStep(
   const [a0, a1, a2, a3] = step.args
   const who = `t${task}`
   const at = (addr: unknown): string => addressName(extents, addr as number)
-  const size = (n: unknown): string => formatSize(n as number)
+  const size = (n: unknown): string => formatBytes(n as number)
   switch (step.method) {
     case 'spawn':
       return `k.spawn(${JSON.stringify(a0)}) -> t${pids.length}`

@@ -67,6 +67,8 @@ export interface RealCommandOptions {
   out?: string
   /** A conformance report in Markdown (docs/conformance.md is one). */
   markdown?: string
+  /** 'host' (the default): this machine's kernel; 'debian' or a bzImage path: one in QEMU. */
+  kernel?: string
 }
 
 export type Command =
@@ -101,8 +103,8 @@ export const USAGE = `Usage: hugeswap run [FILE] [options]
        hugeswap compare A.json B.json [--format text|lkp|mmtests]
        hugeswap sweep [FILE] --param PATH=V1,V2,... [--param ...] [options]
        hugeswap export-selftest [FILE] [--out DIR] [--variant NAME] [--seed N]
-       hugeswap real [FILE...] [--variant NAME] [--seed N] [--json PATH|-] [--out DIR]
-                     [--markdown PATH]
+       hugeswap real [FILE...] [--kernel host|debian|PATH] [--variant NAME] [--seed N]
+                     [--json PATH|-] [--out DIR] [--markdown PATH]
 
 run: runs a Hugeswap scenario once per kernel variant on a simulated machine and prints a
 plain-text report. FILE defaults to scenarios/one-thp.ts, the example the app opens with.
@@ -175,6 +177,11 @@ pmd-swap when /proc/vmstat has thp_swpout_pmd, else baseline.
                        observations) for each FILE
   --markdown PATH      write a conformance report: agreement table, differences, and what is
                        known of them (docs/conformance.md is one)
+  --kernel host|debian|PATH
+                       host (the default): this machine's kernel. debian: the newest
+                       /boot/vmlinuz-* (apt-get install linux-image-amd64), or PATH to a
+                       bzImage: booted in QEMU with the scenario's RAM and swap devices (zram
+                       from the kernel's modules, virtio disks), KVM when it works, else TCG
   --seed N             as for run
 Exit status (real): 0 every judged observable agrees, 1 some differ, 2 it could not run.
 
@@ -194,6 +201,7 @@ const OPTIONS = {
   metrics: { type: 'string' },
   'time-limit': { type: 'string' },
   markdown: { type: 'string' },
+  kernel: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const
@@ -206,7 +214,7 @@ const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = {
   compare: ['format'],
   sweep: ['param', 'variants', 'seed', 'out', 'metrics', 'time-limit'],
   'export-selftest': ['variant', 'seed', 'out'],
-  real: ['variant', 'seed', 'json', 'out', 'markdown'],
+  real: ['variant', 'seed', 'json', 'out', 'markdown', 'kernel'],
 }
 const COMMANDS = Object.keys(COMMAND_OPTIONS)
 
@@ -427,6 +435,10 @@ function parseReal(rest: readonly string[], values: Values): Command {
   if (values.markdown !== undefined) {
     if (values.markdown === '') fail('--markdown needs a PATH')
     options.markdown = values.markdown
+  }
+  if (values.kernel !== undefined) {
+    if (values.kernel === '') fail('--kernel needs host, debian or a PATH to a bzImage')
+    if (values.kernel !== 'host') options.kernel = values.kernel
   }
   return { kind: 'real', options }
 }

@@ -44,6 +44,11 @@ export interface System {
   exists(path: string): Promise<boolean>
   tempDir(): Promise<string>
   remove(path: string): Promise<void>
+  /**
+   * A block device of its own for swap[index] (a VM's virtio disk); without it, block swap is a
+   * loop device over a file in tempDir().
+   */
+  blockDevice?(index: number): Promise<{ path: string; describe: string }>
 }
 
 export const realSystem: System = {
@@ -129,7 +134,10 @@ export class HostMachine {
     await this.sys.write(path, value)
   }
 
-  async prepare(machine: MachineSpec, opts: { debugfs: boolean }): Promise<Prepared> {
+  async prepare(
+    machine: MachineSpec,
+    opts: { debugfs: boolean; guest?: boolean },
+  ): Promise<Prepared> {
     const notGiven: string[] = []
     const settings: string[] = []
     const set = async (path: string, value: string | number | boolean): Promise<void> => {
@@ -180,6 +188,11 @@ export class HostMachine {
     )
     await set('/proc/sys/vm/page-cluster', machine.vm.page_cluster)
     await set('/proc/sys/vm/swappiness', machine.vm.swappiness)
+    if (opts.guest) {
+      // A guest meets memory pressure: its watermarks are the model's. (The host keeps its own.)
+      await set('/proc/sys/vm/min_free_kbytes', machine.vm.min_free_kbytes)
+      await set('/proc/sys/vm/watermark_scale_factor', machine.vm.watermark_scale_factor)
+    }
 
     const swap: SwapDevice[] = []
     let dir: string | undefined
@@ -198,6 +211,15 @@ export class HostMachine {
         await this.note({ kind: 'file', path })
         await this.sys.run('fallocate', ['-l', String(dev.sizeBytes), path])
         await this.sys.run('chmod', ['600', path])
+      } else if (this.sys.blockDevice) {
+        const disk = await this.sys.blockDevice(index)
+        path = disk.path
+        // swapon() reads it: a non-rotational device gets swap clusters (and THP swap-out).
+        await set(
+          `/sys/block/${path.replace('/dev/', '')}/queue/rotational`,
+          dev.type === 'hdd' ? 1 : 0,
+        )
+        notGiven.push(`swap[${index}] ${dev.type}: ${disk.describe}`)
       } else {
         const image = join(await scratch(), `swap${index}.img`)
         await this.note({ kind: 'file', path: image })
@@ -223,7 +245,8 @@ export class HostMachine {
     }
 
     const memTotal = Number(/MemTotal:\s+(\d+)/.exec(await this.sys.read('/proc/meminfo'))?.[1])
-    if (memTotal * 1024 !== machine.memoryBytes) {
+    // A guest has the scenario's RAM (its kernel's share is said by the caller).
+    if (!opts.guest && memTotal * 1024 !== machine.memoryBytes) {
       notGiven.push(
         `memory ${machine.memoryBytes / 2 ** 20} MiB: the host has ${Math.round(memTotal / 1024)} MiB (no memory pressure is reproduced; a VM can)`,
       )

@@ -11,7 +11,7 @@
  * no compiler, a bad scenario, ...), with what is missing and how to get it.
  */
 import { spawn } from 'node:child_process'
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import type { VariantName } from '../../shared/result'
@@ -30,17 +30,26 @@ import {
 import type { RealCommandOptions as RealOptions } from '../args'
 import { writeFileAtomic } from '../write-file-atomic'
 import { compareRuns, formatComparison, parseKernelOutput, type Comparison } from './compare'
-import { HostMachine, realSystem, type Prepared } from './host'
+import { HostMachine, realSystem, type Prepared, type System } from './host'
 import { formatMarkdown } from './markdown'
 import { traceModel, type Step, type Trace } from './trace'
 import { ZERO_PAGE_PROBE, generateTraceProgram, unsupportedReason } from './trace-c'
+import {
+  Guest,
+  GuestError,
+  guestSystem,
+  missingForVm,
+  resolveGuestKernel,
+  shq,
+  type GuestKernel,
+} from './vm'
 
 export type { RealCommandOptions as RealOptions } from '../args'
 
 /** The `real` report of one scenario (the --json output holds one per FILE). */
 export interface RealReport {
   scenario: { file: string; title: string; seed: number }
-  kernel: { release: string }
+  kernel: { release: string; where: string }
   model: { id: string; variant: VariantName; why: string }
   machine: { settings: string[]; notGiven: string[] }
   /** Steps replayed of the scenario's steps; where and why the replay stopped short. */
@@ -82,16 +91,83 @@ export function kernelVariant(vmstat: string): { variant: VariantName; why: stri
     : { variant: 'baseline', why: 'no thp_swpout_pmd in /proc/vmstat: a kernel without the series' }
 }
 
-/** What this host cannot replay in `step`, beyond what trace-c cannot replay anywhere. */
-async function hostCannot(step: Step): Promise<string | undefined> {
-  const why = unsupportedReason(step)
-  if (why) return why
-  if (step.method === 'reclaim') {
+/**
+ * Where the scenario meets a kernel: this machine's, or one booted in QEMU. Everything `real`
+ * does to the kernel side goes through one of these.
+ */
+interface Target {
+  /** For the report: 'this host' or the VM and its kernel image. */
+  where: string
+  release: string
+  sys: System
+  /** Build programs static (the guest has no C library). */
+  static: boolean
+  /** Runs a compiled program there with `env` added; its output. */
+  run(
+    program: string,
+    env: Record<string, string>,
+    onChild?: (c: ChildHandle) => void,
+  ): Promise<ProcessResult>
+  /** Whether k.reclaim can be replayed there (cgroup v2 memory.reclaim). */
+  canReclaim(): Promise<boolean>
+  close(): Promise<void>
+}
+
+interface ChildHandle {
+  kill(signal?: NodeJS.Signals): unknown
+}
+
+const hostTarget = async (): Promise<Target> => ({
+  where: 'this host',
+  release: (await readFile('/proc/sys/kernel/osrelease', 'utf8')).trim(),
+  sys: realSystem,
+  static: false,
+  run: (program, env, onChild) => runProcess(program, [], { ...process.env, ...env }, onChild),
+  async canReclaim() {
     const cgroup = await readFile('/proc/self/cgroup', 'utf8').catch(() => '')
     const v2 = /^0::(.*)$/m.exec(cgroup)?.[1]
-    if (v2 === undefined || !(await realSystem.exists(`/sys/fs/cgroup${v2}/memory.reclaim`))) {
-      return 'k.reclaim needs cgroup v2 memory.reclaim, and this host has the memory controller on cgroup v1'
-    }
+    return v2 !== undefined && (await realSystem.exists(`/sys/fs/cgroup${v2}/memory.reclaim`))
+  },
+  close: async () => undefined,
+})
+
+/** RAM a guest gets beyond the scenario's, for its kernel and initramfs (then held as ballast). */
+const GUEST_EXTRA_RAM = 192 * 2 ** 20
+
+/** The guest's cgroup (init.sh makes it): memory.reclaim for k.reclaim. */
+const GUEST_CGROUP = '/sys/fs/cgroup/hugeswap'
+
+function vmTarget(guest: Guest, kernel: GuestKernel): Target {
+  const sys = guestSystem(guest)
+  return {
+    where: `QEMU (${guest.accel === 'kvm' ? 'KVM' : 'TCG'}) booting ${kernel.image}`,
+    release: guest.release,
+    sys,
+    static: true,
+    async run(program, env, onChild) {
+      const inGuest = `/hs/${program.split('/').pop()}`
+      await guest.put(program, inGuest)
+      onChild?.({ kill: () => guest.kill() })
+      const exports = Object.entries(env)
+        .map(([k, v]) => `export ${k}=${shq(v)}\n`)
+        .join('')
+      const r = await guest.exec(
+        `echo $$ > ${GUEST_CGROUP}/cgroup.procs 2>/dev/null\n${exports}exec ${inGuest}\n`,
+        3_600_000,
+      )
+      return { code: r.code, stdout: r.stdout, stderr: r.stderr }
+    },
+    canReclaim: () => sys.exists(`${GUEST_CGROUP}/memory.reclaim`),
+    close: () => guest.shutdown(),
+  }
+}
+
+/** What `target` cannot replay in `step`, beyond what trace-c cannot replay anywhere. */
+async function targetCannot(target: Target, step: Step): Promise<string | undefined> {
+  const why = unsupportedReason(step)
+  if (why) return why
+  if (step.method === 'reclaim' && !(await target.canReclaim())) {
+    return 'k.reclaim needs cgroup v2 memory.reclaim, and this host has the memory controller on cgroup v1 (--kernel debian runs it in a VM)'
   }
   if (step.method === 'touch') {
     const order = (step.args[3] as { order?: string } | undefined)?.order
@@ -104,27 +180,39 @@ async function hostCannot(step: Step): Promise<string | undefined> {
 
 export async function realCommand(options: RealOptions, env: CliEnv): Promise<number> {
   const missing = await missingForReal()
+  if (options.kernel !== undefined) {
+    // Root on the host is still needed: QEMU runs here, but nothing of the host is changed.
+    missing.splice(0, missing.length, ...(await missingForVm(which)))
+  }
   if (missing.length) {
     env.stderr.write(
-      `hugeswap real: this machine cannot run scenarios on its kernel; missing:\n${missing.map((m) => `  - ${m}\n`).join('')}`,
+      `hugeswap real: this machine cannot run scenarios on ${options.kernel === undefined ? 'its kernel' : 'a kernel in QEMU'}; missing:\n${missing.map((m) => `  - ${m}\n`).join('')}`,
     )
     return EXIT_CANNOT_RUN
   }
-  const vmstat = await readFile('/proc/vmstat', 'utf8')
-  const chosen = options.variant
-    ? { variant: options.variant, why: '--variant' }
-    : kernelVariant(vmstat)
-  const release = (await readFile('/proc/sys/kernel/osrelease', 'utf8')).trim()
-  const quirks = await probeKernel()
-  if (quirks === null) {
-    env.stderr.write('hugeswap real: the C compiler could not build a probe program\n')
-    return EXIT_CANNOT_RUN
+  let guestKernel: GuestKernel | undefined
+  let host: { target: Target; facts: KernelFacts } | undefined
+  if (options.kernel !== undefined) {
+    try {
+      guestKernel = await resolveGuestKernel(options.kernel)
+    } catch (err) {
+      env.stderr.write(`hugeswap real: ${err instanceof Error ? err.message : String(err)}\n`)
+      return EXIT_CANNOT_RUN
+    }
+  } else {
+    const target = await hostTarget()
+    const facts = await kernelFacts(target)
+    if (facts === null) {
+      env.stderr.write('hugeswap real: the C compiler could not build a probe program\n')
+      return EXIT_CANNOT_RUN
+    }
+    host = { target, facts }
   }
   const reports: RealReport[] = []
   let status = EXIT_OK
   // No FILE: the default scenario, as for run.
   for (const file of options.files.length ? options.files : [undefined]) {
-    const outcome = await realOne(file, options, chosen, release, quirks, env)
+    const outcome = await realOne(file, options, env, host ?? { kernel: guestKernel! })
     if (outcome === 'interrupted') return EXIT_INTERRUPTED
     if (typeof outcome === 'number') {
       status = Math.max(status, outcome)
@@ -139,6 +227,7 @@ export async function realCommand(options: RealOptions, env: CliEnv): Promise<nu
     const command = [
       'hugeswap real',
       ...(options.files.length > 3 && dirs.size === 1 ? [`${[...dirs][0]}/*.ts`] : options.files),
+      ...(options.kernel ? ['--kernel', options.kernel] : []),
       ...(options.variant ? ['--variant', options.variant] : []),
       '--markdown',
       options.markdown,
@@ -165,13 +254,23 @@ export async function realCommand(options: RealOptions, env: CliEnv): Promise<nu
   return status
 }
 
+/** What the kernel is, as the model needs to know it. */
+interface KernelFacts {
+  vmstat: string
+  quirks: KernelQuirks
+}
+
+async function kernelFacts(target: Target): Promise<KernelFacts | null> {
+  const quirks = await probeKernel(target)
+  if (quirks === null) return null
+  return { vmstat: await target.sys.read('/proc/vmstat'), quirks }
+}
+
 async function realOne(
   file: string | undefined,
   options: RealOptions,
-  chosen: { variant: VariantName; why: string },
-  release: string,
-  quirks: KernelQuirks,
   env: CliEnv,
+  where: { target: Target; facts: KernelFacts } | { kernel: GuestKernel },
 ): Promise<RealReport | number | 'interrupted'> {
   const say = (text: string): void => {
     // With --json - stdout holds the JSON and nothing else.
@@ -182,79 +281,162 @@ async function realOne(
     env.stderr.write(loaded.message + '\n')
     return EXIT_CANNOT_RUN
   }
-  const request: RunRequest = {
-    source: loaded.source,
-    fileName: loaded.fileName,
-    variants: [chosen.variant],
-  }
-  if (options.seed !== undefined) request.seed = options.seed
-  if (quirks.params) request.params = quirks.params
-  // zswap enabled once since boot changes swap-in for good (zswap_never_enabled() is false):
-  // a scenario run earlier, here or by anyone, may have done it.
-  const zswapEverEnabled = await zswapWasEnabled()
-  const traced = await traceModel(request, { zswapEverEnabled })
-  if (!traced.ok) {
-    env.stderr.write(formatErrorFor(traced.error, loaded.fileName, loaded.shownPath) + '\n')
-    return EXIT_CANNOT_RUN
-  }
-  const trace = traced.trace
-  let replay = trace.steps.length
-  let stopped: RealReport['stopped']
-  for (const [n, step] of trace.steps.entries()) {
-    const reason = await hostCannot(step)
-    if (reason) {
-      replay = n
-      stopped = { step: n, describe: step.describe, reason }
-      break
+  const requestFor = (variant: VariantName, quirks?: KernelQuirks): RunRequest => {
+    const request: RunRequest = {
+      source: loaded.source,
+      fileName: loaded.fileName,
+      variants: [variant],
     }
+    if (options.seed !== undefined) request.seed = options.seed
+    if (quirks?.params) request.params = quirks.params
+    return request
   }
-  const steps = trace.steps.slice(0, replay)
 
-  const dir = await mkdtemp(join(tmpdir(), 'hugeswap-real-'))
-  const host = new HostMachine()
   let interrupted = false
+  let child: ChildHandle | undefined
   const onSignal = (): void => {
     interrupted = true
     child?.kill('SIGKILL')
   }
-  let child: ReturnType<typeof spawn> | undefined
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  let target: Target | undefined
+  let machineHost: HostMachine | undefined
+  const dir = await mkdtemp(join(tmpdir(), 'hugeswap-real-'))
   try {
+    let facts: KernelFacts
+    if ('target' in where) {
+      target = where.target
+      facts = where.facts
+    } else {
+      // The guest is booted as the scenario's machine (its RAM, its disks): the model's machine
+      // is read from a first run, which no kernel fact changes.
+      const first = await traceModel(requestFor(options.variant ?? 'baseline'), {
+        zswapEverEnabled: false,
+      })
+      if (!first.ok) {
+        env.stderr.write(formatErrorFor(first.error, loaded.fileName, loaded.shownPath) + '\n')
+        return EXIT_CANNOT_RUN
+      }
+      const probe = join(dir, 'probe')
+      await writeFileAtomic(`${probe}.c`, ZERO_PAGE_PROBE)
+      const cc = await runProcess('cc', ['-O2', '-static', '-o', probe, `${probe}.c`])
+      if (cc.code !== 0) {
+        env.stderr.write(`hugeswap real: cannot build a static probe program:\n${cc.stderr}`)
+        return EXIT_CANNOT_RUN
+      }
+      say(
+        `(booting ${where.kernel.image} with ${formatMiB(first.trace.machine.memoryBytes)} of RAM)\n`,
+      )
+      let guest: Guest
+      try {
+        guest = await Guest.boot({
+          kernel: where.kernel,
+          machine: first.trace.machine,
+          extraRamBytes: GUEST_EXTRA_RAM,
+          consoleLog: join(dir, 'console.log'),
+          kvm: await realSystem.exists('/dev/kvm'),
+          say,
+        })
+      } catch (err) {
+        env.stderr.write(`hugeswap real: ${err instanceof Error ? err.message : String(err)}\n`)
+        return EXIT_CANNOT_RUN
+      }
+      target = vmTarget(guest, where.kernel)
+      child = { kill: () => guest.kill() }
+      if (interrupted) return 'interrupted'
+      const got = await kernelFacts(target)
+      if (got === null) {
+        env.stderr.write('hugeswap real: the probe program did not run in the guest\n')
+        return EXIT_CANNOT_RUN
+      }
+      facts = got
+      facts.quirks.notes.push(...(await guestNotes(target, first.trace.machine.memoryBytes)))
+    }
+    const chosen = options.variant
+      ? { variant: options.variant, why: '--variant' }
+      : kernelVariant(facts.vmstat)
+    // zswap enabled once since boot changes swap-in for good (zswap_never_enabled() is false):
+    // a scenario run earlier, here or by anyone, may have done it.
+    const zswapEverEnabled = await zswapWasEnabled(target.sys)
+    const traced = await traceModel(requestFor(chosen.variant, facts.quirks), { zswapEverEnabled })
+    if (!traced.ok) {
+      env.stderr.write(formatErrorFor(traced.error, loaded.fileName, loaded.shownPath) + '\n')
+      return EXIT_CANNOT_RUN
+    }
+    const trace = traced.trace
+    let replay = trace.steps.length
+    let stopped: RealReport['stopped']
+    for (const [n, step] of trace.steps.entries()) {
+      const reason = await targetCannot(target, step)
+      if (reason) {
+        replay = n
+        stopped = { step: n, describe: step.describe, reason }
+        break
+      }
+    }
+    const steps = trace.steps.slice(0, replay)
+
     const program = join(dir, 'trace')
     await writeFileAtomic(
       `${program}.c`,
       generateTraceProgram(trace, steps, trace.result.scenario.seed),
     )
-    const cc = await runProcess('cc', ['-O2', '-Wall', '-Wl,-z,now', '-o', program, `${program}.c`])
+    const cc = await runProcess('cc', [
+      '-O2',
+      '-Wall',
+      '-Wl,-z,now',
+      ...(target.static ? ['-static'] : []),
+      '-o',
+      program,
+      `${program}.c`,
+    ])
     if (cc.code !== 0) {
       env.stderr.write(
         `hugeswap real: the trace program did not compile (a bug in hugeswap):\n${cc.stderr}`,
       )
       return EXIT_CANNOT_RUN
     }
-    const recovered = await host.recover()
+    machineHost = new HostMachine(target.sys)
+    const recovered = await machineHost.recover()
     if (recovered) say(`(undid ${recovered} setting(s) a killed earlier run left behind)\n`)
-    process.once('SIGINT', onSignal)
-    process.once('SIGTERM', onSignal)
     let prepared: Prepared
     try {
-      prepared = await host.prepare(trace.machine, {
+      prepared = await machineHost.prepare(trace.machine, {
         debugfs: steps.some((s) => s.method === 'splitFolio'),
+        guest: target.static,
       })
     } catch (err) {
       env.stderr.write(
-        `hugeswap real: cannot set the host up as the scenario's machine: ${describeIoError(err)}\n`,
+        `hugeswap real: cannot set ${target.where} up as the scenario's machine: ${describeIoError(err)}\n`,
       )
       return EXIT_CANNOT_RUN
     }
-    const swapEnv: Record<string, string> = { HS_KHUGEPAGED_PID: String(await khugepagedPid()) }
+    if (target.static) {
+      const modelFree = trace.initial.vmstat.nr_free_pages
+      if (modelFree !== undefined) prepared.notGiven.push(...(await ballast(target.sys, modelFree)))
+    }
+    const swapEnv: Record<string, string> = {
+      HS_KHUGEPAGED_PID: String(await khugepagedPid(target.sys)),
+    }
+    if (splitRssCounting(target.release)) {
+      swapEnv.HS_RSS_ROLLUP = '1'
+      prepared.notGiven.push(
+        `kernel ${target.release} caches RSS counters per thread (before 6.2, f1a7941243c1 "mm: convert mm's rss stats into percpu_counter"): VmSwap and RssAnon are read from smaps_rollup (Swap, Anonymous), which is exact`,
+      )
+    }
     for (const d of prepared.swap) {
       swapEnv[`HS_SWAP${d.index}`] = d.path
       if (d.priority !== undefined) swapEnv[`HS_SWAP${d.index}_PRIO`] = String(d.priority)
     }
     if (interrupted) return 'interrupted'
-    const run = runProcess(program, [], { ...process.env, ...swapEnv }, (c) => (child = c))
-    const result = await run
-    if (interrupted) return 'interrupted'
+    const result = await target
+      .run(program, swapEnv, (c) => (child = c))
+      .catch((err) => {
+        if (interrupted) return null
+        throw err
+      })
+    if (interrupted || result === null) return 'interrupted'
     const kernel = parseKernelOutput(result.stdout, trace)
     if (!kernel.complete && !kernel.failure) {
       env.stderr.write(
@@ -269,12 +451,12 @@ async function realOne(
         title: trace.result.scenario.title,
         seed: trace.result.scenario.seed,
       },
-      kernel: { release },
+      kernel: { release: target.release, where: target.where },
       model: { id: MODEL_ID, variant: chosen.variant, why: chosen.why },
       machine: {
         settings: prepared.settings,
         notGiven: [
-          ...quirks.notes,
+          ...facts.quirks.notes,
           ...(zswapEverEnabled
             ? [
                 'zswap has been enabled on this kernel since boot (zswpout > 0): no mTHP swap-in; the model starts the same way',
@@ -301,13 +483,61 @@ async function realOne(
     say(formatReport(report))
     if (options.out) await writeOut(options.out, env, trace, report, result.stdout)
     return report
+  } catch (err) {
+    if (err instanceof GuestError) {
+      env.stderr.write(`hugeswap real: ${err.message}\n`)
+      return EXIT_CANNOT_RUN
+    }
+    throw err
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
-    const problems = await host.restore()
-    for (const p of problems) env.stderr.write(`hugeswap real: could not undo: ${p}\n`)
+    if (target && 'kernel' in where) await target.close()
+    else if (machineHost) {
+      const problems = await machineHost.restore()
+      for (const p of problems) env.stderr.write(`hugeswap real: could not undo: ${p}\n`)
+    }
     await rm(dir, { recursive: true, force: true })
   }
+}
+
+function formatMiB(bytes: number): string {
+  return bytes >= 2 ** 30 && bytes % 2 ** 30 === 0
+    ? `${bytes / 2 ** 30} GiB`
+    : `${Math.round(bytes / 2 ** 20)} MiB`
+}
+
+/**
+ * A guest boots with more RAM than the scenario's machine (its kernel and initramfs take some);
+ * the excess is then held by HugeTLB pages, which leave the page allocator and no reclaim can
+ * touch, so that the guest starts with as many free pages as the model's machine.
+ */
+async function ballast(sys: System, modelFreePages: number): Promise<string[]> {
+  const freePages = async (): Promise<number> =>
+    Number(/^nr_free_pages (\d+)$/m.exec(await sys.read('/proc/vmstat'))?.[1] ?? 0)
+  await sys.write('/proc/sys/vm/drop_caches', '3')
+  await sys.write('/proc/sys/vm/compact_memory', '1').catch(() => undefined)
+  const excess = (await freePages()) - modelFreePages
+  if (excess < 0) {
+    return [
+      `memory: the guest starts with ${-excess * 4} kB less free memory than the model's machine (${modelFreePages * 4} kB)`,
+    ]
+  }
+  await sys.write('/proc/sys/vm/nr_hugepages', String(Math.floor(excess / 512)))
+  const held = Number((await sys.read('/proc/sys/vm/nr_hugepages')).trim())
+  const free = await freePages()
+  return [
+    `memory: ${held} HugeTLB pages (${held * 2} MiB) hold the guest's extra RAM as ballast; it starts with ${free * 4} kB free, the model's machine with ${modelFreePages * 4} kB`,
+  ]
+}
+
+/** What a guest is short of the scenario's machine: the kernel keeps part of its RAM. */
+async function guestNotes(target: Target, memoryBytes: number): Promise<string[]> {
+  const meminfo = await target.sys.read('/proc/meminfo')
+  const total = Number(/MemTotal:\s+(\d+)/.exec(meminfo)?.[1] ?? 0)
+  return [
+    `memory ${formatMiB(memoryBytes)}: the guest boots with ${formatMiB(memoryBytes + GUEST_EXTRA_RAM)} (MemTotal ${total} kB) and holds what is beyond the model's free memory as ballast`,
+  ]
 }
 
 /** DIR/<scenario>.real.txt, .real.json, and .kernel.txt (the trace program's raw output). */
@@ -357,11 +587,19 @@ interface KernelQuirks {
 }
 
 /** Whether zswap is on, or has stored a page since boot. */
-async function zswapWasEnabled(): Promise<boolean> {
-  const enabled = await readFile('/sys/module/zswap/parameters/enabled', 'utf8').catch(() => 'N')
-  const vmstat = await readFile('/proc/vmstat', 'utf8').catch(() => '')
+async function zswapWasEnabled(sys: System): Promise<boolean> {
+  const enabled = await sys.read('/sys/module/zswap/parameters/enabled').catch(() => 'N')
+  const vmstat = await sys.read('/proc/vmstat').catch(() => '')
   const stored = Number(/^zswpout (\d+)$/m.exec(vmstat)?.[1] ?? 0)
   return /^[Y1]/.test(enabled.trim()) || stored > 0
+}
+
+/** Kernels before 6.2 fold per-thread RSS deltas into the mm only every 64 faults. */
+export function splitRssCounting(release: string): boolean {
+  const m = /^(\d+)\.(\d+)/.exec(release)
+  if (!m) return false
+  const [major, minor] = [Number(m[1]), Number(m[2])]
+  return major < 6 || (major === 6 && minor < 2)
 }
 
 /** 6.18 and before: the baseline as it was before the swap table phase II series. */
@@ -373,13 +611,15 @@ export function kernelBaseFor(release: string): 'mm-2026' | 'v6.18' {
 }
 
 /** Probes the kernel (a read fault on fresh memory); null when the probe could not be built. */
-async function probeKernel(): Promise<KernelQuirks | null> {
+async function probeKernel(target: Target): Promise<KernelQuirks | null> {
   const dir = await mkdtemp(join(tmpdir(), 'hugeswap-probe-'))
   try {
-    await writeFileAtomic(join(dir, 'probe.c'), ZERO_PAGE_PROBE)
-    const cc = await runProcess('cc', ['-O2', '-o', join(dir, 'probe'), join(dir, 'probe.c')])
+    const probe = join(dir, 'probe')
+    await writeFileAtomic(`${probe}.c`, ZERO_PAGE_PROBE)
+    const flags = target.static ? ['-static'] : []
+    const cc = await runProcess('cc', ['-O2', ...flags, '-o', probe, `${probe}.c`])
     if (cc.code !== 0) return null
-    const release = (await readFile('/proc/sys/kernel/osrelease', 'utf8')).trim()
+    const release = target.release
     const base = kernelBaseFor(release)
     const quirks: KernelQuirks = {
       params: { 'machine.kernel_base': base },
@@ -390,9 +630,9 @@ async function probeKernel(): Promise<KernelQuirks | null> {
             ]
           : [],
     }
-    const out = await runProcess(join(dir, 'probe'), [])
+    const out = await target.run(probe, {})
     if (out.stdout.trim() !== '1') return quirks
-    const cmdline = await readFile('/proc/cmdline', 'utf8').catch(() => '')
+    const cmdline = await target.sys.read('/proc/cmdline').catch(() => '')
     const why = /\bpvm_no_zero_page=1\b/.test(cmdline)
       ? 'booted with pvm_no_zero_page=1'
       : 'mm_forbids_zeropage()'
@@ -407,13 +647,14 @@ async function probeKernel(): Promise<KernelQuirks | null> {
 }
 
 /** The khugepaged thread's pid (0 when there is none). */
-async function khugepagedPid(): Promise<number> {
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue
-    const comm = await readFile(`/proc/${entry}/comm`, 'utf8').catch(() => '')
-    if (comm.trim() === 'khugepaged') return Number(entry)
-  }
-  return 0
+async function khugepagedPid(sys: System): Promise<number> {
+  const out = await sys
+    .run('sh', [
+      '-c',
+      'for d in /proc/[0-9]*; do [ "$(cat $d/comm 2>/dev/null)" = khugepaged ] && echo ${d#/proc/}; done; true',
+    ])
+    .catch(() => '')
+  return Number(out.trim().split('\n')[0]) || 0
 }
 
 interface ProcessResult {

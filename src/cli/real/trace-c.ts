@@ -21,7 +21,8 @@
  * Output, one record per line on stdout (the coordinator is the only writer):
  *   O <step> <task> <ns> <errno>        the step ran (task -1: the kernel); <ns> its wall time
  *   V <step> <name> <value>             every /proc/vmstat counter after the step
- *   P <step> <task> VmPTE VmSwap RssAnon minflt majflt
+ *   P <step> <task> VmPTE VmSwap RssAnon minflt majflt   (VmSwap and RssAnon from smaps_rollup's
+ *                                       Swap and Anonymous when HS_RSS_ROLLUP is set)
  *   M <step> <task> <start> <end> Rss AnonHugePages Swap   a VMA in the arena (model addresses)
  *   X <step> <message>                  the step could not be replayed (then the run stops)
  * Step -1 is the observation before the first step.
@@ -33,7 +34,6 @@ import type { Step, Trace } from './trace'
 /** Start of the arena in the kernel's address space: 32 TB, a PGD entry of its own. */
 export const ARENA_BASE = 0x200000000000
 const PAGE = 4096
-
 
 /**
  * Prints 1 when a read fault on fresh anonymous memory gets a page of its own instead of the
@@ -700,11 +700,25 @@ static void hs_observe(int n, int task, int exited)
 		if (!hs->alive[i])
 			continue;
 		hs_state(hs->pid[i], &minflt, &majflt);
+		long long pte, swap, anon;
+
 		snprintf(path, sizeof(path), "/proc/%d/status", (int)hs->pid[i]);
 		if (hs_read(path) < 0)
 			continue;
-		printf("P %d %d %lld %lld %lld %lld %lld\n", n, i, hs_field(hs_file, "VmPTE"),
-		       hs_field(hs_file, "VmSwap"), hs_field(hs_file, "RssAnon"), minflt, majflt);
+		pte = hs_field(hs_file, "VmPTE");
+		swap = hs_field(hs_file, "VmSwap");
+		anon = hs_field(hs_file, "RssAnon");
+		/*
+		 * Before 6.2 (f1a7941243c1 "mm: convert mm's rss stats into percpu_counter") each thread
+		 * caches its RSS deltas and folds them in every 64 faults: status lags. smaps_rollup
+		 * walks the page tables and is exact.
+		 */
+		snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", (int)hs->pid[i]);
+		if (getenv("HS_RSS_ROLLUP") && hs_read(path) > 0) {
+			swap = hs_field(hs_file, "Swap");
+			anon = hs_field(hs_file, "Anonymous");
+		}
+		printf("P %d %d %lld %lld %lld %lld %lld\n", n, i, pte, swap, anon, minflt, majflt);
 		hs_smaps(n, i, hs->pid[i]);
 	}
 	fflush(stdout);

@@ -19,19 +19,20 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'
+import { gzipSync } from 'node:zlib'
 import {
   access,
+  chmod,
+  copyFile,
   mkdir,
   mkdtemp,
   open,
   readFile,
+  readdir,
   rm,
   symlink,
   writeFile,
-  chmod,
-  copyFile,
 } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import type { MachineSpec } from '../../sim/api'
 import type { System } from './host'
@@ -68,7 +69,6 @@ export function bzImageRelease(header: Uint8Array): string | undefined {
 export async function resolveGuestKernel(spec: string): Promise<GuestKernel> {
   let image = spec
   if (spec === 'debian') {
-    const { readdir } = await import('node:fs/promises')
     const names = (await readdir(BOOT).catch(() => [] as string[]))
       .filter((n) => /^vmlinuz-\d/.test(n))
       .sort((a, b) => compareReleases(a.slice(8), b.slice(8)))
@@ -439,7 +439,6 @@ export class Guest {
 
   /** Copies a host file into the guest (through the channel, gzip'd and base64'd). */
   async put(hostPath: string, guestPath: string, mode = '755'): Promise<void> {
-    const { gzipSync } = await import('node:zlib')
     const data = gzipSync(await readFile(hostPath), { level: 9 })
     const sum = createHash('sha256')
       .update(await readFile(hostPath))
@@ -512,7 +511,6 @@ async function buildInitramfs(dir: string, opts: GuestOptions): Promise<string> 
 }
 
 async function listTree(root: string, rel: string): Promise<string[]> {
-  const { readdir } = await import('node:fs/promises')
   const out = [rel]
   for (const e of await readdir(join(root, rel), { withFileTypes: true })) {
     const p = `${rel}/${e.name}`

@@ -6,6 +6,7 @@
  *   latest 17-test pmd_swap.c selftest.
  * - Lazy page-table deposit: RFC v3 (2026-03-26).
  * - Baseline: the linux-mm tree as read for the domain notes (2026), held against a 6.18 kernel
- *   by hugeswap real (model 2: the differences docs/conformance.md lists, fixed).
+ *   by hugeswap real (model 2: the differences docs/conformance.md lists, fixed; model 3: munmap
+ *   and MADV_DONTNEED charge tlb_finish_mmu()'s flush, found by hugeswap calibrate).
  */
-export const MODEL_ID = 'hugeswap-model-2/pmd-swap-v7/lazy-deposit-v3'
+export const MODEL_ID = 'hugeswap-model-3/pmd-swap-v7/lazy-deposit-v3'

@@ -155,3 +155,36 @@ describe('profiles, overrides and queues', () => {
     }
   })
 })
+
+describe('TLB flushes of a zap (found by hugeswap calibrate: munmap cost nothing)', () => {
+  // mm/mmap.c unmap_region() and mm/madvise.c zap_page_range_single() end in tlb_finish_mmu():
+  // one flush of the range when a present entry went; none when only swap entries did; the
+  // exiting mm is not flushed by range.
+  const setup = () => {
+    const sim = createSimulator({
+      variant: 'baseline',
+      seed: 1,
+      machine: normalizeMachine({ memory: '1G', swap: [{ type: 'zram', size: '1G' }] }),
+    })
+    const pid = sim.spawn('t')
+    const a = sim.mmap(pid, 4 * M2, 'nohugepage')
+    sim.touch(pid, a, 4 * M2, { write: true })
+    return { sim, pid, a, tlb: normalizeMachine({}).costs.cpu.tlbFlushNs }
+  }
+  const timed = (sim: ReturnType<typeof setup>['sim'], fn: () => void): number => {
+    const t0 = sim.nowNs()
+    fn()
+    return sim.nowNs() - t0
+  }
+
+  it('munmap and MADV_DONTNEED of present pages charge one flush; of swapped pages none', () => {
+    const { sim, pid, a, tlb } = setup()
+    const install = normalizeMachine({}).costs.cpu.installEntryNs
+    // One page, then 512 pages: each call is its entries' zap plus exactly one flush.
+    expect(timed(sim, () => sim.munmap(pid, a, 4096))).toBe(install + tlb)
+    expect(timed(sim, () => sim.madvise(pid, a + M2, M2, 'dontneed'))).toBe(512 * install + tlb)
+    sim.madvise(pid, a + 2 * M2, M2, 'pageout')
+    sim.settleIo()
+    expect(timed(sim, () => sim.munmap(pid, a + 2 * M2, M2))).toBe(512 * install)
+  })
+})

@@ -6,7 +6,7 @@
 import type { SwapDeviceType } from '../api'
 import type { Compressor, CompressorCost, CpuCost, DeviceCost } from './defaults'
 
-export type CostProfileName = 'desktop-nvme' | 'server-zram' | 'phone-zram'
+export type CostProfileName = 'desktop-nvme' | 'server-zram' | 'phone-zram' | 'measured'
 
 export interface CostProfile {
   description: string
@@ -16,6 +16,13 @@ export interface CostProfile {
 }
 
 export const COST_PROFILES: Record<CostProfileName, CostProfile> = {
+  // A machine's own figures, measured by `hugeswap calibrate` on its kernel: the run request
+  // carries them (RunRequest.measuredCosts, from the profile file), on top of the defaults.
+  measured: {
+    description: 'measured on a machine by hugeswap calibrate (its profile file)',
+    cpu: {},
+    devices: {},
+  },
   // The defaults: an 11th-gen Core desktop (the 4 KB fault measurement) with an NVMe SSD.
   'desktop-nvme': {
     description: 'x86 desktop, NVMe SSD (the defaults)',

@@ -339,6 +339,8 @@ export function zap_huge_pmd(k: Kernel, mm: Mm, pmdIdx: number): void {
   }
   zap_deposited_table(k, mm, p)
   k.cost('install', k.cpu.installEntryNs)
+  // tlb_remove_pmd_tlb_entry(): a present PMD owes the gather's flush.
+  if (kind !== PMD_SWAP) k.tlbBatchPending = true
   pmdClear(k, mm, pmdIdx)
 }
 

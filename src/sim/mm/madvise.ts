@@ -173,6 +173,8 @@ function walkColdOrPageout(
 /** @kernel mm/madvise.c madvise_dontneed_single_vma(): zap, keep the VMA; reads give zeroes. */
 function madvise_dontneed(k: Kernel, mm: Mm, start: number, end: number): void {
   zapRange(k, mm, start, end, false, 'madvise_dontneed')
+  // zap_page_range_single() -> tlb_finish_mmu(): one flush when a present entry went.
+  k.flushTlbBatch()
   for (const vma of vmasIn(mm, start, end)) {
     const lo = Math.max(start, vma.start)
     const hi = Math.min(end, vma.end)

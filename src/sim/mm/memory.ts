@@ -897,11 +897,14 @@ export function zap_pte_range(k: Kernel, mm: Mm, table: number, from: number, to
       mm.anonRss--
       pt.kind[e] = PTE_NONE
       releaseIfDone(k, f)
+      // tlb_remove_tlb_entry(): the gather owes a flush (tlb_finish_mmu()).
+      k.tlbBatchPending = true
     } else if (kind === PTE_SWAP) {
       mm.swapEnts--
       pt.kind[e] = PTE_NONE
       free_swap_and_cache(k, k.swap[pt.swapType[e]], pt.val[e], 1)
     } else {
+      if (kind !== PTE_NONE) k.tlbBatchPending = true
       pt.kind[e] = PTE_NONE
     }
   }

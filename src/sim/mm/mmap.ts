@@ -163,6 +163,8 @@ export function do_munmap(k: Kernel, mm: Mm, start: number, end: number): void {
   }
   mm.vmas = kept
   zapRange(k, mm, start, end, true, 'zap')
+  // unmap_region() -> tlb_finish_mmu(): one flush of the range when a present entry went.
+  k.flushTlbBatch()
 }
 
 /** A copy of part of a VMA (__split_vma()): same anon_vma, pgoff and content reference moved. */
@@ -186,6 +188,8 @@ export function exit_mmap(k: Kernel, mm: Mm): void {
   mm.vmas = []
   for (const vma of vmas) vma.anonVma.vmas.delete(vma)
   for (const vma of vmas) zapRange(k, mm, vma.start, vma.end, true, 'zap')
+  // tlb_gather_mmu_fullmm(): the dying mm is flushed as a whole (its ASID retired), not by range.
+  k.tlbBatchPending = false
   mm.exited = true
   if (mm.pmds.size !== 0 || mm.nrPtes !== 0 || mm.anonRss !== 0 || mm.swapEnts !== 0) {
     throw new SimInvariantError(

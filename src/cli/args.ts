@@ -23,6 +23,8 @@ export interface RunOptions {
   timeLimitMs?: number
   /** Runs with derived seeds (runs.ts, runSeed); absent means one run. */
   runs?: number
+  /** The cost profile `machine.costs: 'measured'` uses (default ~/.config/hugeswap/costs.json). */
+  costs?: string
 }
 
 /** `hugeswap compare A.json B.json`: A is the baseline column, B the other, variant by variant. */
@@ -40,6 +42,8 @@ export interface SweepParam {
 
 export interface SweepOptions {
   file?: string
+  /** As RunOptions.costs. */
+  costs?: string
   params: SweepParam[]
   variants?: VariantName[]
   seed?: number
@@ -69,6 +73,15 @@ export interface RealCommandOptions {
   markdown?: string
   /** 'host' (the default): this machine's kernel; 'debian' or a bzImage path: one in QEMU. */
   kernel?: string
+  /** As RunOptions.costs. */
+  costs?: string
+}
+
+export interface CalibrateCommandOptions {
+  /** The cost profile to write (default ~/.config/hugeswap/costs.json). */
+  out?: string
+  /** A document whose calibrate section is rewritten (docs/calibration.md). */
+  markdown?: string
 }
 
 export type Command =
@@ -79,6 +92,7 @@ export type Command =
   | { kind: 'sweep'; options: SweepOptions }
   | { kind: 'export-selftest'; options: ExportSelftestOptions }
   | { kind: 'real'; options: RealCommandOptions }
+  | { kind: 'calibrate'; options: CalibrateCommandOptions }
   | { kind: 'usage-error'; message: string }
 
 /** Seeds are whole numbers that survive a round trip through a 32-bit RNG state unchanged. */
@@ -103,6 +117,7 @@ export const USAGE = `Usage: hugeswap run [FILE] [options]
        hugeswap compare A.json B.json [--format text|lkp|mmtests]
        hugeswap sweep [FILE] --param PATH=V1,V2,... [--param ...] [options]
        hugeswap export-selftest [FILE] [--out DIR] [--variant NAME] [--seed N]
+       hugeswap calibrate [--out FILE] [--markdown PATH]
        hugeswap real [FILE...] [--kernel host|debian|PATH] [--variant NAME] [--seed N]
                      [--json PATH|-] [--out DIR] [--markdown PATH]
 
@@ -123,6 +138,8 @@ Options (run):
   --out DIR            write results.json, results.csv, report.txt and the charts (.svg, .png)
                        into DIR (with --runs: results.json holds every run, the other files
                        describe run 0)
+  --costs FILE         the cost profile machine: { costs: 'measured' } selects (written by
+                       hugeswap calibrate; default ~/.config/hugeswap/costs.json)
   --time-limit MS      script time allowed per variant, in ms (default 10000); time spent
                        inside the simulator does not count
   --format FORMAT      what to print on stdout: text (default), json, or lkp / mmtests
@@ -185,6 +202,15 @@ pmd-swap when /proc/vmstat has thp_swpout_pmd, else baseline.
   --seed N             as for run
 Exit status (real): 0 every judged observable agrees, 1 some differ, 2 it could not run.
 
+calibrate: measures this machine's kernel (as root, on zram and on a loop device standing for
+an NVMe disk, every setting put back afterwards): first-touch faults of 4 KB pages and THPs,
+MADV_PAGEOUT and swap-in per page with compressible and incompressible contents, swap-in with
+and without readahead, munmap. Runs the same operations in the model, fits one cost figure per
+measurement that maps onto one, and writes the profile that machine: { costs: 'measured' }
+selects, with a table of kernel against model (default figures, then the profile).
+  --out FILE           the profile (default ~/.config/hugeswap/costs.json)
+  --markdown PATH      rewrite PATH's calibrate section (docs/calibration.md has one)
+
 Exit status: 0 every k.expect passed, 1 some check failed, 2 the scenario could not run
 (syntax or runtime error, time or memory limit, bad option, unreadable file).
 `
@@ -202,6 +228,7 @@ const OPTIONS = {
   'time-limit': { type: 'string' },
   markdown: { type: 'string' },
   kernel: { type: 'string' },
+  costs: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const
@@ -210,11 +237,12 @@ type OptionName = keyof typeof OPTIONS
 
 /** The options each command accepts (help and version go everywhere). */
 const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = {
-  run: ['variants', 'seed', 'json', 'format', 'out', 'runs', 'time-limit'],
+  run: ['variants', 'seed', 'json', 'format', 'out', 'runs', 'time-limit', 'costs'],
   compare: ['format'],
-  sweep: ['param', 'variants', 'seed', 'out', 'metrics', 'time-limit'],
+  sweep: ['param', 'variants', 'seed', 'out', 'metrics', 'time-limit', 'costs'],
   'export-selftest': ['variant', 'seed', 'out'],
-  real: ['variant', 'seed', 'json', 'out', 'markdown', 'kernel'],
+  real: ['variant', 'seed', 'json', 'out', 'markdown', 'kernel', 'costs'],
+  calibrate: ['out', 'markdown'],
 }
 const COMMANDS = Object.keys(COMMAND_OPTIONS)
 
@@ -264,6 +292,8 @@ export function parseCommandLine(argv: readonly string[]): Command {
         return parseExport(rest, values)
       case 'real':
         return parseReal(rest, values)
+      case 'calibrate':
+        return parseCalibrate(rest, values)
       default:
         return parseRun(rest, values)
     }
@@ -290,8 +320,13 @@ function common(values: Values): {
   seed?: number
   out?: string
   timeLimitMs?: number
+  costs?: string
 } {
   const out: ReturnType<typeof common> = {}
+  if (values.costs !== undefined) {
+    if (values.costs === '') fail('--costs needs a FILE (a profile from hugeswap calibrate)')
+    out.costs = values.costs
+  }
   if (values.variants !== undefined) {
     const variants = parseVariants(values.variants)
     if (typeof variants === 'string') fail(variants)
@@ -322,7 +357,8 @@ function parseRun(rest: readonly string[], values: Values): Command {
   const options: RunOptions = { format: 'text' }
   const file = optionalFile('run', rest)
   if (file !== undefined) options.file = file
-  const { variants, seed, out, timeLimitMs } = common(values)
+  const { variants, seed, out, timeLimitMs, costs } = common(values)
+  if (costs !== undefined) options.costs = costs
   if (variants) options.variants = variants
   if (seed !== undefined) options.seed = seed
   if (values.json !== undefined) {
@@ -416,10 +452,25 @@ function parseExport(rest: readonly string[], values: Values): Command {
   return { kind: 'export-selftest', options }
 }
 
+function parseCalibrate(rest: readonly string[], values: Values): Command {
+  if (rest.length) fail(`calibrate takes no FILE (got ${rest[0]})`)
+  const options: CalibrateCommandOptions = {}
+  if (values.out !== undefined) {
+    if (values.out === '') fail('--out needs a FILE')
+    options.out = values.out
+  }
+  if (values.markdown !== undefined) {
+    if (values.markdown === '') fail('--markdown needs a PATH')
+    options.markdown = values.markdown
+  }
+  return { kind: 'calibrate', options }
+}
+
 function parseReal(rest: readonly string[], values: Values): Command {
   if (rest.some((f) => f === '')) fail('real: a FILE is empty')
   const options: RealCommandOptions = { files: [...rest] }
-  const { seed, out } = common(values)
+  const { seed, out, costs } = common(values)
+  if (costs !== undefined) options.costs = costs
   if (seed !== undefined) options.seed = seed
   if (out !== undefined) options.out = out
   if (values.json !== undefined) {

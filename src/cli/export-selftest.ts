@@ -325,7 +325,6 @@ class PatternMap {
   }
 }
 
-
 interface GenContext {
   name: string
   variant: VariantName

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { TOOL_VERSION } from '../shared/version'
 import { MODEL_ID } from '../sim/version'
 import { USAGE, parseCommandLine } from './args'
+import { calibrateCommand } from './calibrate/index'
 import { compareCommand } from './compare'
 import { exportSelftestCommand } from './export-selftest'
 import { realCommand } from './real/index'
@@ -40,6 +41,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return exportSelftestCommand(command.options, cliEnv())
     case 'real':
       return realCommand(command.options, cliEnv())
+    case 'calibrate':
+      return calibrateCommand(command.options, cliEnv())
   }
 }
 

@@ -21,6 +21,7 @@ import type { OutputFormat, RunOptions } from './args'
 import { writeOutDir } from './out-dir'
 import { createProgressLine } from './progress'
 import { formatPoolStats, runPool, runSeed } from './pool'
+import { loadMeasuredCosts } from './costs'
 import { writeFileAtomic } from './write-file-atomic'
 
 export const EXIT_OK = 0
@@ -92,6 +93,12 @@ export async function runCommand(options: RunOptions, env: CliEnv): Promise<numb
   if (options.variants) request.variants = options.variants
   if (options.seed !== undefined) request.seed = options.seed
   if (options.timeLimitMs !== undefined) request.limits = { timeMs: options.timeLimitMs }
+  const costs = await loadMeasuredCosts(options.costs, env.cwd)
+  if (!costs.ok) {
+    env.stderr.write(costs.message + '\n')
+    return EXIT_CANNOT_RUN
+  }
+  if (costs.costs) request.measuredCosts = costs.costs
 
   if ((options.runs ?? 1) > 1) return runMany(options, request, env, fail)
 

@@ -33,6 +33,7 @@ import {
   loadScenario,
   type CliEnv,
 } from './run'
+import { loadMeasuredCosts } from './costs'
 import { writeFileAtomic } from './write-file-atomic'
 
 /** DIR/sweep.json. */
@@ -94,6 +95,11 @@ export async function sweepCommand(options: SweepOptions, env: CliEnv): Promise<
     env.stderr.write(loaded.message + '\n')
     return EXIT_CANNOT_RUN
   }
+  const costs = await loadMeasuredCosts(options.costs, env.cwd)
+  if (!costs.ok) {
+    env.stderr.write(costs.message + '\n')
+    return EXIT_CANNOT_RUN
+  }
   const metrics = options.metrics ?? [...DEFAULT_SWEEP_METRICS]
   const grid = sweepGrid(options.params)
   const names = uniqueNames(grid)
@@ -102,6 +108,7 @@ export async function sweepCommand(options: SweepOptions, env: CliEnv): Promise<
     if (options.variants) req.variants = options.variants
     if (options.seed !== undefined) req.seed = options.seed
     if (options.timeLimitMs !== undefined) req.limits = { timeMs: options.timeLimitMs }
+    if (costs.costs) req.measuredCosts = costs.costs
     return req
   })
 

@@ -275,12 +275,55 @@ function resolvePlan(raw: RawDefinition, req: RunRequest, params: AppliedParams)
 
   let machine: MachineSpec
   try {
-    machine = normalizeMachine(raw.machine as never)
+    machine = normalizeMachine(withMeasuredCosts(raw.machine, req, fail) as never)
   } catch (e) {
     if (!(e instanceof SimUsageError)) throw e
     return fail('machine', e.message)
   }
   return { title, seed: seed as number, variants, machine }
+}
+
+/**
+ * `machine.costs: 'measured'` (or `{ profile: 'measured', ... }`): the request's measured
+ * figures under the scenario's own overrides.
+ */
+function withMeasuredCosts(
+  machine: unknown,
+  req: RunRequest,
+  fail: (key: string, message: string) => never,
+): unknown {
+  if (typeof machine !== 'object' || machine === null) return machine
+  const costs = (machine as { costs?: unknown }).costs
+  const own =
+    typeof costs === 'object' && costs !== null ? (costs as Record<string, unknown>) : undefined
+  if (costs !== 'measured' && own?.profile !== 'measured') return machine
+  const measured = req.measuredCosts
+  if (!measured) {
+    return fail(
+      'machine',
+      "machine.costs 'measured': no measured cost profile was given; measure this machine with `hugeswap calibrate` (it writes ~/.config/hugeswap/costs.json) or pass --costs FILE",
+    )
+  }
+  const layer = (a: unknown, b: unknown): Record<string, unknown> => ({
+    ...(typeof a === 'object' && a ? a : {}),
+    ...(typeof b === 'object' && b ? b : {}),
+  })
+  const keyed = (a: unknown, b: unknown): Record<string, unknown> => {
+    const out: Record<string, unknown> = layer(a, {})
+    for (const [k, v] of Object.entries(typeof b === 'object' && b ? b : {})) {
+      out[k] = layer(out[k], v)
+    }
+    return out
+  }
+  return {
+    ...machine,
+    costs: {
+      profile: 'measured',
+      cpu: layer(measured.cpu, own?.cpu),
+      devices: keyed(measured.devices, own?.devices),
+      compressors: keyed(measured.compressors, own?.compressors),
+    },
+  }
 }
 
 function resolveVariants(

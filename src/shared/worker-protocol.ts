@@ -20,12 +20,25 @@ export interface RunRequest {
    * `{ 'machine.zswap': true, 'machine.swap[0].size': '4G' }` (sweeps, selftests run with zswap).
    */
   params?: Record<string, string | number | boolean>
+  /**
+   * The figures `machine.costs: 'measured'` stands for: a profile written by `hugeswap
+   * calibrate` (the CLI reads it from --costs FILE or ~/.config/hugeswap/costs.json).
+   */
+  measuredCosts?: MeasuredCosts
   limits?: {
     /** Script time allowed per run, in ms (default 10 000). */
     timeMs?: number
     /** QuickJS heap limit in bytes (default 256 MiB). */
     memoryBytes?: number
   }
+}
+
+export interface MeasuredCosts {
+  /** Where the figures came from (the profile file, its kernel and date), for messages. */
+  source: string
+  cpu?: Record<string, number>
+  devices?: Record<string, Record<string, number>>
+  compressors?: Record<string, Record<string, number>>
 }
 
 export type WorkerRequest = { type: 'run'; id: number; request: RunRequest }

@@ -28,6 +28,7 @@ import {
   type CliEnv,
 } from '../run'
 import type { RealCommandOptions as RealOptions } from '../args'
+import { loadMeasuredCosts } from '../costs'
 import { writeFileAtomic } from '../write-file-atomic'
 import { compareRuns, formatComparison, parseKernelOutput, type Comparison } from './compare'
 import { HostMachine, realSystem, type Prepared, type System } from './host'
@@ -281,6 +282,11 @@ async function realOne(
     env.stderr.write(loaded.message + '\n')
     return EXIT_CANNOT_RUN
   }
+  const costs = await loadMeasuredCosts(options.costs, env.cwd)
+  if (!costs.ok) {
+    env.stderr.write(costs.message + '\n')
+    return EXIT_CANNOT_RUN
+  }
   const requestFor = (variant: VariantName, quirks?: KernelQuirks): RunRequest => {
     const request: RunRequest = {
       source: loaded.source,
@@ -289,6 +295,7 @@ async function realOne(
     }
     if (options.seed !== undefined) request.seed = options.seed
     if (quirks?.params) request.params = quirks.params
+    if (costs.costs) request.measuredCosts = costs.costs
     return request
   }
 

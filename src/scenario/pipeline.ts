@@ -93,7 +93,14 @@ async function execute(
   return {
     schema: RESULT_SCHEMA,
     tool: { name: TOOL_NAME, version: TOOL_VERSION, model: MODEL_ID },
-    scenario: { title: plan.title, file: req.fileName, seed: plan.seed },
+    scenario: {
+      title: plan.title,
+      file: req.fileName,
+      seed: plan.seed,
+      ...(plan.machine.costs.profile === 'measured' && req.measuredCosts
+        ? { costs: `measured: ${req.measuredCosts.source}` }
+        : {}),
+    },
     variants,
   }
 }

@@ -195,7 +195,8 @@ export interface VariantResult {
 export interface ResultJson {
   schema: typeof RESULT_SCHEMA
   tool: { name: 'hugeswap'; version: string; model: string }
-  scenario: { title: string; file: string; seed: number }
+  /** `costs`: where `machine.costs: 'measured'` took its figures (absent otherwise). */
+  scenario: { title: string; file: string; seed: number; costs?: string }
   variants: VariantResult[]
 }
 

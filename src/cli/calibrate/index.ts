@@ -31,6 +31,7 @@ import {
   formatCalibration,
   formatCalibrationMarkdown,
   summarize,
+  type CalibrationRow,
   type CostProfileFile,
   type Measured,
   type Measurement,
@@ -110,52 +111,9 @@ export async function calibrateCommand(
     await rm(dir, { recursive: true, force: true })
   }
 
-  // The model: the same operations, with the default figures, then fitting one figure per
-  // measurement in order, then all of them together.
-  const base = kernelBaseFor(release)
-  const model = async (m: Measurement, costs: ProfileCosts): Promise<number> => {
-    const traced = await traceModel({
-      source: m.scenario,
-      fileName: `calibrate-${m.name}.ts`,
-      variants: ['baseline'],
-      params: { 'machine.kernel_base': base, ...costParams(costs) },
-    })
-    if (!traced.ok) throw new Error(`${m.name}: the model run failed: ${traced.error.message}`)
-    return m.modelPerOp(traced.trace.steps.map((s) => s.model.stepNs))
-  }
-  const costs: ProfileCosts = { cpu: {}, devices: {}, compressors: {} }
-  const defaults: Record<string, number> = {}
-  for (const m of MEASUREMENTS)
-    defaults[m.name] = await model(m, { cpu: {}, devices: {}, compressors: {} })
-  const unused: string[] = []
-  for (const m of MEASUREMENTS) {
-    if (!m.fits) continue
-    // The model is linear in each figure: its slope from a second run, then one step to the
-    // measured mean.
-    const now = await model(m, costs)
-    const current = m.fits.get(costs)
-    const probe: ProfileCosts = structuredClone(costs)
-    m.fits.set(probe, current + 1000)
-    const slope = ((await model(m, probe)) - now) / 1000
-    if (slope <= 0) {
-      unused.push(`${m.name}: the model's operation does not use ${m.fits.describe}`)
-      continue
-    }
-    m.fits.set(costs, Math.max(0, Math.round(current + (kernel[m.name].mean - now) / slope)))
-  }
-  const rows = []
-  for (const m of MEASUREMENTS) {
-    rows.push({
-      name: m.name,
-      what: m.what,
-      kernel: kernel[m.name],
-      modelDefault: defaults[m.name],
-      modelMeasured: await model(m, costs),
-      ...(m.fits && !unused.some((u) => u.startsWith(`${m.name}:`))
-        ? { fits: m.fits.describe }
-        : {}),
-    })
-  }
+  const fitted = await fitProfile(kernel, modelRunner(kernelBaseFor(release)))
+  for (const u of fitted.unused) say(`not fitted: ${u}\n`)
+  const { costs, rows } = fitted
   const profile: CostProfileFile = {
     schema: 1,
     kind: 'hugeswap-costs',
@@ -187,9 +145,69 @@ export async function calibrateCommand(
     return EXIT_CANNOT_RUN
   }
   env.stdout.write(formatCalibration(profile))
-  for (const u of unused) env.stdout.write(`not fitted: ${u}\n`)
   env.stdout.write(`\nwrote ${out}: scenarios select it with machine: { costs: 'measured' }\n`)
   return EXIT_OK
+}
+
+/** Runs a measurement's operations in the model: its time per operation, ns. */
+export type ModelRunner = (m: Measurement, costs: ProfileCosts) => Promise<number>
+
+export function modelRunner(base: 'mm-2026' | 'v6.18'): ModelRunner {
+  return async (m, costs) => {
+    const traced = await traceModel({
+      source: m.scenario,
+      fileName: `calibrate-${m.name}.ts`,
+      variants: ['baseline'],
+      params: { 'machine.kernel_base': base, ...costParams(costs) },
+    })
+    if (!traced.ok) throw new Error(`${m.name}: the model run failed: ${traced.error.message}`)
+    return m.modelPerOp(traced.trace.steps.map((s) => s.model.stepNs))
+  }
+}
+
+/**
+ * The model beside the kernel: each measurement with the default figures; then one figure
+ * fitted per measurement that names one, in MEASUREMENTS order (the model is linear in each
+ * figure: its slope from a second run, then one step onto the kernel's mean); then every
+ * measurement again with the fitted profile.
+ */
+export async function fitProfile(
+  kernel: Record<string, Measured>,
+  model: ModelRunner,
+  measurements: Measurement[] = MEASUREMENTS,
+): Promise<{ costs: ProfileCosts; rows: CalibrationRow[]; unused: string[] }> {
+  const empty = (): ProfileCosts => ({ cpu: {}, devices: {}, compressors: {} })
+  const costs = empty()
+  const defaults: Record<string, number> = {}
+  for (const m of measurements) defaults[m.name] = await model(m, empty())
+  const unused: string[] = []
+  const fittedBy = new Set<string>()
+  for (const m of measurements) {
+    if (!m.fits) continue
+    const now = await model(m, costs)
+    const current = m.fits.get(costs)
+    const probe: ProfileCosts = structuredClone(costs)
+    m.fits.set(probe, current + 1000)
+    const slope = ((await model(m, probe)) - now) / 1000
+    if (slope <= 0) {
+      unused.push(`${m.name}: the model's operation does not use ${m.fits.describe}`)
+      continue
+    }
+    m.fits.set(costs, Math.max(0, Math.round(current + (kernel[m.name].mean - now) / slope)))
+    fittedBy.add(m.name)
+  }
+  const rows: CalibrationRow[] = []
+  for (const m of measurements) {
+    rows.push({
+      name: m.name,
+      what: m.what,
+      kernel: kernel[m.name],
+      modelDefault: defaults[m.name],
+      modelMeasured: await model(m, costs),
+      ...(fittedBy.has(m.name) ? { fits: m.fits!.describe } : {}),
+    })
+  }
+  return { costs, rows, unused }
 }
 
 function parseMeasured(stdout: string, m: Measurement): Measured {

@@ -62,7 +62,8 @@ export function defaultProfilePath(env: NodeJS.ProcessEnv): string {
 
 export function summarize(samples: number[]): Omit<Measured, 'info'> {
   const s = [...samples].sort((a, b) => a - b)
-  const at = (q: number): number => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0
+  // Nearest rank: the smallest sample with at least q of them at or below it.
+  const at = (q: number): number => s[Math.max(0, Math.ceil(q * s.length) - 1)] ?? 0
   const kept = s.slice(0, Math.max(1, Math.ceil(s.length * 0.99)))
   const mean = kept.reduce((a, b) => a + b, 0) / kept.length
   return {

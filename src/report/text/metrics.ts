@@ -317,5 +317,8 @@ export function formatFooter(input: RunsInput): string {
     runs.length === 1
       ? `seed ${seed}`
       : `seeds ${formatSeeds(runs.map((r) => r.scenario.seed))} (${runs.length} runs)`
-  return ascii(`-- scenario ${quoted(title)}, ${seeds}, hugeswap ${version}, model ${model}`)
+  const costs = runs[0].scenario.costs ? `, costs ${runs[0].scenario.costs}` : ''
+  return ascii(
+    `-- scenario ${quoted(title)}, ${seeds}, hugeswap ${version}, model ${model}${costs}`,
+  )
 }

@@ -11,7 +11,7 @@
  *
  * Exit status: 0 measured; 2 it could not run (not root, no compiler, a measurement failed).
  */
-import { spawn } from 'node:child_process'
+import type { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { hostname, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -22,7 +22,7 @@ import { TOOL_VERSION } from '../../shared/version'
 import { EXIT_CANNOT_RUN, EXIT_INTERRUPTED, EXIT_OK, describeIoError, type CliEnv } from '../run'
 import { writeFileAtomic } from '../write-file-atomic'
 import { HostMachine } from '../real/host'
-import { kernelBaseFor, missingForReal } from '../real/index'
+import { kernelBaseFor, missingForReal, runProcess } from '../real/index'
 import { traceModel } from '../real/trace'
 import { CALIBRATE_PROGRAM } from './calib-c'
 import {
@@ -65,7 +65,7 @@ export async function calibrateCommand(
   try {
     const program = join(dir, 'calibrate')
     await writeFileAtomic(`${program}.c`, CALIBRATE_PROGRAM)
-    const cc = await run('cc', ['-O2', '-Wall', '-o', program, `${program}.c`])
+    const cc = await runProcess('cc', ['-O2', '-Wall', '-o', program, `${program}.c`])
     if (cc.code !== 0) {
       env.stderr.write(`hugeswap calibrate: the program did not compile:\n${cc.stderr}`)
       return EXIT_CANNOT_RUN
@@ -89,7 +89,7 @@ export async function calibrateCommand(
         if (interrupted) return EXIT_INTERRUPTED
         await host.knob('/proc/sys/vm/page-cluster', String(m.pageCluster ?? 0))
         say(`measuring ${m.name} ...\n`)
-        const r = await run(program, m.args, (c) => (child = c))
+        const r = await runProcess(program, m.args, process.env, (c) => (child = c))
         if (interrupted) return EXIT_INTERRUPTED
         const error = /^E (.*)$/m.exec(r.stdout)?.[1]
         if (r.code !== 0 || error) {
@@ -242,29 +242,4 @@ async function cpuModel(): Promise<string> {
   const info = await readFile('/proc/cpuinfo', 'utf8').catch(() => '')
   const cpus = info.match(/^processor\s*:/gm)?.length ?? 0
   return `${/^model name\s*:\s*(.*)$/m.exec(info)?.[1] ?? 'unknown CPU'}, ${cpus} CPUs`
-}
-
-interface ProcessResult {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-function run(
-  cmd: string,
-  args: string[],
-  onChild?: (c: ReturnType<typeof spawn>) => void,
-): Promise<ProcessResult> {
-  return new Promise((done, fail) => {
-    const c = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] })
-    onChild?.(c)
-    const out: Buffer[] = []
-    const err: Buffer[] = []
-    c.stdout.on('data', (b: Buffer) => out.push(b))
-    c.stderr.on('data', (b: Buffer) => err.push(b))
-    c.on('error', fail)
-    c.on('close', (code) =>
-      done({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }),
-    )
-  })
 }

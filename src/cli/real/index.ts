@@ -664,13 +664,14 @@ async function khugepagedPid(sys: System): Promise<number> {
   return Number(out.trim().split('\n')[0]) || 0
 }
 
-interface ProcessResult {
+export interface ProcessResult {
   code: number | null
   stdout: string
   stderr: string
 }
 
-function runProcess(
+/** Runs a program to its end: status, stdout and stderr. */
+export function runProcess(
   cmd: string,
   args: string[],
   envVars: NodeJS.ProcessEnv = process.env,

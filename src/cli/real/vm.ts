@@ -200,13 +200,15 @@ exec sh /agent.sh < /dev/ttyS1 > /dev/ttyS1 2> /dev/console
 `
 
 /** The command channel: one base64 line in; stdout, then a status line, then stderr out. */
-const AGENT = String.raw`echo "@@HS-READY $(uname -r)"
+export const AGENT = String.raw`T="$HS_TMP"
+[ -n "$T" ] || T=/tmp
+echo "@@HS-READY $(uname -r)"
 while IFS= read -r line; do
-  printf '%s' "$line" | base64 -d > /tmp/hs-cmd.sh
-  sh /tmp/hs-cmd.sh < /dev/null 2> /tmp/hs-err
+  printf '%s' "$line" | base64 -d > "$T/hs-cmd.sh"
+  sh "$T/hs-cmd.sh" < /dev/null 2> "$T/hs-err"
   rc=$?
-  printf '\n@@HS-RC %d %d\n' "$rc" "$(wc -c < /tmp/hs-err)"
-  cat /tmp/hs-err
+  printf '\n@@HS-RC %d %d\n' "$rc" "$(wc -c < "$T/hs-err")"
+  cat "$T/hs-err"
 done
 `
 
@@ -253,6 +255,18 @@ export class Guest {
     private readonly consoleLog: string,
   ) {
     this.disks = disks
+  }
+
+  /**
+   * The command channel of any process running AGENT on its stdin/stdout (tests run it under a
+   * local sh); null when it did not say it is ready within `ms`.
+   */
+  static async serve(
+    child: ChildProcess,
+    opts: { dir: string; consoleLog: string; ms: number },
+  ): Promise<Guest | null> {
+    const guest = new Guest(child, opts.dir, '', 'tcg', new Map(), opts.consoleLog)
+    return (await guest.waitFor(/@@HS-READY (\S+)\n/, opts.ms)) ? guest : null
   }
 
   /** Boots the guest and waits for its command channel (TCG: about 10 s; KVM: about 2 s). */

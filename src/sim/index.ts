@@ -58,6 +58,9 @@ export interface AuditableSimulator extends Simulator {
    * would: no operation runs, so the clock does not move and khugepaged does not wake (the
    * public smaps() is an operation of the task and costs simulated time). null once the task
    * has exited or was OOM-killed. `hugeswap real` observes the model with it after every step.
+   * A range's smaps sums the task's VMAs that lie wholly inside it, as a reader of
+   * /proc/PID/smaps (one record per VMA) sums them: another task's mapping at the same
+   * addresses, cut by the range, is not half counted.
    */
   inspect(pid: number, ranges: readonly (readonly [number, number])[]): TaskInspection | null
   /** The simulated clock, ns since boot. */
@@ -227,7 +230,17 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
       const walkers = JSON.stringify(k.walkers)
       const out = {
         status: status(k, mm),
-        smaps: ranges.map(([s, e]) => smaps(k, mm, s, e)),
+        smaps: ranges.map(([s, e]) => {
+          // An empty walk: every field, at zero.
+          const sum = smaps(k, mm, 0, 0)
+          for (const v of mm.vmas) {
+            if (v.start < s || v.end > e) continue
+            for (const [key, n] of Object.entries(smaps(k, mm, v.start, v.end))) {
+              sum[key] = (sum[key] ?? 0) + n
+            }
+          }
+          return sum
+        }),
       }
       k.resetPending()
       for (const key of Object.keys(k.walkers)) delete k.walkers[key]

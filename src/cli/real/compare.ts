@@ -15,7 +15,7 @@
  * Shown, not judged: the step's time (simulated vs wall clock), the other nr_* gauges (the
  * whole machine's), and counters only one side has.
  */
-import type { Extent, Observation, TaskObservation, Trace } from './trace'
+import type { Observation, TaskObservation, Trace } from './trace'
 import { SMAPS_FIELDS, STATUS_FIELDS } from './trace'
 
 /** The kernel's side of one step, parsed from the C program's output. */
@@ -92,15 +92,17 @@ export function parseKernelOutput(text: string, trace: Trace): KernelRun {
         const t = taskAt(at(Number(f[1])), Number(f[2]))
         const start = Number(f[3])
         const end = Number(f[4])
-        const i = trace.extents.findIndex((e: Extent) => start >= e.start && end <= e.end)
-        if (i < 0) {
-          strayVmas.push(`t${f[2]} 0x${start.toString(16)}-0x${end.toString(16)}`)
-          break
+        // Every extent that holds the VMA, as the model's smaps() of a range sums it: two tasks'
+        // mappings may sit at the same addresses (each mm places its own from the same base).
+        let held = false
+        for (const [i, e] of trace.extents.entries()) {
+          if (start < e.start || end > e.end) continue
+          held = true
+          t.extents[i].Rss += Number(f[5])
+          t.extents[i].AnonHugePages += Number(f[6])
+          t.extents[i].Swap += Number(f[7])
         }
-        const e = t.extents[i]
-        e.Rss += Number(f[5])
-        e.AnonHugePages += Number(f[6])
-        e.Swap += Number(f[7])
+        if (!held) strayVmas.push(`t${f[2]} 0x${start.toString(16)}-0x${end.toString(16)}`)
         break
       }
       case 'X':

@@ -7,6 +7,9 @@ import { basename } from 'node:path'
 import { EXPLAINED, FIXED, OPEN } from './conformance-notes'
 import type { RealReport } from './index'
 
+/** Differing rows shown per scenario (a pressure scenario can differ in thousands). */
+const MAX_ROWS = 60
+
 export function formatMarkdown(reports: readonly RealReport[], generatedBy: string): string {
   const first = reports[0]
   const judged = reports.reduce((n, r) => n + r.comparison.judged, 0)
@@ -22,7 +25,7 @@ export function formatMarkdown(reports: readonly RealReport[], generatedBy: stri
     '[real.md](real.md).',
     '',
     first
-      ? `Kernel \`${first.kernel.release}\`, model \`${first.model.id}\`, variant \`${first.model.variant}\` (${first.model.why}).`
+      ? `Kernel \`${first.kernel.release}\` (${first.kernel.where}), model \`${first.model.id}\`, variant \`${first.model.variant}\` (${first.model.why}).`
       : 'No scenario ran.',
     '',
     `**${agreeingScenarios.length} of ${reports.length} scenarios agree on every judged observable; ${agreeing} of ${judged} judged observables agree** (${observables} compared).`,
@@ -48,12 +51,17 @@ export function formatMarkdown(reports: readonly RealReport[], generatedBy: stri
     const name = basename(r.scenario.file)
     lines.push(`### ${name}`, '', OPEN[name] ? `Open: ${OPEN[name]}` : 'Not yet looked at.', '')
     lines.push('| step | observable | model | kernel |', '| --- | --- | --- | --- |')
-    for (const s of r.comparison.steps) {
-      for (const row of s.rows) {
-        if (!row.judged || row.agree) continue
-        const name = row.kind === 'delta' ? `Δ ${row.observable}` : row.observable
-        lines.push(`| ${s.index}: \`${s.describe}\` | ${name} | ${row.model} | ${row.kernel} |`)
-      }
+    const rows = r.comparison.steps.flatMap((s) =>
+      s.rows
+        .filter((row) => row.judged && !row.agree)
+        .map((row) => {
+          const name = row.kind === 'delta' ? `Δ ${row.observable}` : row.observable
+          return `| ${s.index}: \`${s.describe}\` | ${name} | ${row.model} | ${row.kernel} |`
+        }),
+    )
+    lines.push(...rows.slice(0, MAX_ROWS))
+    if (rows.length > MAX_ROWS) {
+      lines.push('', `... and ${rows.length - MAX_ROWS} more (all of them in the --json report).`)
     }
     lines.push('')
   }

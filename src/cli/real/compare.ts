@@ -15,6 +15,7 @@
  * Shown, not judged: the step's time (simulated vs wall clock), the other nr_* gauges (the
  * whole machine's), and counters only one side has.
  */
+import type { Comparison, Row, StepReport } from '../../shared/real-report'
 import type { Observation, TaskObservation, Trace } from './trace'
 import { SMAPS_FIELDS, STATUS_FIELDS } from './trace'
 
@@ -139,35 +140,7 @@ export function parseKernelOutput(text: string, trace: Trace): KernelRun {
   }
 }
 
-export interface Row {
-  /** `vmstat.thp_swpout`, `t0.VmPTE`, `t1.r0.AnonHugePages`, `t0.faults`, `errno`. */
-  observable: string
-  /** 'delta' rows compare changes over the step; 'value' rows the values after it. */
-  kind: 'delta' | 'value'
-  model: number
-  kernel: number
-  judged: boolean
-  agree: boolean
-  /** Why a row is not judged. */
-  note?: string
-}
-
-export interface StepReport {
-  index: number
-  describe: string
-  modelNs: number
-  kernelNs: number
-  rows: Row[]
-  /** What explains the step on either side (not judged). */
-  notes: string[]
-}
-
-export interface Comparison {
-  steps: StepReport[]
-  observables: number
-  judged: number
-  agreeing: number
-}
+export type { Comparison, Row, StepReport } from '../../shared/real-report'
 
 /** gauges judged as deltas; every other nr_* gauge is the whole machine's. */
 const JUDGED_GAUGES = new Set(['nr_anon_transparent_hugepages', 'nr_swapcached'])

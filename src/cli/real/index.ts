@@ -30,7 +30,8 @@ import {
 import type { RealCommandOptions as RealOptions } from '../args'
 import { loadMeasuredCosts } from '../costs'
 import { writeFileAtomic } from '../write-file-atomic'
-import { compareRuns, formatComparison, parseKernelOutput, type Comparison } from './compare'
+import type { RealReport } from '../../shared/real-report'
+import { compareRuns, formatComparison, parseKernelOutput } from './compare'
 import { HostMachine, realSystem, type Prepared, type System } from './host'
 import { formatMarkdown } from './markdown'
 import { traceModel, type Step, type Trace } from './trace'
@@ -47,19 +48,7 @@ import {
 
 export type { RealCommandOptions as RealOptions } from '../args'
 
-/** The `real` report of one scenario (the --json output holds one per FILE). */
-export interface RealReport {
-  scenario: { file: string; title: string; seed: number }
-  kernel: { release: string; where: string }
-  model: { id: string; variant: VariantName; why: string }
-  machine: { settings: string[]; notGiven: string[] }
-  /** Steps replayed of the scenario's steps; where and why the replay stopped short. */
-  replayed: number
-  total: number
-  stopped?: { step: number; describe: string; reason: string }
-  strayVmas: string[]
-  comparison: Comparison
-}
+export type { RealReport } from '../../shared/real-report'
 
 /** Where this machine falls short of running `real` at all, with how to get it. */
 export async function missingForReal(): Promise<string[]> {

@@ -368,17 +368,16 @@ export class Guest {
     })
   }
 
-  /** Waits until the channel's output matches `re`, and consumes it up to the match's end. */
-  private async waitFor(re: RegExp, ms: number): Promise<RegExpExecArray | null> {
+  /**
+   * Waits until `check` finds what it looks for in the channel's output (it consumes it), the
+   * guest is gone, or `ms` pass (null).
+   */
+  private async until<T>(check: () => T | null, ms: number): Promise<T | null> {
     if (!this.qemu.stdout!.listenerCount('data')) this.attach()
     const deadline = Date.now() + ms
     for (;;) {
-      const text = this.buffer.toString('latin1')
-      const m = re.exec(text)
-      if (m) {
-        this.buffer = this.buffer.subarray(m.index + m[0].length)
-        return m
-      }
+      const found = check()
+      if (found !== null) return found
       if (this.exited || Date.now() >= deadline) return null
       await new Promise<void>((wake) => {
         const timer = setTimeout(wake, Math.max(0, deadline - Date.now()))
@@ -390,21 +389,23 @@ export class Guest {
     }
   }
 
-  private async take(n: number, ms: number): Promise<Buffer | null> {
-    const deadline = Date.now() + ms
-    while (this.buffer.length < n) {
-      if (this.exited || Date.now() >= deadline) return null
-      await new Promise<void>((wake) => {
-        const timer = setTimeout(wake, Math.max(0, deadline - Date.now()))
-        this.waiters.push(() => {
-          clearTimeout(timer)
-          wake()
-        })
-      })
-    }
-    const out = this.buffer.subarray(0, n)
-    this.buffer = this.buffer.subarray(n)
-    return out
+  /** Waits until the channel's output matches `re`, and consumes it up to the match's end. */
+  private waitFor(re: RegExp, ms: number): Promise<RegExpExecArray | null> {
+    return this.until(() => {
+      const m = re.exec(this.buffer.toString('latin1'))
+      if (m) this.buffer = this.buffer.subarray(m.index + m[0].length)
+      return m
+    }, ms)
+  }
+
+  /** The next `n` bytes of the channel. */
+  private take(n: number, ms: number): Promise<Buffer | null> {
+    return this.until(() => {
+      if (this.buffer.length < n) return null
+      const out = this.buffer.subarray(0, n)
+      this.buffer = this.buffer.subarray(n)
+      return out
+    }, ms)
   }
 
   /** Runs a shell script in the guest (as root, stdin /dev/null). */
@@ -428,27 +429,17 @@ export class Guest {
     return { code: end.code, stdout: end.stdout, stderr: err?.toString('utf8') ?? '' }
   }
 
-  private async waitForEnd(
+  /** A command's stdout, up to the status line that ends it. */
+  private waitForEnd(
     ms: number,
   ): Promise<{ code: number; errBytes: number; stdout: string } | null> {
-    const deadline = Date.now() + ms
-    for (;;) {
-      const text = this.buffer.toString('latin1')
-      const m = /\n@@HS-RC (\d+) (\d+)\n/.exec(text)
-      if (m) {
-        const stdout = this.buffer.subarray(0, m.index).toString('utf8')
-        this.buffer = this.buffer.subarray(m.index + m[0].length)
-        return { code: Number(m[1]), errBytes: Number(m[2]), stdout }
-      }
-      if (this.exited || Date.now() >= deadline) return null
-      await new Promise<void>((wake) => {
-        const timer = setTimeout(wake, Math.max(0, deadline - Date.now()))
-        this.waiters.push(() => {
-          clearTimeout(timer)
-          wake()
-        })
-      })
-    }
+    return this.until(() => {
+      const m = /\n@@HS-RC (\d+) (\d+)\n/.exec(this.buffer.toString('latin1'))
+      if (!m) return null
+      const stdout = this.buffer.subarray(0, m.index).toString('utf8')
+      this.buffer = this.buffer.subarray(m.index + m[0].length)
+      return { code: Number(m[1]), errBytes: Number(m[2]), stdout }
+    }, ms)
   }
 
   /** Copies a host file into the guest (through the channel, gzip'd and base64'd). */

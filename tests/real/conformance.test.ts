@@ -65,6 +65,15 @@ describe.skipIf(missing.length > 0)('conformance on the host kernel', () => {
       expect(await machineState()).toEqual(before)
       const { reports } = JSON.parse(await readFile(JSON_OUT, 'utf8')) as { reports: RealReport[] }
       expect(reports.map((r) => basename(r.scenario.file))).toEqual(files)
+      // Every step replayed: a replay that stops early (a task that died, a step the host
+      // cannot run) would otherwise agree on fewer observables and pass.
+      const short = reports
+        .filter((r) => r.replayed !== r.total || r.stopped)
+        .map(
+          (r) =>
+            `${basename(r.scenario.file)}: ${r.replayed} of ${r.total} steps, ${r.stopped?.reason ?? ''}`,
+        )
+      expect(short).toEqual([])
 
       const judged = reports.reduce((n, r) => n + r.comparison.judged, 0)
       const agreeing = reports.reduce((n, r) => n + r.comparison.agreeing, 0)

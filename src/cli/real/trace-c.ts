@@ -522,7 +522,7 @@ static void hs_started(int task, pid_t pid)
 
 static void __attribute__((unused)) hs_exiting(int task)
 {
-	hs->alive[task] = 0;
+	__atomic_store_n(&hs->alive[task], 0, __ATOMIC_RELEASE);
 }
 
 /* ---- observation (the coordinator only) ---- */
@@ -660,8 +660,15 @@ static void hs_observe(int n, int task, int exited)
 
 	if (n >= 0) {
 		while (__atomic_load_n(&hs->done, __ATOMIC_ACQUIRE) != n) {
+			/*
+			 * A zombie that is still alive[] died on its own. alive[] is read again after
+			 * the state: an exit step clears it before its _exit(), so a task seen alive,
+			 * then exiting as asked between the two reads, is not taken for dead.
+			 */
 			for (i = 0; i < HS_TASKS; i++)
-				if (hs->alive[i] && hs_state(hs->pid[i], NULL, NULL) == 'Z') {
+				if (__atomic_load_n(&hs->alive[i], __ATOMIC_ACQUIRE) &&
+				    hs_state(hs->pid[i], NULL, NULL) == 'Z' &&
+				    __atomic_load_n(&hs->alive[i], __ATOMIC_ACQUIRE)) {
 					printf("X %d task t%d died\n", n, i);
 					fflush(stdout);
 					exit(3);

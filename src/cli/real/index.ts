@@ -171,7 +171,7 @@ async function targetCannot(target: Target, step: Step): Promise<string | undefi
 export async function realCommand(options: RealOptions, env: CliEnv): Promise<number> {
   const missing = await missingForReal()
   if (options.kernel !== undefined) {
-    // Root on the host is still needed: QEMU runs here, but nothing of the host is changed.
+    // A kernel in QEMU needs no root: nothing of the host changes.
     missing.splice(0, missing.length, ...(await missingForVm(which)))
   }
   if (missing.length) {
@@ -314,13 +314,6 @@ async function realOne(
         env.stderr.write(formatErrorFor(first.error, loaded.fileName, loaded.shownPath) + '\n')
         return EXIT_CANNOT_RUN
       }
-      const probe = join(dir, 'probe')
-      await writeFileAtomic(`${probe}.c`, ZERO_PAGE_PROBE)
-      const cc = await runProcess('cc', ['-O2', '-static', '-o', probe, `${probe}.c`])
-      if (cc.code !== 0) {
-        env.stderr.write(`hugeswap real: cannot build a static probe program:\n${cc.stderr}`)
-        return EXIT_CANNOT_RUN
-      }
       say(
         `(booting ${where.kernel.image} with ${formatMiB(first.trace.machine.memoryBytes)} of RAM)\n`,
       )
@@ -343,7 +336,9 @@ async function realOne(
       if (interrupted) return 'interrupted'
       const got = await kernelFacts(target)
       if (got === null) {
-        env.stderr.write('hugeswap real: the probe program did not run in the guest\n')
+        env.stderr.write(
+          'hugeswap real: the C compiler could not build a static probe program (static linking needs libc6-dev)\n',
+        )
         return EXIT_CANNOT_RUN
       }
       facts = got

@@ -47,23 +47,23 @@ describe.skipIf(missing.length > 0)('conformance on the host kernel', () => {
     async () => {
       const files = (await readdir(SUITE)).filter((f) => f.endsWith('.ts')).sort()
       const before = await machineState()
-      const run = await promisify(execFile)(
-        process.execPath,
-        [
-          resolve(ROOT, 'bin/hugeswap'),
-          'real',
-          ...files.map((f) => resolve(SUITE, f)),
-          '--json',
-          JSON_OUT,
-        ],
-        { cwd: ROOT, maxBuffer: 64 << 20, timeout: 20 * 60_000 },
-      ).catch((e: { code?: number; stdout?: string; stderr?: string }) => {
-        // Exit status 1 is "some observable differs": judged below, scenario by scenario.
-        if (e.code === 1) return { stdout: e.stdout ?? '', stderr: e.stderr ?? '' }
-        throw new Error(`hugeswap real failed (${String(e.code)}): ${e.stderr ?? ''}`)
-      })
+      const real = async (paths: string[], out: string): Promise<RealReport[]> => {
+        await promisify(execFile)(
+          process.execPath,
+          [resolve(ROOT, 'bin/hugeswap'), 'real', ...paths, '--json', out],
+          { cwd: ROOT, maxBuffer: 64 << 20, timeout: 20 * 60_000 },
+        ).catch((e: { code?: number; stdout?: string; stderr?: string }) => {
+          // Exit status 1 is "some observable differs": judged below, scenario by scenario.
+          if (e.code !== 1)
+            throw new Error(`hugeswap real failed (${String(e.code)}): ${e.stderr ?? ''}`)
+        })
+        return (JSON.parse(await readFile(out, 'utf8')) as { reports: RealReport[] }).reports
+      }
+      const reports = await real(
+        files.map((f) => resolve(SUITE, f)),
+        JSON_OUT,
+      )
       expect(await machineState()).toEqual(before)
-      const { reports } = JSON.parse(await readFile(JSON_OUT, 'utf8')) as { reports: RealReport[] }
       expect(reports.map((r) => basename(r.scenario.file))).toEqual(files)
       // Every step replayed: a replay that stops early (a task that died, a step the host
       // cannot run) would otherwise agree on fewer observables and pass.
@@ -83,8 +83,28 @@ describe.skipIf(missing.length > 0)('conformance on the host kernel', () => {
           `${reports.length - differing.length} agree; ${agreeing} of ${judged} judged observables agree; ` +
           `differing: ${differing.map((r) => basename(r.scenario.file)).join(', ') || 'none'}`,
       )
-      const unexpected = differing
-        .filter((r) => !OPEN[basename(r.scenario.file)])
+      // A kernel has state of its own that no replay pins down (per-CPU batches holding a
+      // folio reference: MADV_COLLAPSE's -EAGAIN, a swap-cache folio MADV_PAGEOUT cannot free).
+      // A difference not listed as open must reproduce: those scenarios run once more, and
+      // only what differs both times fails. What did not reproduce is printed.
+      const again = differing.filter((r) => !OPEN[basename(r.scenario.file)])
+      const second = again.length
+        ? await real(
+            again.map((r) => resolve(ROOT, r.scenario.file)),
+            JSON_OUT.replace(/\.json$/, '-again.json'),
+          )
+        : []
+      const reproduced = new Set(
+        second
+          .filter((r) => r.comparison.agreeing < r.comparison.judged)
+          .map((r) => basename(r.scenario.file)),
+      )
+      const once = again.map((r) => basename(r.scenario.file)).filter((f) => !reproduced.has(f))
+      if (once.length)
+        console.log(`conformance: differed once, agreed on a second run: ${once.join(', ')}`)
+      expect(await machineState()).toEqual(before)
+      const unexpected = again
+        .filter((r) => reproduced.has(basename(r.scenario.file)))
         .map((r) => {
           const rows = r.comparison.steps.flatMap((s) =>
             s.rows
@@ -96,7 +116,7 @@ describe.skipIf(missing.length > 0)('conformance on the host kernel', () => {
           )
           return [basename(r.scenario.file), ...rows].join('\n')
         })
-      expect(unexpected, run.stderr).toEqual([])
+      expect(unexpected).toEqual([])
     },
   )
 })

@@ -174,6 +174,9 @@ const GUEST_MODULES = [
   'virtio_pci',
   'virtio_blk',
   'ext4',
+  // ext4 loads its checksum through the crypto API (a soft dependency modules.dep does not list).
+  'crc32c_generic',
+  'crc32c_intel',
 ]
 
 const INIT = String.raw`#!/bin/busybox sh

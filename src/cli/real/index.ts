@@ -551,7 +551,7 @@ export function formatReport(r: RealReport): string {
   const c = r.comparison
   const lines = [
     `${r.scenario.file}: ${r.scenario.title}`,
-    `kernel ${r.kernel.release} beside model ${r.model.id}, variant ${r.model.variant} (${r.model.why})`,
+    `kernel ${r.kernel.release} (${r.kernel.where}) beside model ${r.model.id}, variant ${r.model.variant} (${r.model.why})`,
     ...(r.machine.notGiven.length
       ? ['not reproduced on this host:', ...r.machine.notGiven.map((n) => `  - ${n}`)]
       : []),

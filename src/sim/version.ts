@@ -7,6 +7,7 @@
  * - Lazy page-table deposit: RFC v3 (2026-03-26).
  * - Baseline: the linux-mm tree as read for the domain notes (2026), held against a 6.18 kernel
  *   by hugeswap real (model 2: the differences docs/conformance.md lists, fixed; model 3: munmap
- *   and MADV_DONTNEED charge tlb_finish_mmu()'s flush, found by hugeswap calibrate).
+ *   and MADV_DONTNEED charge tlb_finish_mmu()'s flush, found by hugeswap calibrate; model 4: a
+ *   userfaultfd fault that waits for the monitor counts no pgfault, found by hugeswap real).
  */
-export const MODEL_ID = 'hugeswap-model-3/pmd-swap-v7/lazy-deposit-v3'
+export const MODEL_ID = 'hugeswap-model-4/pmd-swap-v7/lazy-deposit-v3'

@@ -34,6 +34,17 @@ describe('held against a real kernel', () => {
     expect(deltaOf(sim, 'pgfault', () => sim.touch(pid, addr, M2, { write: true }))).toBe(512)
   })
 
+  it('a userfaultfd-wp write fault counts one pgfault: the one that waited returned VM_FAULT_RETRY', () => {
+    const { sim, pid } = setup()
+    const addr = sim.mmap(pid, 16 * 4096, 'nohugepage')
+    sim.touch(pid, addr, 16 * 4096, { write: true })
+    sim.uffdRegister(pid, addr, 16 * 4096, ['wp'])
+    sim.uffdProtect(pid, addr, 16 * 4096, 'wp', true)
+    // mm/memory.c mm_account_fault(): "Incomplete faults will be accounted upon completion."
+    expect(deltaOf(sim, 'pgfault', () => sim.touch(pid, addr, 16 * 4096, { write: true }))).toBe(16)
+    expect(sim.uffdEvents(pid)).toHaveLength(16)
+  })
+
   it('a large folio in the swap cache is never queued for deferred split', () => {
     const { sim, pid } = setup()
     const addr = sim.mmap(pid, M2, 'hugepage')

@@ -58,6 +58,12 @@ export const FIXED: Fixed[] = [
     scenarios: ['free-then-pageout.ts'],
   },
   {
+    what: 'a userfaultfd-wp write fault counted two pgfaults (the one that waited for the monitor, and its retry)',
+    kernel:
+      'mm/memory.c mm_account_fault() counts nothing for a fault that returned VM_FAULT_RETRY; the retry is counted',
+    scenarios: ['uffd-wp-swapped.ts'],
+  },
+  {
     what: 'swap readahead started at 0 hits (67 major faults for 512 pages; the kernel takes 65)',
     kernel: 'mm/swap_state.c GET_SWAP_RA_VAL() reads an unset vma->swap_readahead_info as 4',
     scenarios: ['pageout-twice-block.ts', 'readahead-zram-shared-pc*.ts', 'fork-swapped-zram.ts'],

@@ -80,11 +80,24 @@ int main(void)
 /** Steps the C program cannot replay, with why (the run reports them and stops before them). */
 export function unsupportedReason(step: Step): string | undefined {
   switch (step.method) {
-    case 'uffdRegister':
+    case 'uffdRegister': {
+      const modes = step.args[3] as string[]
+      if (modes.includes('rwp')) {
+        return "userfaultfd 'rwp' (read/write-protect) is the series tree's mode: no upstream kernel has it"
+      }
+      if (modes.includes('missing')) {
+        return "userfaultfd 'missing': the model's monitor lets the fault populate the page, which no kernel monitor can do (UFFDIO_COPY and UFFDIO_ZEROPAGE populate it themselves)"
+      }
+      return undefined
+    }
     case 'uffdProtect':
-    case 'uffdMove':
+      return step.args[3] === 'wp'
+        ? undefined
+        : "userfaultfd 'rwp' (read/write-protect) is the series tree's mode: no upstream kernel has it"
     case 'uffdEvents':
-      return 'userfaultfd is not replayed yet'
+      return undefined
+    case 'uffdMove':
+      return 'UFFDIO_MOVE is not replayed yet'
     case 'pin':
       return 'a long-term GUP pin needs a driver (vfio, RDMA) or gup_test'
     case 'warn':
@@ -141,6 +154,7 @@ export function generateTraceProgram(trace: Trace, steps: readonly Step[], seed:
     `#define HS_SEED ${seed >>> 0}U`,
     `#define HS_ARENA ${hex(ARENA_BASE)}`,
     `#define HS_SIM_BASE ${hex(MMAP_BASE)}`,
+    ...(steps.some((s) => s.method.startsWith('uffd')) ? ['#define HS_UFFD 1'] : []),
     RUNTIME,
     ...pageLists,
     'int main(void)',
@@ -281,6 +295,15 @@ function stepCode(
         `if (p != ${at(step.result)}) err = errno;`,
       ])
     }
+    case 'uffdRegister':
+      return task([`err = hs_uffd_register(${at(a1)}, ${hex(a2 as number)});`])
+    case 'uffdProtect':
+      return task([
+        `err = hs_uffd_protect(${at(a1)}, ${hex(a2 as number)}, ${step.args[4] === false ? 0 : 1});`,
+      ])
+    case 'uffdEvents':
+      // The monitor thread resolved every event as it came; reading them changes nothing.
+      return task([])
     case 'clearRefs':
       return task([`err = -hs_write_file("/proc/self/clear_refs", "${String(a1)}");`])
     case 'zswap':
@@ -333,6 +356,11 @@ const PRELUDE = String.raw`#define _GNU_SOURCE
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <sched.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <linux/userfaultfd.h>
 
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21
@@ -503,8 +531,83 @@ static void hs_warm(void)
 }
 
 /* A new task, in the child: warm up, then tell the parent. */
+#ifdef HS_UFFD
+/*
+ * userfaultfd, as the model's monitor does it: every task has its own uffd and a monitor thread
+ * that resolves each write-protect fault by unprotecting the faulting page (UFFDIO_WRITEPROTECT
+ * without MODE_WP, which wakes the fault). Both are made at the task's start, before it warms
+ * up, so the thread's stack is populated and no later step counts a fault of it. A forked child
+ * gets its own: the parent's thread does not survive fork().
+ */
+static int hs_uffd = -1;
+
+static void *hs_uffd_monitor(void *arg)
+{
+	int fd = (int)(long)arg;
+	struct uffd_msg msg;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	for (;;) {
+		if (poll(&pfd, 1, -1) <= 0 || read(fd, &msg, sizeof(msg)) != sizeof(msg))
+			continue;
+		if (msg.event == UFFD_EVENT_PAGEFAULT &&
+		    (msg.arg.pagefault.flags & UFFD_PAGEFAULT_FLAG_WP)) {
+			struct uffdio_writeprotect wp = {
+				.range = { .start = msg.arg.pagefault.address & ~(HS_PAGE - 1),
+					   .len = HS_PAGE },
+				.mode = 0,
+			};
+
+			ioctl(fd, UFFDIO_WRITEPROTECT, &wp);
+		}
+	}
+	return NULL;
+}
+
+static void hs_uffd_start(void)
+{
+	struct uffdio_api api = { .api = UFFD_API, .features = UFFD_FEATURE_PAGEFAULT_FLAG_WP };
+	pthread_t thread;
+
+	hs_uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (hs_uffd < 0 || ioctl(hs_uffd, UFFDIO_API, &api)) {
+		hs_uffd = -1;
+		return;
+	}
+	if (pthread_create(&thread, NULL, hs_uffd_monitor, (void *)(long)hs_uffd))
+		hs_uffd = -1;
+}
+
+static int __attribute__((unused)) hs_uffd_register(char *addr, unsigned long len)
+{
+	struct uffdio_register reg = {
+		.range = { .start = (unsigned long)addr, .len = len },
+		.mode = UFFDIO_REGISTER_MODE_WP,
+	};
+
+	if (hs_uffd < 0)
+		return ENOSYS;
+	return ioctl(hs_uffd, UFFDIO_REGISTER, &reg) ? errno : 0;
+}
+
+static int __attribute__((unused)) hs_uffd_protect(char *addr, unsigned long len, int protect)
+{
+	struct uffdio_writeprotect wp = {
+		.range = { .start = (unsigned long)addr, .len = len },
+		.mode = protect ? UFFDIO_WRITEPROTECT_MODE_WP : 0,
+	};
+
+	if (hs_uffd < 0)
+		return ENOSYS;
+	return ioctl(hs_uffd, UFFDIO_WRITEPROTECT, &wp) ? errno : 0;
+}
+#endif
+
 static void hs_task_start(void)
 {
+#ifdef HS_UFFD
+	hs_uffd_start();
+#endif
 	hs_warm();
 	__atomic_store_n(&hs->ready, 1, __ATOMIC_RELEASE);
 }

@@ -199,7 +199,8 @@ function userfault(k: Kernel, mm: Mm, vma: Vma, addr: number, write: boolean): b
   }
   if (missing && missingSeen.get(vma)?.has(addr - (addr % PAGE_SIZE))) missing = false
   if (!handle_userfault(k, mm, vma, addr, flags, missing, write)) return false
-  k.vm.pgfault++
+  // The fault ends in VM_FAULT_RETRY: mm_account_fault() counts no PGFAULT for it; the retry
+  // after the monitor's answer is the one counted (checked on 6.18 with hugeswap real).
   k.resetPending()
   k.cost('entry', k.cpu.faultEntryNs)
   k.cost('uffd', k.cpu.uffdRoundTripNs)

@@ -567,15 +567,27 @@ static void *hs_uffd_monitor(void *arg)
 static void hs_uffd_start(void)
 {
 	struct uffdio_api api = { .api = UFFD_API, .features = UFFD_FEATURE_PAGEFAULT_FLAG_WP };
+	/*
+	 * The thread's stack is ours, small and never a THP: a kernel without c4608d1bf7c6
+	 * ("mm: mmap: map MAP_STACK to VM_NOHUGEPAGE"), such as 6.1, gives glibc's 8 MB thread
+	 * stack THPs when it is warmed up.
+	 */
+	size_t size = 256 << 10;
+	void *stack = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	pthread_attr_t attr;
 	pthread_t thread;
 
 	hs_uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
-	if (hs_uffd < 0 || ioctl(hs_uffd, UFFDIO_API, &api)) {
+	if (hs_uffd < 0 || ioctl(hs_uffd, UFFDIO_API, &api) || stack == MAP_FAILED) {
 		hs_uffd = -1;
 		return;
 	}
-	if (pthread_create(&thread, NULL, hs_uffd_monitor, (void *)(long)hs_uffd))
+	madvise(stack, size, MADV_NOHUGEPAGE);
+	pthread_attr_init(&attr);
+	pthread_attr_setstack(&attr, stack, size);
+	if (pthread_create(&thread, &attr, hs_uffd_monitor, (void *)(long)hs_uffd))
 		hs_uffd = -1;
+	pthread_attr_destroy(&attr);
 }
 
 static int __attribute__((unused)) hs_uffd_register(char *addr, unsigned long len)

@@ -149,9 +149,13 @@ const N4K = 4096
 const NPAGEOUT = 2048
 const NTHP = 16
 
+/** Measurement names carry the contents when they are not the default compressible ones. */
+const suffix = (contents: string): string =>
+  contents === 'incompressible' ? '-incompressible' : ''
+
 function pageout4k(device: 'zram' | 'nvme', contents: string): Measurement {
   return {
-    name: `pageout-4k-${device}${contents === 'incompressible' ? '-incompressible' : ''}`,
+    name: `pageout-4k-${device}${suffix(contents)}`,
     what: `MADV_PAGEOUT of one 4 KB page to ${device}, ${contents} (per call)`,
     device,
     args: ['pageout4k', String(NPAGEOUT), contents],
@@ -169,7 +173,7 @@ function pageout4k(device: 'zram' | 'nvme', contents: string): Measurement {
 
 function pageoutThp(device: 'zram' | 'nvme', contents: string, fits?: Fit): Measurement {
   return {
-    name: `pageout-thp-${device}${contents === 'incompressible' ? '-incompressible' : ''}`,
+    name: `pageout-thp-${device}${suffix(contents)}`,
     what: `MADV_PAGEOUT of a PMD-mapped THP to ${device}, ${contents} (per 4 KB page)`,
     device,
     args: ['pageoutthp', String(NTHP), contents],
@@ -193,7 +197,7 @@ function swapin(
   fits?: Fit,
 ): Measurement {
   return {
-    name: `swapin-${device}-pc${pageCluster}${contents === 'incompressible' ? '-incompressible' : ''}`,
+    name: `swapin-${device}-pc${pageCluster}${suffix(contents)}`,
     what: `read fault on a swapped-out 4 KB page, ${device}, page-cluster ${pageCluster}, ${contents} (per fault, in address order)`,
     device,
     pageCluster,

@@ -29,6 +29,7 @@ import {
 } from '../run'
 import type { RealCommandOptions as RealOptions } from '../args'
 import { loadMeasuredCosts } from '../costs'
+import { formatBytes } from '../export-selftest'
 import { writeFileAtomic } from '../write-file-atomic'
 import type { RealReport } from '../../shared/real-report'
 import { compareRuns, formatComparison, parseKernelOutput } from './compare'
@@ -315,7 +316,7 @@ async function realOne(
         return EXIT_CANNOT_RUN
       }
       say(
-        `(booting ${where.kernel.image} with ${formatMiB(first.trace.machine.memoryBytes)} of RAM)\n`,
+        `(booting ${where.kernel.image} with ${formatBytes(first.trace.machine.memoryBytes)} of RAM)\n`,
       )
       let guest: Guest
       try {
@@ -492,12 +493,6 @@ async function realOne(
   }
 }
 
-function formatMiB(bytes: number): string {
-  return bytes >= 2 ** 30 && bytes % 2 ** 30 === 0
-    ? `${bytes / 2 ** 30} GiB`
-    : `${Math.round(bytes / 2 ** 20)} MiB`
-}
-
 /**
  * A guest boots with more RAM than the scenario's machine (its kernel and initramfs take some);
  * the excess is then held by HugeTLB pages, which leave the page allocator and no reclaim can
@@ -527,7 +522,7 @@ async function guestNotes(target: Target, memoryBytes: number): Promise<string[]
   const meminfo = await target.sys.read('/proc/meminfo')
   const total = Number(/MemTotal:\s+(\d+)/.exec(meminfo)?.[1] ?? 0)
   return [
-    `memory ${formatMiB(memoryBytes)}: the guest boots with ${formatMiB(memoryBytes + GUEST_EXTRA_RAM)} (MemTotal ${total} kB) and holds what is beyond the model's free memory as ballast`,
+    `memory ${formatBytes(memoryBytes)}: the guest boots with ${formatBytes(memoryBytes + GUEST_EXTRA_RAM)} (MemTotal ${total} kB) and holds what is beyond the model's free memory as ballast`,
   ]
 }
 

@@ -21,7 +21,6 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { gzipSync } from 'node:zlib'
 import {
-  access,
   chmod,
   copyFile,
   mkdir,
@@ -35,7 +34,7 @@ import {
 } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import type { MachineSpec } from '../../sim/api'
-import type { System } from './host'
+import { realSystem, type System } from './host'
 
 /** Where Debian's linux-image-amd64 puts its kernels. */
 const BOOT = '/boot'
@@ -91,10 +90,7 @@ export async function resolveGuestKernel(spec: string): Promise<GuestKernel> {
   const release = bzImageRelease(header)
   if (!release) throw new GuestError(`${image} is not an x86 bzImage (no HdrS header)`)
   const modules = join('/lib/modules', release)
-  const hasModules = await access(join(modules, 'modules.dep')).then(
-    () => true,
-    () => false,
-  )
+  const hasModules = await realSystem.exists(join(modules, 'modules.dep'))
   return { image, release, ...(hasModules ? { modules } : {}) }
 }
 
@@ -447,10 +443,9 @@ export class Guest {
 
   /** Copies a host file into the guest (through the channel, gzip'd and base64'd). */
   async put(hostPath: string, guestPath: string, mode = '755'): Promise<void> {
-    const data = gzipSync(await readFile(hostPath), { level: 9 })
-    const sum = createHash('sha256')
-      .update(await readFile(hostPath))
-      .digest('hex')
+    const bytes = await readFile(hostPath)
+    const data = gzipSync(bytes, { level: 9 })
+    const sum = createHash('sha256').update(bytes).digest('hex')
     const b64 = data.toString('base64').replace(/.{1,76}/g, '$&\n')
     const script = `base64 -d > ${guestPath}.gz <<'HSEOF'\n${b64}HSEOF\nrm -f ${guestPath} && gunzip ${guestPath}.gz && chmod ${mode} ${guestPath} && sha256sum ${guestPath}\n`
     const r = await this.exec(script)
@@ -513,30 +508,16 @@ async function buildInitramfs(dir: string, opts: GuestOptions): Promise<string> 
     c.on('close', (code) =>
       code === 0 ? done() : fail(new GuestError(`cpio failed: ${Buffer.concat(err).toString()}`)),
     )
-    void listTree(root, '.').then((files) => c.stdin.end(files.join('\n') + '\n'))
+    void readdir(root, { recursive: true }).then((files) =>
+      c.stdin.end(['.', ...files.map((f) => `./${f}`)].join('\n') + '\n'),
+    )
   })
-  return out
-}
-
-async function listTree(root: string, rel: string): Promise<string[]> {
-  const out = [rel]
-  for (const e of await readdir(join(root, rel), { withFileTypes: true })) {
-    const p = `${rel}/${e.name}`
-    if (e.isDirectory()) out.push(...(await listTree(root, p)))
-    else out.push(p)
-  }
   return out
 }
 
 async function findBusybox(): Promise<string> {
   for (const p of ['/usr/bin/busybox', '/bin/busybox', '/usr/lib/initramfs-tools/bin/busybox']) {
-    if (
-      await access(p).then(
-        () => true,
-        () => false,
-      )
-    )
-      return p
+    if (await realSystem.exists(p)) return p
   }
   throw new GuestError('no busybox: apt-get install busybox-static')
 }

@@ -13,6 +13,7 @@ import type { Kernel } from './kernel'
 import { PMD_HUGE, PMD_SWAP, PMD_TABLE, PTE_PRESENT, PTE_SWAP } from './include/pgtable'
 import { HPAGE_PMD_NR } from './include/units'
 import { PG_SWAPCACHE } from './mm/mm_types'
+import { SWAP_HEADER_SLOT } from './mm/swapfile'
 
 export function auditKernel(k: Kernel): void {
   const fail = (msg: string): never => {
@@ -20,6 +21,7 @@ export function auditKernel(k: Kernel): void {
   }
   const refs = k.swap.map((si) => {
     const r = new Int32Array(si.nrSlots)
+    r[SWAP_HEADER_SLOT] = 1
     for (const off of si.bootHeld) r[off]++
     return r
   })
@@ -92,7 +94,7 @@ export function auditKernel(k: Kernel): void {
           fail(`swap ${si.type}:${off} cached by folio ${f} at ${fo.swapType[f]}:${first}`)
         }
       }
-      if (si.slotInUse(off)) inuse++
+      if (si.slotInUse(off) && off !== SWAP_HEADER_SLOT) inuse++
     }
     if (inuse !== si.inuseSlots)
       fail(`swap ${si.type}: ${si.inuseSlots} slots counted in use, ${inuse} are`)

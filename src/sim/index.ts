@@ -201,8 +201,8 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
     let free = 0
     for (const si of k.swap) {
       if (!si.enabled) continue
-      total += si.nrSlots
-      free += si.nrSlots - si.inuseSlots
+      total += si.pages
+      free += si.pages - si.inuseSlots
     }
     return {
       MemTotal: opts.machine.memoryBytes / 1024,

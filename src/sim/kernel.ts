@@ -152,6 +152,14 @@ export class Kernel {
   readonly mthp: Partial<Record<string, Record<string, number>>> = {}
   /** The deferred split queue (deferred_split_folio()): partially mapped large folios. */
   readonly deferredSplit = new Set<number>()
+  /**
+   * mm/swap_state.c's system-wide readahead state, for swap_cluster_readahead() (while a
+   * rotational device is on): swapin_readahead_hits, and swapin_nr_pages()'s static prev_offset
+   * and last_readahead_pages. A kernel keeps them from whatever swapped in before; the model
+   * starts as after one lone swap-in at offset 1 (no hits pending, a window of 1), which
+   * `hugeswap real` reproduces on a kernel before the scenario (hs_prime_ra() in trace-c.ts).
+   */
+  readonly swapRa = { hits: 0, prevOffset: 1, lastPages: 1 }
   /** Long-term GUP pins per folio (folio_maybe_dma_pinned()). */
   readonly pins = new Map<number, number>()
   /** Cost of the operation in progress, ns; the caller advances the clock by it. */

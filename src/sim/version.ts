@@ -8,6 +8,9 @@
  * - Baseline: the linux-mm tree as read for the domain notes (2026), held against a 6.18 kernel
  *   by hugeswap real (model 2: the differences docs/conformance.md lists, fixed; model 3: munmap
  *   and MADV_DONTNEED charge tlb_finish_mmu()'s flush, found by hugeswap calibrate; model 4: a
- *   userfaultfd fault that waits for the monitor counts no pgfault, found by hugeswap real).
+ *   userfaultfd fault that waits for the monitor counts no pgfault, found by hugeswap real; model 5:
+ *   slot 0 is the swap header, and a rotational swap device turns VMA readahead off for
+ *   swap_cluster_readahead(), found by hugeswap real once its loop devices had the scenario's
+ *   rotational flag).
  */
-export const MODEL_ID = 'hugeswap-model-4/pmd-swap-v7/lazy-deposit-v3'
+export const MODEL_ID = 'hugeswap-model-5/pmd-swap-v7/lazy-deposit-v3'

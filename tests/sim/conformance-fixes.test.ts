@@ -173,4 +173,42 @@ describe('held against a real kernel', () => {
     const child = sim.fork(pid)
     expect(deltaOf(sim, 'pgmajfault', () => sim.touch(child, addr, M2, { write: false }))).toBe(65)
   })
+
+  it('slot 0 holds the swap header: SwapTotal is the device less 4 kB, slots start at 1', () => {
+    const { sim, pid } = setup()
+    // /proc/swaps and /proc/meminfo on 6.18 for a 1 GiB device: 1048572 kB.
+    expect(sim.meminfo().SwapTotal).toBe(1024 * 1024 - 4)
+    expect(sim.meminfo().SwapFree).toBe(1024 * 1024 - 4)
+    const small = sim.mmap(pid, 4 * 4096, 'nohugepage')
+    sim.touch(pid, small, 4 * 4096, { write: true })
+    sim.madvise(pid, small, 4 * 4096, 'pageout')
+    expect(sim.pagemap(pid, small, 4 * 4096).map((e) => e.swapOffset)).toEqual([1, 2, 3, 4])
+    // A PMD-order allocation takes a wholly free cluster: cluster 0 has the header.
+    const huge = sim.mmap(pid, M2, 'hugepage')
+    sim.touch(pid, huge, M2, { write: true })
+    sim.madvise(pid, huge, M2, 'pageout')
+    expect(sim.pagemap(pid, huge, 4096)[0]!.swapOffset).toBe(512)
+  })
+
+  it('a rotational device turns VMA readahead off: swap-in reads the aligned cluster of offsets', () => {
+    // readahead-hdd.ts on 6.18 (host loop device, rotational): the first 512K read back takes
+    // 19 major faults and reads 135 pages (7 beyond the range: their slots neighbour its last).
+    const { sim, pid } = setup({ swap: [{ type: 'hdd', size: '1G' }], vm: { page_cluster: 3 } })
+    const addr = sim.mmap(pid, 256 * 4096, 'nohugepage')
+    sim.touch(pid, addr, 256 * 4096, { write: true })
+    // As the trace does between steps: writeback done, then read back from the swap cache and
+    // paged out again (clean: freed without I/O).
+    sim.madvise(pid, addr, 256 * 4096, 'pageout')
+    sim.settleIo()
+    sim.touch(pid, addr, 256 * 4096, { write: false })
+    sim.madvise(pid, addr, 256 * 4096, 'pageout')
+    sim.settleIo()
+    const before = sim.vmstat()
+    sim.touch(pid, addr, 128 * 4096, { write: false })
+    const after = sim.vmstat()
+    const d = (name: string): number => (after[name] ?? 0) - (before[name] ?? 0)
+    expect([d('pgmajfault'), d('pswpin'), d('swap_ra'), d('swap_ra_hit')]).toEqual([
+      19, 135, 116, 109,
+    ])
+  })
 })

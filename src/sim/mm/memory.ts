@@ -69,7 +69,7 @@ import {
   swap_cache_add_folio,
   swap_cache_get_folio,
 } from './swap_state'
-import { SLOT_ZERO, SLOT_ZSWAP, type SwapInfo } from './swapfile'
+import { SLOT_ZERO, SLOT_ZSWAP, SWAP_HEADER_SLOT, type SwapInfo } from './swapfile'
 
 /** Thrown when the task doing an operation was OOM-killed under it; the op is abandoned. */
 export class TaskKilled extends Error {
@@ -545,7 +545,7 @@ function vm_swap_full(k: Kernel): boolean {
   let used = 0
   for (const si of k.swap) {
     if (!si.enabled) continue
-    total += si.nrSlots
+    total += si.pages
     used += si.inuseSlots
   }
   return (total - used) * 2 < total
@@ -579,7 +579,7 @@ function do_swap_page(
   } else {
     // v6.18: the synchronous path only for a slot with one user (__swap_count() == 1).
     const sync = si.cost.synchronous && (k.spec.kernel_base !== 'v6.18' || si.swapCount(off) === 1)
-    f = sync ? swapin_sync(k, vma, e, addr, si, off) : swap_vma_readahead(k, vma, addr)
+    f = sync ? swapin_sync(k, vma, e, addr, si, off) : swapin_readahead(k, vma, addr, e)
     bypass = sync && k.spec.kernel_base === 'v6.18'
     if (f === -2) return FAULT_OOM
     major = true
@@ -736,6 +736,9 @@ interface SwapRaInfo {
 }
 const raInfo = new WeakMap<Vma, SwapRaInfo>()
 
+/** SWAP_RA_ORDER_CEILING (64-bit): windows are at most 2^5 pages whatever page-cluster says. */
+const SWAP_RA_ORDER_CEILING = 5
+
 /**
  * GET_SWAP_RA_VAL(): a VMA that never swapped in reads as 4 hits (`?: 4`), so its first fault
  * already reads a full window (held against a 6.18 kernel: majors at pages 0, 5, 13, 21, ...
@@ -747,17 +750,98 @@ function raOf(vma: Vma): SwapRaInfo {
   return r
 }
 
-/** @kernel mm/swap_state.c swap_update_readahead(): a swap-cache hit. */
+/** SWAP_RA_HITS_MAX: the hits field of vma->swap_readahead_info is PAGE_SHIFT / 2 bits wide. */
+const SWAP_RA_HITS_MAX = (1 << 6) - 1
+
+/**
+ * @kernel mm/swap_state.c swap_update_readahead(): a swap-cache hit. A readahead page found
+ * counts swap_ra_hit, and feeds the VMA's window, or the global one while VMA readahead is off.
+ */
 function swap_update_readahead(k: Kernel, vma: Vma, f: number, addr: number): void {
   const fo = k.folios
-  const ra = raOf(vma)
   const readahead = (fo.flags[f] & PG_READAHEAD) !== 0
-  if (readahead) {
-    fo.flags[f] &= ~PG_READAHEAD
-    k.vm.swap_ra_hit++
-    ra.hits = Math.min(ra.hits + 1, 255)
+  if (readahead) fo.flags[f] &= ~PG_READAHEAD
+  if (swap_use_vma_readahead(k)) {
+    const ra = raOf(vma)
+    if (readahead) ra.hits = Math.min(ra.hits + 1, SWAP_RA_HITS_MAX)
+    ra.pfn = addr / PAGE_SIZE
+  } else if (readahead) {
+    k.swapRa.hits++
   }
-  ra.pfn = addr / PAGE_SIZE
+  if (readahead) k.vm.swap_ra_hit++
+}
+
+/**
+ * @kernel mm/swap_state.c swap_use_vma_readahead(): off while any rotational device is swapped
+ * on (nr_rotate_swap, counted by swapon() for a device that is not SWP_SOLIDSTATE).
+ */
+function swap_use_vma_readahead(k: Kernel): boolean {
+  return !k.swap.some((si) => si.enabled && si.cost.rotational)
+}
+
+/**
+ * @kernel mm/swap_state.c swapin_readahead()
+ * A swap-cache miss: VMA-based readahead, or around the swap offset while a rotational device is
+ * on. Returns the faulting page's folio, -2 on OOM.
+ */
+export function swapin_readahead(k: Kernel, vma: Vma, addr: number, e: number): number {
+  if (swap_use_vma_readahead(k)) return swap_vma_readahead(k, vma, addr)
+  const pt = k.ptes
+  return swap_cluster_readahead(k, k.swap[pt.swapType[e]], pt.val[e])
+}
+
+/**
+ * @kernel mm/swap_state.c swapin_nr_pages(): the window from the system-wide hits, then reset.
+ * prev_offset moves only when readahead was not hitting.
+ */
+function swapin_nr_pages(k: Kernel, offset: number): number {
+  const maxPages = 1 << Math.min(k.spec.vm.page_cluster, SWAP_RA_ORDER_CEILING)
+  if (maxPages <= 1) return 1
+  const ra = k.swapRa
+  const hits = ra.hits
+  ra.hits = 0
+  const pages = __swapin_nr_pages(ra.prevOffset, offset, hits, maxPages, ra.lastPages)
+  if (!hits) ra.prevOffset = offset
+  ra.lastPages = pages
+  return pages
+}
+
+/**
+ * @kernel mm/swap_state.c swap_cluster_readahead()
+ * Reads the naturally aligned cluster of swap offsets around the faulting one (the window from
+ * swapin_nr_pages()), skipping the header and slots nobody uses, whichever VMA or process they
+ * belong to; one plugged request. Returns the faulting page's folio, -2 on OOM.
+ */
+function swap_cluster_readahead(k: Kernel, si: SwapInfo, offset: number): number {
+  const mask = swapin_nr_pages(k, offset) - 1
+  const batch: ReadBatch = { pages: 0 }
+  let result = -1
+  if (mask) {
+    const start = Math.max(offset & ~mask, SWAP_HEADER_SLOT + 1)
+    const end = Math.min(offset | mask, si.nrSlots - 1)
+    for (let off = start; off <= end; off++) {
+      // __read_swap_cache_async(): nothing to read for a slot without users (swap_entry_swapped()).
+      if (si.swapCount(off) === 0) continue
+      if (si.cache[off] >= 0) {
+        if (off === offset) result = si.cache[off]
+        continue
+      }
+      const f = read_swap_cache_async(k, si, off, batch, off === offset)
+      if (f < 0) {
+        if (off === offset) return -2
+        continue
+      }
+      if (off === offset) result = f
+      else {
+        k.folios.flags[f] |= PG_READAHEAD
+        k.vm.swap_ra++
+      }
+    }
+  }
+  // The faulting page, when the window left it out (it was likely read above).
+  if (result < 0) result = read_swap_cache_async(k, si, offset, batch, true)
+  if (batch.pages) swapReadIo(k, si, batch.pages)
+  return result < 0 ? -2 : result
 }
 
 /** @kernel mm/swap_state.c __swapin_nr_pages(): the adaptive readahead window. */
@@ -792,7 +876,7 @@ export function swap_vma_readahead(k: Kernel, vma: Vma, addr: number): number {
   const mm = vma.mm
   const ra = raOf(vma)
   const fpfn = addr / PAGE_SIZE
-  const maxWin = 1 << k.spec.vm.page_cluster
+  const maxWin = 1 << Math.min(k.spec.vm.page_cluster, SWAP_RA_ORDER_CEILING)
   const prev = ra.pfn
   const win = maxWin <= 1 ? 1 : __swapin_nr_pages(prev, fpfn, ra.hits, maxWin, ra.win)
   ra.pfn = fpfn

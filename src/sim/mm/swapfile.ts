@@ -23,6 +23,13 @@ const CLUSTER_NONFULL = 1
 const CLUSTER_FRAG = 2
 const CLUSTER_FULL = 3
 
+/**
+ * The swap header's slot: never handed out. setup_clusters() marks it a bad slot, so cluster 0
+ * starts nonfull (on the order-0 list) and a PMD-order allocation's first cluster is 1; the
+ * device's size in pages (si->pages, SwapTotal) leaves it out.
+ */
+export const SWAP_HEADER_SLOT = 0
+
 /** Largest count kept inline; above it the count lives in the extension table. */
 const SWP_TB_COUNT_MAX = 0xfe
 
@@ -92,10 +99,15 @@ export class SwapInfo {
     this.clusterState = new Uint8Array(this.nrClusters)
     this.clusterOrder = new Uint8Array(this.nrClusters)
     this.freeQ = new Int32Array(this.nrClusters)
-    for (let c = 0; c < this.nrClusters; c++) this.pushFree(c)
+    this.count[SWAP_HEADER_SLOT] = 1
+    this.clusterUsed[0] = 1
+    this.clusterState[0] = CLUSTER_NONFULL
+    this.clusterOrder[0] = 0
+    for (let c = 1; c < this.nrClusters; c++) this.pushFree(c)
     // Fragmentation: spread evenly, the chosen clusters each keep one order-0 slot in use, so
-    // they are never wholly free and PMD-order allocations must skip them.
-    for (let c = 0; c < this.nrClusters; c++) {
+    // they are never wholly free and PMD-order allocations must skip them. (Cluster 0 holds the
+    // header already.)
+    for (let c = 1; c < this.nrClusters; c++) {
       if (Math.floor((c + 1) * fragmentation) === Math.floor(c * fragmentation)) continue
       const off = c * SWAPFILE_CLUSTER
       this.count[off] = 1
@@ -105,6 +117,11 @@ export class SwapInfo {
       this.clusterState[c] = CLUSTER_NONFULL
       this.clusterOrder[c] = 0
     }
+  }
+
+  /** si->pages: the slots swap can use (all but the header). */
+  get pages(): number {
+    return this.nrSlots - 1
   }
 
   get nrFreeClusters(): number {

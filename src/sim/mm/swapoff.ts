@@ -26,7 +26,7 @@ import {
   __split_huge_pmd,
   swapin_pmd_folio,
 } from './huge_memory'
-import { find_vma, read_swap_cache_async, swap_vma_readahead, type ReadBatch } from './memory'
+import { find_vma, read_swap_cache_async, swapin_readahead, type ReadBatch } from './memory'
 import { swapReadIo } from './page_io'
 import { PG_ANON_EXCLUSIVE, PG_DIRTY, PG_SWAPCACHE, type Mm } from './mm_types'
 import { folio_add_anon_rmap_pmd, folio_add_anon_rmap_ptes, folio_add_new_anon_rmap } from './rmap'
@@ -147,7 +147,7 @@ function unuse_pte(k: Kernel, mm: Mm, si: SwapInfo, e: number, addr: number): vo
   let f: number
   if (k.spec.kernel_base === 'v6.18' && si.cache[off] < 0) {
     // unuse_pte_range() on 6.18: a swap-cache miss goes through swapin_readahead().
-    f = swap_vma_readahead(k, vma, addr)
+    f = swapin_readahead(k, vma, addr, e)
   } else {
     const batch: ReadBatch = { pages: 0 }
     f = read_swap_cache_async(k, si, off, batch, true)

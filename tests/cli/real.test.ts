@@ -168,6 +168,11 @@ export default defineScenario({
       ['/sys/block/zram0/comp_algorithm', '[lzo-rle] lzo lz4'],
       ['/proc/meminfo', 'MemTotal: 24000000 kB\n'],
       ['/proc/swaps', 'Filename Type Size Used Priority\n'],
+      ['/proc/mounts', '/dev/vda / ext4 rw 0 0\n'],
+      // A loop device takes its backing disk's flag: rotational here, as on a VM's virtio disk.
+      ['/sys/block/loop3/queue/rotational', '1'],
+      ['/sys/block/loop4/queue/rotational', '1'],
+      ['/sys/block/loop5/queue/rotational', '1'],
     ])
     for (const name of ['pages_to_scan', 'scan_sleep_millisecs', 'alloc_sleep_millisecs']) {
       files.set(`/sys/kernel/mm/transparent_hugepage/khugepaged/${name}`, '10000')
@@ -183,6 +188,7 @@ export default defineScenario({
     }
     const original = new Map(files)
     const commands: string[] = []
+    let loops = 3
     const sys: System = {
       read: async (p) => {
         const v = files.get(p)
@@ -190,13 +196,25 @@ export default defineScenario({
         return v
       },
       write: async (p, text) => {
+        commands.push(`write ${p} ${text}`)
         if (p.endsWith('/reset')) files.set(p.replace(/reset$/, 'disksize'), '0')
         else files.set(p, text)
       },
       run: async (cmd, args) => {
         commands.push([cmd, ...args].join(' '))
-        if (cmd === 'losetup' && args.includes('--show')) return '/dev/loop3\n'
+        if (cmd === 'losetup' && args.includes('--show')) return `/dev/loop${loops++}\n`
         const dev = args[args.length - 1]
+        const mounts = files.get('/proc/mounts')!
+        if (cmd === 'mount') files.set('/proc/mounts', `${mounts}${args[2]} ${dev} ext4 rw 0 0\n`)
+        if (cmd === 'umount') {
+          files.set(
+            '/proc/mounts',
+            mounts
+              .split('\n')
+              .filter((l) => l.split(' ')[1] !== dev)
+              .join('\n'),
+          )
+        }
         const swaps = files.get('/proc/swaps')!
         if (cmd === 'swapon') files.set('/proc/swaps', `${swaps}${dev} partition 1048572 0 -2\n`)
         if (cmd === 'swapoff') {
@@ -220,13 +238,31 @@ export default defineScenario({
       swap: [
         { type: 'zram', size: '1G' },
         { type: 'nvme', size: '1G' },
+        { type: 'hdd', size: '1G' },
+        { type: 'file', size: '256M' },
       ],
       thp: { enabled: 'always', hugepages: { '64kB': 'always' } },
       vm: { page_cluster: 0 },
     })
     const host = new HostMachine(sys, journal)
     const prepared = await host.prepare(machine, { debugfs: false })
-    expect(prepared.swap.map((d) => d.path)).toEqual(['/dev/zram0', '/dev/loop3'])
+    expect(prepared.swap.map((d) => d.path)).toEqual([
+      '/dev/zram0',
+      '/dev/loop3',
+      '/dev/loop4',
+      '/var/tmp/hugeswap-real-x/swapfile-fs/swapfile3',
+    ])
+    // swapon() reads the flag: nvme and the swap file's filesystem are solid-state, hdd is not.
+    expect(files.get('/sys/block/loop3/queue/rotational')).toBe('0')
+    expect(files.get('/sys/block/loop4/queue/rotational')).toBe('1')
+    expect(files.get('/sys/block/loop5/queue/rotational')).toBe('0')
+    const before = (a: string, b: string): boolean =>
+      commands.indexOf(a) >= 0 && commands.indexOf(a) < commands.indexOf(b)
+    expect(before('write /sys/block/loop3/queue/rotational 0', 'swapon /dev/loop3')).toBe(true)
+    expect(before('write /sys/block/loop5/queue/rotational 0', 'mkfs.ext4 -q /dev/loop5')).toBe(
+      true,
+    )
+    expect(files.get('/proc/mounts')).toContain('/var/tmp/hugeswap-real-x/swapfile-fs')
     expect(files.get('/sys/kernel/mm/transparent_hugepage/enabled')).toBe('always')
     expect(files.get('/proc/sys/vm/page-cluster')).toBe('0')
     expect(files.get(journal)).toBeDefined()
@@ -240,6 +276,11 @@ export default defineScenario({
     expect(files.has(journal)).toBe(false)
     expect(commands).toContain('swapoff /dev/zram0')
     expect(commands).toContain('losetup -d /dev/loop3')
+    // The swap file first, then its filesystem, then the loop device under it.
+    const fs = '/var/tmp/hugeswap-real-x/swapfile-fs'
+    expect(before(`swapoff ${fs}/swapfile3`, `umount ${fs}`)).toBe(true)
+    expect(before(`umount ${fs}`, 'losetup -d /dev/loop5')).toBe(true)
+    expect(files.get('/proc/mounts')).toBe('/dev/vda / ext4 rw 0 0\n')
   })
 })
 

@@ -68,6 +68,48 @@ export const FIXED: Fixed[] = [
     kernel: 'mm/swap_state.c GET_SWAP_RA_VAL() reads an unset vma->swap_readahead_info as 4',
     scenarios: ['pageout-twice-block.ts', 'readahead-zram-shared-pc*.ts', 'fork-swapped-zram.ts'],
   },
+  {
+    what: 'swap slot 0 was handed out; SwapTotal was the whole device',
+    kernel:
+      'mm/swapfile.c setup_clusters() marks the header page a bad slot: the first slot is 1, the first free cluster 1, and si->pages leaves it out (1048572 kB for 1 GiB)',
+    scenarios: ['readahead-hdd.ts'],
+  },
+  {
+    what: 'a rotational swap device read ahead around the faulting address',
+    kernel:
+      'mm/swap_state.c swapin_readahead(): while nr_rotate_swap, swap_cluster_readahead() reads the aligned cluster of offsets around the fault, its window from the system-wide swapin_readahead_hits',
+    scenarios: ['readahead-hdd.ts'],
+  },
+]
+
+/**
+ * A difference that was the replay's own doing: the kernel was not in the state the scenario
+ * describes. Fixed in `hugeswap real`, each with what the kernel does that made it show.
+ */
+export interface HarnessFix {
+  what: string
+  kernel: string
+  scenarios: string[]
+}
+
+export const HARNESS: HarnessFix[] = [
+  {
+    what: "every CPU's LRU batches were to be drained after each step by MADV_COLLAPSE of a short range, which never drained: MADV_COLLAPSE refuses a VMA without an anon_vma before it calls lru_add_drain_all(), and that VMA was never touched. A folio whose writeback ended on the other CPU kept a reference in that CPU's lru_move_tail batch, and the next MADV_PAGEOUT could not free the last 14-27 of 256. Now migrate_pages() from node 0 to node 0 drains them (lru_cache_disable()); nr_writeback is read after stat_refresh",
+    kernel:
+      'mm/swap.c folio_rotate_reclaimable() from folio_end_writeback(); mm/khugepaged.c madvise_collapse(); mm/mempolicy.c do_migrate_pages()',
+    scenarios: ['pageout-twice-block.ts', 'readahead-block-pc*.ts', 'willneed-swapped-block.ts'],
+  },
+  {
+    what: "an 'nvme' swap device was a loop device that took the host disk's rotational flag (a VM's virtio disk is rotational), so the kernel read ahead around swap offsets, from system-wide state, where the model reads around the faulting address. Every block device and the swap file's filesystem now get the flag the scenario's type says before swapon",
+    kernel:
+      'mm/swapfile.c swapon() sets SWP_SOLIDSTATE or counts nr_rotate_swap; mm/swap_state.c swap_use_vma_readahead()',
+    scenarios: ['readahead-block-pc*.ts', 'willneed-swapped-block.ts', 'swapfile-thp.ts'],
+  },
+  {
+    what: "swap-in from a rotational device started from the readahead state the previous run left (pending hits, the last window and offset). The trace program now primes it to the model's start on a device of its own before the scenario's devices are on",
+    kernel: 'mm/swap_state.c swapin_nr_pages(): static prev_offset and last_readahead_pages',
+    scenarios: ['readahead-hdd.ts'],
+  },
 ]
 
 /** A kernel that really differs from the tree the model follows, and how the model follows it. */
@@ -96,9 +138,6 @@ export const EXPLAINED: Explained[] = [
   },
 ]
 
-const BLOCK_REREAD =
-  'pages swapped to a block device, read back from the swap cache, then MADV_PAGEOUT again: the kernel frees only some of the clean swap-cache folios it unmaps (on 6.18, mm_vmscan_reclaim_pages: nr_scanned=256 nr_reclaimed=229, with no dirty, writeback, unmap-fail or referenced folio counted: __remove_mapping() met an extra reference on the last 0-29 folios read). How many moves from run to run, by a few each time, on the same CPU, and was 0 on the other: per-CPU state that outlives the process, which the model does not have (it frees all 256). The reads that follow then differ as a consequence (those pages are swap-cache hits, so pgmajfault, pswpin, swap_ra and swap_ra_hit move by a few). Which per-CPU batch holds the reference is not found yet: lru_add_drain_all() before the MADV_PAGEOUT does not release it'
-
 const PRESSURE =
   "memory pressure, met in a VM (`--kernel debian`): the model reclaims only directly, from one LRU without active/inactive aging; it has no kswapd (the kernel's reclaim between the low and high watermarks, pgscan_kswapd), no compaction (a THP fault needs a wholly free pageblock), and its allocation gives up after 16 reclaim passes whatever progress they made, so it OOM-kills with swap free where the kernel swaps (memory-hog.ts, fork-storm.ts); zram's compressed pages take no RAM in the model. Issue 12 (D, pressure) is that work, and these scenarios are its check against a kernel"
 
@@ -107,12 +146,6 @@ const PRESSURE =
  * these (and only these) differing; each must end up fixed or explained.
  */
 export const OPEN: Record<string, string> = {
-  'pageout-twice-block.ts': BLOCK_REREAD,
-  'readahead-block-pc0.ts': BLOCK_REREAD,
-  'readahead-block-pc1.ts': BLOCK_REREAD,
-  'readahead-block-pc2.ts': BLOCK_REREAD,
-  'readahead-block-pc3.ts': BLOCK_REREAD,
-  'willneed-swapped-block.ts': BLOCK_REREAD,
   'fork-storm.ts': PRESSURE,
   'memory-hog.ts': PRESSURE,
   'reclaim-cgroup.ts': `${PRESSURE}. Here without pressure, memory.reclaim itself: the kernel reclaims in batches per LRU and overshoots by whole THPs (6.1: 34 THPs for 64 MB), and leaves the last THP it wrote to NVMe in the swap cache; the model stops at the target and frees it`,

@@ -2,7 +2,8 @@
  * The host kernel made into the scenario's machine, as far as it can be, and put back afterwards.
  *
  * What is set: the swap devices (zram, a loop device over a sparse file for 'nvme' and 'hdd', a
- * swap file on the root filesystem for 'file'), THP and mTHP knobs, khugepaged's knobs,
+ * swap file on an ext4 filesystem in a loop device for 'file'; each block device's rotational
+ * flag as the type says), THP and mTHP knobs, khugepaged's knobs,
  * vm.page-cluster and vm.swappiness, zswap. What the host cannot be (its RAM size, fault
  * injection, pre-fragmentation, CONFIG_THP_SWAP=n, a compressor it lacks) is listed, never
  * silently ignored.
@@ -15,7 +16,7 @@ import { execFile as execFileCb } from 'node:child_process'
 import { access, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
-import { MTHP_SIZES, type MachineSpec } from '../../sim/api'
+import { MTHP_SIZES, type MachineSpec, type SwapDeviceType } from '../../sim/api'
 
 const execFile = promisify(execFileCb)
 
@@ -24,6 +25,12 @@ export const JOURNAL = '/run/hugeswap/real-journal.json'
 export const KHUGEPAGED_ASLEEP_MS = 86_400_000
 const THP = '/sys/kernel/mm/transparent_hugepage'
 const ZSWAP = '/sys/module/zswap/parameters'
+/** `System.blockDevice()`'s index for the device that primes swap readahead (hs_prime_ra()). */
+export const PRIME_DEVICE = -1
+/** The priming device's size: room for hs_prime_ra()'s 386 pages. */
+export const PRIME_DEVICE_BYTES = 8 * 2 ** 20
+/** Room for ext4's own blocks beside the swap files it holds. */
+const SWAP_FILE_FS_SLACK = 64 * 2 ** 20
 
 /** One change to the machine, with what undoes it. */
 export type Change =
@@ -34,6 +41,7 @@ export type Change =
   | { kind: 'loop'; device: string }
   | { kind: 'file'; path: string }
   | { kind: 'dir'; path: string }
+  | { kind: 'mount'; path: string }
   | { kind: 'debugfs' }
 
 /** What the machine layer does to the system; tests pass a fake. */
@@ -49,6 +57,11 @@ export interface System {
    * loop device over a file in tempDir().
    */
   blockDevice?(index: number): Promise<{ path: string; describe: string }>
+  /**
+   * A directory on a non-rotational filesystem of its own for swap files (a VM's scratch disk);
+   * without it, an ext4 filesystem on a loop device over a file in tempDir().
+   */
+  swapFileDir?(): Promise<{ dir: string; describe: string }>
 }
 
 export const realSystem: System = {
@@ -136,7 +149,15 @@ export class HostMachine {
 
   async prepare(
     machine: MachineSpec,
-    opts: { debugfs: boolean; guest?: boolean },
+    opts: {
+      debugfs: boolean
+      guest?: boolean
+      /**
+       * Runs the trace program's priming (HS_PRIME_RA) on `device`, a fresh rotational swap
+       * device: see hs_prime_ra() in trace-c.ts. Called when the machine has a rotational device.
+       */
+      primeReadahead?: (device: string) => Promise<void>
+    },
   ): Promise<Prepared> {
     const notGiven: string[] = []
     const settings: string[] = []
@@ -194,6 +215,12 @@ export class HostMachine {
       await set('/proc/sys/vm/watermark_scale_factor', machine.vm.watermark_scale_factor)
     }
 
+    // swapon() reads it. A non-rotational device is SWP_SOLIDSTATE (swap clusters, VMA-based
+    // readahead); one rotational swap device turns VMA readahead off for every device
+    // (nr_rotate_swap) and swap-in reads around the swap offset (swap_cluster_readahead()).
+    const setRotational = (device: string, type: SwapDeviceType): Promise<void> =>
+      set(`/sys/block/${device.replace('/dev/', '')}/queue/rotational`, type === 'hdd' ? 1 : 0)
+
     const swap: SwapDevice[] = []
     let dir: string | undefined
     const scratch = async (): Promise<string> => {
@@ -202,23 +229,71 @@ export class HostMachine {
       await this.note({ kind: 'dir', path: dir })
       return dir
     }
+    // Swap files live on a filesystem of their own whose device is not rotational, as the
+    // model's 'file' is: the host's own disk may be rotational (a VM's virtio disk is).
+    let fileFs: { dir: string; describe: string } | undefined
+    const swapFileDir = async (): Promise<{ dir: string; describe: string }> => {
+      if (fileFs) return fileFs
+      if (this.sys.swapFileDir) return (fileFs = await this.sys.swapFileDir())
+      const bytes = machine.swap
+        .filter((d) => d.type === 'file')
+        .reduce((sum, d) => sum + d.sizeBytes, SWAP_FILE_FS_SLACK)
+      const image = join(await scratch(), 'swapfile-fs.img')
+      await this.note({ kind: 'file', path: image })
+      await this.sys.run('truncate', ['-s', String(bytes), image])
+      const loop = (
+        await this.sys.run('losetup', ['--find', '--show', '--direct-io=on', image])
+      ).trim()
+      await this.note({ kind: 'loop', device: loop })
+      await setRotational(loop, 'file')
+      await this.sys.run('mkfs.ext4', ['-q', loop])
+      const mnt = join(await scratch(), 'swapfile-fs')
+      await this.note({ kind: 'dir', path: mnt })
+      await this.sys.run('mkdir', [mnt])
+      await this.note({ kind: 'mount', path: mnt })
+      await this.sys.run('mount', ['-t', 'ext4', loop, mnt])
+      return (fileFs = {
+        dir: mnt,
+        describe: `a swap file on ext4 on a loop device over a file (not rotational; its latencies are the host disk's)`,
+      })
+    }
+    // Swap-in from a rotational device reads ahead from system-wide state that an earlier run
+    // left behind (mm/swap_state.c swapin_nr_pages()): brought to the model's start first, on a
+    // device of its own, before the scenario's devices are on.
+    if (opts.primeReadahead && machine.swap.some((d) => d.type === 'hdd')) {
+      let device: string
+      if (this.sys.blockDevice) {
+        device = (await this.sys.blockDevice(PRIME_DEVICE)).path
+      } else {
+        const image = join(await scratch(), 'prime.img')
+        await this.note({ kind: 'file', path: image })
+        await this.sys.run('truncate', ['-s', String(PRIME_DEVICE_BYTES), image])
+        device = (
+          await this.sys.run('losetup', ['--find', '--show', '--direct-io=on', image])
+        ).trim()
+        await this.note({ kind: 'loop', device })
+      }
+      await setRotational(device, 'hdd')
+      await this.sys.run('mkswap', [device])
+      await this.note({ kind: 'swapon', device })
+      await opts.primeReadahead(device)
+      settings.push(`swap readahead state primed on ${device}`)
+    }
     for (const [index, dev] of machine.swap.entries()) {
       let path: string
       if (dev.type === 'zram') {
         path = await this.zram(dev.sizeBytes, dev.compressor, notGiven, index)
       } else if (dev.type === 'file') {
-        path = join(await scratch(), `swapfile${index}`)
+        const fs = await swapFileDir()
+        path = join(fs.dir, `swapfile${index}`)
+        notGiven.push(`swap[${index}] file: ${fs.describe}`)
         await this.note({ kind: 'file', path })
         await this.sys.run('fallocate', ['-l', String(dev.sizeBytes), path])
         await this.sys.run('chmod', ['600', path])
       } else if (this.sys.blockDevice) {
         const disk = await this.sys.blockDevice(index)
         path = disk.path
-        // swapon() reads it: a non-rotational device gets swap clusters (and THP swap-out).
-        await set(
-          `/sys/block/${path.replace('/dev/', '')}/queue/rotational`,
-          dev.type === 'hdd' ? 1 : 0,
-        )
+        await setRotational(path, dev.type)
         notGiven.push(`swap[${index}] ${dev.type}: ${disk.describe}`)
       } else {
         const image = join(await scratch(), `swap${index}.img`)
@@ -228,8 +303,10 @@ export class HostMachine {
         // complete while reclaim is still looking at the folio (which would free it at once).
         path = (await this.sys.run('losetup', ['--find', '--show', '--direct-io=on', image])).trim()
         await this.note({ kind: 'loop', device: path })
+        // A loop device takes its backing disk's rotational flag: the scenario's type decides.
+        await setRotational(path, dev.type)
         notGiven.push(
-          `swap[${index}] ${dev.type}: a loop device over a file (${dev.type === 'hdd' ? 'not rotational; ' : ''}its latencies are the host disk's)`,
+          `swap[${index}] ${dev.type}: a loop device over a file (its latencies are the host disk's)`,
         )
       }
       await this.sys.run('mkswap', [path])
@@ -342,6 +419,13 @@ export class HostMachine {
       case 'file':
       case 'dir':
         return this.sys.remove(c.path)
+      case 'mount': {
+        const mounts = await this.sys.read('/proc/mounts')
+        if (mounts.split('\n').some((l) => l.split(' ')[1] === c.path)) {
+          await this.sys.run('umount', [c.path])
+        }
+        return
+      }
       case 'debugfs':
         await this.sys.run('umount', ['/sys/kernel/debug'])
         return
@@ -364,6 +448,8 @@ function describe(c: Change): string {
     case 'file':
     case 'dir':
       return `remove ${c.path}`
+    case 'mount':
+      return `umount ${c.path}`
     case 'debugfs':
       return 'umount /sys/kernel/debug'
   }

@@ -61,6 +61,8 @@ export async function missingForReal(): Promise<string[]> {
   for (const tool of ['mkswap', 'swapon', 'swapoff', 'losetup']) {
     if (!(await which(tool))) missing.push(`${tool}: apt-get install util-linux`)
   }
+  // A swap file lives on a filesystem of its own (a non-rotational loop device).
+  if (!(await which('mkfs.ext4'))) missing.push('mkfs.ext4: apt-get install e2fsprogs')
   if (!(await realSystem.exists('/sys/kernel/mm/transparent_hugepage/enabled'))) {
     missing.push('a kernel with CONFIG_TRANSPARENT_HUGEPAGE')
   }
@@ -393,10 +395,17 @@ async function realOne(
     const recovered = await machineHost.recover()
     if (recovered) say(`(undid ${recovered} setting(s) a killed earlier run left behind)\n`)
     let prepared: Prepared
+    const on = target
     try {
       prepared = await machineHost.prepare(trace.machine, {
         debugfs: steps.some((s) => s.method === 'splitFolio'),
         guest: target.static,
+        primeReadahead: async (device) => {
+          const r = await on.run(program, { HS_PRIME_RA: device })
+          if (r.code !== 0) {
+            throw new Error(`priming swap readahead on ${device}: ${r.stderr.trim()}`)
+          }
+        },
       })
     } catch (err) {
       env.stderr.write(

@@ -4,7 +4,7 @@
  * of it, what the suite fixed, and where the kernel really differs from the model's tree.
  */
 import { basename } from 'node:path'
-import { EXPLAINED, FIXED, OPEN } from './conformance-notes'
+import { EXPLAINED, FIXED, HARNESS, OPEN } from './conformance-notes'
 import type { RealReport } from './index'
 
 /** Differing rows shown per scenario (a pressure scenario can differ in thousands). */
@@ -71,6 +71,12 @@ export function formatMarkdown(reports: readonly RealReport[], generatedBy: stri
     'Each is pinned by `tests/sim/conformance-fixes.test.ts`.',
     '',
     ...FIXED.map((f) => `- ${f.what}. Kernel: ${f.kernel}. Found by ${f.scenarios.join(', ')}.`),
+    '',
+    '## Found by the suite and fixed in the replay',
+    '',
+    'The kernel was not yet the machine the scenario describes; `hugeswap real` now makes it so.',
+    '',
+    ...HARNESS.map((f) => `- ${f.what}. Kernel: ${f.kernel}. Found by ${f.scenarios.join(', ')}.`),
     '',
     "## Where this kernel differs from the model's tree",
     '',

@@ -164,6 +164,8 @@ export function generateTraceProgram(trace: Trace, steps: readonly Step[], seed:
     '\tchar *p;',
     '\tint err;',
     '',
+    '\tif (getenv("HS_PRIME_RA"))',
+    '\t\treturn hs_prime_ra(getenv("HS_PRIME_RA"));',
     '\ths_init();',
     '\ths_observe(-1, -1, 0);',
     ...body,
@@ -436,6 +438,8 @@ static void hs_die(const char *what)
 
 static int hs_write_file(const char *path, const char *text);
 static char *hs_drain_area;
+static int hs_drain_all(void);
+static void hs_drain_area_init(void);
 static void hs_sentinel(void);
 static void hs_khugepaged_settle(void);
 static long long hs_khugepaged_field(pid_t pid, const char *name, char *state);
@@ -462,13 +466,48 @@ static void hs_init(void)
 		hs_die("sched_setaffinity");
 	hs_sentinel();
 	hs_khugepaged_settle();
-	/* 4 MB holds a PMD-aligned 2 MB: MADV_COLLAPSE accepts the VMA (see hs_settle_io()). */
-	hs_drain_area = mmap(NULL, 4UL << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			     -1, 0);
-	if (hs_drain_area == MAP_FAILED)
-		hs_drain_area = NULL;
-	else
-		madvise(hs_drain_area, 4UL << 20, MADV_DONTFORK);
+	if (!hs_drain_all())
+		hs_drain_area_init();
+}
+
+/*
+ * Every CPU's LRU batches drained (lru_add_drain_all()), from user space and without side
+ * effects: migrate_pages() of this process from node 0 to node 0 drains them all
+ * (do_migrate_pages() -> lru_cache_disable()) and moves nothing. Returns 0 where it cannot
+ * (a kernel without CONFIG_NUMA).
+ */
+static int hs_drain_all(void)
+{
+	unsigned long node0 = 1;
+
+	if (syscall(SYS_migrate_pages, 0, 8 * sizeof(node0), &node0, &node0) == 0)
+		return 1;
+	if (!hs_drain_area)
+		return 0;
+	/* madvise_collapse() calls lru_add_drain_all() first; the range holds no whole PMD. */
+	madvise(hs_drain_area, HS_PAGE, MADV_COLLAPSE);
+	return 1;
+}
+
+/*
+ * Without CONFIG_NUMA: MADV_COLLAPSE of a range holding no whole PMD drains every CPU and
+ * collapses nothing. thp_vma_allowable_order() refuses a VMA without an anon_vma, so one page
+ * is touched and dropped: the last one when the VMA's end is not PMD-aligned (else the first),
+ * which lies in no whole PMD, so the touch is a 4 KB fault even with THP always.
+ */
+static void hs_drain_area_init(void)
+{
+	const unsigned long len = (4UL << 20) + HS_PAGE;
+	char *area = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *touch;
+
+	if (area == MAP_FAILED)
+		return;
+	madvise(area, len, MADV_DONTFORK);
+	touch = ((unsigned long)(area + len) & ((2UL << 20) - 1)) ? area + len - HS_PAGE : area;
+	*(volatile char *)touch = 1;
+	madvise(touch, HS_PAGE, MADV_DONTNEED);
+	hs_drain_area = area;
 }
 
 /*
@@ -682,10 +721,17 @@ static char hs_state(pid_t pid, long long *minflt, long long *majflt)
 
 /*
  * Until no writeback is in flight (nr_writeback 0), at most 10 s; then every CPU's LRU batches
- * are drained (lru_add_drain_all()). A folio whose writeback ended on another CPU waits in that
- * CPU's lru_move_tail batch with its LRU flag cleared, and MADV_PAGEOUT, which drains only its
- * own CPU, would pass it by. The model has no per-CPU batches. MADV_COLLAPSE of a range too
- * short to hold a PMD drains them all and collapses nothing.
+ * are drained (hs_drain_all()). folio_end_writeback() of a folio reclaim wrote puts it in the
+ * lru_move_tail batch of the CPU that completed the I/O (folio_rotate_reclaimable()), which holds
+ * a reference, and MADV_PAGEOUT, which drains only its own CPU (lru_add_drain()), cannot free it:
+ * __remove_mapping() meets the batch's reference. The model has no per-CPU batches. Found on
+ * 6.18: the last 14-27 of 256 folios written to a loop device stayed in the swap cache at the
+ * next MADV_PAGEOUT when the task ran on CPU 0 and the disk's interrupt on CPU 1, never when both
+ * were on CPU 1, and never once the batches were drained.
+ *
+ * nr_writeback is read after stat_refresh: the writes are counted on this CPU and their ends on
+ * the one taking the disk's interrupts, each in a per-CPU delta folded at a threshold, so the
+ * unfolded global can read 0 while folios are still under I/O.
  */
 static void hs_settle_io(void)
 {
@@ -694,6 +740,7 @@ static void hs_settle_io(void)
 	for (i = 0; i < 100000; i++) {
 		const char *at;
 
+		hs_write_file("/proc/sys/vm/stat_refresh", "1");
 		if (hs_read("/proc/vmstat") <= 0)
 			break;
 		at = strstr(hs_file, "\nnr_writeback ");
@@ -701,8 +748,59 @@ static void hs_settle_io(void)
 			break;
 		usleep(100);
 	}
-	if (hs_drain_area)
-		madvise(hs_drain_area, HS_PAGE, MADV_COLLAPSE);
+	hs_drain_all();
+}
+
+/*
+ * The kernel's system-wide swap readahead state, used while a rotational device is swapped on
+ * (swap_cluster_readahead()), is brought to the model's start (mm/swap_state.c: no
+ * swapin_readahead_hits pending, last_readahead_pages 1, prev_offset 1) on the priming device
+ * dev, a fresh rotational swap device swapped on alone. HS_PRIME_PAGES pages are swapped out to
+ * offsets 1.. and dropped from the swap cache, then read at offsets 65, 129, ..., 385, each
+ * outside every earlier window (at most 32 pages, aligned) so that nothing is a readahead hit
+ * and each window is half the last (at most 32, 16, ..., 1), then at offset 1. Whatever an
+ * earlier run left behind is gone.
+ */
+#define HS_PRIME_PAGES 386
+static int hs_prime_ra(const char *dev)
+{
+	char *p;
+	int i, err = 0;
+
+	if (swapon(dev, SWAP_FLAG_PREFER | (32767 & SWAP_FLAG_PRIO_MASK)))
+		return fprintf(stderr, "swapon %s: %s\n", dev, strerror(errno)), 1;
+	p = mmap(NULL, HS_PRIME_PAGES * HS_PAGE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED || madvise(p, HS_PRIME_PAGES * HS_PAGE, MADV_NOHUGEPAGE))
+		err = 1;
+	for (i = 0; !err && i < HS_PRIME_PAGES; i++)
+		*(volatile long *)(p + i * HS_PAGE) = i + 1;
+	/*
+	 * Written out, then read back from the swap cache (a block device's folios stay there once
+	 * written) and paged out again: clean, they are freed, and every page is on the device only.
+	 */
+	if (!err && madvise(p, HS_PRIME_PAGES * HS_PAGE, MADV_PAGEOUT))
+		err = 1;
+	hs_settle_io();
+	for (i = 0; !err && i < HS_PRIME_PAGES; i++)
+		err |= *(volatile long *)(p + i * HS_PAGE) != i + 1;
+	if (!err && madvise(p, HS_PRIME_PAGES * HS_PAGE, MADV_PAGEOUT))
+		err = 1;
+	if (!err) {
+		hs_settle_io();
+		for (i = 64; i < HS_PRIME_PAGES; i += 64)
+			err |= *(volatile long *)(p + i * HS_PAGE) != i + 1;
+		err |= *(volatile long *)p != 1;
+		if (err)
+			fprintf(stderr, "priming: a page read back wrong\n");
+	} else {
+		fprintf(stderr, "priming: %s\n", strerror(errno));
+	}
+	if (p != MAP_FAILED)
+		munmap(p, HS_PRIME_PAGES * HS_PAGE);
+	if (swapoff(dev))
+		return fprintf(stderr, "swapoff %s: %s\n", dev, strerror(errno)), 1;
+	return err;
 }
 
 static void hs_reap(void)

@@ -34,7 +34,7 @@ import {
 } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import type { MachineSpec } from '../../sim/api'
-import { realSystem, type System } from './host'
+import { PRIME_DEVICE, PRIME_DEVICE_BYTES, realSystem, type System } from './host'
 
 /** Where Debian's linux-image-amd64 puts its kernels. */
 const BOOT = '/boot'
@@ -191,6 +191,7 @@ rm -rf /modules
 for d in /sys/block/vd*; do
   [ -e "$d/serial" ] || continue
   if [ "$(cat $d/serial)" = hsscratch ]; then
+    echo 0 > $d/queue/rotational
     mke2fs -q /dev/$(basename $d) && mount -t ext4 /dev/$(basename $d) /scratch
   fi
 done
@@ -300,6 +301,15 @@ export class Guest {
         } else if (dev.type === 'file') fileBytes += dev.sizeBytes
       }
       if (fileBytes) await addDisk('hsscratch', fileBytes + 64 * 2 ** 20)
+      // The device that primes swap readahead before a rotational one is used (host.ts).
+      if (opts.machine.swap.some((d) => d.type === 'hdd')) {
+        const serial = 'hsprime'
+        disks.set(PRIME_DEVICE, {
+          serial,
+          image: await addDisk(serial, PRIME_DEVICE_BYTES),
+          bytes: PRIME_DEVICE_BYTES,
+        })
+      }
 
       const memMiB = Math.ceil((opts.machine.memoryBytes + opts.extraRamBytes) / 2 ** 20)
       const tries: ('kvm' | 'tcg')[] = opts.kvm ? ['kvm', 'tcg'] : ['tcg']
@@ -560,7 +570,7 @@ export function guestSystem(guest: Guest): System {
     }
     return r.stdout
   }
-  return {
+  const system: System = {
     read: (path) => ok(`cat ${shq(path)}`),
     write: async (path, text) => {
       await ok(`printf '%s' ${shq(text)} > ${shq(path)}`)
@@ -576,6 +586,11 @@ export function guestSystem(guest: Guest): System {
     remove: async (path) => {
       await ok(`rm -rf ${shq(path)}`)
     },
+    // /init made the scratch disk non-rotational before mounting it.
+    swapFileDir: async () => ({
+      dir: await system.tempDir(),
+      describe: 'a swap file on ext2 on a virtio disk (cache=none, not rotational)',
+    }),
     blockDevice: async (index) => {
       const disk = guest.disks.get(index)
       if (!disk) throw new Error(`no virtio disk for swap[${index}]`)
@@ -591,4 +606,5 @@ export function guestSystem(guest: Guest): System {
       }
     },
   }
+  return system
 }

@@ -3,7 +3,8 @@ import { defineScenario, type Kernel, type Range, type Task, type VmstatCounter 
 // pmd_swap.c `uffdio_move` (latest revision): UFFDIO_MOVE of the swapped 2M into a PMD-aligned
 // MADV_HUGEPAGE destination registered MISSING|RWP moves the swap entry without faulting it in:
 // move.move = 2M, dst fully swapped; the first read delivers an RWP fault; the pattern is intact;
-// the PMD is restored at dst unless zswap (baseline and zswap: PTE-mapped).
+// the PMD is restored at dst unless zswap (baseline and zswap: PTE-mapped). Baseline without
+// zswap: EBUSY, nothing moves (see below).
 export default defineScenario({
   title: 'pmd_swap selftest: uffdio_move',
   machine: { memory: '1G', swap: [{ type: 'nvme', size: '1G' }] },
@@ -12,6 +13,16 @@ export default defineScenario({
     const r = allocFillSwapThp(k, t)
     const dst = t.mmap('2M', { advice: 'hugepage' })
     t.uffdRegister(dst, ['missing', 'rwp'])
+    // The split path on NVMe leaves the large folio in the swap cache behind 512 swap PTEs, and
+    // move_pages_ptes() refuses such an entry ("For large folios, return -EBUSY immediately, as
+    // split_folio() also returns -EBUSY when attempting to split unmapped large folios in the
+    // swapcache"): held against 6.18 by scenarios/conformance/uffd-move-swapped-thp.ts. Under
+    // zswap the folio was freed at swap-out, and the entries move one by one.
+    if (!pmdSwapOut(k) && !k.machine.zswap) {
+      k.expect(t.uffdMove(dst, r), 'move.move: EBUSY on the split path').toBe(-16)
+      k.expect(t.smaps(r).Swap, 'nothing moved').toBe(2048)
+      return
+    }
     k.expect(t.uffdMove(dst, r), 'move.move').toBe(2 * 1024 * 1024)
     k.expect(allSwapped(t, dst), 'dst fully swapped (entry moved, not faulted)').toBe(true)
     k.expect(t.smaps(r).Swap, 'nothing left at src').toBe(0)

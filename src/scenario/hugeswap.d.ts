@@ -624,7 +624,9 @@ declare module 'hugeswap' {
     clearRefs(value?: 1 | 4): void
     /**
      * `UFFDIO_REGISTER` of `range` with this task's userfaultfd, in the given modes: `'missing'`
-     * (faults on unpopulated pages), `'wp'` (write-protect) and `'rwp'` (read/write-protect).
+     * (faults on unpopulated pages: the monitor copies a zero-filled 4 KB page in with
+     * `UFFDIO_COPY`, so such a range never gets a THP by a fault), `'wp'` (write-protect) and
+     * `'rwp'` (read/write-protect).
      */
     uffdRegister(range: Range, modes: UffdMode[]): void
     /**
@@ -637,13 +639,18 @@ declare module 'hugeswap' {
      * `UFFDIO_MOVE`: moves `src.length` bytes of pages from `src` to `dst` (which must be
      * registered and at least as long) without copying them; PMDs and swap entries move as they
      * are where alignment allows.
-     * @returns bytes moved.
+     * @returns what the kernel leaves in `uffdio_move.move`: the bytes moved (fewer than asked
+     * when an entry failed after some moved), or a negative errno when none did: -2 (ENOENT) for
+     * a hole in `src`, -17 (EEXIST) for a populated `dst`, -16 (EBUSY) for a page shared after
+     * fork or a swap entry whose swap-cache folio is large (a swapped-out THP still in the swap
+     * cache), -11 (EAGAIN) for a large folio that could not be split.
      */
     uffdMove(dst: Range, src: Range): number
     /**
      * Page-fault messages this task's userfaultfd monitor received since the last call, oldest
-     * first (the monitor resolves each by clearing the protection, as the selftests' monitor
-     * thread does). Reading them empties the queue.
+     * first (the monitor resolves each as the selftests' monitor thread does: a protection fault
+     * by clearing the protection, a missing page by `UFFDIO_COPY` of a zero-filled page).
+     * Reading them empties the queue.
      */
     uffdEvents(): UffdEvent[]
     /**

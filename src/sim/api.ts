@@ -265,11 +265,15 @@ export interface Simulator {
     mode: 'wp' | 'rwp',
     protect: boolean,
   ): void
-  /** UFFDIO_MOVE of `lengthBytes` from `src` to `dst` (dst registered); returns bytes moved. */
+  /**
+   * UFFDIO_MOVE of `lengthBytes` from `src` to `dst` (dst registered). Returns uffdio_move.move:
+   * the bytes moved, or -errno when nothing moved (see move_pages()).
+   */
   uffdMove(pid: number, dst: number, src: number, lengthBytes: number): number
   /**
-   * Page-fault events the task's userfaultfd monitor received so far (and resolved by clearing
-   * the protection, as the selftests' monitor thread does). Reading them empties the queue.
+   * Page-fault events the task's userfaultfd monitor received so far (and resolved as the
+   * selftests' monitor thread does: clearing the protection, or UFFDIO_COPY of a zero-filled
+   * page for a missing one). Reading them empties the queue.
    */
   uffdEvents(pid: number): UffdEvent[]
   /**

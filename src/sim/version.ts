@@ -11,6 +11,9 @@
  *   userfaultfd fault that waits for the monitor counts no pgfault, found by hugeswap real; model 5:
  *   slot 0 is the swap header, and a rotational swap device turns VMA readahead off for
  *   swap_cluster_readahead(), found by hugeswap real once its loop devices had the scenario's
- *   rotational flag).
+ *   rotational flag; UFFDIO_MOVE returns uffdio_move.move as the kernel does, EBUSY for a swap
+ *   entry whose swap-cache folio is large, found by replaying it; a userfaultfd MISSING fault is
+ *   answered with UFFDIO_COPY of a zero-filled page, as a real monitor would, not by letting the
+ *   fault populate the range).
  */
 export const MODEL_ID = 'hugeswap-model-5/pmd-swap-v7/lazy-deposit-v3'

@@ -211,4 +211,39 @@ describe('held against a real kernel', () => {
       19, 135, 116, 109,
     ])
   })
+
+  it('UFFDIO_MOVE refuses a swap entry whose swap-cache folio is large (EBUSY), and reports a short move', () => {
+    // uffd-move-swapped-thp.ts on 6.18: move.move = -EBUSY, nothing moves, no split.
+    const { sim, pid } = setup()
+    const src = sim.mmap(pid, M2, 'hugepage')
+    sim.touch(pid, src, M2, { write: true })
+    sim.madvise(pid, src, M2, 'pageout')
+    sim.settleIo()
+    const dst = sim.mmap(pid, M2, 'hugepage')
+    sim.uffdRegister(pid, dst, M2, ['wp'])
+    expect(
+      deltaOf(sim, 'thp_split_page', () => expect(sim.uffdMove(pid, dst, src, M2)).toBe(-16)),
+    ).toBe(0)
+    expect(sim.pagemap(pid, src, M2).every((e) => e.swapped)).toBe(true)
+    // 64 KB present at the start, a hole after it: the present pages move, then ENOENT stops it.
+    const small = sim.mmap(pid, 32 * 4096, 'nohugepage')
+    sim.touch(pid, small, 16 * 4096, { write: true })
+    const to = sim.mmap(pid, 32 * 4096, 'nohugepage')
+    sim.uffdRegister(pid, to, 32 * 4096, ['wp'])
+    expect(sim.uffdMove(pid, to, small, 32 * 4096)).toBe(16 * 4096)
+    expect(sim.uffdMove(pid, to + 16 * 4096, small + 16 * 4096, 16 * 4096)).toBe(-2)
+  })
+
+  it('a userfaultfd MISSING fault is answered by UFFDIO_COPY: a 4 KB page, one minor fault, no THP', () => {
+    // uffd-missing.ts on 6.18: 16 pages written in a MADV_HUGEPAGE range take 16 pgfaults,
+    // 64 kB of RssAnon and a PTE table; the monitor saw 16 events.
+    const { sim, pid } = setup()
+    const addr = sim.mmap(pid, M2, 'hugepage')
+    sim.uffdRegister(pid, addr, M2, ['missing'])
+    expect(deltaOf(sim, 'pgfault', () => sim.touch(pid, addr, 16 * 4096, { write: true }))).toBe(16)
+    expect(sim.smaps(pid, addr, M2)).toMatchObject({ Rss: 64, AnonHugePages: 0 })
+    expect(sim.uffdEvents(pid).filter((e) => e.missing)).toHaveLength(16)
+    // Populated pages raise nothing more.
+    expect(deltaOf(sim, 'pgfault', () => sim.touch(pid, addr, 16 * 4096, { write: true }))).toBe(0)
+  })
 })

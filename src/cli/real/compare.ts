@@ -27,6 +27,8 @@ export interface KernelStep {
   obs: Observation
   /** khugepaged's voluntary context switches after the step (it sleeps once per pass). */
   khugepagedSwitches?: number
+  /** A uffdEvents step: the page-fault events the task's monitor resolved since the last one. */
+  uffdEvents?: number
 }
 
 export interface KernelRun {
@@ -45,6 +47,7 @@ export function parseKernelOutput(text: string, trace: Trace): KernelRun {
   const obs = new Map<number, Observation>()
   const ops = new Map<number, { task: number; ns: number; errno: number }>()
   const khugepaged = new Map<number, number>()
+  const uffdEvents = new Map<number, number>()
   const strayVmas: string[] = []
   let failure: KernelRun['failure']
   let complete = false
@@ -81,6 +84,9 @@ export function parseKernelOutput(text: string, trace: Trace): KernelRun {
         break
       case 'K':
         khugepaged.set(Number(f[1]), Number(f[2]))
+        break
+      case 'U':
+        uffdEvents.set(Number(f[1]), Number(f[2]))
         break
       case 'P': {
         const t = taskAt(at(Number(f[1])), Number(f[2]))
@@ -124,10 +130,12 @@ export function parseKernelOutput(text: string, trace: Trace): KernelRun {
       (_, i) => o.tasks[i] ?? null,
     )
     const switches = khugepaged.get(n)
+    const events = uffdEvents.get(n)
     steps.push({
       ...op,
       obs: o,
       ...(switches === undefined ? {} : { khugepagedSwitches: switches }),
+      ...(events === undefined ? {} : { uffdEvents: events }),
     })
   }
   return {
@@ -151,6 +159,16 @@ const JUDGED_GAUGES = new Set(['nr_anon_transparent_hugepages', 'nr_swapcached']
  */
 const PER_TASK = new Set(['pgfault'])
 
+/**
+ * The errno the model's step stands for: 0, except UFFDIO_MOVE, whose model returns what the
+ * kernel puts in uffdio_move.move (-errno, or a short count, for which the ioctl fails EAGAIN).
+ */
+function modelErrno(step: Trace['steps'][number]): number {
+  if (step.method !== 'uffdMove') return 0
+  const moved = step.result as number
+  return moved < 0 ? -moved : moved < (step.args[3] as number) ? 11 /* EAGAIN */ : 0
+}
+
 export function compareRuns(trace: Trace, kernel: KernelRun): Comparison {
   const steps: StepReport[] = []
   let prevModel = trace.initial
@@ -164,7 +182,10 @@ export function compareRuns(trace: Trace, kernel: KernelRun): Comparison {
     const creates = step.method === 'spawn' || step.method === 'fork'
     if (creates) born.set(step.tasks - 1, n)
 
-    rows.push(row('errno', 'value', 0, k.errno, true))
+    rows.push(row('errno', 'value', modelErrno(step), k.errno, true))
+    if (step.method === 'uffdEvents' && k.uffdEvents !== undefined) {
+      rows.push(row('uffd events', 'value', (step.result as unknown[]).length, k.uffdEvents, true))
+    }
 
     for (const name of Object.keys(m.vmstat)) {
       if (!(name in k.obs.vmstat) || PER_TASK.has(name)) continue

@@ -75,6 +75,18 @@ export const FIXED: Fixed[] = [
     scenarios: ['readahead-hdd.ts'],
   },
   {
+    what: 'UFFDIO_MOVE split a large swap-cache folio behind swap PTEs and moved them; errors threw even after some pages had moved, holes in the source were skipped',
+    kernel:
+      "mm/userfaultfd.c move_pages_ptes(): 'For large folios, return -EBUSY immediately, as split_folio() also returns -EBUSY when attempting to split unmapped large folios in the swapcache'; move_pages() returns the bytes moved, else the error (ENOENT for a hole without UFFDIO_MOVE_MODE_ALLOW_SRC_HOLES)",
+    scenarios: ['uffd-move-swapped-thp.ts'],
+  },
+  {
+    what: "a userfaultfd MISSING fault was answered by letting the fault populate the page (a THP in a THP range), which no monitor can do; now the model's monitor copies a zero-filled page in, as the selftests' does, and the retry that finds it is one minor fault",
+    kernel:
+      'mm/userfaultfd.c mfill_atomic_pte_copy() (UFFDIO_COPY): one 4 KB page and its PTE table; mm/memory.c mm_account_fault() counts the retry',
+    scenarios: ['uffd-missing.ts'],
+  },
+  {
     what: 'a rotational swap device read ahead around the faulting address',
     kernel:
       'mm/swap_state.c swapin_readahead(): while nr_rotate_swap, swap_cluster_readahead() reads the aligned cluster of offsets around the fault, its window from the system-wide swapin_readahead_hits',

@@ -159,6 +159,9 @@ function vmTarget(guest: Guest, kernel: GuestKernel): Target {
 async function targetCannot(target: Target, step: Step): Promise<string | undefined> {
   const why = unsupportedReason(step)
   if (why) return why
+  if (step.method === 'uffdMove' && olderThan(target.release, 6, 8)) {
+    return `UFFDIO_MOVE came in Linux 6.8 ("userfaultfd: UFFDIO_MOVE uABI"); this kernel is ${target.release}`
+  }
   if (step.method === 'reclaim' && !(await target.canReclaim())) {
     return 'k.reclaim needs cgroup v2 memory.reclaim, and this host has the memory controller on cgroup v1 (--kernel debian runs it in a VM)'
   }
@@ -591,18 +594,20 @@ async function zswapWasEnabled(sys: System): Promise<boolean> {
 
 /** Kernels before 6.2 fold per-thread RSS deltas into the mm only every 64 faults. */
 export function splitRssCounting(release: string): boolean {
-  const m = /^(\d+)\.(\d+)/.exec(release)
-  if (!m) return false
-  const [major, minor] = [Number(m[1]), Number(m[2])]
-  return major < 6 || (major === 6 && minor < 2)
+  return olderThan(release, 6, 2) ?? false
 }
 
 /** 6.18 and before: the baseline as it was before the swap table phase II series. */
 export function kernelBaseFor(release: string): 'mm-2026' | 'v6.18' {
+  return olderThan(release, 6, 19) ? 'v6.18' : 'mm-2026'
+}
+
+/** Whether `release` (uname -r) is before major.minor; undefined when it does not say. */
+function olderThan(release: string, major: number, minor: number): boolean | undefined {
   const m = /^(\d+)\.(\d+)/.exec(release)
-  if (!m) return 'mm-2026'
-  const [major, minor] = [Number(m[1]), Number(m[2])]
-  return major < 6 || (major === 6 && minor <= 18) ? 'v6.18' : 'mm-2026'
+  if (!m) return undefined
+  const [a, b] = [Number(m[1]), Number(m[2])]
+  return a < major || (a === major && b < minor)
 }
 
 /** Probes the kernel (a read fault on fresh memory); null when the probe could not be built. */

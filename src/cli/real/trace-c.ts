@@ -24,6 +24,7 @@
  *   P <step> <task> VmPTE VmSwap RssAnon minflt majflt   (VmSwap and RssAnon from smaps_rollup's
  *                                       Swap and Anonymous when HS_RSS_ROLLUP is set)
  *   M <step> <task> <start> <end> Rss AnonHugePages Swap   a VMA in the arena (model addresses)
+ *   U <step> <events>                   a uffdEvents step: the events the task's monitor resolved
  *   X <step> <message>                  the step could not be replayed (then the run stops)
  * Step -1 is the observation before the first step.
  */
@@ -85,9 +86,6 @@ export function unsupportedReason(step: Step): string | undefined {
       if (modes.includes('rwp')) {
         return "userfaultfd 'rwp' (read/write-protect) is the series tree's mode: no upstream kernel has it"
       }
-      if (modes.includes('missing')) {
-        return "userfaultfd 'missing': the model's monitor lets the fault populate the page, which no kernel monitor can do (UFFDIO_COPY and UFFDIO_ZEROPAGE populate it themselves)"
-      }
       return undefined
     }
     case 'uffdProtect':
@@ -97,7 +95,7 @@ export function unsupportedReason(step: Step): string | undefined {
     case 'uffdEvents':
       return undefined
     case 'uffdMove':
-      return 'UFFDIO_MOVE is not replayed yet'
+      return undefined
     case 'pin':
       return 'a long-term GUP pin needs a driver (vfio, RDMA) or gup_test'
     case 'warn':
@@ -222,7 +220,7 @@ function stepCode(
         '\tif (pid == 0) {',
         `\t\tme = ${child};`,
         '\t\tprctl(PR_SET_PDEATHSIG, SIGKILL);',
-        '\t\ths_task_start();',
+        '\t\ths_task_start(me);',
         '\t} else {',
         '\t\terr = pid < 0 ? errno : 0;',
         `\t\ths_started(${child}, pid);`,
@@ -240,7 +238,7 @@ function stepCode(
         '\tpid = fork();',
         '\tif (pid == 0) {',
         `\t\tme = ${child};`,
-        '\t\ths_task_start();',
+        '\t\ths_task_start(me);',
         '\t} else {',
         '\t\terr = pid < 0 ? errno : 0;',
         `\t\ths_started(${child}, pid);`,
@@ -297,15 +295,24 @@ function stepCode(
         `if (p != ${at(step.result)}) err = errno;`,
       ])
     }
-    case 'uffdRegister':
-      return task([`err = hs_uffd_register(${at(a1)}, ${hex(a2 as number)});`])
+    case 'uffdRegister': {
+      const modes = (a3 as string[]).map((m) => `UFFDIO_REGISTER_MODE_${m.toUpperCase()}`)
+      return task([
+        `err = hs_uffd_register(${at(a1)}, ${hex(a2 as number)}, ${modes.join(' | ')});`,
+      ])
+    }
     case 'uffdProtect':
       return task([
         `err = hs_uffd_protect(${at(a1)}, ${hex(a2 as number)}, ${step.args[4] === false ? 0 : 1});`,
       ])
     case 'uffdEvents':
-      // The monitor thread resolved every event as it came; reading them changes nothing.
-      return task([])
+      // The monitor thread resolved every event as it came and counted it: the step takes the
+      // count (the coordinator prints it), which changes nothing in the kernel.
+      return task([
+        `hs->events[${n}] = 1 + __atomic_exchange_n(&hs->uffd_events[me], 0, __ATOMIC_ACQUIRE);`,
+      ])
+    case 'uffdMove':
+      return task([`err = hs_uffd_move(${at(a1)}, ${at(a2)}, ${hex(a3 as number)});`])
     case 'clearRefs':
       return task([`err = -hs_write_file("/proc/self/clear_refs", "${String(a1)}");`])
     case 'zswap':
@@ -363,6 +370,17 @@ const PRELUDE = String.raw`#define _GNU_SOURCE
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <linux/userfaultfd.h>
+#ifndef UFFDIO_MOVE
+/* Headers older than 6.8 (Debian 12's): the ABI of include/uapi/linux/userfaultfd.h. */
+struct uffdio_move {
+	__u64 dst;
+	__u64 src;
+	__u64 len;
+	__u64 mode;
+	__s64 move;
+};
+#define UFFDIO_MOVE _IOWR(UFFDIO, 0x05, struct uffdio_move)
+#endif
 
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21
@@ -398,6 +416,8 @@ struct hs_shared {
 	int ready;			/* a new task has warmed up */
 	long long ns[HS_STEPS];		/* each step's wall time */
 	int err[HS_STEPS];		/* each step's errno (0: it worked) */
+	int events[HS_STEPS];		/* uffdEvents steps: 1 + the events the task's monitor took */
+	int uffd_events[HS_TASKS];	/* events each task's monitor resolved since the last read */
 	pid_t pid[HS_TASKS];
 	int alive[HS_TASKS];
 };
@@ -574,23 +594,30 @@ static void hs_warm(void)
 /*
  * userfaultfd, as the model's monitor does it: every task has its own uffd and a monitor thread
  * that resolves each write-protect fault by unprotecting the faulting page (UFFDIO_WRITEPROTECT
- * without MODE_WP, which wakes the fault). Both are made at the task's start, before it warms
+ * without MODE_WP, which wakes the fault), and each missing-page fault by copying a zero-filled
+ * page in (UFFDIO_COPY, as the selftests' monitor does). Both are made at the task's start, before it warms
  * up, so the thread's stack is populated and no later step counts a fault of it. A forked child
  * gets its own: the parent's thread does not survive fork().
  */
 static int hs_uffd = -1;
+/* In .bss, which every task populates before its first step (hs_warm()). */
+static char hs_uffd_zero[HS_PAGE] __attribute__((aligned(4096)));
 
 static void *hs_uffd_monitor(void *arg)
 {
-	int fd = (int)(long)arg;
+	int me = (int)(long)arg;
+	int fd = hs_uffd;
 	struct uffd_msg msg;
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 
 	for (;;) {
 		if (poll(&pfd, 1, -1) <= 0 || read(fd, &msg, sizeof(msg)) != sizeof(msg))
 			continue;
-		if (msg.event == UFFD_EVENT_PAGEFAULT &&
-		    (msg.arg.pagefault.flags & UFFD_PAGEFAULT_FLAG_WP)) {
+		if (msg.event != UFFD_EVENT_PAGEFAULT)
+			continue;
+		/* Counted before the answer wakes the fault: a later step reads it. */
+		__atomic_add_fetch(&hs->uffd_events[me], 1, __ATOMIC_RELEASE);
+		if (msg.arg.pagefault.flags & UFFD_PAGEFAULT_FLAG_WP) {
 			struct uffdio_writeprotect wp = {
 				.range = { .start = msg.arg.pagefault.address & ~(HS_PAGE - 1),
 					   .len = HS_PAGE },
@@ -598,12 +625,22 @@ static void *hs_uffd_monitor(void *arg)
 			};
 
 			ioctl(fd, UFFDIO_WRITEPROTECT, &wp);
+		} else {
+			/* A missing page: one zero-filled page copied in, which wakes the fault. */
+			struct uffdio_copy copy = {
+				.dst = msg.arg.pagefault.address & ~(HS_PAGE - 1),
+				.src = (unsigned long)hs_uffd_zero,
+				.len = HS_PAGE,
+				.mode = 0,
+			};
+
+			ioctl(fd, UFFDIO_COPY, &copy);
 		}
 	}
 	return NULL;
 }
 
-static void hs_uffd_start(void)
+static void hs_uffd_start(int me)
 {
 	struct uffdio_api api = { .api = UFFD_API, .features = UFFD_FEATURE_PAGEFAULT_FLAG_WP };
 	/*
@@ -624,21 +661,41 @@ static void hs_uffd_start(void)
 	madvise(stack, size, MADV_NOHUGEPAGE);
 	pthread_attr_init(&attr);
 	pthread_attr_setstack(&attr, stack, size);
-	if (pthread_create(&thread, &attr, hs_uffd_monitor, (void *)(long)hs_uffd))
+	if (pthread_create(&thread, &attr, hs_uffd_monitor, (void *)(long)me))
 		hs_uffd = -1;
 	pthread_attr_destroy(&attr);
 }
 
-static int __attribute__((unused)) hs_uffd_register(char *addr, unsigned long len)
+static int __attribute__((unused)) hs_uffd_register(char *addr, unsigned long len, int mode)
 {
 	struct uffdio_register reg = {
 		.range = { .start = (unsigned long)addr, .len = len },
-		.mode = UFFDIO_REGISTER_MODE_WP,
+		.mode = mode,
 	};
 
 	if (hs_uffd < 0)
 		return ENOSYS;
 	return ioctl(hs_uffd, UFFDIO_REGISTER, &reg) ? errno : 0;
+}
+
+/*
+ * UFFDIO_MOVE (6.8): the pages of [src, src + len) to dst, registered with this uffd, without
+ * copying. A short move (EAGAIN, EBUSY, ...) is an error: the model moves all or fails.
+ */
+static int __attribute__((unused)) hs_uffd_move(char *dst, char *src, unsigned long len)
+{
+	struct uffdio_move move = {
+		.dst = (unsigned long)dst,
+		.src = (unsigned long)src,
+		.len = len,
+		.mode = 0,
+	};
+
+	if (hs_uffd < 0)
+		return ENOSYS;
+	if (ioctl(hs_uffd, UFFDIO_MOVE, &move))
+		return errno;
+	return move.move == (long long)len ? 0 : EAGAIN;
 }
 
 static int __attribute__((unused)) hs_uffd_protect(char *addr, unsigned long len, int protect)
@@ -654,10 +711,10 @@ static int __attribute__((unused)) hs_uffd_protect(char *addr, unsigned long len
 }
 #endif
 
-static void hs_task_start(void)
+static void hs_task_start(int me)
 {
 #ifdef HS_UFFD
-	hs_uffd_start();
+	hs_uffd_start(me);
 #endif
 	hs_warm();
 	__atomic_store_n(&hs->ready, 1, __ATOMIC_RELEASE);
@@ -892,6 +949,8 @@ static void hs_observe(int n, int task, int exited)
 			hs_wait_gone(hs->pid[task]);
 		hs_settle_io();
 		printf("O %d %d %lld %d\n", n, task, hs->ns[n], hs->err[n]);
+		if (hs->events[n])
+			printf("U %d %d\n", n, hs->events[n] - 1);
 	}
 	{
 		const char *env = getenv("HS_KHUGEPAGED_PID");

@@ -596,7 +596,8 @@ export function guestSystem(guest: Guest): System {
       if (!disk) throw new Error(`no virtio disk for swap[${index}]`)
       const name = (
         await ok(
-          `for d in /sys/block/vd*; do [ "$(cat $d/serial 2>/dev/null)" = ${disk.serial} ] && basename $d; done`,
+          // `; true`: the loop's status is its last test's, false unless that disk is the match.
+          `for d in /sys/block/vd*; do [ "$(cat $d/serial 2>/dev/null)" = ${disk.serial} ] && basename $d; done; true`,
         )
       ).trim()
       if (!name) throw new Error(`the guest has no disk with serial ${disk.serial}`)

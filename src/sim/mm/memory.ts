@@ -56,7 +56,7 @@ import {
   type Vma,
 } from './mm_types'
 import { out_of_memory } from './oom_kill'
-import { handle_userfault, uffdResolve } from './userfaultfd'
+import { handle_userfault, mfill_atomic_pte_copy, uffdResolve } from './userfaultfd'
 import { alloc_pages } from './page_alloc'
 import { swapReadIo, swap_read_folio } from './page_io'
 import { pte_alloc_one, pte_free } from './pgtable_generic'
@@ -181,7 +181,7 @@ function access_run(k: Kernel, mm: Mm, addr: number, maxPages: number, write: bo
 
 /**
  * userfaultfd in front of an access: a protected entry or a missing page in a registered range
- * raises an event; the monitor then unprotects the entry (MISSING lets the fault populate it).
+ * raises an event; the monitor then unprotects the entry, or (MISSING) copies a page in.
  * Returns whether the access must look again.
  */
 function userfault(k: Kernel, mm: Mm, vma: Vma, addr: number, write: boolean): boolean {
@@ -197,28 +197,24 @@ function userfault(k: Kernel, mm: Mm, vma: Vma, addr: number, write: boolean): b
   } else if (kind !== PMD_NONE) {
     flags = pm.flags[p!]
   }
-  if (missing && missingSeen.get(vma)?.has(addr - (addr % PAGE_SIZE))) missing = false
   if (!handle_userfault(k, mm, vma, addr, flags, missing, write)) return false
   // The fault ends in VM_FAULT_RETRY: mm_account_fault() counts no PGFAULT for it; the retry
   // after the monitor's answer is the one counted (checked on 6.18 with hugeswap real).
   k.resetPending()
   k.cost('entry', k.cpu.faultEntryNs)
   k.cost('uffd', k.cpu.uffdRoundTripNs)
+  if (missing) {
+    // The monitor answers with UFFDIO_COPY of one page, as the selftests' monitor does; the
+    // retry finds it present and is a minor fault of its own (handle_pte_fault() sets young).
+    if (mfill_atomic_pte_copy(k, mm, vma, addr) === 0) k.vm.pgfault++
+  } else {
+    uffdResolve(k, mm, addr)
+  }
   k.faults.record(missing ? 'uffd-missing' : 'uffd-wp', k.pendingNs, k.pendingParts)
   k.events.advance(k.pendingNs)
   k.resetPending()
-  if (missing) vmaClearMissing(vma, addr)
-  else uffdResolve(k, mm, addr)
   return true
 }
-
-/** The monitor resolved a MISSING fault: let this page fault normally from now on. */
-function vmaClearMissing(vma: Vma, addr: number): void {
-  let seen = missingSeen.get(vma)
-  if (!seen) missingSeen.set(vma, (seen = new Set()))
-  seen.add(addr - (addr % PAGE_SIZE))
-}
-const missingSeen = new WeakMap<Vma, Set<number>>()
 
 /**
  * Writes fresh content tags to, or checks them on, `n` consecutive frames from `pfn`
@@ -415,14 +411,14 @@ function alloc_anon_folio(k: Kernel, mm: Mm, vma: Vma, e: number, addr: number):
   return FAULT_FALLBACK
 }
 
-function newOrder0Folio(k: Kernel, pfn: number): number {
+export function newOrder0Folio(k: Kernel, pfn: number): number {
   const f = k.folios.alloc()
   k.folios.pfn[f] = pfn
   k.folios.flags[f] = PG_UPTODATE
   return f
 }
 
-function mapPte(k: Kernel, e: number, f: number, sub: number, flags: number): void {
+export function mapPte(k: Kernel, e: number, f: number, sub: number, flags: number): void {
   const pt = k.ptes
   pt.kind[e] = PTE_PRESENT
   pt.val[e] = f

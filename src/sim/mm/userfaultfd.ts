@@ -9,7 +9,9 @@
 import { SimUsageError, type UffdEvent, type UffdMode } from '../api'
 import type { Kernel } from '../kernel'
 import {
+  E_DIRTY,
   E_SOFT_DIRTY,
+  E_SWP_EXCLUSIVE,
   E_UFFD_WP,
   E_WRITE,
   PMD_HUGE,
@@ -24,18 +26,20 @@ import {
 } from '../include/pgtable'
 import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
 import { __split_huge_pmd, pmdRow, split_folio } from './huge_memory'
-import { find_vma } from './memory'
+import { find_vma, mapPte, newOrder0Folio } from './memory'
 import { splitVmaAt } from './mmap'
 import {
   PG_ANON_EXCLUSIVE,
-  PG_SWAPCACHE,
   VM_UFFD_MISSING,
   VM_UFFD_RWP,
   VM_UFFD_WP,
+  VM_WRITE,
   type Mm,
   type Vma,
 } from './mm_types'
+import { alloc_pages } from './page_alloc'
 import { pte_alloc_one } from './pgtable_generic'
+import { folio_add_new_anon_rmap } from './rmap'
 
 const MODE_FLAG: Record<UffdMode, number> = {
   missing: VM_UFFD_MISSING,
@@ -130,7 +134,8 @@ export function uffd_protect(
 /**
  * Checks an access against userfaultfd protection before it is allowed: a protected entry (RWP:
  * any access; WP: a write) or a missing page in a MISSING range raises an event; the monitor
- * resolves it by unprotecting the entry (or, for MISSING, by letting the fault populate the page).
+ * resolves it by unprotecting the entry, or, for MISSING, by copying a page in
+ * (mfill_atomic_pte_copy()).
  * Returns whether an event was raised.
  */
 export function handle_userfault(
@@ -152,6 +157,42 @@ export function handle_userfault(
   return true
 }
 
+/**
+ * @kernel mm/userfaultfd.c mfill_atomic_pte_copy() (UFFDIO_COPY of one zero-filled page, mode
+ * 0): a new exclusive 4 KB folio at `addr`, writable and dirty like a written page
+ * (mfill_atomic_install_pte()), in a PTE table allocated if the PMD is none. Never a THP.
+ * Returns 0, or -EEXIST when the page is there already, -ENOMEM when no page could be had (the
+ * monitor then lets the fault run into the allocation failure itself).
+ */
+export function mfill_atomic_pte_copy(k: Kernel, mm: Mm, vma: Vma, addr: number): number {
+  const pm = k.pmds
+  const pmdIdx = Math.floor(addr / PMD_SIZE)
+  let p = mm.pmds.get(pmdIdx)
+  if (p !== undefined && pm.kind[p] !== PMD_TABLE && pm.kind[p] !== PMD_NONE) return -EEXIST
+  if (p === undefined || pm.kind[p] === PMD_NONE) {
+    const t = pte_alloc_one(k, mm)
+    if (t < 0) return -ENOMEM
+    p = pmdRow(k, mm, pmdIdx)
+    pm.kind[p] = PMD_TABLE
+    pm.val[p] = t
+  }
+  const e = pm.val[p] * HPAGE_PMD_NR + Math.floor((addr % PMD_SIZE) / PAGE_SIZE)
+  if (k.ptes.kind[e] !== PTE_NONE) return -EEXIST
+  const pfn = alloc_pages(k, 0, true)
+  if (pfn < 0 || mm.pmds.get(pmdIdx) !== p || k.ptes.kind[e] !== PTE_NONE) {
+    if (pfn >= 0) k.mem.free(pfn, 0)
+    return -ENOMEM
+  }
+  const f = newOrder0Folio(k, pfn)
+  k.mem.pageTag[pfn] = 0
+  k.cost('clear', k.cpu.clear4kNs)
+  k.cost('install', k.cpu.installEntryNs)
+  mapPte(k, e, f, 0, (vma.flags & VM_WRITE ? E_WRITE | E_DIRTY : 0) | E_SOFT_DIRTY)
+  folio_add_new_anon_rmap(k, f, vma, addr - (addr % PAGE_SIZE), false)
+  mm.anonRss++
+  return 0
+}
+
 /** Clears the uffd-wp bit of the entry mapping `addr` (the monitor's unprotect). */
 export function uffdResolve(k: Kernel, mm: Mm, addr: number): void {
   const p = mm.pmds.get(Math.floor(addr / PMD_SIZE))
@@ -164,11 +205,24 @@ export function uffdResolve(k: Kernel, mm: Mm, addr: number): void {
   k.ptes.flags[e] &= ~E_UFFD_WP
 }
 
+/** The errno values UFFDIO_MOVE can leave in uffdio_move.move (negated). */
+const ENOENT = 2
+const EAGAIN = 11
+const ENOMEM = 12
+const EBUSY = 16
+const EEXIST = 17
+
 /**
- * @kernel mm/userfaultfd.c move_pages() (UFFDIO_MOVE) within one mm. The destination must be
- * registered with userfaultfd and unpopulated. Present folios must be exclusive; a large folio
- * moved by PTEs is split first. Moved folios (and swap-cache folios behind moved swap entries)
- * take the destination's anon_vma and index (folio_move_anon_rmap()). Returns bytes moved.
+ * @kernel mm/userfaultfd.c move_pages() (UFFDIO_MOVE, mode 0) within one mm. The destination
+ * must be registered with userfaultfd. A PMD moves whole where both sides are PMD-aligned, the
+ * length covers it and the destination PMD is none (move_pages_huge_pmd()); otherwise it is
+ * split and its PTEs move one by one. Moved folios (and swap-cache folios behind moved swap
+ * entries) take the destination's anon_vma and index (folio_move_anon_rmap()).
+ *
+ * Returns what the kernel puts in uffdio_move.move: the bytes moved, or, when the first entry
+ * already failed, -errno: ENOENT for a hole in the source, EEXIST for a populated destination,
+ * EBUSY for a folio that is not exclusive or a swap entry whose swap-cache folio is large. A
+ * failure after some bytes moved returns those bytes (a short move).
  */
 export function move_pages(k: Kernel, mm: Mm, dst: number, src: number, length: number): number {
   const dvmas = covered(mm, dst, dst + length)
@@ -180,6 +234,7 @@ export function move_pages(k: Kernel, mm: Mm, dst: number, src: number, length: 
     throw new SimUsageError('UFFDIO_MOVE: EINVAL: ranges overlap')
   const pm = k.pmds
   let moved = 0
+  let err = 0
   let visited = 0
   for (let off = 0; off < length;) {
     const s = src + off
@@ -188,38 +243,61 @@ export function move_pages(k: Kernel, mm: Mm, dst: number, src: number, length: 
     const dIdx = Math.floor(d / PMD_SIZE)
     const sp = mm.pmds.get(sIdx)
     const sKind = sp === undefined ? PMD_NONE : pm.kind[sp]
-    const whole = s % PMD_SIZE === 0 && d % PMD_SIZE === 0 && length - off >= PMD_SIZE
-    if (whole && (sKind === PMD_HUGE || sKind === PMD_SWAP) && !mm.pmds.has(dIdx)) {
-      if (sKind === PMD_HUGE && !(k.folios.flags[pm.val[sp!]] & PG_ANON_EXCLUSIVE)) {
-        throw new SimUsageError('UFFDIO_MOVE: EBUSY: the folio is shared')
+    const dp = mm.pmds.get(dIdx)
+    if (sKind === PMD_NONE) {
+      err = -ENOENT
+      break
+    }
+    if (dp !== undefined && pm.kind[dp] !== PMD_TABLE) {
+      err = -EEXIST
+      break
+    }
+    if (sKind !== PMD_TABLE) {
+      const whole = s % PMD_SIZE === 0 && d % PMD_SIZE === 0 && length - off >= PMD_SIZE
+      const shared = sKind === PMD_HUGE && !(k.folios.flags[pm.val[sp!]] & PG_ANON_EXCLUSIVE)
+      if (whole && dp === undefined) {
+        if (shared) {
+          err = -EBUSY
+          break
+        }
+        // move_pages_huge_pmd(): the PMD (with its deposit) changes place.
+        mm.pmds.delete(sIdx)
+        mm.pmds.set(dIdx, sp!)
+        if (sKind !== PMD_HUGE_ZERO) {
+          pm.flags[sp!] |= E_SOFT_DIRTY | rwpMarker(mm, d)
+          retarget(k, mm, sp!, -1, d)
+        }
+        moveExpected(mm, s, d, PMD_SIZE)
+        moved += PMD_SIZE
+        visited++
+        off += PMD_SIZE
+        continue
       }
-      // move_pages_huge_pmd(): the PMD (with its deposit) changes place.
-      mm.pmds.delete(sIdx)
-      mm.pmds.set(dIdx, sp!)
-      pm.flags[sp!] |= E_SOFT_DIRTY | rwpMarker(mm, d)
-      retarget(k, mm, sp!, -1, d)
-      moveExpected(mm, s, d, PMD_SIZE)
-      moved += PMD_SIZE
-      visited++
-      off += PMD_SIZE
+      if (shared) {
+        err = -EBUSY
+        break
+      }
+      if (sKind === PMD_SWAP) k.count('F11-partial-range')
+      if (!__split_huge_pmd(k, mm, sIdx)) {
+        err = -ENOMEM
+        break
+      }
       continue
     }
     const extent = Math.min(PMD_SIZE - (s % PMD_SIZE), PMD_SIZE - (d % PMD_SIZE), length - off)
-    if (sKind === PMD_HUGE || sKind === PMD_SWAP || sKind === PMD_HUGE_ZERO) {
-      if (sKind === PMD_SWAP) k.count('F11-partial-range')
-      if (!__split_huge_pmd(k, mm, sIdx))
-        throw new SimUsageError('UFFDIO_MOVE: ENOMEM splitting a PMD')
+    const r = move_pages_pte(k, mm, s, d, extent)
+    visited += r.visited
+    moved += r.moved
+    off += r.moved
+    if (r.err) {
+      err = r.err
+      break
     }
-    if (sp !== undefined && pm.kind[sp] === PMD_TABLE) {
-      moved += move_pages_pte(k, mm, s, d, extent)
-      visited += extent / PAGE_SIZE
-    }
-    off += extent
   }
   k.cost('install', visited * k.cpu.installEntryNs)
-  k.flushTlb()
+  if (visited) k.flushTlb()
   k.walk('uffd_move', visited)
-  return moved
+  return moved || err
 }
 
 /**
@@ -232,53 +310,75 @@ function rwpMarker(mm: Mm, addr: number): number {
   return vma && vma.flags & VM_UFFD_RWP ? E_UFFD_WP : 0
 }
 
-/** @kernel mm/userfaultfd.c move_pages_pte() for one extent inside one source and one dest PMD. */
-function move_pages_pte(k: Kernel, mm: Mm, s: number, d: number, length: number): number {
+/**
+ * @kernel mm/userfaultfd.c move_pages_ptes() for one extent inside one source and one dest PMD:
+ * entry by entry until one fails. A present large folio is split first (split_folio()); a swap
+ * entry must be exclusive, and its swap-cache folio, if any, small ("For large folios, return
+ * -EBUSY immediately, as split_folio() also returns -EBUSY when attempting to split unmapped
+ * large folios in the swapcache").
+ */
+function move_pages_pte(
+  k: Kernel,
+  mm: Mm,
+  s: number,
+  d: number,
+  length: number,
+): { moved: number; visited: number; err: number } {
   const pm = k.pmds
   const pt = k.ptes
   const fo = k.folios
   const sp = mm.pmds.get(Math.floor(s / PMD_SIZE))!
   let dp = mm.pmds.get(Math.floor(d / PMD_SIZE))
-  if (dp !== undefined && pm.kind[dp] !== PMD_TABLE) {
-    throw new SimUsageError('UFFDIO_MOVE: EEXIST: destination is populated')
-  }
   if (dp === undefined) {
     const t = pte_alloc_one(k, mm)
-    if (t < 0) throw new SimUsageError('UFFDIO_MOVE: ENOMEM: no page for a PTE table')
+    if (t < 0) return { moved: 0, visited: 0, err: -ENOMEM }
     dp = pmdRow(k, mm, Math.floor(d / PMD_SIZE))
     pm.kind[dp] = PMD_TABLE
     pm.val[dp] = t
   }
   let moved = 0
+  let err = 0
   for (let i = 0; i < length / PAGE_SIZE; i++) {
     const sa = s + i * PAGE_SIZE
     const da = d + i * PAGE_SIZE
     const a = pm.val[sp] * HPAGE_PMD_NR + Math.floor((sa % PMD_SIZE) / PAGE_SIZE)
     const b = pm.val[dp] * HPAGE_PMD_NR + Math.floor((da % PMD_SIZE) / PAGE_SIZE)
-    if (pt.kind[a] === PTE_NONE || pt.kind[a] === PTE_ZERO) continue
-    if (pt.kind[b] !== PTE_NONE)
-      throw new SimUsageError('UFFDIO_MOVE: EEXIST: destination is populated')
+    if (pt.kind[b] !== PTE_NONE) {
+      err = -EEXIST
+      break
+    }
+    if (pt.kind[a] === PTE_NONE) {
+      err = -ENOENT
+      break
+    }
     if (pt.kind[a] === PTE_PRESENT) {
-      let f = pt.val[a]
-      if (fo.order[f] > 0) {
-        if (!split_folio(k, f))
-          throw new SimUsageError('UFFDIO_MOVE: EAGAIN: could not split a large folio')
-        f = pt.val[a]
+      const f = pt.val[a]
+      if (!(fo.flags[f] & PG_ANON_EXCLUSIVE)) {
+        err = -EBUSY
+        break
       }
-      if (!(fo.flags[f] & PG_ANON_EXCLUSIVE))
-        throw new SimUsageError('UFFDIO_MOVE: EBUSY: the folio is shared')
+      if (fo.order[f] > 0 && !split_folio(k, f)) {
+        err = -EAGAIN
+        break
+      }
+    } else if (pt.kind[a] === PTE_SWAP) {
+      const cached = k.swap[pt.swapType[a]].cache[pt.val[a]]
+      if (!(pt.flags[a] & E_SWP_EXCLUSIVE) || (cached >= 0 && fo.order[cached] > 0)) {
+        err = -EBUSY
+        break
+      }
     }
     pt.kind[b] = pt.kind[a]
     pt.val[b] = pt.val[a]
     pt.sub[b] = pt.sub[a]
     pt.swapType[b] = pt.swapType[a]
-    pt.flags[b] = pt.flags[a] | E_SOFT_DIRTY | rwpMarker(mm, da)
+    pt.flags[b] = pt.flags[a] | (pt.kind[a] === PTE_ZERO ? 0 : E_SOFT_DIRTY | rwpMarker(mm, da))
     pt.kind[a] = PTE_NONE
-    retarget(k, mm, -1, b, da)
+    if (pt.kind[b] !== PTE_ZERO) retarget(k, mm, -1, b, da)
     moveExpected(mm, sa, da, PAGE_SIZE)
     moved += PAGE_SIZE
   }
-  return moved
+  return { moved, visited: moved / PAGE_SIZE + (err ? 1 : 0), err }
 }
 
 /** folio_move_anon_rmap() + folio->index update for the folio behind a moved entry. */
@@ -300,12 +400,6 @@ function retarget(k: Kernel, mm: Mm, pmdRowId: number, pteRow: number, dstAddr: 
     if (f >= 0) sub = pt.val[pteRow] - fo.swapOffset[f]
   }
   if (f < 0) return
-  if (pmdRowId < 0 && fo.order[f] > 0 && fo.flags[f] & PG_SWAPCACHE) {
-    // A large swap-cache folio behind a moved swap PTE: split so each page can move alone.
-    split_folio(k, f)
-    f = k.swap[pt.swapType[pteRow]].cache[pt.val[pteRow]]
-    sub = 0
-  }
   const vma = find_vma(mm, dstAddr)!
   fo.anonVma[f] = vma.anonVma.id
   fo.index[f] = vma.pgoff + (dstAddr - vma.start) / PAGE_SIZE - sub

@@ -3,8 +3,11 @@
  * (index.ts supplies the real worker URL and runner, which only exist in the electron-vite build).
  */
 import { app, dialog, session, type BrowserWindow } from 'electron'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ResourceLimits } from 'node:worker_threads'
+import { costProfilePath, parseCostProfile } from '../shared/cost-profile'
+import type { MeasuredCosts } from '../shared/worker-protocol'
 import { registerIpcHandlers } from './ipc'
 import { isAppUrl, resolveRendererLocation } from './renderer-location'
 import { hardenApp, hardenSession } from './security'
@@ -12,6 +15,23 @@ import { createFileService } from './services/file-service'
 import { createHistoryService, HISTORY_FILE_NAME } from './services/history-service'
 import { createScenarioService, type RunInWorker } from './services/scenario-service'
 import { createMainWindow } from './windows'
+
+/**
+ * The profile `hugeswap calibrate` wrote, if there is one. A few kB, read at each run so a new
+ * calibration needs no restart; one that cannot be used is said on stderr and left out.
+ */
+function readCostProfile(path: string): MeasuredCosts | undefined {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch {
+    return undefined
+  }
+  const parsed = parseCostProfile(text, path)
+  if (parsed.ok) return parsed.costs
+  console.error(`hugeswap: ${parsed.message}`)
+  return undefined
+}
 
 export interface StartOptions {
   /** Directory of the built main bundle (out/main); preload and renderer sit beside it. */
@@ -38,6 +58,7 @@ export function startApp(options: StartOptions): Promise<void> {
     runInWorker: options.runInWorker,
     workerUrl: options.workerUrl,
     resourceLimits: options.resourceLimits,
+    measuredCosts: () => readCostProfile(costProfilePath(process.env)),
   })
 
   let mainWindow: BrowserWindow | null = null

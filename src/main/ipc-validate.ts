@@ -10,7 +10,8 @@ import {
   type SaveAsRequest,
   type SaveRequest,
 } from '../shared/ipc'
-import type { RunRequest } from '../shared/worker-protocol'
+import { measuredCostsProblem } from '../shared/cost-profile'
+import type { MeasuredCosts, RunRequest } from '../shared/worker-protocol'
 
 export const MAX_SOURCE_BYTES = 1024 * 1024
 export const MAX_FILE_NAME_LENGTH = 255
@@ -44,7 +45,14 @@ function isPositiveInteger(value: unknown, max: number): value is number {
 }
 
 const RUN = 'scenario:run'
-const RUN_REQUEST_KEYS = ['source', 'fileName', 'variants', 'seed', 'limits'] as const
+const RUN_REQUEST_KEYS = [
+  'source',
+  'fileName',
+  'variants',
+  'seed',
+  'limits',
+  'measuredCosts',
+] as const
 const LIMIT_KEYS = ['timeMs', 'memoryBytes'] as const
 
 /** Arguments of `scenario:run`: exactly one RunRequest. */
@@ -57,7 +65,7 @@ export function parseRunRequest(value: unknown): RunRequest {
   if (!isPlainObject(value)) fail(RUN, 'expected an object')
   rejectUnknownKeys(RUN, 'request', value, RUN_REQUEST_KEYS)
 
-  const { source, fileName, variants, seed, limits } = value
+  const { source, fileName, variants, seed, limits, measuredCosts } = value
   if (typeof source !== 'string') fail(RUN, 'source must be a string')
   if (Buffer.byteLength(source, 'utf8') > MAX_SOURCE_BYTES) {
     fail(RUN, `source is larger than ${MAX_SOURCE_BYTES} bytes (1 MiB)`)
@@ -80,6 +88,12 @@ export function parseRunRequest(value: unknown): RunRequest {
     request.seed = seed
   }
   if (limits !== undefined) request.limits = parseLimits(limits)
+  if (measuredCosts !== undefined) {
+    // A profile the window opened; its figures are checked again as a scenario's would be.
+    const problem = measuredCostsProblem(measuredCosts)
+    if (problem) fail(RUN, problem)
+    request.measuredCosts = measuredCosts as MeasuredCosts
+  }
   return request
 }
 

@@ -308,7 +308,7 @@ function withMeasuredCosts(
   if (!measured) {
     return fail(
       'machine',
-      "machine.costs 'measured': no measured cost profile was given; measure this machine with `hugeswap calibrate` (it writes ~/.config/hugeswap/costs.json) or pass --costs FILE",
+      "machine.costs 'measured': no measured cost profile was given; measure this machine with `hugeswap calibrate`, which writes ~/.config/hugeswap/costs.json for the CLI and the desktop app (the CLI also takes --costs FILE; the workbench opens one with 'measured costs…' beside the variants)",
     )
   }
   const layer = (a: unknown, b: unknown): Record<string, unknown> => ({

@@ -220,6 +220,21 @@ describe('bad payloads are rejected with a clear message', () => {
       [{ ...validRequest, workerUrl: 'file:///evil.js' }],
       /unknown field\(s\) in request: workerUrl/,
     ],
+    [
+      'measured costs without a source',
+      [{ ...validRequest, measuredCosts: { cpu: { faultEntryNs: 1 } } }],
+      /measuredCosts.source must be a string/,
+    ],
+    [
+      'a measured cost that is not a number',
+      [
+        {
+          ...validRequest,
+          measuredCosts: { source: 'x', devices: { nvme: { readLatencyNs: '1' } } },
+        },
+      ],
+      /measuredCosts.devices.nvme.readLatencyNs must be a number/,
+    ],
   ]
 
   for (const [name, args, message] of cases) {
@@ -249,6 +264,7 @@ describe('bad payloads are rejected with a clear message', () => {
       variants: ['baseline', 'pmd-swap+lazy-deposit'],
       seed: 42,
       limits: { timeMs: 5000, memoryBytes: 64 * 2 ** 20 },
+      measuredCosts: { source: 'costs.json (kernel 6.18, 2026-12-04)', cpu: { faultEntryNs: 900 } },
     }
     await ipcMain.invoke('scenario:run', fromApp(), full)
     expect(service.run.mock.calls[0]![0]).toStrictEqual(full)

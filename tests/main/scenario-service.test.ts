@@ -63,6 +63,23 @@ describe('scenario service', () => {
     expect(service.busy).toBe(false)
   })
 
+  it("fills in the user's measured cost profile, unless the window sent one", async () => {
+    const { runs, runInWorker } = fakeWorkers()
+    const profile = { source: 'costs.json (kernel 6.18, 2026-12-04)', cpu: { faultEntryNs: 900 } }
+    const service = createScenarioService({
+      runInWorker,
+      workerUrl,
+      resourceLimits,
+      measuredCosts: () => profile,
+    })
+    void service.run(request, () => {})
+    expect(runInWorker.mock.calls[0]![0]).toEqual({ ...request, measuredCosts: profile })
+    const opened = { source: 'opened.json', cpu: { faultEntryNs: 1 } }
+    void service.run({ ...request, measuredCosts: opened }, () => {})
+    expect(runInWorker.mock.calls[1]![0].measuredCosts).toBe(opened)
+    runs.forEach((r) => r.resolve(ok('x')))
+  })
+
   it('a new run cancels the previous one, whose progress stops and whose promise settles', async () => {
     const { runs, runInWorker } = fakeWorkers()
     const service = createScenarioService({ runInWorker, workerUrl, resourceLimits })

@@ -2,9 +2,9 @@
  * What `hugeswap calibrate` measures, how each measurement maps onto the model, and the cost
  * profile file it writes (and `machine.costs: 'measured'` reads).
  */
-import { join } from 'node:path'
 import type { CpuCost, CompressorCost, DeviceCost } from '../../sim/cost/defaults'
 import { COMPRESSOR_COSTS, CPU_COSTS, DEVICE_COSTS } from '../../sim/cost/defaults'
+import { costProfilePath } from '../../shared/cost-profile'
 
 /** A profile's figures: overrides of the defaults, as `machine.costs` takes them. */
 export interface ProfileCosts {
@@ -56,8 +56,7 @@ export interface CostProfileFile {
 
 /** Where `hugeswap calibrate` writes the profile, and where `costs: 'measured'` finds it. */
 export function defaultProfilePath(env: NodeJS.ProcessEnv): string {
-  const base = env.XDG_CONFIG_HOME || join(env.HOME || '/root', '.config')
-  return join(base, 'hugeswap', 'costs.json')
+  return costProfilePath(env)
 }
 
 export function summarize(samples: number[]): Omit<Measured, 'info'> {

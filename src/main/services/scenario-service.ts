@@ -5,7 +5,7 @@
  */
 import type { ResourceLimits } from 'node:worker_threads'
 import type { RunOutcome, RunProgress } from '../../shared/result'
-import type { RunRequest } from '../../shared/worker-protocol'
+import type { MeasuredCosts, RunRequest } from '../../shared/worker-protocol'
 
 /** The signature of `runInNodeWorker` in src/scenario/node-host.ts. */
 export type RunInWorker = (
@@ -47,6 +47,11 @@ export function createScenarioService(options: {
    * outcome instead of taking main down (the script's own QuickJS heap is limited inside it).
    */
   resourceLimits: ResourceLimits
+  /**
+   * The figures `machine.costs: 'measured'` stands for when the window sends none: the profile
+   * `hugeswap calibrate` wrote for this user, read at each run (undefined: there is none).
+   */
+  measuredCosts?: () => MeasuredCosts | undefined
 }): ScenarioService {
   const { resourceLimits } = options
   let active: ActiveRun | null = null
@@ -67,6 +72,10 @@ export function createScenarioService(options: {
 
   function run(request: RunRequest, onProgress: (p: RunProgress) => void): Promise<RunOutcome> {
     stop(SUPERSEDED_MESSAGE)
+    if (!request.measuredCosts) {
+      const measuredCosts = options.measuredCosts?.()
+      if (measuredCosts) request = { ...request, measuredCosts }
+    }
 
     return new Promise<RunOutcome>((resolve) => {
       let settled = false

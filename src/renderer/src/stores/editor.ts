@@ -1,8 +1,9 @@
 import { defineStore } from 'pinia'
-import { computed, ref } from 'vue'
+import { computed, ref, shallowRef } from 'vue'
 import type { OpenedFile } from '../../../shared/ipc'
 import { VARIANT_NAMES, type VariantName } from '../../../shared/result'
-import type { RunRequest } from '../../../shared/worker-protocol'
+import { parseCostProfile } from '../../../shared/cost-profile'
+import type { MeasuredCosts, RunRequest } from '../../../shared/worker-protocol'
 import { downloadFile, nativeFiles, uploadFile } from '../services/files'
 import { useScenarioStore } from './scenario'
 
@@ -76,6 +77,11 @@ export const useEditorStore = defineStore('editor', () => {
   /** null: the scenario's own variants. */
   const variants = ref<VariantName[] | null>(null)
   const seed = ref<number | null>(null)
+  /**
+   * A cost profile from `hugeswap calibrate` that the user opened: what `machine.costs:
+   * 'measured'` stands for. null: none (the desktop app then reads the one calibrate wrote).
+   */
+  const measuredCosts = shallowRef<MeasuredCosts | null>(null)
 
   const dirty = computed(() => scenario.source !== savedSource.value)
   const native = computed(() => nativeFiles() !== null)
@@ -210,11 +216,23 @@ export const useEditorStore = defineStore('editor', () => {
     variants.value = list && list.length === VARIANT_NAMES.length ? null : list
   }
 
+  /** Reads a cost profile the user chose; says what is wrong with one that is not. */
+  async function openCosts(file: File): Promise<void> {
+    const parsed = parseCostProfile(await file.text(), file.name)
+    if (parsed.ok) {
+      measuredCosts.value = parsed.costs
+      message.value = `Measured costs: ${parsed.costs.source}`
+    } else {
+      message.value = `Cost profile not opened: ${parsed.message}`
+    }
+  }
+
   /** The toolbar's overrides for the next RunRequest. */
-  function runOptions(): Pick<RunRequest, 'variants' | 'seed'> {
-    const options: Pick<RunRequest, 'variants' | 'seed'> = {}
+  function runOptions(): Pick<RunRequest, 'variants' | 'seed' | 'measuredCosts'> {
+    const options: Pick<RunRequest, 'variants' | 'seed' | 'measuredCosts'> = {}
     if (variants.value && variants.value.length > 0) options.variants = [...variants.value]
     if (seed.value !== null && Number.isSafeInteger(seed.value)) options.seed = seed.value
+    if (measuredCosts.value) options.measuredCosts = measuredCosts.value
     return options
   }
 
@@ -228,6 +246,8 @@ export const useEditorStore = defineStore('editor', () => {
     message,
     variants,
     seed,
+    measuredCosts,
+    openCosts,
     openFile,
     open,
     save,

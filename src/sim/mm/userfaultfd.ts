@@ -278,7 +278,9 @@ export function move_pages(k: Kernel, mm: Mm, dst: number, src: number, length: 
         break
       }
       if (sKind === PMD_SWAP) k.count('F11-partial-range')
-      if (!__split_huge_pmd(k, mm, sIdx)) {
+      const split = __split_huge_pmd(k, mm, sIdx)
+      const now = mm.pmds.get(sIdx)
+      if (!split || now === undefined || pm.kind[now] !== PMD_TABLE) {
         err = -ENOMEM
         break
       }

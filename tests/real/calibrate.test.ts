@@ -34,11 +34,16 @@ describe.skipIf(missing.length > 0)('hugeswap calibrate on the host kernel', () 
       const dir = await mkdtemp(join(tmpdir(), 'hs-calibrate-'))
       try {
         const before = await state()
-        const out = join(dir, 'costs.json')
+        // The default place, in a config folder that does not exist yet (a fresh machine's).
+        const out = join(dir, 'config', 'hugeswap', 'costs.json')
         const { stdout } = await promisify(execFile)(
           process.execPath,
-          [resolve(ROOT, 'bin/hugeswap'), 'calibrate', '--out', out],
-          { cwd: ROOT, timeout: 240_000 },
+          [resolve(ROOT, 'bin/hugeswap'), 'calibrate'],
+          {
+            cwd: ROOT,
+            timeout: 240_000,
+            env: { ...process.env, XDG_CONFIG_HOME: join(dir, 'config') },
+          },
         )
         expect(await state()).toEqual(before)
         const p = JSON.parse(await readFile(out, 'utf8')) as CostProfileFile

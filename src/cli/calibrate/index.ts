@@ -12,9 +12,9 @@
  * Exit status: 0 measured; 2 it could not run (not root, no compiler, a measurement failed).
  */
 import type { spawn } from 'node:child_process'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { hostname, tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import type { CalibrateCommandOptions } from '../args'
 import { normalizeMachine } from '../../sim/machine'
 import { MODEL_ID } from '../../sim/version'
@@ -134,15 +134,22 @@ export async function calibrateCommand(
   }
   const out = options.out ? resolve(env.cwd, options.out) : defaultProfilePath(process.env)
   try {
+    // The default place may not exist yet (a fresh ~/.config); a path the user gave must.
+    if (!options.out) await mkdir(dirname(out), { recursive: true })
     await writeFileAtomic(out, JSON.stringify(profile, null, 2) + '\n')
-    if (options.markdown !== undefined) {
-      const path = resolve(env.cwd, options.markdown)
-      const old = await readFile(path, 'utf8').catch(() => '')
-      await writeFileAtomic(path, formatCalibrationMarkdown(profile, old))
-    }
   } catch (err) {
     env.stderr.write(`hugeswap calibrate: cannot write ${out}: ${describeIoError(err)}\n`)
     return EXIT_CANNOT_RUN
+  }
+  if (options.markdown !== undefined) {
+    const path = resolve(env.cwd, options.markdown)
+    try {
+      const old = await readFile(path, 'utf8').catch(() => '')
+      await writeFileAtomic(path, formatCalibrationMarkdown(profile, old))
+    } catch (err) {
+      env.stderr.write(`hugeswap calibrate: cannot write ${path}: ${describeIoError(err)}\n`)
+      return EXIT_CANNOT_RUN
+    }
   }
   env.stdout.write(formatCalibration(profile))
   env.stdout.write(`\nwrote ${out}: scenarios select it with machine: { costs: 'measured' }\n`)

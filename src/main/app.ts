@@ -6,7 +6,7 @@ import { app, dialog, session, type BrowserWindow } from 'electron'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ResourceLimits } from 'node:worker_threads'
-import { costProfilePath, parseCostProfile } from '../shared/cost-profile'
+import { parseCostProfile } from '../shared/cost-profile'
 import type { MeasuredCosts } from '../shared/worker-protocol'
 import { registerIpcHandlers } from './ipc'
 import { isAppUrl, resolveRendererLocation } from './renderer-location'
@@ -41,6 +41,11 @@ export interface StartOptions {
   runInWorker: RunInWorker
   /** V8 resource limits for each scenario worker. */
   resourceLimits: ResourceLimits
+  /**
+   * The cost profile `hugeswap calibrate` writes (`machine.costs: 'measured'` reads it when the
+   * window opened none); index.ts gives the user's, tests give none or their own.
+   */
+  costProfilePath?: string
 }
 
 export function startApp(options: StartOptions): Promise<void> {
@@ -58,7 +63,8 @@ export function startApp(options: StartOptions): Promise<void> {
     runInWorker: options.runInWorker,
     workerUrl: options.workerUrl,
     resourceLimits: options.resourceLimits,
-    measuredCosts: () => readCostProfile(costProfilePath(process.env)),
+    measuredCosts: () =>
+      options.costProfilePath === undefined ? undefined : readCostProfile(options.costProfilePath),
   })
 
   let mainWindow: BrowserWindow | null = null

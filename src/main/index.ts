@@ -5,6 +5,7 @@
 import { pathToFileURL } from 'node:url'
 import workerPath from '../scenario/node-worker?modulePath'
 import { DEFAULT_RESOURCE_LIMITS, runInNodeWorker } from '../scenario/node-host'
+import { costProfilePath } from '../shared/cost-profile'
 import { startApp } from './app'
 
 void startApp({
@@ -13,6 +14,7 @@ void startApp({
   runInWorker: runInNodeWorker,
   // node-host's defaults are sized by the scenario engineer for the simulator's heap.
   resourceLimits: DEFAULT_RESOURCE_LIMITS,
+  costProfilePath: costProfilePath(process.env),
 }).catch((error: unknown) => {
   console.error('hugeswap: failed to start', error)
   process.exit(1)

@@ -2,6 +2,9 @@
  * src/main/ipc.ts: every channel of the map is handled; only our window's top frame showing our
  * renderer may call; arguments are shape-checked before a service sees them.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 vi.mock('electron', async () => (await import('./fixtures/electron-mock')).electronModule)
@@ -302,6 +305,40 @@ describe('wired through startApp with the worker runner mocked', () => {
       ipcMain.invoke('scenario:run', { sender: stranger }, validRequest),
     ).rejects.toThrow(/untrusted sender/)
     expect(runInWorker).toHaveBeenCalledOnce()
+    vi.unstubAllEnvs()
+  })
+
+  it("a run gets the user's cost profile from the path it was started with", async () => {
+    resetElectronMock()
+    vi.stubEnv('ELECTRON_RENDERER_URL', '')
+    const dir = mkdtempSync(join(tmpdir(), 'hs-costs-'))
+    const path = join(dir, 'costs.json')
+    writeFileSync(
+      path,
+      JSON.stringify({
+        kind: 'hugeswap-costs',
+        measured: { kernel: '6.18', date: '2026-12-04' },
+        costs: { cpu: { faultEntryNs: 900 } },
+      }),
+    )
+    const runInWorker = vi.fn<RunInWorker>(() => ({
+      result: Promise.resolve(okOutcome),
+      cancel: vi.fn(),
+    }))
+    await startApp({
+      mainDir: '/o/out/main',
+      workerUrl: new URL('file:///w.js'),
+      runInWorker,
+      resourceLimits: {},
+      costProfilePath: path,
+    })
+    const appWindow = FakeBrowserWindow.instances[0]!
+    await ipcMain.invoke('scenario:run', { sender: appWindow.webContents }, validRequest)
+    expect(runInWorker.mock.calls[0]![0].measuredCosts).toEqual({
+      source: `${path} (kernel 6.18, 2026-12-04)`,
+      cpu: { faultEntryNs: 900 },
+    })
+    rmSync(dir, { recursive: true })
     vi.unstubAllEnvs()
   })
 

@@ -580,7 +580,7 @@ export function split_folio(k: Kernel, f: number): number[] | null {
   const maps = rmap_walk_anon(k, f)
   for (const { vma, addr } of maps) {
     const pmdIdx = pmdIndexOf(addr)
-    const p = vma.mm.pmds.get(pmdIdx)
+    const p = addr >= vma.start ? vma.mm.pmds.get(pmdIdx) : undefined
     if (p !== undefined && k.pmds.kind[p] === PMD_HUGE && k.pmds.val[p] === f) {
       if (!__split_huge_pmd(k, vma.mm, pmdIdx)) {
         k.vm.thp_split_page_failed++
@@ -612,7 +612,7 @@ export function split_folio(k: Kernel, f: number): number[] | null {
     ids.push(g)
   }
   // Re-point every PTE mapping at its own folio (rows found while `f` is still large).
-  const rows = maps.flatMap(({ vma, addr }) => folioPtes(k, vma.mm, addr, f))
+  const rows = maps.flatMap(({ vma, addr }) => folioPtes(k, vma, addr, f))
   fo.order[f] = 0
   fo.flags[f] = flags
   fo.pteMapcount[f] = 0

@@ -67,34 +67,44 @@ export function folio_remove_rmap_ptes(k: Kernel, f: number, nr: number): void {
 /** One place a folio is mapped, as the anon rmap walk finds it. */
 export interface FolioMapping {
   vma: Vma
-  /** Address of the folio's first page in this VMA. */
+  /**
+   * Where the folio's first page would be in this VMA: below `vma.start` when the VMA begins
+   * inside the folio (a munmap or mremap of its head). Only the pages inside the VMA are its.
+   */
   addr: number
 }
 
 /**
- * @kernel mm/rmap.c rmap_walk_anon(): every VMA of the folio's anon_vma that covers the folio's
- * index, whether or not a page table there still maps it (the caller looks).
+ * @kernel mm/rmap.c rmap_walk_anon(): every VMA of the folio's anon_vma whose range holds any
+ * of the folio's pages (anon_vma_interval_tree_foreach() over [index, index + nr - 1];
+ * vma_address() clamps to vm_start), whether or not a page table there still maps it (the
+ * caller looks).
  */
 export function rmap_walk_anon(k: Kernel, f: number): FolioMapping[] {
   const fo = k.folios
   const out: FolioMapping[] = []
   const av = k.anonVmas.get(fo.anonVma[f])
   if (!av) return out
+  const first = fo.index[f]
+  const last = first + fo.nrPages(f) - 1
   for (const vma of av.vmas) {
     if (vma.mm.exited) continue
-    const addr = vma.start + (fo.index[f] - vma.pgoff) * PAGE_SIZE
-    if (addr >= vma.start && addr < vma.end) out.push({ vma, addr })
+    const vmaLast = vma.pgoff + (vma.end - vma.start) / PAGE_SIZE - 1
+    if (last < vma.pgoff || first > vmaLast) continue
+    out.push({ vma, addr: vma.start + (first - vma.pgoff) * PAGE_SIZE })
   }
   return out
 }
 
 /**
- * The PTE rows that map pages of folio `f` at `addr`, `addr + 4K`, ... (page_vma_mapped_walk()
- * over PTEs). Pages may sit in different PTE tables when a mapping moved to an address that is not
- * 2 MB-congruent (mremap, UFFDIO_MOVE). Returns [row, page index in folio] pairs.
+ * The PTE rows of `vma` that map pages of folio `f` at `addr`, `addr + 4K`, ...
+ * (page_vma_mapped_walk() over PTEs, within the VMA). Pages may sit in different PTE tables
+ * when a mapping moved to an address that is not 2 MB-congruent (mremap, UFFDIO_MOVE). Returns
+ * [row, page index in folio] pairs.
  */
-export function folioPtes(k: Kernel, mm: Mm, addr: number, f: number): [number, number][] {
+export function folioPtes(k: Kernel, vma: Vma, addr: number, f: number): [number, number][] {
   const out: [number, number][] = []
+  const mm = vma.mm
   const pm = k.pmds
   const pt = k.ptes
   const nr = k.folios.nrPages(f)
@@ -102,6 +112,7 @@ export function folioPtes(k: Kernel, mm: Mm, addr: number, f: number): [number, 
   let base = -1
   for (let i = 0; i < nr; i++) {
     const a = addr + i * PAGE_SIZE
+    if (a < vma.start || a >= vma.end) continue
     const idx = Math.floor(a / PMD_SIZE)
     if (idx !== pmdIdx) {
       pmdIdx = idx
@@ -125,23 +136,30 @@ export function folioPtes(k: Kernel, mm: Mm, addr: number, f: number): [number, 
 export function try_to_unmap(k: Kernel, f: number): boolean {
   let ok = true
   for (const { vma, addr } of rmap_walk_anon(k, f)) {
-    if (!try_to_unmap_one(k, f, vma.mm, addr)) ok = false
+    if (!try_to_unmap_one(k, f, vma, addr)) ok = false
   }
   return ok && !k.folios.mapped(f)
 }
 
-function try_to_unmap_one(k: Kernel, f: number, mm: Mm, addr: number): boolean {
+function try_to_unmap_one(k: Kernel, f: number, vma: Vma, addr: number): boolean {
   const fo = k.folios
+  const mm = vma.mm
+  // A PMD maps a folio only where the VMA holds all of it: then `addr` is in that PMD.
   const pmdIdx = Math.floor(addr / PMD_SIZE)
-  const pmd = mm.pmds.get(pmdIdx)
-  if (pmd === undefined) return true
+  const pmd = addr >= vma.start ? mm.pmds.get(pmdIdx) : undefined
   const pm = k.pmds
-  if (fo.flags[f] & PG_LAZYFREE) return unmap_lazyfree(k, f, mm, addr)
+  if (fo.flags[f] & PG_LAZYFREE) return unmap_lazyfree(k, f, vma, addr)
   // A PMD-sized folio already mapped by PTEs here: the series has no PMD to turn into a swap PMD.
-  if (k.variant.pmdSwap && fo.order[f] === HPAGE_PMD_ORDER && pm.kind[pmd] === PMD_TABLE) {
+  if (
+    k.variant.pmdSwap &&
+    fo.order[f] === HPAGE_PMD_ORDER &&
+    pmd !== undefined &&
+    pm.kind[pmd] === PMD_TABLE &&
+    folioPtes(k, vma, addr, f).length > 0
+  ) {
     k.count('F4-pte-mapped')
   }
-  if (pm.kind[pmd] === PMD_HUGE && pm.val[pmd] === f) {
+  if (pmd !== undefined && pm.kind[pmd] === PMD_HUGE && pm.val[pmd] === f) {
     if (k.variant.pmdSwap && !k.zswapEverEnabled) {
       if (!k.inject('set_pmd_swap_entry')) return set_pmd_swap_entry(k, f, mm, pmd)
       // A step failed: the present PMD stays, and TTU_SPLIT_HUGE_PMD remains the fallback.
@@ -158,7 +176,7 @@ function try_to_unmap_one(k: Kernel, f: number, mm: Mm, addr: number): boolean {
   const pt = k.ptes
   const exclusive = fo.flags[f] & PG_ANON_EXCLUSIVE ? E_SWP_EXCLUSIVE : 0
   let unmapped = 0
-  for (const [e] of folioPtes(k, mm, addr, f)) {
+  for (const [e] of folioPtes(k, vma, addr, f)) {
     const sub = pt.sub[e]
     if (pt.flags[e] & E_DIRTY) fo.flags[f] |= PG_DIRTY
     pt.kind[e] = PTE_SWAP
@@ -186,25 +204,25 @@ function try_to_unmap_one(k: Kernel, f: number, mm: Mm, addr: number): boolean {
  * (thp_split_pmd +1, pglazyfreed +512 for MADV_FREE then MADV_PAGEOUT of a THP), which does
  * not discard it whole through unmap_huge_pmd_locked().
  */
-function unmap_lazyfree(k: Kernel, f: number, mm: Mm, addr: number): boolean {
+function unmap_lazyfree(k: Kernel, f: number, vma: Vma, addr: number): boolean {
   const fo = k.folios
   const pm = k.pmds
   const pt = k.ptes
+  const mm = vma.mm
   const pmdIdx = Math.floor(addr / PMD_SIZE)
-  const pmd = mm.pmds.get(pmdIdx)!
-  const vma = mm.vmas.find((v) => v.start <= addr && addr < v.end)!
+  const pmd = addr >= vma.start ? mm.pmds.get(pmdIdx) : undefined
   const redirtied = (): boolean => {
     fo.flags[f] &= ~PG_LAZYFREE
     return false
   }
-  if (pm.kind[pmd] === PMD_HUGE && pm.val[pmd] === f) {
+  if (pmd !== undefined && pm.kind[pmd] === PMD_HUGE && pm.val[pmd] === f) {
     if (pm.flags[pmd] & E_DIRTY || fo.flags[f] & PG_DIRTY) return redirtied()
     if (!__split_huge_pmd(k, mm, pmdIdx)) {
       k.count('lazy-deposit-pte-alloc-failed')
       return false
     }
   }
-  const ptes = folioPtes(k, mm, addr, f)
+  const ptes = folioPtes(k, vma, addr, f)
   for (const [e] of ptes) if (pt.flags[e] & E_DIRTY) return redirtied()
   if (fo.flags[f] & PG_DIRTY) return redirtied()
   let unmapped = 0

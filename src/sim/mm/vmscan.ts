@@ -49,15 +49,14 @@ export function folio_alloc_swap(k: Kernel, f: number): true | FallbackReason | 
 function folio_referenced(k: Kernel, f: number): number {
   let referenced = 0
   for (const { vma, addr } of rmap_walk_anon(k, f)) {
-    const p = vma.mm.pmds.get(Math.floor(addr / PMD_SIZE))
-    if (p === undefined) continue
+    const p = addr >= vma.start ? vma.mm.pmds.get(Math.floor(addr / PMD_SIZE)) : undefined
     const pm = k.pmds
-    if (pm.kind[p] === PMD_HUGE && pm.val[p] === f) {
+    if (p !== undefined && pm.kind[p] === PMD_HUGE && pm.val[p] === f) {
       if (pm.flags[p] & E_YOUNG) referenced++
       pm.flags[p] &= ~E_YOUNG
     } else {
       const pt = k.ptes
-      for (const [e] of folioPtes(k, vma.mm, addr, f)) {
+      for (const [e] of folioPtes(k, vma, addr, f)) {
         if (pt.flags[e] & E_YOUNG) referenced++
         pt.flags[e] &= ~E_YOUNG
       }

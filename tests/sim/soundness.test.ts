@@ -1,0 +1,87 @@
+/**
+ * Issue 12: the model's state stays sound. Each case is the smallest sequence that broke it,
+ * named after the kernel function that decides it, run in all four variants with the full-state
+ * audit after it and a conservation check once every task has exited.
+ */
+import { describe, expect, it } from 'vitest'
+import { createSimulator, normalizeMachine, type MachineInput } from '../../src/sim'
+import { VARIANT_NAMES } from '../../src/shared/result'
+
+const K4 = 4096
+const M2 = 2 * 1024 * 1024
+
+function setup(variant: (typeof VARIANT_NAMES)[number], machine: MachineInput = {}) {
+  const sim = createSimulator({
+    variant,
+    seed: 1,
+    machine: normalizeMachine({ memory: '1G', swap: [{ type: 'nvme', size: '1G' }], ...machine }),
+  })
+  return { sim, pid: sim.spawn('t') }
+}
+
+/** Every task gone and reclaim done: nothing of theirs may be left behind. */
+function expectNothingLeft(sim: ReturnType<typeof setup>['sim'], freeAtStart: number): void {
+  sim.audit()
+  const m = sim.meminfo()
+  expect(m.AnonPages, 'AnonPages').toBe(0)
+  expect(m.SwapCached, 'SwapCached').toBe(0)
+  expect(m.SwapFree, 'SwapFree').toBe(m.SwapTotal)
+  expect(m.MemFree, 'MemFree').toBe(freeAtStart)
+}
+
+describe.each(VARIANT_NAMES)('%s', (variant) => {
+  it('A1 rmap_walk_anon(): a VMA that starts inside a THP still finds its pages (vma_address() clamps to vm_start)', () => {
+    const { sim, pid } = setup(variant)
+    const free = sim.meminfo().MemFree
+    const addr = sim.mmap(pid, M2, 'hugepage')
+    sim.touch(pid, addr, M2, { write: true })
+    sim.munmap(pid, addr, K4)
+    sim.reclaim(4 * M2)
+    sim.settleIo()
+    sim.reclaim(4 * M2)
+    sim.audit()
+    expect(sim.status(pid).VmSwap).toBe(2044)
+    expect(sim.meminfo().AnonPages).toBe(0)
+    sim.touch(pid, addr + K4, M2 - K4, { write: false })
+    sim.audit()
+    expect(sim.status(pid).RssAnon).toBe(2044)
+    sim.exit(pid)
+    sim.reclaim(1 << 30)
+    sim.settleIo()
+    sim.reclaim(1 << 30)
+    expectNothingLeft(sim, free)
+  })
+
+  it('A1 rmap_walk_anon(): munmap across two THPs, reclaim, exit: nothing left, no negative AnonPages', () => {
+    const { sim, pid } = setup(variant)
+    const free = sim.meminfo().MemFree
+    const addr = sim.mmap(pid, 2 * M2, 'hugepage')
+    sim.touch(pid, addr, 2 * M2, { write: true })
+    sim.munmap(pid, addr + M2 - 64 * K4, 128 * K4)
+    sim.reclaim(8 * M2)
+    sim.settleIo()
+    sim.reclaim(8 * M2)
+    sim.audit()
+    expect(sim.meminfo().AnonPages).toBe(0)
+    sim.exit(pid)
+    sim.reclaim(1 << 30)
+    sim.settleIo()
+    sim.reclaim(1 << 30)
+    expectNothingLeft(sim, free)
+  })
+
+  it('A1 rmap_walk_anon(): the second half of a THP moved by mremap is swapped out too', () => {
+    const { sim, pid } = setup(variant)
+    const addr = sim.mmap(pid, M2, 'hugepage')
+    sim.touch(pid, addr, M2, { write: true })
+    const moved = sim.mremap(pid, addr + M2 / 2, M2 / 2)
+    sim.reclaim(4 * M2)
+    sim.settleIo()
+    sim.reclaim(4 * M2)
+    sim.audit()
+    expect(sim.status(pid).VmSwap).toBe(2048)
+    sim.touch(pid, moved, M2 / 2, { write: false })
+    sim.touch(pid, addr, M2 / 2, { write: false })
+    sim.audit()
+  })
+})

@@ -70,6 +70,27 @@ describe.each(VARIANT_NAMES)('%s', (variant) => {
     expectNothingLeft(sim, free)
   })
 
+  it('A2 madvise_free_pte_range(): a swap-cache folio whose slot another mapping holds is skipped, not lazy-freed', () => {
+    // free-shared-swapcache.ts agrees with 6.18; the model used to drop the folio and abort
+    // the parent's read with "data corruption".
+    const { sim, pid } = setup(variant)
+    const addr = sim.mmap(pid, 64 * K4, 'nohugepage')
+    sim.touch(pid, addr, 64 * K4, { write: true })
+    sim.madvise(pid, addr, 64 * K4, 'pageout')
+    sim.settleIo()
+    sim.touch(pid, addr, 64 * K4, { write: false })
+    sim.madvise(pid, addr, 64 * K4, 'pageout')
+    const child = sim.fork(pid)
+    sim.touch(child, addr, 64 * K4, { write: false })
+    sim.madvise(child, addr, 64 * K4, 'free')
+    sim.madvise(child, addr, 64 * K4, 'pageout')
+    sim.settleIo()
+    sim.audit()
+    sim.touch(pid, addr, 64 * K4, { write: false })
+    sim.touch(child, addr, 64 * K4, { write: false })
+    sim.audit()
+  })
+
   it('A1 rmap_walk_anon(): the second half of a THP moved by mremap is swapped out too', () => {
     const { sim, pid } = setup(variant)
     const addr = sim.mmap(pid, M2, 'hugepage')

@@ -87,6 +87,12 @@ export const FIXED: Fixed[] = [
     scenarios: ['uffd-missing.ts'],
   },
   {
+    what: "MADV_FREE made a swap-cache folio lazyfree although its slot was still another mapping's; reclaim then dropped it and the other mapping read zeroes (the model aborted: data corruption)",
+    kernel:
+      'mm/madvise.c madvise_free_pte_range() skips a swap-cache folio whose folio_free_swap() fails; mm/swap.c folio_mark_lazyfree() leaves swap-cache folios alone',
+    scenarios: ['free-shared-swapcache.ts'],
+  },
+  {
     what: 'a rotational swap device read ahead around the faulting address',
     kernel:
       'mm/swap_state.c swapin_readahead(): while nr_rotate_swap, swap_cluster_readahead() reads the aligned cluster of offsets around the fault, its window from the system-wide swapin_readahead_hits',

@@ -205,8 +205,11 @@ function madvise_free(k: Kernel, mm: Mm, start: number, end: number): void {
       if (fo.pmdMapcount[f] + fo.pteMapcount[f] > 1) continue
       if (whole) {
         visited++
-        markLazyfree(k, f)
+        // madvise_free_huge_pmd(): clean and old, then folio_mark_lazyfree(), which leaves a
+        // swap-cache folio as it is (still swap-backed).
+        fo.flags[f] &= ~PG_DIRTY
         pm.flags[p] &= ~(E_DIRTY | E_YOUNG)
+        folio_mark_lazyfree(k, f)
         continue
       }
       if (!split_folio(k, f)) continue
@@ -241,8 +244,12 @@ function madvise_free(k: Kernel, mm: Mm, start: number, end: number): void {
         }
       }
       if (fo.pmdMapcount[f] + fo.pteMapcount[f] > fo.nrPages(f)) continue
-      markLazyfree(k, f)
+      // madvise_free_pte_range(): a swap-cache folio whose swap cannot be freed (another
+      // mapping still has the slot, or it is under writeback) is skipped, PTE and all.
+      if (fo.flags[f] & PG_SWAPCACHE && !folio_free_swap(k, f)) continue
+      fo.flags[f] &= ~PG_DIRTY
       pt.flags[e] &= ~(E_DIRTY | E_YOUNG)
+      folio_mark_lazyfree(k, f)
     }
   }
   // Dropped swap entries read as zeroes from now on.
@@ -258,11 +265,14 @@ function madvise_free(k: Kernel, mm: Mm, start: number, end: number): void {
   k.walk('madvise_free', visited)
 }
 
-/** @kernel mm/swap.c folio_mark_lazyfree(): clean, !swapbacked, out of the swap cache. */
-function markLazyfree(k: Kernel, f: number): void {
+/**
+ * @kernel mm/swap.c folio_mark_lazyfree(): an anon, swap-backed folio out of the swap cache
+ * becomes lazyfree (!swapbacked) at the LRU's tail; any other folio is left as it is.
+ */
+function folio_mark_lazyfree(k: Kernel, f: number): void {
   const fo = k.folios
-  if (fo.flags[f] & PG_SWAPCACHE) folio_free_swap(k, f)
-  fo.flags[f] = (fo.flags[f] & ~PG_DIRTY) | PG_LAZYFREE
+  if (fo.flags[f] & (PG_SWAPCACHE | PG_LAZYFREE)) return
+  fo.flags[f] |= PG_LAZYFREE
   k.lruMoveTail(f)
 }
 

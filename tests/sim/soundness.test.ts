@@ -91,6 +91,34 @@ describe.each(VARIANT_NAMES)('%s', (variant) => {
     sim.audit()
   })
 
+  it.each(['fault', 'swapoff'] as const)(
+    'A3 do_swap_page(): a large folio read ahead but not mappable whole leaves the swap cache (%s)',
+    (how) => {
+      const { sim, pid } = setup(variant)
+      const free = sim.meminfo().MemFree
+      const addr = sim.mmap(pid, M2, 'hugepage')
+      sim.touch(pid, addr, M2, { write: true })
+      sim.madvise(pid, addr, M2, 'pageout')
+      sim.settleIo()
+      sim.reclaim(4 * M2)
+      // WILLNEED reads the swap PMD's 512 slots into one large folio (the series), then a 4 KB
+      // MADV_DONTNEED splits the swap PMD: the folio can no longer be mapped whole.
+      sim.madvise(pid, addr, M2, 'willneed')
+      sim.settleIo()
+      sim.madvise(pid, addr, K4, 'dontneed')
+      if (how === 'fault') sim.touch(pid, addr + K4, M2 - K4, { write: false })
+      else sim.swapoff(0)
+      sim.audit()
+      expect(sim.status(pid).RssAnon).toBe(2044)
+      expect(sim.meminfo().AnonPages).toBe(2044)
+      sim.exit(pid)
+      sim.reclaim(1 << 30)
+      sim.settleIo()
+      sim.reclaim(1 << 30)
+      expectNothingLeft(sim, free)
+    },
+  )
+
   it('A1 rmap_walk_anon(): the second half of a THP moved by mremap is swapped out too', () => {
     const { sim, pid } = setup(variant)
     const addr = sim.mmap(pid, M2, 'hugepage')

@@ -67,6 +67,7 @@ import {
   free_swap_and_cache,
   free_swap_cache,
   swap_cache_add_folio,
+  swap_cache_del_folio,
   swap_cache_get_folio,
 } from './swap_state'
 import { SLOT_ZERO, SLOT_ZSWAP, SWAP_HEADER_SLOT, type SwapInfo } from './swapfile'
@@ -599,6 +600,11 @@ function do_swap_page(
     if (all) {
       first = start
       nr = n
+    } else if (fo.anonVma[f] < 0) {
+      // Read ahead whole (MADV_WILLNEED of a swap PMD) but not mappable whole: it leaves the
+      // swap cache and the fault retries for this page alone.
+      drop_fresh_large_swapcache(k, f)
+      return FAULT_RETRY
     }
   }
   const exclusive = (pt.flags[e] & E_SWP_EXCLUSIVE) !== 0
@@ -639,6 +645,18 @@ function do_swap_page(
   const r = do_wp_page(k, mm, vma, e, addr)
   k.faultType = type
   return r
+}
+
+/**
+ * The series tree's do_swap_page(): a large folio that swap-in read ahead and that no mapping
+ * has taken yet (!folio_test_anon()) cannot be mapped by only some of its PTEs, since
+ * folio_add_new_anon_rmap() takes all of its pages. It leaves the swap cache (clean: the
+ * device still has the data, and its slots keep their counts) and the caller reads the page
+ * small. Also swapoff's unuse_pte().
+ */
+export function drop_fresh_large_swapcache(k: Kernel, f: number): void {
+  swap_cache_del_folio(k, f)
+  folio_put_if_unused(k, f)
 }
 
 /**

@@ -26,7 +26,13 @@ import {
   __split_huge_pmd,
   swapin_pmd_folio,
 } from './huge_memory'
-import { find_vma, read_swap_cache_async, swapin_readahead, type ReadBatch } from './memory'
+import {
+  drop_fresh_large_swapcache,
+  find_vma,
+  read_swap_cache_async,
+  swapin_readahead,
+  type ReadBatch,
+} from './memory'
 import { swapReadIo } from './page_io'
 import { PG_ANON_EXCLUSIVE, PG_DIRTY, PG_SWAPCACHE, type Mm } from './mm_types'
 import { folio_add_anon_rmap_pmd, folio_add_anon_rmap_ptes, folio_add_new_anon_rmap } from './rmap'
@@ -145,6 +151,11 @@ function unuse_pte(k: Kernel, mm: Mm, si: SwapInfo, e: number, addr: number): vo
   const off = pt.val[e]
   const vma = find_vma(mm, addr)!
   let f: number
+  const cached = si.cache[off]
+  if (cached >= 0 && fo.order[cached] > 0 && fo.anonVma[cached] < 0) {
+    // A large folio read ahead and never mapped: this PTE alone cannot take it.
+    drop_fresh_large_swapcache(k, cached)
+  }
   if (k.spec.kernel_base === 'v6.18' && si.cache[off] < 0) {
     // unuse_pte_range() on 6.18: a swap-cache miss goes through swapin_readahead().
     f = swapin_readahead(k, vma, addr, e)

@@ -12,7 +12,7 @@ import { SimInvariantError } from './api'
 import type { Kernel } from './kernel'
 import { PMD_HUGE, PMD_SWAP, PMD_TABLE, PTE_PRESENT, PTE_SWAP } from './include/pgtable'
 import { HPAGE_PMD_NR } from './include/units'
-import { PG_SWAPCACHE } from './mm/mm_types'
+import { PG_SWAPCACHE, PG_WRITEBACK } from './mm/mm_types'
 import { SWAP_HEADER_SLOT } from './mm/swapfile'
 
 export function auditKernel(k: Kernel): void {
@@ -99,8 +99,26 @@ export function auditKernel(k: Kernel): void {
     if (inuse !== si.inuseSlots)
       fail(`swap ${si.type}: ${si.inuseSlots} slots counted in use, ${inuse} are`)
   }
-  for (const [f, n] of pteMaps)
-    if (fo.pteMapcount[f] !== n) fail(`folio ${f}: pte mapcount ${fo.pteMapcount[f]}, ${n} PTEs`)
-  for (const [f, n] of pmdMaps)
-    if (fo.pmdMapcount[f] !== n) fail(`folio ${f}: pmd mapcount ${fo.pmdMapcount[f]}, ${n} PMDs`)
+  // Every live folio: its mapcounts are the mappings found (none left over by a mapping that
+  // went away), and one under writeback is in the swap cache (swapoff waits for it).
+  for (let f = 0; f < fo.highWater; f++) {
+    if (fo.pfn[f] < 0) continue
+    const ptes = pteMaps.get(f) ?? 0
+    const pmds = pmdMaps.get(f) ?? 0
+    if (fo.pteMapcount[f] !== ptes)
+      fail(`folio ${f}: pte mapcount ${fo.pteMapcount[f]}, ${ptes} PTEs`)
+    if (fo.pmdMapcount[f] !== pmds)
+      fail(`folio ${f}: pmd mapcount ${fo.pmdMapcount[f]}, ${pmds} PMDs`)
+    if (fo.flags[f] & PG_WRITEBACK && !(fo.flags[f] & PG_SWAPCACHE)) {
+      fail(`folio ${f}: under writeback but not in the swap cache`)
+    }
+  }
+  for (const [name, n] of [
+    ['NR_ANON_MAPPED', k.nrAnonMapped],
+    ['NR_ANON_THPS', k.nrAnonThps],
+    ['NR_SWAPCACHE', k.nrSwapCache],
+    ['NR_WRITEBACK', k.nrWriteback],
+  ] as const) {
+    if (n < 0) fail(`${name} is ${n}`)
+  }
 }

@@ -119,6 +119,30 @@ describe.each(VARIANT_NAMES)('%s', (variant) => {
     },
   )
 
+  it.each([
+    ['4 KB pages', 'nohugepage', 64 * K4],
+    ['a THP', 'hugepage', M2],
+  ] as const)(
+    'A4 unuse_pte_range(): swapoff waits for the writeback of %s (folio_wait_writeback())',
+    (_what, advice, bytes) => {
+      const { sim, pid } = setup(variant)
+      const free = sim.meminfo().MemFree
+      const addr = sim.mmap(pid, bytes, advice)
+      sim.touch(pid, addr, bytes, { write: true })
+      sim.madvise(pid, addr, bytes, 'pageout')
+      // No settling: the writes are still in flight when swapoff starts. The audit then finds
+      // any folio left under writeback outside the swap cache.
+      sim.swapoff(0)
+      sim.audit()
+      expect(sim.status(pid).VmSwap).toBe(0)
+      sim.touch(pid, addr, bytes, { write: false })
+      sim.audit()
+      sim.exit(pid)
+      sim.swapon(0)
+      expectNothingLeft(sim, free)
+    },
+  )
+
   it('A1 rmap_walk_anon(): the second half of a THP moved by mremap is swapped out too', () => {
     const { sim, pid } = setup(variant)
     const addr = sim.mmap(pid, M2, 'hugepage')

@@ -53,6 +53,11 @@ export class FolioPool {
   private next = 0
   nrLive = 0
 
+  /** One past the highest folio id ever handed out: live folios are below it (pfn >= 0). */
+  get highWater(): number {
+    return this.next
+  }
+
   alloc(): number {
     let f: number
     if (this.freeList.length) {
@@ -160,6 +165,11 @@ export class PtePool {
   private freeList: number[] = []
   private next = 0
   nrLive = 0
+
+  /** One past the highest folio id ever handed out: live folios are below it (pfn >= 0). */
+  get highWater(): number {
+    return this.next
+  }
 
   alloc(pfn: number): number {
     let t: number

@@ -2,6 +2,7 @@
  * Swap I/O (mm/page_io.c). Writes move each page's content tag from RAM to its slot; reads move
  * it back, so any slot mix-up shows up as a content mismatch on the next read.
  */
+import { SimInvariantError } from '../api'
 import type { Kernel } from '../kernel'
 import { HPAGE_PMD_ORDER } from '../include/units'
 import { PG_DIRTY, PG_UPTODATE, PG_WRITEBACK } from './mm_types'
@@ -69,6 +70,18 @@ export function swap_writeout(k: Kernel, f: number): boolean {
   if (doneNs > k.writebackDoneNs) k.writebackDoneNs = doneNs
   k.events.schedule(doneNs, () => folio_end_writeback(k, f))
   return true
+}
+
+/**
+ * @kernel mm/page-writeback.c folio_wait_writeback(): the clock runs on until the folio's
+ * writeback has completed.
+ */
+export function folio_wait_writeback(k: Kernel, f: number): void {
+  while (k.folios.flags[f] & PG_WRITEBACK) {
+    const next = k.events.peekNs()
+    if (next === Infinity) throw new SimInvariantError(`folio ${f} under writeback, none in flight`)
+    k.events.runUntil(next)
+  }
 }
 
 /** @kernel mm/filemap.c folio_end_writeback() */

@@ -33,7 +33,7 @@ import {
   swapin_readahead,
   type ReadBatch,
 } from './memory'
-import { swapReadIo } from './page_io'
+import { folio_wait_writeback, swapReadIo } from './page_io'
 import { PG_ANON_EXCLUSIVE, PG_DIRTY, PG_SWAPCACHE, type Mm } from './mm_types'
 import { folio_add_anon_rmap_pmd, folio_add_anon_rmap_ptes, folio_add_new_anon_rmap } from './rmap'
 import { folio_put_if_unused } from './swap'
@@ -74,6 +74,7 @@ function try_to_unuse(k: Kernel, si: SwapInfo): void {
     if (f < 0) continue
     if (si.count[off] !== 0) continue
     if (k.folios.flags[f] & PG_SWAPCACHE) {
+      folio_wait_writeback(k, f)
       swap_cache_del_folio(k, f)
       folio_put_if_unused(k, f)
     }
@@ -126,6 +127,11 @@ function unuse_pmd(k: Kernel, mm: Mm, idx: number): boolean {
     return false
   }
   const f = r.folio
+  folio_wait_writeback(k, f)
+  if (mm.pmds.get(idx) !== p || pm.kind[p] !== PMD_SWAP) {
+    folio_put_if_unused(k, f)
+    return false
+  }
   const si = k.swap[pm.swapType[p]]
   const off = pm.val[p]
   const swpFlags = pm.flags[p]
@@ -165,6 +171,13 @@ function unuse_pte(k: Kernel, mm: Mm, si: SwapInfo, e: number, addr: number): vo
     if (f >= 0) swapReadIo(k, si, batch.pages)
   }
   if (f < 0) throw new SimUsageError('swapoff: ENOMEM')
+  // unuse_pte_range(): folio_lock(), then folio_wait_writeback(); unuse_pte() then looks again
+  // (pte_same()): background work may have run meanwhile.
+  folio_wait_writeback(k, f)
+  if (mm.exited || pt.kind[e] !== PTE_SWAP || pt.val[e] !== off || pt.swapType[e] !== si.type) {
+    folio_put_if_unused(k, f)
+    return
+  }
   const swpFlags = pt.flags[e]
   pt.kind[e] = PTE_PRESENT
   pt.val[e] = f

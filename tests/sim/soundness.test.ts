@@ -143,6 +143,29 @@ describe.each(VARIANT_NAMES)('%s', (variant) => {
     },
   )
 
+  it('A5 copy_present_page(): fork gives the child its own copy of a pinned exclusive THP', () => {
+    const { sim, pid } = setup(variant)
+    const free = sim.meminfo().MemFree
+    const addr = sim.mmap(pid, M2, 'hugepage')
+    sim.touch(pid, addr, M2, { write: true })
+    sim.pin(pid, addr, M2, true)
+    const child = sim.fork(pid)
+    sim.audit()
+    const mine = sim.pagemap(pid, addr, M2).map((e) => e.pfn)
+    const theirs = sim.pagemap(child, addr, M2).map((e) => e.pfn)
+    expect(theirs.filter((pfn, i) => pfn === mine[i])).toEqual([])
+    // The parent's pages stay exclusive and writable: writing them takes no fault.
+    const before = sim.vmstat().pgfault ?? 0
+    sim.touch(pid, addr, M2, { write: true })
+    expect((sim.vmstat().pgfault ?? 0) - before).toBe(0)
+    sim.touch(child, addr, M2, { write: false })
+    sim.audit()
+    sim.pin(pid, addr, M2, false)
+    sim.exit(child)
+    sim.exit(pid)
+    expectNothingLeft(sim, free)
+  })
+
   it('A1 rmap_walk_anon(): the second half of a THP moved by mremap is swapped out too', () => {
     const { sim, pid } = setup(variant)
     const addr = sim.mmap(pid, M2, 'hugepage')

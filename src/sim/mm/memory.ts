@@ -1024,6 +1024,26 @@ export function tableEmpty(k: Kernel, table: number): boolean {
  * anon-exclusive), swap entries get one more reference, the parent's swap entries lose their
  * exclusive bit. Returns false on -ENOMEM.
  */
+/**
+ * @kernel mm/memory.c copy_present_page(): a new order-0 page for the child with the content of
+ * the parent's page at row `s`, mapped writable and dirty at row `d`. False on -ENOMEM.
+ */
+function copy_present_page(k: Kernel, dst: Mm, s: number, d: number, addr: number): boolean {
+  const pt = k.ptes
+  const fo = k.folios
+  const pfn = alloc_pages(k, 0, true)
+  if (pfn < 0) return false
+  const g = newOrder0Folio(k, pfn)
+  const f = pt.val[s]
+  k.mem.pageTag[pfn] = k.mem.pageTag[fo.pfn[f] + pt.sub[s]]
+  k.cost('copy', k.cpu.copy4kNs)
+  const vma = find_vma(dst, addr)!
+  mapPte(k, d, g, 0, (vma.flags & VM_WRITE ? E_WRITE : 0) | E_DIRTY | E_SOFT_DIRTY | E_YOUNG)
+  folio_add_new_anon_rmap(k, g, vma, addr, false)
+  dst.anonRss++
+  return true
+}
+
 export function copy_pte_range(k: Kernel, dst: Mm, src: Mm, pmdIdx: number): boolean {
   const t = pte_alloc_one(k, dst)
   if (t < 0) return false
@@ -1040,6 +1060,12 @@ export function copy_pte_range(k: Kernel, dst: Mm, src: Mm, pmdIdx: number): boo
     const d = db + i
     const kind = pt.kind[s]
     if (kind === PTE_NONE) continue
+    if (kind === PTE_PRESENT && k.pins.has(pt.val[s]) && fo.flags[pt.val[s]] & PG_ANON_EXCLUSIVE) {
+      // folio_try_dup_anon_rmap_ptes() refuses a maybe-DMA-pinned exclusive page: the child
+      // gets a copy of its own (copy_present_page()) and the parent keeps it writable.
+      if (!copy_present_page(k, dst, s, d, pmdIdx * PMD_SIZE + i * PAGE_SIZE)) return false
+      continue
+    }
     pt.kind[d] = kind
     pt.val[d] = pt.val[s]
     pt.sub[d] = pt.sub[s]

@@ -166,6 +166,46 @@ describe.each(VARIANT_NAMES)('%s', (variant) => {
     expectNothingLeft(sim, free)
   })
 
+  it('A6 free_swap_cache(): a swapped THP both sides of a fork read back leaves the swap cache when both exit', () => {
+    for (const type of ['nvme', 'zram'] as const) {
+      const { sim, pid } = setup(variant, { swap: [{ type, size: '1G' }] })
+      const free = sim.meminfo().MemFree
+      const addr = sim.mmap(pid, M2, 'hugepage')
+      sim.touch(pid, addr, M2, { write: true })
+      sim.madvise(pid, addr, M2, 'pageout')
+      sim.settleIo()
+      sim.reclaim(4 * M2)
+      const child = sim.fork(pid)
+      sim.touch(pid, addr, M2, { write: false })
+      sim.touch(child, addr, M2, { write: false })
+      sim.exit(child)
+      sim.exit(pid)
+      sim.audit()
+      expect(sim.meminfo().SwapCached, type).toBe(0)
+      sim.reclaim(1 << 30)
+      sim.settleIo()
+      expectNothingLeft(sim, free)
+    }
+  })
+
+  it('A6 free_swap_cache(): fork, the child exits, pageout, the parent writes: nothing leaks', () => {
+    const { sim, pid } = setup(variant)
+    const free = sim.meminfo().MemFree
+    const addr = sim.mmap(pid, M2, 'hugepage')
+    sim.touch(pid, addr, M2, { write: true })
+    const child = sim.fork(pid)
+    sim.exit(child)
+    sim.madvise(pid, addr, M2, 'pageout')
+    sim.settleIo()
+    sim.touch(pid, addr, M2, { write: true })
+    sim.audit()
+    sim.exit(pid)
+    sim.reclaim(1 << 30)
+    sim.settleIo()
+    sim.reclaim(1 << 30)
+    expectNothingLeft(sim, free)
+  })
+
   it('A1 rmap_walk_anon(): the second half of a THP moved by mremap is swapped out too', () => {
     const { sim, pid } = setup(variant)
     const addr = sim.mmap(pid, M2, 'hugepage')

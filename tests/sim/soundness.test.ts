@@ -206,6 +206,22 @@ describe.each(VARIANT_NAMES)('%s', (variant) => {
     expectNothingLeft(sim, free)
   })
 
+  it("B4 dup_userfaultfd(): fork does not copy the registration; the child's writes reach no monitor", () => {
+    // uffd-wp-fork.ts on 6.18: 0 events for the child, 16 for the parent.
+    const { sim, pid } = setup(variant, { swap: [{ type: 'zram', size: '1G' }] })
+    const addr = sim.mmap(pid, 64 * K4, 'nohugepage')
+    sim.touch(pid, addr, 64 * K4, { write: true })
+    sim.uffdRegister(pid, addr, 64 * K4, ['wp'])
+    sim.uffdProtect(pid, addr, 64 * K4, 'wp', true)
+    sim.madvise(pid, addr, 32 * K4, 'pageout')
+    const child = sim.fork(pid)
+    sim.touch(child, addr, 64 * K4, { write: true })
+    expect(sim.uffdEvents(child)).toEqual([])
+    sim.touch(pid, addr, 16 * K4, { write: true })
+    expect(sim.uffdEvents(pid)).toHaveLength(16)
+    sim.audit()
+  })
+
   it('A1 rmap_walk_anon(): the second half of a THP moved by mremap is swapped out too', () => {
     const { sim, pid } = setup(variant)
     const addr = sim.mmap(pid, M2, 'hugepage')

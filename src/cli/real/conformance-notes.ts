@@ -93,6 +93,12 @@ export const FIXED: Fixed[] = [
     scenarios: ['free-shared-swapcache.ts'],
   },
   {
+    what: "fork copied the userfaultfd registration and the uffd-wp bits: the child's writes went to a monitor (64 events where the kernel delivers none)",
+    kernel:
+      "kernel/fork.c dup_mmap() -> fs/userfaultfd.c dup_userfaultfd() resets the child's VMA without UFFD_FEATURE_EVENT_FORK; mm/memory.c copy_present_pte() and copy_nonpresent_pte() clear uffd-wp when the child's VMA has none",
+    scenarios: ['uffd-wp-fork.ts'],
+  },
+  {
     what: 'a rotational swap device read ahead around the faulting address',
     kernel:
       'mm/swap_state.c swapin_readahead(): while nr_rotate_swap, swap_cluster_readahead() reads the aligned cluster of offsets around the fault, its window from the system-wide swapin_readahead_hits',

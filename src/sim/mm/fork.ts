@@ -10,11 +10,17 @@ import { HPAGE_PMD_NR, PMD_SIZE } from '../include/units'
 import { copy_huge_pmd } from './huge_memory'
 import { copy_pte_range } from './memory'
 import { exit_mmap } from './mmap'
-import type { Mm, Vma } from './mm_types'
+import { VM_UFFD_ANY, type Mm, type Vma } from './mm_types'
 
 export function dup_mmap(k: Kernel, parent: Mm, child: Mm): void {
   for (const vma of parent.vmas) {
-    const copy: Vma = { ...vma, mm: child, expected: vma.expected.slice() }
+    // dup_userfaultfd() without UFFD_FEATURE_EVENT_FORK: the child's VMA is not registered.
+    const copy: Vma = {
+      ...vma,
+      mm: child,
+      flags: vma.flags & ~VM_UFFD_ANY,
+      expected: vma.expected.slice(),
+    }
     vma.anonVma.vmas.add(copy)
     child.vmas.push(copy)
   }

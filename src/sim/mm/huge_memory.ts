@@ -382,7 +382,8 @@ export function copy_huge_pmd(k: Kernel, dst: Mm, src: Mm, pmdIdx: number): bool
     pm.flags[sp] &= ~E_SWP_EXCLUSIVE
     dst.swapEnts += HPAGE_PMD_NR
   }
-  pm.flags[dp] = pm.flags[sp] & ~E_SOFT_DIRTY
+  // The child's VMA has no userfaultfd (dup_userfaultfd()): pmd_clear_uffd_wp().
+  pm.flags[dp] = pm.flags[sp] & ~(E_SOFT_DIRTY | E_UFFD_WP)
   k.cost('install', k.cpu.installEntryNs)
   return true
 }

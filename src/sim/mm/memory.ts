@@ -1081,7 +1081,8 @@ export function copy_pte_range(k: Kernel, dst: Mm, src: Mm, pmdIdx: number): boo
       pt.flags[s] &= ~E_SWP_EXCLUSIVE
       dst.swapEnts++
     }
-    pt.flags[d] = pt.flags[s] & ~E_SOFT_DIRTY
+    // The child's VMA has no userfaultfd (dup_userfaultfd()): pte_clear_uffd_wp().
+    pt.flags[d] = pt.flags[s] & ~(E_SOFT_DIRTY | E_UFFD_WP)
   }
   k.cost('install', HPAGE_PMD_NR * k.cpu.installEntryNs)
   return true

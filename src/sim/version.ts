@@ -14,6 +14,10 @@
  *   rotational flag; UFFDIO_MOVE returns uffdio_move.move as the kernel does, EBUSY for a swap
  *   entry whose swap-cache folio is large, found by replaying it; a userfaultfd MISSING fault is
  *   answered with UFFDIO_COPY of a zero-filled page, as a real monitor would, not by letting the
- *   fault populate the range).
+ *   fault populate the range; model 6: issue 12's state fixes: the rmap walk finds a VMA that
+ *   starts inside a folio, MADV_FREE skips swap-cache folios it cannot free, a large folio read
+ *   ahead but not mappable whole leaves the swap cache, swapoff waits for writeback, fork copies
+ *   a pinned page, does not copy the userfaultfd registration, and a write reuses a PTE-mapped
+ *   large folio all of whose mappings are this mm's).
  */
-export const MODEL_ID = 'hugeswap-model-5/pmd-swap-v7/lazy-deposit-v3'
+export const MODEL_ID = 'hugeswap-model-6/pmd-swap-v7/lazy-deposit-v3'

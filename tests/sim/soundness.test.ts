@@ -222,6 +222,25 @@ describe.each(VARIANT_NAMES)('%s', (variant) => {
     sim.audit()
   })
 
+  it('B2 __wp_can_reuse_large_anon_folio(): after the child exits, writes reuse a PTE-mapped THP in place', () => {
+    // reuse-pte-mapped-thp.ts on 6.18: 128 write faults, no page copied, no deferred split.
+    const { sim, pid } = setup(variant)
+    const addr = sim.mmap(pid, M2, 'hugepage')
+    sim.touch(pid, addr, M2, { write: true })
+    sim.mprotect(pid, addr + M2 / 2, K4, 'r')
+    sim.mprotect(pid, addr + M2 / 2, K4, 'rw')
+    const child = sim.fork(pid)
+    sim.exit(child)
+    const before = sim.vmstat()
+    const anon = sim.meminfo().AnonPages
+    sim.touch(pid, addr, 128 * K4, { write: true })
+    const after = sim.vmstat()
+    expect((after.pgfault ?? 0) - (before.pgfault ?? 0)).toBe(128)
+    expect((after.thp_deferred_split_page ?? 0) - (before.thp_deferred_split_page ?? 0)).toBe(0)
+    expect(sim.meminfo().AnonPages).toBe(anon)
+    sim.audit()
+  })
+
   it('A1 rmap_walk_anon(): the second half of a THP moved by mremap is swapped out too', () => {
     const { sim, pid } = setup(variant)
     const addr = sim.mmap(pid, M2, 'hugepage')

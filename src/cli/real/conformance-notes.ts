@@ -99,6 +99,12 @@ export const FIXED: Fixed[] = [
     scenarios: ['uffd-wp-fork.ts'],
   },
   {
+    what: 'a write to a PTE-mapped THP shared after fork copied the page even once the other mapper had gone (128 copies and a deferred split for 512 KB)',
+    kernel:
+      "mm/memory.c wp_can_reuse_anon_folio() -> __wp_can_reuse_large_anon_folio(): reused when every mapping and reference is this mm's",
+    scenarios: ['reuse-pte-mapped-thp.ts'],
+  },
+  {
     what: 'a rotational swap device read ahead around the faulting address',
     kernel:
       'mm/swap_state.c swapin_readahead(): while nr_rotate_swap, swap_cluster_readahead() reads the aligned cluster of offsets around the fault, its window from the system-wide swapin_readahead_hits',

@@ -60,7 +60,13 @@ import { handle_userfault, mfill_atomic_pte_copy, uffdResolve } from './userfaul
 import { alloc_pages } from './page_alloc'
 import { swapReadIo, swap_read_folio } from './page_io'
 import { pte_alloc_one, pte_free } from './pgtable_generic'
-import { folio_add_anon_rmap_ptes, folio_add_new_anon_rmap, folio_remove_rmap_ptes } from './rmap'
+import {
+  folio_add_anon_rmap_ptes,
+  folio_add_new_anon_rmap,
+  folio_remove_rmap_ptes,
+  folioPtes,
+  rmap_walk_anon,
+} from './rmap'
 import { folio_put_if_unused } from './swap'
 import {
   folio_free_swap,
@@ -445,7 +451,7 @@ function stillTable(k: Kernel, mm: Mm, addr: number, e: number): boolean {
 function do_wp_page(k: Kernel, mm: Mm, vma: Vma, e: number, addr: number): FaultResult {
   const pt = k.ptes
   const fo = k.folios
-  if (pt.kind[e] === PTE_PRESENT && wp_can_reuse_anon_folio(k, pt.val[e])) {
+  if (pt.kind[e] === PTE_PRESENT && wp_can_reuse_anon_folio(k, mm, pt.val[e])) {
     pt.flags[e] |= E_WRITE | E_DIRTY | E_YOUNG | E_SOFT_DIRTY
     k.cost('install', k.cpu.installEntryNs)
     k.faultType = 'wp-reuse-pte'
@@ -484,14 +490,27 @@ function do_wp_page(k: Kernel, mm: Mm, vma: Vma, e: number, addr: number): Fault
 
 /**
  * @kernel mm/memory.c wp_can_reuse_anon_folio()
- * An anon-exclusive page is reused at once. Otherwise an order-0 folio mapped only here is
- * reused if its swap-cache copy can go too (folio_free_swap() fails while a swap entry elsewhere,
- * e.g. a forked child's, still refers to the slot: then the write must copy).
+ * An anon-exclusive page is reused at once. Otherwise a folio is reused if its swap-cache copy
+ * can go too (folio_free_swap() fails while a swap entry elsewhere, e.g. a forked child's,
+ * still refers to the slot: then the write must copy), and it is an order-0 folio mapped only
+ * here, or a large one with more than one mapping, all of them this mm's, and no other
+ * reference (__wp_can_reuse_large_anon_folio(): not mm-shared, large mapcount == refcount,
+ * so no pin).
  */
-function wp_can_reuse_anon_folio(k: Kernel, f: number): boolean {
+function wp_can_reuse_anon_folio(k: Kernel, mm: Mm, f: number): boolean {
   const fo = k.folios
   if (fo.flags[f] & PG_ANON_EXCLUSIVE) return true
-  if (fo.order[f] !== 0 || fo.pteMapcount[f] + fo.pmdMapcount[f] !== 1) return false
+  const mapcount = fo.pteMapcount[f] + fo.pmdMapcount[f]
+  if (fo.order[f] === 0) {
+    if (mapcount !== 1) return false
+  } else {
+    if (mapcount <= 1 || fo.pmdMapcount[f] > 0 || k.pins.has(f)) return false
+    if (
+      rmap_walk_anon(k, f).some((m) => m.vma.mm !== mm && folioPtes(k, m.vma, m.addr, f).length)
+    ) {
+      return false
+    }
+  }
   if (fo.flags[f] & PG_SWAPCACHE) folio_free_swap(k, f)
   if (fo.flags[f] & PG_SWAPCACHE) return false
   fo.flags[f] |= PG_ANON_EXCLUSIVE

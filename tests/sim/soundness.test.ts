@@ -241,6 +241,43 @@ describe.each(VARIANT_NAMES)('%s', (variant) => {
     sim.audit()
   })
 
+  it('B1 do_huge_zero_wp_pmd(): a write to the huge zero page maps a new THP; the split is only the fallback', () => {
+    const delta = (machine: MachineInput) => {
+      const { sim, pid } = setup(variant, machine)
+      const addr = sim.mmap(pid, M2, 'hugepage')
+      sim.touch(pid, addr, M2, { write: false })
+      const before = sim.vmstat()
+      expect(before.thp_zero_page_alloc).toBe(1)
+      sim.touch(pid, addr, K4, { write: true })
+      const after = sim.vmstat()
+      sim.audit()
+      const d = (n: string): number => (after[n] ?? 0) - (before[n] ?? 0)
+      return {
+        pgfault: d('pgfault'),
+        thp_fault_alloc: d('thp_fault_alloc'),
+        thp_fault_fallback: d('thp_fault_fallback'),
+        thp_split_pmd: d('thp_split_pmd'),
+        AnonHugePages: sim.smaps(pid, addr, M2).AnonHugePages,
+      }
+    }
+    const zero = { mm_forbids_zeropage: false, thp: { use_zero_page: true } }
+    expect(delta(zero)).toEqual({
+      pgfault: 1,
+      thp_fault_alloc: 1,
+      thp_fault_fallback: 0,
+      thp_split_pmd: 0,
+      AnonHugePages: 2048,
+    })
+    // No THP to be had: split, and the write takes a 4 KB page.
+    expect(delta({ ...zero, fault_injection: { thp_fault_alloc: 1 } })).toEqual({
+      pgfault: 1,
+      thp_fault_alloc: 0,
+      thp_fault_fallback: 1,
+      thp_split_pmd: 1,
+      AnonHugePages: 0,
+    })
+  })
+
   it('A1 rmap_walk_anon(): the second half of a THP moved by mremap is swapped out too', () => {
     const { sim, pid } = setup(variant)
     const addr = sim.mmap(pid, M2, 'hugepage')

@@ -226,15 +226,59 @@ function set_huge_zero_folio(k: Kernel, mm: Mm, pmdIdx: number): FaultResult {
 }
 
 /**
+ * @kernel mm/huge_memory.c do_huge_zero_wp_pmd(): a write to the huge zero page puts a new,
+ * cleared THP in its place (the deposited table stays with the PMD). FAULT_FALLBACK when none
+ * can be had (thp_fault_fallback): the caller splits, and the write is taken at 4 KB.
+ */
+function do_huge_zero_wp_pmd(k: Kernel, mm: Mm, vma: Vma, pmdIdx: number): FaultResult {
+  const p = mm.pmds.get(pmdIdx)!
+  const pfn = k.inject('thp_fault_alloc')
+    ? -1
+    : alloc_pages(k, HPAGE_PMD_ORDER, thpDirectReclaim(k, vma))
+  if (pfn < 0) {
+    k.vm.thp_fault_fallback++
+    k.mthpCount(HPAGE_PMD_ORDER, 'anon_fault_fallback')
+    return FAULT_FALLBACK
+  }
+  if (mm.exited || mm.pmds.get(pmdIdx) !== p || k.pmds.kind[p] !== PMD_HUGE_ZERO) {
+    k.mem.free(pfn, HPAGE_PMD_ORDER)
+    return FAULT_RETRY
+  }
+  const fo = k.folios
+  const f = fo.alloc()
+  fo.order[f] = HPAGE_PMD_ORDER
+  fo.pfn[f] = pfn
+  fo.flags[f] = PG_UPTODATE
+  k.mem.pageTag.fill(0, pfn, pfn + HPAGE_PMD_NR)
+  k.cost('clear', k.cpu.clear2mNs)
+  // pmdp_huge_clear_flush(), then map_anon_folio_pmd().
+  k.flushTlb()
+  k.pmds.kind[p] = PMD_HUGE
+  k.pmds.val[p] = f
+  k.pmds.flags[p] = E_YOUNG | E_SOFT_DIRTY | E_WRITE | E_DIRTY
+  folio_add_new_anon_rmap(k, f, vma, pmdIdx * PMD_SIZE, true)
+  mm.anonRss += HPAGE_PMD_NR
+  k.vm.thp_fault_alloc++
+  k.mthpCount(HPAGE_PMD_ORDER, 'anon_fault_alloc')
+  k.cost('install', k.cpu.installEntryNs)
+  k.faultType = 'anon-thp'
+  return FAULT_DONE
+}
+
+/**
  * @kernel mm/huge_memory.c do_huge_pmd_wp_page()
- * Write to a read-only huge PMD: reuse the folio if it is exclusively ours, else split the PMD
- * and let the PTE-level fault copy 4 KB (the kernel has not copied whole THPs on COW since 5.8;
- * the huge zero page always takes this fallback).
+ * Write to a read-only huge PMD: the huge zero page gets a THP of its own (do_huge_zero_wp_pmd());
+ * a THP is reused if it is exclusively ours, else the PMD is split and the PTE-level fault
+ * copies 4 KB (the kernel has not copied whole THPs on COW since 5.8).
  */
 export function do_huge_pmd_wp_page(k: Kernel, mm: Mm, vma: Vma, pmdIdx: number): FaultResult {
   const p = mm.pmds.get(pmdIdx)!
   const pm = k.pmds
   const fo = k.folios
+  if (pm.kind[p] === PMD_HUGE_ZERO && vma.flags & VM_WRITE) {
+    const r = do_huge_zero_wp_pmd(k, mm, vma, pmdIdx)
+    if (r !== FAULT_FALLBACK) return r
+  }
   if (pm.kind[p] === PMD_HUGE && vma.flags & VM_WRITE) {
     const f = pm.val[p]
     const onlyHere = fo.pmdMapcount[f] === 1 && fo.pteMapcount[f] === 0

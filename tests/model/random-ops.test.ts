@@ -26,6 +26,7 @@ type Op =
       pages: number
     }
   | { op: 'mprotect'; task: number; map: number; from: number; pages: number; prot: 'r' | 'rw' }
+  | { op: 'pin'; task: number; map: number; from: number; pages: number; on: boolean }
   | { op: 'fork'; task: number }
   | { op: 'exit'; task: number }
   | { op: 'reclaim'; pages: number }
@@ -88,6 +89,16 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('clear_refs' as const), task: fc.nat(3) }) },
   {
+    // Long-term pins across fork, reclaim and swapoff (issue 12 A5).
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('pin' as const),
+      task: fc.nat(3),
+      ...range,
+      on: fc.boolean(),
+    }),
+  },
+  {
     weight: 1,
     arbitrary: fc.record({
       op: fc.constant('mremap' as const),
@@ -112,6 +123,14 @@ interface Mapping {
   start: number
   length: number
   writable: boolean
+  /** Ranges this task pinned here, unpinned before the mapping or the task goes. */
+  pins: [number, number][]
+}
+
+/** A driver unpins before the memory goes: the mapping's pins, newest first. */
+function unpinAll(sim: AuditableSimulator, pid: number, m: Mapping): void {
+  for (const [addr, length] of m.pins.reverse()) sim.pin(pid, addr, length, false)
+  m.pins = []
 }
 
 /** Replays ops on one variant; returns a transcript of what every read and /proc read saw. */
@@ -166,6 +185,7 @@ function replay(
       const m = t.maps[o.map % t.maps.length]
       // A fresh area far above every mapping, shifted to test unaligned moves.
       const dst = 0x7e0000000000 + nextRemap++ * 16 * M2 + o.shiftPages * K4
+      unpinAll(sim, t.pid, m)
       m.start = sim.mremap(t.pid, m.start, m.length, dst)
       sim.audit()
       continue
@@ -173,12 +193,13 @@ function replay(
     if (o.op === 'mmap') {
       const length = o.pmds * M2
       const start = sim.mmap(t.pid, length, o.huge ? 'hugepage' : 'nohugepage')
-      t.maps.push({ start, length, writable: true })
+      t.maps.push({ start, length, writable: true, pins: [] })
     } else if (o.op === 'fork') {
       if (tasks.length < 4)
-        tasks.push({ pid: sim.fork(t.pid), maps: t.maps.map((m) => ({ ...m })) })
+        tasks.push({ pid: sim.fork(t.pid), maps: t.maps.map((m) => ({ ...m, pins: [] })) })
     } else if (o.op === 'exit') {
       if (tasks.length > 1) {
+        for (const m of t.maps) unpinAll(sim, t.pid, m)
         sim.exit(t.pid)
         tasks.splice(tasks.indexOf(t), 1)
       }
@@ -199,10 +220,14 @@ function replay(
           sim.touch(t.pid, addr, length, { write: false })
           log.push(`read ${t.pid} ${addr} ${pages}`)
           break
-        case 'pageout':
-        case 'cold':
         case 'dontneed':
         case 'free':
+          // The model's pin lasts while the page is mapped: a driver unpins before it drops it.
+          unpinAll(sim, t.pid, m)
+          sim.madvise(t.pid, addr, length, o.op)
+          break
+        case 'pageout':
+        case 'cold':
         case 'willneed':
           sim.madvise(t.pid, addr, length, o.op)
           break
@@ -215,11 +240,22 @@ function replay(
           log.push(`mincore ${t.pid} ${sim.mincore(t.pid, addr, length).length}`)
           break
         case 'munmap':
+          unpinAll(sim, t.pid, m)
           sim.munmap(t.pid, addr, length)
           // Keep the bookkeeping simple: forget the whole mapping in this task.
           t.maps.splice(t.maps.indexOf(m), 1)
           if (from > 0) sim.munmap(t.pid, m.start, from * K4)
           if (from + pages < nr) sim.munmap(t.pid, addr + length, m.length - (from + pages) * K4)
+          break
+        case 'pin':
+          // GUP writes the pages in first: only a writable mapping can be pinned this way.
+          if (o.on && m.writable) {
+            sim.pin(t.pid, addr, length, true)
+            m.pins.push([addr, length])
+          } else if (!o.on && m.pins.length) {
+            const [a, l] = m.pins.pop()!
+            sim.pin(t.pid, a, l, false)
+          }
           break
         case 'mprotect':
           sim.mprotect(t.pid, m.start, m.length, o.prot)
@@ -230,6 +266,7 @@ function replay(
     sim.audit()
   }
   for (const t of tasks) {
+    for (const m of t.maps) unpinAll(sim, t.pid, m)
     for (const m of t.maps)
       log.push(`swap ${t.pid} ${JSON.stringify(sim.smaps(t.pid, m.start, m.length).Swap >= 0)}`)
     sim.exit(t.pid)

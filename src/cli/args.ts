@@ -25,6 +25,8 @@ export interface RunOptions {
   runs?: number
   /** The cost profile `machine.costs: 'measured'` uses (default ~/.config/hugeswap/costs.json). */
   costs?: string
+  /** The simulator's full-state audit after every operation (slow; for model developers). */
+  audit?: boolean
 }
 
 /** `hugeswap compare A.json B.json`: A is the baseline column, B the other, variant by variant. */
@@ -142,6 +144,9 @@ Options (run):
                        hugeswap calibrate; default ~/.config/hugeswap/costs.json)
   --time-limit MS      script time allowed per variant, in ms (default 10000); time spent
                        inside the simulator does not count
+  --audit              run: check the simulator's whole state after every operation (swap
+                       counts, mapcounts, counters); the first inconsistency stops the run
+                       at its FILE:LINE:COL. Slow: for model development
   --format FORMAT      what to print on stdout: text (default), json, or lkp / mmtests
                        (variants compared against baseline as 0-day and mmtests print them);
                        with --runs, text is the mail report (summary, LKP table, histograms)
@@ -229,6 +234,7 @@ const OPTIONS = {
   markdown: { type: 'string' },
   kernel: { type: 'string' },
   costs: { type: 'string' },
+  audit: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const
@@ -237,7 +243,7 @@ type OptionName = keyof typeof OPTIONS
 
 /** The options each command accepts (help and version go everywhere). */
 const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = {
-  run: ['variants', 'seed', 'json', 'format', 'out', 'runs', 'time-limit', 'costs'],
+  run: ['variants', 'seed', 'json', 'format', 'out', 'runs', 'time-limit', 'costs', 'audit'],
   compare: ['format'],
   sweep: ['param', 'variants', 'seed', 'out', 'metrics', 'time-limit', 'costs'],
   'export-selftest': ['variant', 'seed', 'out'],
@@ -361,6 +367,7 @@ function parseRun(rest: readonly string[], values: Values): Command {
   if (costs !== undefined) options.costs = costs
   if (variants) options.variants = variants
   if (seed !== undefined) options.seed = seed
+  if (values.audit) options.audit = true
   if (values.json !== undefined) {
     if (values.json === '') fail('--json needs a PATH or -')
     options.json = values.json

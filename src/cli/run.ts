@@ -92,6 +92,7 @@ export async function runCommand(options: RunOptions, env: CliEnv): Promise<numb
   const request: RunRequest = { source, fileName: basename(path) }
   if (options.variants) request.variants = options.variants
   if (options.seed !== undefined) request.seed = options.seed
+  if (options.audit) request.audit = true
   if (options.timeLimitMs !== undefined) request.limits = { timeMs: options.timeLimitMs }
   const costs = await loadMeasuredCosts(options.costs, env.cwd)
   if (!costs.ok) {

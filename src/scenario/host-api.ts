@@ -132,6 +132,8 @@ function phaseOf(op: string, args: unknown[]): string {
 export function createHostApi(
   sim: Simulator,
   onOp?: OpListener,
+  /** Runs after every operation (the audit of `hugeswap run --audit`). */
+  afterOp?: () => void,
 ): (op: string, args: unknown[]) => unknown {
   const comms = new Map<number, string>()
 
@@ -293,6 +295,8 @@ export function createHostApi(
     const fn = Object.prototype.hasOwnProperty.call(ops, op) ? ops[op] : undefined
     if (!fn) throw new SimUsageError(`unknown operation '${op}'`)
     if (onOp && op !== 'range.sub') onOp(phaseOf(op, args))
-    return fn(args)
+    const result = fn(args)
+    if (afterOp && op !== 'range.sub') afterOp()
+    return result
   }
 }

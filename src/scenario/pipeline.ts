@@ -68,6 +68,8 @@ interface Plan {
   seed: number
   variants: VariantName[]
   machine: MachineSpec
+  /** The simulator's full-state audit after every operation. */
+  audit: boolean
 }
 
 async function execute(
@@ -162,7 +164,11 @@ async function runVariant(
     ...base,
     seed: plan.seed,
     onLog: hooks.onLog,
-    host: createHostApi(sim, (phase) => progress.op(phase)),
+    host: createHostApi(
+      sim,
+      (phase) => progress.op(phase),
+      plan.audit && 'audit' in sim ? () => (sim as { audit(): void }).audit() : undefined,
+    ),
   })
   let checks: GuestCheck[]
   try {
@@ -287,7 +293,7 @@ function resolvePlan(raw: RawDefinition, req: RunRequest, params: AppliedParams)
     if (!(e instanceof SimUsageError)) throw e
     return fail('machine', e.message)
   }
-  return { title, seed: seed as number, variants, machine }
+  return { title, seed: seed as number, variants, machine, audit: req.audit === true }
 }
 
 /**

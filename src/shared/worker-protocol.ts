@@ -25,6 +25,11 @@ export interface RunRequest {
    * calibrate` (the CLI reads it from --costs FILE or ~/.config/hugeswap/costs.json).
    */
   measuredCosts?: MeasuredCosts
+  /**
+   * The simulator's full-state audit after every operation (`hugeswap run --audit`): the first
+   * inconsistency stops the run where the scenario made that call.
+   */
+  audit?: boolean
   limits?: {
     /** Script time allowed per run, in ms (default 10 000). */
     timeMs?: number

@@ -89,6 +89,10 @@ describe.concurrent('hugeswap run', () => {
     ])
     expect(first.stdout).toBe(JSON.stringify(result, null, 2) + '\n')
     expect((await hugeswap('run', '--json', '-')).stdout).toBe(first.stdout)
+    // --audit checks the whole state after every operation and changes no number.
+    const audited = await hugeswap('run', '--json', '-', '--audit')
+    expect(audited.status).toBe(0)
+    expect(audited.stdout).toBe(first.stdout)
   })
 
   it('passes --seed and --variants through', async ({ expect }) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { runScenarioWith } from '../../src/scenario/pipeline'
+import { SimInvariantError } from '../../src/sim/api'
 import type { RunOutcome } from '../../src/shared/result'
 import type { RunRequest } from '../../src/shared/worker-protocol'
 import { createFakeSimulator, type FakeSimulator } from './fake-sim'
@@ -553,5 +554,37 @@ describe('syntax', () => {
       column: 7,
       message: 'Unexpected token',
     })
+  })
+})
+
+describe('--audit (RunRequest.audit)', () => {
+  it('audits after every operation and stops at the call whose state is inconsistent', async () => {
+    let audits = 0
+    const outcome = await runScenarioWith(
+      (opts) => {
+        const s = createFakeSimulator(opts) as ReturnType<typeof createFakeSimulator> & {
+          audit(): void
+        }
+        s.audit = () => {
+          audits++
+          // The third operation (t.write) leaves the state broken.
+          if (audits === 3) throw new SimInvariantError('audit: folio 0: pte mapcount 1, 0 PTEs')
+        }
+        return s
+      },
+      { source: ONE_THP, fileName: 'test.ts', audit: true, variants: ['baseline'] },
+    )
+    const e = errorOf(outcome)
+    expect(e.message).toContain('audit: folio 0: pte mapcount 1, 0 PTEs')
+    expect(e).toMatchObject({ kind: 'internal', file: 'test.ts', line: 8 })
+  })
+
+  it('changes nothing when off, or when the state is sound', async () => {
+    const plain = await run(ONE_THP).outcome
+    const audited = await runScenarioWith(
+      (opts) => Object.assign(createFakeSimulator(opts), { audit: () => {} }),
+      { source: ONE_THP, fileName: 'test.ts', audit: true },
+    )
+    expect(JSON.stringify(audited)).toBe(JSON.stringify(plain))
   })
 })

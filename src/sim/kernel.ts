@@ -118,7 +118,12 @@ export class Kernel {
   /** `zswap_never_enabled()` is false once zswap has been enabled: a static key that stays. */
   zswapEverEnabled: boolean
   zswapEnabled: boolean
-  hugeZeroAllocated = false
+  /**
+   * The huge zero folio's first frame while it exists (-1: not allocated), and the mms that took
+   * a reference to it (mm_get_huge_zero_folio(): held until the mm exits).
+   */
+  hugeZeroPfn = -1
+  readonly hugeZeroUsers = new Set<number>()
   /** Set while reclaim runs (PF_MEMALLOC): allocations then never recurse into reclaim. */
   inReclaim = false
   /** Anonymous LRU, newest at head (folio ids; -1 = empty). */

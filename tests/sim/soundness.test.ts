@@ -278,6 +278,21 @@ describe.each(VARIANT_NAMES)('%s', (variant) => {
     })
   })
 
+  it('C get_huge_zero_folio(): the huge zero folio takes 2 MB while an mm holds it, and the shrinker frees it after', () => {
+    const { sim, pid } = setup(variant, {
+      mm_forbids_zeropage: false,
+      thp: { use_zero_page: true },
+    })
+    const free = sim.meminfo().MemFree
+    const addr = sim.mmap(pid, M2, 'hugepage')
+    sim.touch(pid, addr, M2, { write: false })
+    expect(sim.vmstat().thp_zero_page_alloc).toBe(1)
+    expect(free - sim.meminfo().MemFree).toBeGreaterThanOrEqual(2048)
+    sim.exit(pid)
+    sim.reclaim(M2)
+    expectNothingLeft(sim, free)
+  })
+
   it('A1 rmap_walk_anon(): the second half of a THP moved by mremap is swapped out too', () => {
     const { sim, pid } = setup(variant)
     const addr = sim.mmap(pid, M2, 'hugepage')

@@ -199,8 +199,45 @@ export function do_huge_pmd_anonymous_page(
   return FAULT_DONE
 }
 
+/**
+ * @kernel mm/huge_memory.c mm_get_huge_zero_folio() -> get_huge_zero_folio(): the huge zero
+ * folio is 2 MB of real memory, allocated on first use (thp_zero_page_alloc); each mm that maps
+ * it holds a reference until it exits, and the shrinker frees it once none does. An allocation
+ * that fails counts thp_zero_page_alloc_failed, and the fault falls back (thp_fault_fallback).
+ */
+function mm_get_huge_zero_folio(k: Kernel, mm: Mm): boolean {
+  if (k.hugeZeroPfn < 0) {
+    const pfn = alloc_pages(k, HPAGE_PMD_ORDER, true)
+    if (pfn < 0) {
+      k.vm.thp_zero_page_alloc_failed++
+      return false
+    }
+    k.mem.pageTag.fill(0, pfn, pfn + HPAGE_PMD_NR)
+    k.hugeZeroPfn = pfn
+    k.vm.thp_zero_page_alloc++
+  }
+  k.hugeZeroUsers.add(mm.pid)
+  return true
+}
+
+/**
+ * @kernel mm/huge_memory.c shrink_huge_zero_folio_scan(): the huge zero folio goes back to the
+ * free lists once no mm holds it. Returns pages freed.
+ */
+export function shrink_huge_zero_folio(k: Kernel): number {
+  if (k.hugeZeroPfn < 0 || k.hugeZeroUsers.size > 0) return 0
+  k.mem.free(k.hugeZeroPfn, HPAGE_PMD_ORDER)
+  k.hugeZeroPfn = -1
+  return HPAGE_PMD_NR
+}
+
 /** @kernel mm/huge_memory.c set_huge_zero_folio() (with its deposited table) */
 function set_huge_zero_folio(k: Kernel, mm: Mm, pmdIdx: number): FaultResult {
+  if (!mm_get_huge_zero_folio(k, mm)) {
+    k.vm.thp_fault_fallback++
+    k.mthpCount(HPAGE_PMD_ORDER, 'anon_fault_fallback')
+    return FAULT_FALLBACK
+  }
   let table = -1
   if (!k.variant.lazyDeposit) {
     table = pte_alloc_one(k, mm)
@@ -209,11 +246,6 @@ function set_huge_zero_folio(k: Kernel, mm: Mm, pmdIdx: number): FaultResult {
   if (mm.exited || pmdKindOf(k, mm, pmdIdx) !== PMD_NONE) {
     if (table >= 0) pte_free(k, mm, table)
     return FAULT_RETRY
-  }
-  if (!k.hugeZeroAllocated) {
-    // mm_get_huge_zero_folio(): allocated once, on first use, and kept.
-    k.hugeZeroAllocated = true
-    k.vm.thp_zero_page_alloc++
   }
   const p = pmdRow(k, mm, pmdIdx)
   if (table >= 0) pgtable_trans_huge_deposit(k, p, table)

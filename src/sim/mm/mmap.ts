@@ -190,6 +190,8 @@ export function exit_mmap(k: Kernel, mm: Mm): void {
   for (const vma of vmas) zapRange(k, mm, vma.start, vma.end, true, 'zap')
   // tlb_gather_mmu_fullmm(): the dying mm is flushed as a whole (its ASID retired), not by range.
   k.tlbBatchPending = false
+  // mm_put_huge_zero_folio()
+  k.hugeZeroUsers.delete(mm.pid)
   mm.exited = true
   if (mm.pmds.size !== 0 || mm.nrPtes !== 0 || mm.anonRss !== 0 || mm.swapEnts !== 0) {
     throw new SimInvariantError(

@@ -182,7 +182,8 @@ function unuse_pte(k: Kernel, mm: Mm, si: SwapInfo, e: number, addr: number): vo
   pt.kind[e] = PTE_PRESENT
   pt.val[e] = f
   pt.sub[e] = off - fo.swapOffset[f]
-  pt.flags[e] = E_YOUNG | (swpFlags & (E_SOFT_DIRTY | E_UFFD_WP))
+  // unuse_pte(): pte_mkold(mk_pte()), so reclaim does not take swapoff for a use.
+  pt.flags[e] = swpFlags & (E_SOFT_DIRTY | E_UFFD_WP)
   if (fo.anonVma[f] < 0) folio_add_new_anon_rmap(k, f, vma, addr, false)
   else folio_add_anon_rmap_ptes(k, f, 1)
   if (swpFlags & E_SWP_EXCLUSIVE) fo.flags[f] |= PG_ANON_EXCLUSIVE

@@ -7,7 +7,7 @@
 import type { FallbackReason, Kernel } from '../kernel'
 import { E_YOUNG, PMD_HUGE } from '../include/pgtable'
 import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
-import { split_folio } from './huge_memory'
+import { shrink_huge_zero_folio, split_folio } from './huge_memory'
 import {
   PG_DIRTY,
   PG_LAZYFREE,
@@ -214,9 +214,9 @@ function shrink_lruvec(k: Kernel, nrPages: number): number {
 /** @kernel mm/vmscan.c try_to_free_pages(): direct reclaim for an allocation. */
 export function try_to_free_pages(k: Kernel, nrPages: number): number {
   if (k.inReclaim) return 0
-  // shrink_node(): the LRU first, then the shrinkers (deferred split among them).
+  // shrink_node(): the LRU first, then the shrinkers (deferred split, the huge zero folio).
   const n = shrink_lruvec(k, nrPages)
-  return n + deferred_split_scan(k)
+  return n + deferred_split_scan(k) + shrink_huge_zero_folio(k)
 }
 
 /**
@@ -263,7 +263,8 @@ export function memory_reclaim(k: Kernel, bytes: number): number {
   let reclaimed = 0
   // memory_reclaim() retries MAX_RECLAIM_RETRIES times without progress before giving up.
   for (let pass = 0; pass < 16 && reclaimed < target; pass++) {
-    const n = shrink_lruvec(k, target - reclaimed) + deferred_split_scan(k)
+    const n =
+      shrink_lruvec(k, target - reclaimed) + deferred_split_scan(k) + shrink_huge_zero_folio(k)
     reclaimed += n
     if (reclaimed < target) reclaim_throttle(k)
   }

@@ -18,7 +18,7 @@
  *   starts inside a folio, MADV_FREE skips swap-cache folios it cannot free, a large folio read
  *   ahead but not mappable whole leaves the swap cache, swapoff waits for writeback, fork copies
  *   a pinned page, does not copy the userfaultfd registration, a write reuses a PTE-mapped
- *   large folio all of whose mappings are this mm's, and a write to the huge zero page maps a
- *   new THP).
+ *   large folio all of whose mappings are this mm's, a write to the huge zero page maps a new
+ *   THP, the huge zero folio takes 2 MB while an mm holds it, and swapoff maps pages old).
  */
 export const MODEL_ID = 'hugeswap-model-6/pmd-swap-v7/lazy-deposit-v3'

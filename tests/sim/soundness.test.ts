@@ -19,6 +19,13 @@ function setup(variant: (typeof VARIANT_NAMES)[number], machine: MachineInput = 
   return { sim, pid: sim.spawn('t') }
 }
 
+/** Reclaim of everything, twice around writeback: what an asynchronous device still writes. */
+function reclaimAll(sim: ReturnType<typeof setup>['sim'], bytes = 1 << 30): void {
+  sim.reclaim(bytes)
+  sim.settleIo()
+  sim.reclaim(bytes)
+}
+
 /** Every task gone and reclaim done: nothing of theirs may be left behind. */
 function expectNothingLeft(sim: ReturnType<typeof setup>['sim'], freeAtStart: number): void {
   sim.audit()
@@ -36,9 +43,7 @@ describe.each(VARIANT_NAMES)('%s', (variant) => {
     const addr = sim.mmap(pid, M2, 'hugepage')
     sim.touch(pid, addr, M2, { write: true })
     sim.munmap(pid, addr, K4)
-    sim.reclaim(4 * M2)
-    sim.settleIo()
-    sim.reclaim(4 * M2)
+    reclaimAll(sim, 4 * M2)
     sim.audit()
     expect(sim.status(pid).VmSwap).toBe(2044)
     expect(sim.meminfo().AnonPages).toBe(0)
@@ -46,9 +51,7 @@ describe.each(VARIANT_NAMES)('%s', (variant) => {
     sim.audit()
     expect(sim.status(pid).RssAnon).toBe(2044)
     sim.exit(pid)
-    sim.reclaim(1 << 30)
-    sim.settleIo()
-    sim.reclaim(1 << 30)
+    reclaimAll(sim)
     expectNothingLeft(sim, free)
   })
 
@@ -58,15 +61,11 @@ describe.each(VARIANT_NAMES)('%s', (variant) => {
     const addr = sim.mmap(pid, 2 * M2, 'hugepage')
     sim.touch(pid, addr, 2 * M2, { write: true })
     sim.munmap(pid, addr + M2 - 64 * K4, 128 * K4)
-    sim.reclaim(8 * M2)
-    sim.settleIo()
-    sim.reclaim(8 * M2)
+    reclaimAll(sim, 8 * M2)
     sim.audit()
     expect(sim.meminfo().AnonPages).toBe(0)
     sim.exit(pid)
-    sim.reclaim(1 << 30)
-    sim.settleIo()
-    sim.reclaim(1 << 30)
+    reclaimAll(sim)
     expectNothingLeft(sim, free)
   })
 
@@ -112,9 +111,7 @@ describe.each(VARIANT_NAMES)('%s', (variant) => {
       expect(sim.status(pid).RssAnon).toBe(2044)
       expect(sim.meminfo().AnonPages).toBe(2044)
       sim.exit(pid)
-      sim.reclaim(1 << 30)
-      sim.settleIo()
-      sim.reclaim(1 << 30)
+      reclaimAll(sim)
       expectNothingLeft(sim, free)
     },
   )
@@ -200,9 +197,7 @@ describe.each(VARIANT_NAMES)('%s', (variant) => {
     sim.touch(pid, addr, M2, { write: true })
     sim.audit()
     sim.exit(pid)
-    sim.reclaim(1 << 30)
-    sim.settleIo()
-    sim.reclaim(1 << 30)
+    reclaimAll(sim)
     expectNothingLeft(sim, free)
   })
 
@@ -298,9 +293,7 @@ describe.each(VARIANT_NAMES)('%s', (variant) => {
     const addr = sim.mmap(pid, M2, 'hugepage')
     sim.touch(pid, addr, M2, { write: true })
     const moved = sim.mremap(pid, addr + M2 / 2, M2 / 2)
-    sim.reclaim(4 * M2)
-    sim.settleIo()
-    sim.reclaim(4 * M2)
+    reclaimAll(sim, 4 * M2)
     sim.audit()
     expect(sim.status(pid).VmSwap).toBe(2048)
     sim.touch(pid, moved, M2 / 2, { write: false })

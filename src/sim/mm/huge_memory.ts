@@ -156,14 +156,8 @@ export function do_huge_pmd_anonymous_page(
   if (!write && !k.spec.mm_forbids_zeropage && k.spec.thp.use_zero_page) {
     return set_huge_zero_folio(k, mm, pmdIdx)
   }
-  const pfn = k.inject('thp_fault_alloc')
-    ? -1
-    : alloc_pages(k, HPAGE_PMD_ORDER, thpDirectReclaim(k, vma))
-  if (pfn < 0) {
-    k.vm.thp_fault_fallback++
-    k.mthpCount(HPAGE_PMD_ORDER, 'anon_fault_fallback')
-    return FAULT_FALLBACK
-  }
+  const pfn = vma_alloc_anon_folio_pmd(k, vma)
+  if (pfn < 0) return FAULT_FALLBACK
   let table = -1
   if (!k.variant.lazyDeposit) {
     table = pte_alloc_one(k, mm)
@@ -178,6 +172,38 @@ export function do_huge_pmd_anonymous_page(
     k.mem.free(pfn, HPAGE_PMD_ORDER)
     return FAULT_RETRY
   }
+  const p = pmdRow(k, mm, pmdIdx)
+  if (table >= 0) pgtable_trans_huge_deposit(k, p, table)
+  return map_anon_folio_pmd(k, mm, vma, p, pfn, pmdIdx * PMD_SIZE)
+}
+
+/**
+ * @kernel mm/huge_memory.c vma_alloc_anon_folio_pmd(): a PMD-order page for an anonymous fault,
+ * or -1 after counting thp_fault_fallback (and the mTHP anon_fault_fallback).
+ */
+function vma_alloc_anon_folio_pmd(k: Kernel, vma: Vma): number {
+  const pfn = k.inject('thp_fault_alloc')
+    ? -1
+    : alloc_pages(k, HPAGE_PMD_ORDER, thpDirectReclaim(k, vma))
+  if (pfn < 0) {
+    k.vm.thp_fault_fallback++
+    k.mthpCount(HPAGE_PMD_ORDER, 'anon_fault_fallback')
+  }
+  return pfn
+}
+
+/**
+ * @kernel mm/huge_memory.c map_anon_folio_pmd(): a new, cleared THP at `pfn` mapped at `haddr` by
+ * PMD row `p` (writable and dirty when the VMA is), with its anon rmap; counts thp_fault_alloc.
+ */
+function map_anon_folio_pmd(
+  k: Kernel,
+  mm: Mm,
+  vma: Vma,
+  p: number,
+  pfn: number,
+  haddr: number,
+): FaultResult {
   const fo = k.folios
   const f = fo.alloc()
   fo.order[f] = HPAGE_PMD_ORDER
@@ -185,12 +211,10 @@ export function do_huge_pmd_anonymous_page(
   fo.flags[f] = PG_UPTODATE
   k.mem.pageTag.fill(0, pfn, pfn + HPAGE_PMD_NR)
   k.cost('clear', k.cpu.clear2mNs)
-  const p = pmdRow(k, mm, pmdIdx)
-  if (table >= 0) pgtable_trans_huge_deposit(k, p, table)
   k.pmds.kind[p] = PMD_HUGE
   k.pmds.val[p] = f
   k.pmds.flags[p] = E_YOUNG | E_SOFT_DIRTY | (vma.flags & VM_WRITE ? E_WRITE | E_DIRTY : 0)
-  folio_add_new_anon_rmap(k, f, vma, pmdIdx * PMD_SIZE, true)
+  folio_add_new_anon_rmap(k, f, vma, haddr, true)
   mm.anonRss += HPAGE_PMD_NR
   k.vm.thp_fault_alloc++
   k.mthpCount(HPAGE_PMD_ORDER, 'anon_fault_alloc')
@@ -264,37 +288,15 @@ function set_huge_zero_folio(k: Kernel, mm: Mm, pmdIdx: number): FaultResult {
  */
 function do_huge_zero_wp_pmd(k: Kernel, mm: Mm, vma: Vma, pmdIdx: number): FaultResult {
   const p = mm.pmds.get(pmdIdx)!
-  const pfn = k.inject('thp_fault_alloc')
-    ? -1
-    : alloc_pages(k, HPAGE_PMD_ORDER, thpDirectReclaim(k, vma))
-  if (pfn < 0) {
-    k.vm.thp_fault_fallback++
-    k.mthpCount(HPAGE_PMD_ORDER, 'anon_fault_fallback')
-    return FAULT_FALLBACK
-  }
+  const pfn = vma_alloc_anon_folio_pmd(k, vma)
+  if (pfn < 0) return FAULT_FALLBACK
   if (mm.exited || mm.pmds.get(pmdIdx) !== p || k.pmds.kind[p] !== PMD_HUGE_ZERO) {
     k.mem.free(pfn, HPAGE_PMD_ORDER)
     return FAULT_RETRY
   }
-  const fo = k.folios
-  const f = fo.alloc()
-  fo.order[f] = HPAGE_PMD_ORDER
-  fo.pfn[f] = pfn
-  fo.flags[f] = PG_UPTODATE
-  k.mem.pageTag.fill(0, pfn, pfn + HPAGE_PMD_NR)
-  k.cost('clear', k.cpu.clear2mNs)
   // pmdp_huge_clear_flush(), then map_anon_folio_pmd().
   k.flushTlb()
-  k.pmds.kind[p] = PMD_HUGE
-  k.pmds.val[p] = f
-  k.pmds.flags[p] = E_YOUNG | E_SOFT_DIRTY | E_WRITE | E_DIRTY
-  folio_add_new_anon_rmap(k, f, vma, pmdIdx * PMD_SIZE, true)
-  mm.anonRss += HPAGE_PMD_NR
-  k.vm.thp_fault_alloc++
-  k.mthpCount(HPAGE_PMD_ORDER, 'anon_fault_alloc')
-  k.cost('install', k.cpu.installEntryNs)
-  k.faultType = 'anon-thp'
-  return FAULT_DONE
+  return map_anon_folio_pmd(k, mm, vma, p, pfn, pmdIdx * PMD_SIZE)
 }
 
 /**

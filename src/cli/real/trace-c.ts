@@ -792,9 +792,10 @@ static char hs_state(pid_t pid, long long *minflt, long long *majflt)
  */
 static void hs_settle_io(void)
 {
-	int i;
+	/* 10 s of wall time, however long each look takes (stat_refresh is slow in a TCG guest). */
+	long long deadline = hs_now() + 10000000000LL;
 
-	for (i = 0; i < 100000; i++) {
+	while (hs_now() < deadline) {
 		const char *at;
 
 		hs_write_file("/proc/sys/vm/stat_refresh", "1");

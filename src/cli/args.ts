@@ -77,6 +77,11 @@ export interface RealCommandOptions {
   kernel?: string
   /** As RunOptions.costs. */
   costs?: string
+  /**
+   * Judge under memory pressure: counts agree within this fraction (and one THP's worth), and
+   * how reclaim divides between kswapd and direct reclaim is shown, not judged.
+   */
+  tolerance?: number
 }
 
 export interface CalibrateCommandOptions {
@@ -205,6 +210,12 @@ pmd-swap when /proc/vmstat has thp_swpout_pmd, else baseline.
                        bzImage: booted in QEMU with the scenario's RAM and swap devices (zram
                        from the kernel's modules, virtio disks), KVM when it works, else TCG
   --seed N             as for run
+  --tolerance PCT      judge as under memory pressure, where a kernel's reclaim races its own
+                       CPUs and the machine's file pages: a count agrees within PCT of the
+                       larger side or one THP's worth (512 pages, 2048 kB, 1 THP); errno and
+                       userfaultfd events stay exact; the split between kswapd and direct
+                       reclaim, allocstall, pageoutrun, aging (pgrefill, pgdeactivate) and
+                       nr_swapcached are shown, not judged. The pressure suite uses 25%
 Exit status (real): 0 every judged observable agrees, 1 some differ, 2 it could not run.
 
 calibrate: measures this machine's kernel (as root, on zram and on a loop device standing for
@@ -235,6 +246,7 @@ const OPTIONS = {
   kernel: { type: 'string' },
   costs: { type: 'string' },
   audit: { type: 'boolean' },
+  tolerance: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const
@@ -247,7 +259,7 @@ const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = {
   compare: ['format'],
   sweep: ['param', 'variants', 'seed', 'out', 'metrics', 'time-limit', 'costs'],
   'export-selftest': ['variant', 'seed', 'out'],
-  real: ['variant', 'seed', 'json', 'out', 'markdown', 'kernel', 'costs'],
+  real: ['variant', 'seed', 'json', 'out', 'markdown', 'kernel', 'costs', 'tolerance'],
   calibrate: ['out', 'markdown'],
 }
 const COMMANDS = Object.keys(COMMAND_OPTIONS)
@@ -493,6 +505,14 @@ function parseReal(rest: readonly string[], values: Values): Command {
   if (values.markdown !== undefined) {
     if (values.markdown === '') fail('--markdown needs a PATH')
     options.markdown = values.markdown
+  }
+  if (values.tolerance !== undefined) {
+    const m = /^(\d+(?:\.\d+)?)%$/.exec(values.tolerance.trim())
+    const pct = m ? Number(m[1]) : NaN
+    if (!(pct >= 0 && pct < 100)) {
+      fail(`--tolerance takes a percentage from 0% to 99%, e.g. 25% (got '${values.tolerance}')`)
+    }
+    options.tolerance = pct / 100
   }
   if (values.kernel !== undefined) {
     if (values.kernel === '') fail('--kernel needs host, debian or a PATH to a bzImage')

@@ -764,10 +764,31 @@ declare module 'hugeswap' {
     nr_page_table_pages: number
     /** 4 KB pages in the swap cache now. */
     nr_swapcached: number
-    /** Anonymous pages scanned by reclaim. */
+    /** Anonymous pages scanned by reclaim (all of it: kswapd, direct, and a cgroup's, which
+     *  `k.reclaim()` is and which counts in no other global counter). */
     pgscan_anon: number
     /** Anonymous pages reclaimed. */
     pgsteal_anon: number
+    /** Pages kswapd isolated from the inactive list (between the low and high watermarks). */
+    pgscan_kswapd: number
+    /** Pages direct reclaim isolated (an allocation below the min watermark reclaimed itself). */
+    pgscan_direct: number
+    /** Pages kswapd freed. */
+    pgsteal_kswapd: number
+    /** Pages direct reclaim freed. */
+    pgsteal_direct: number
+    /** Direct reclaim entered for a kernel allocation (a page table). */
+    allocstall_normal: number
+    /** Direct reclaim entered for a user page (GFP_HIGHUSER_MOVABLE). */
+    allocstall_movable: number
+    /** Pages scanned on the active list (shrink_active_list()). */
+    pgrefill: number
+    /** Pages moved to the active list (referenced twice, or met under writeback). */
+    pgactivate: number
+    /** Pages moved from the active to the inactive list (aging, MADV_COLD). */
+    pgdeactivate: number
+    /** kswapd balance_pgdat() rounds. */
+    pageoutrun: number
     /** Processes killed by the OOM killer. */
     oom_kill: number
     /** A PMD THP was allocated and mapped at fault (`map_anon_folio_pmd_pf`). */

@@ -33,6 +33,8 @@ export interface Comparison {
   observables: number
   judged: number
   agreeing: number
+  /** Judged under pressure (`--tolerance`): the fraction counts may differ by. */
+  tolerance?: number
 }
 
 /** The `real` report of one scenario (the --json output holds one per FILE). */

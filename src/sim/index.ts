@@ -142,7 +142,8 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
    * Moves the clock forward by `ns`, waking khugepaged at each scan_sleep_millisecs tick on the
    * way. khugepaged runs on its own CPU: its work does not add to the scenario's time.
    */
-  const advance = (ns: number): void => {
+  const advance = (ns: number): void => k.atSafePointDo(() => advanceSafely(ns))
+  const advanceSafely = (ns: number): void => {
     const target = k.events.nowNs + ns
     const st = k.khugepaged
     const periodNs = Math.max(1, k.spec.thp.khugepaged.scan_sleep_millisecs) * 1e6
@@ -252,7 +253,7 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
       k.zswapEverEnabled = true
     },
     settleIo() {
-      if (k.nrWriteback > 0) k.events.runUntil(Math.max(k.events.nowNs, k.writebackDoneNs))
+      if (k.nrWriteback > 0) advance(Math.max(0, k.writebackDoneNs - k.events.nowNs))
     },
     lastTouchPages: () => k.lastTouchPages,
     spawn(comm) {

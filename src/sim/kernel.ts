@@ -10,8 +10,18 @@ import { FaultRecorder } from './engine/faults'
 import { Rng } from './engine/rng'
 import { newVmEvents, type VmEvents } from './include/vmstat'
 import { PAGE_SIZE } from './include/units'
-import { FolioPool, PmdPool, PtePool, type AnonVma, type Mm } from './mm/mm_types'
+import { LRU_ACTIVE_ANON, LRU_INACTIVE_ANON } from './include/mmzone'
+import {
+  FolioPool,
+  PG_ACTIVE,
+  PG_LRU,
+  PmdPool,
+  PtePool,
+  type AnonVma,
+  type Mm,
+} from './mm/mm_types'
 import { PageAlloc } from './mm/page_alloc'
+import { kswapd_catch_up, newKswapdState } from './mm/vmscan'
 import { newKhugepagedState, type KhugepagedState } from './mm/khugepaged'
 import { SwapInfo } from './mm/swapfile'
 import { DeviceQueue } from './cost/queue'
@@ -126,10 +136,22 @@ export class Kernel {
   readonly hugeZeroUsers = new Set<number>()
   /** Set while reclaim runs (PF_MEMALLOC): allocations then never recurse into reclaim. */
   inReclaim = false
-  /** Anonymous LRU, newest at head (folio ids; -1 = empty). */
-  lruHead = -1
-  lruTail = -1
+  /**
+   * The anonymous LRU lists of the node's lruvec (struct lruvec): LRU_INACTIVE_ANON and
+   * LRU_ACTIVE_ANON, newest at the head (folio ids; -1 = empty), their sizes in pages
+   * (lruvec_lru_size()) and the folios on both.
+   */
+  readonly lruHeads = [-1, -1]
+  readonly lruTails = [-1, -1]
+  readonly lruPages = [0, 0]
   nrLru = 0
+  /** kswapd's state (mm/vmscan.c kswapd(), balance_pgdat()). */
+  readonly kswapd = newKswapdState()
+  /**
+   * True while the clock moves between two whole operations or faults: only then may background
+   * work (kswapd) change page tables. Work that falls due elsewhere waits for the next one.
+   */
+  atSafePoint = false
   /** NR_ANON_MAPPED pages, NR_ANON_THPS folios, NR_SWAPCACHE pages. */
   nrAnonMapped = 0
   nrAnonThps = 0
@@ -197,6 +219,22 @@ export class Kernel {
     this.zswapEnabled = spec.zswap
     this.zswapEverEnabled = spec.zswap
     this.khugepaged = newKhugepagedState(spec.thp.khugepaged.scan_sleep_millisecs)
+  }
+
+  /**
+   * Runs `fn` (which moves the clock) at a safe point: between whole operations or faults, where
+   * background work such as kswapd may run, and any kswapd turn that fell due inside an
+   * operation runs first.
+   */
+  atSafePointDo(fn: () => void): void {
+    const was = this.atSafePoint
+    this.atSafePoint = true
+    try {
+      kswapd_catch_up(this)
+      fn()
+    } finally {
+      this.atSafePoint = was
+    }
   }
 
   /** A fresh, never-zero content tag for a page being written (same sequence in every variant). */
@@ -279,41 +317,73 @@ export class Kernel {
     return [...this.swap].sort((a, b) => b.priority - a.priority || a.type - b.type)
   }
 
+  /**
+   * @kernel include/linux/mm_inline.h lruvec_add_folio(): at the head of its list (active when
+   * PG_active is set), the newest end.
+   */
   lruAdd(f: number): void {
-    const fo = this.folios
-    fo.flags[f] |= 1 // PG_LRU
-    fo.lruPrev[f] = -1
-    fo.lruNext[f] = this.lruHead
-    if (this.lruHead >= 0) fo.lruPrev[this.lruHead] = f
-    this.lruHead = f
-    if (this.lruTail < 0) this.lruTail = f
-    this.nrLru++
+    this.lruLink(
+      f,
+      (this.folios.flags[f] & PG_ACTIVE) !== 0 ? LRU_ACTIVE_ANON : LRU_INACTIVE_ANON,
+      false,
+    )
   }
 
-  /** folio_rotate_reclaimable(): to the tail, first in line for the next reclaim pass. */
+  /** @kernel include/linux/mm_inline.h lruvec_add_folio_tail(): first in line for reclaim. */
+  lruAddTail(f: number): void {
+    this.lruLink(
+      f,
+      (this.folios.flags[f] & PG_ACTIVE) !== 0 ? LRU_ACTIVE_ANON : LRU_INACTIVE_ANON,
+      true,
+    )
+  }
+
+  /**
+   * @kernel mm/swap.c folio_rotate_reclaimable() -> lru_move_tail(): a folio whose writeback
+   * reclaim started is done; it goes inactive, to the tail, first in line for the next pass.
+   */
   lruMoveTail(f: number): void {
     const fo = this.folios
-    if (!(fo.flags[f] & 1) || this.lruTail === f) return
+    if (!(fo.flags[f] & PG_LRU)) return
     this.lruDel(f)
-    fo.flags[f] |= 1
-    fo.lruNext[f] = -1
-    fo.lruPrev[f] = this.lruTail
-    if (this.lruTail >= 0) fo.lruNext[this.lruTail] = f
-    this.lruTail = f
-    if (this.lruHead < 0) this.lruHead = f
-    this.nrLru++
+    fo.flags[f] &= ~PG_ACTIVE
+    this.lruLink(f, LRU_INACTIVE_ANON, true)
   }
 
+  /** @kernel include/linux/mm_inline.h lruvec_del_folio() */
   lruDel(f: number): void {
     const fo = this.folios
-    if (!(fo.flags[f] & 1)) return
+    if (!(fo.flags[f] & PG_LRU)) return
+    const lru = fo.lruList[f]
     const p = fo.lruPrev[f]
     const n = fo.lruNext[f]
     if (p >= 0) fo.lruNext[p] = n
-    else this.lruHead = n
+    else this.lruHeads[lru] = n
     if (n >= 0) fo.lruPrev[n] = p
-    else this.lruTail = p
-    fo.flags[f] &= ~1
+    else this.lruTails[lru] = p
+    fo.flags[f] &= ~PG_LRU
+    this.lruPages[lru] -= fo.nrPages(f)
     this.nrLru--
+  }
+
+  private lruLink(f: number, lru: number, tail: boolean): void {
+    const fo = this.folios
+    fo.flags[f] |= PG_LRU
+    fo.lruList[f] = lru
+    if (tail) {
+      fo.lruNext[f] = -1
+      fo.lruPrev[f] = this.lruTails[lru]
+      if (this.lruTails[lru] >= 0) fo.lruNext[this.lruTails[lru]] = f
+      this.lruTails[lru] = f
+      if (this.lruHeads[lru] < 0) this.lruHeads[lru] = f
+    } else {
+      fo.lruPrev[f] = -1
+      fo.lruNext[f] = this.lruHeads[lru]
+      if (this.lruHeads[lru] >= 0) fo.lruPrev[this.lruHeads[lru]] = f
+      this.lruHeads[lru] = f
+      if (this.lruTails[lru] < 0) this.lruTails[lru] = f
+    }
+    this.lruPages[lru] += fo.nrPages(f)
+    this.nrLru++
   }
 }

@@ -19,6 +19,11 @@
  *   ahead but not mappable whole leaves the swap cache, swapoff waits for writeback, fork copies
  *   a pinned page, does not copy the userfaultfd registration, a write reuses a PTE-mapped
  *   large folio all of whose mappings are this mm's, a write to the huge zero page maps a new
- *   THP, the huge zero folio takes 2 MB while an mm holds it, and swapoff maps pages old).
+ *   THP, the huge zero folio takes 2 MB while an mm holds it, and swapoff maps pages old; model 7:
+ *   issue 12's pressure: the two-list LRU with folio_check_references() and
+ *   shrink_active_list(), the priority loop, kswapd between the low and high watermarks,
+ *   should_reclaim_retry() before the OOM killer, fork maps the child old, smaps Referenced
+ *   counts PG_referenced, MADV_COLD deactivates, and a swap read whose allocation reclaimed
+ *   re-checks its entry (swapcache_prepare())).
  */
-export const MODEL_ID = 'hugeswap-model-6/pmd-swap-v7/lazy-deposit-v3'
+export const MODEL_ID = 'hugeswap-model-7/pmd-swap-v7/lazy-deposit-v3'

@@ -98,6 +98,29 @@ describe('hugeswap real', () => {
     expect(off.judged - off.agreeing).toBe(2) // that step's delta and the next one's
     const wrong = off.steps.flatMap((s) => s.rows.filter((r) => r.judged && !r.agree))
     expect(wrong.map((r) => r.observable)).toEqual(['vmstat.swap_ra', 'vmstat.swap_ra'])
+
+    // --tolerance: one page off is within one THP's worth; 20000 pages off is not; who
+    // reclaimed (pgscan_kswapd) is shown, not judged.
+    const last = t.steps.length - 1
+    const bump = (name: string, by: number) => (_: number, l: string) =>
+      l.startsWith(`V ${last} ${name} `)
+        ? l.replace(/ (\d+)$/, (_m, v: string) => ` ${Number(v) + by}`)
+        : l
+    const loose = { tolerance: 0.25 }
+    const near = compareRuns(t, parseKernelOutput(asKernel(bump('swap_ra', 1)), t), loose)
+    expect(near.tolerance).toBe(0.25)
+    expect(near.agreeing).toBe(near.judged)
+    const far = compareRuns(t, parseKernelOutput(asKernel(bump('pswpin', 20000)), t), loose)
+    expect(far.judged - far.agreeing).toBe(1)
+    const timing = compareRuns(
+      t,
+      parseKernelOutput(asKernel(bump('pgscan_kswapd', 20000)), t),
+      loose,
+    )
+    expect(timing.agreeing).toBe(timing.judged)
+    const row = timing.steps[last].rows.find((r) => r.observable === 'vmstat.pgscan_kswapd')!
+    expect(row.judged).toBe(false)
+    expect(row.kernel - row.model).toBe(20000)
   })
 
   it("sums a VMA into every extent that holds it, as the model's smaps of a range does", async () => {

@@ -34,6 +34,7 @@ type Op =
   | { op: 'mremap'; task: number; map: number; shiftPages: number }
   | { op: 'zswap'; on: boolean }
   | { op: 'swapcycle' }
+  | { op: 'hog'; mb: number }
 
 const range = { map: fc.nat(7), from: fc.nat(1023), pages: fc.integer({ min: 1, max: 1024 }) }
 const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -111,6 +112,12 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant('zswap' as const), on: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('swapcycle' as const) }) },
   {
+    // Pressure from a second process: a new task writes 4 KB pages, waking kswapd and direct
+    // reclaim against everything the others hold (issue 12 D).
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constant('hog' as const), mb: fc.integer({ min: 4, max: 48 }) }),
+  },
+  {
     weight: 1,
     arbitrary: fc.record({
       op: fc.constant('reclaim' as const),
@@ -174,6 +181,16 @@ function replay(
       sim.zswap(o.on)
       continue
     }
+    if (o.op === 'hog') {
+      if (tasks.length >= 4) continue
+      const pid = sim.spawn('hog')
+      const length = o.mb * 1024 * 1024
+      const start = sim.mmap(pid, length, 'nohugepage')
+      sim.touch(pid, start, length, { write: true })
+      tasks.push({ pid, maps: [{ start, length, writable: true, pins: [] }] })
+      sim.audit()
+      continue
+    }
     const t = tasks[o.task % tasks.length]
     if (o.op === 'clear_refs') {
       sim.clearRefs(t.pid, 4)
@@ -195,8 +212,9 @@ function replay(
       const start = sim.mmap(t.pid, length, o.huge ? 'hugepage' : 'nohugepage')
       t.maps.push({ start, length, writable: true, pins: [] })
     } else if (o.op === 'fork') {
-      if (tasks.length < 4)
-        tasks.push({ pid: sim.fork(t.pid), maps: t.maps.map((m) => ({ ...m, pins: [] })) })
+      // fork() of a task the OOM killer took (under a hog's pressure) does nothing.
+      const pid = tasks.length < 4 ? sim.fork(t.pid) : 0
+      if (pid) tasks.push({ pid, maps: t.maps.map((m) => ({ ...m, pins: [] })) })
     } else if (o.op === 'exit') {
       if (tasks.length > 1) {
         for (const m of t.maps) unpinAll(sim, t.pid, m)

@@ -225,6 +225,7 @@ export async function realCommand(options: RealOptions, env: CliEnv): Promise<nu
       ...(options.files.length > 3 && dirs.size === 1 ? [`${[...dirs][0]}/*.ts`] : options.files),
       ...(options.kernel ? ['--kernel', options.kernel] : []),
       ...(options.variant ? ['--variant', options.variant] : []),
+      ...(options.tolerance !== undefined ? ['--tolerance', `${options.tolerance * 100}%`] : []),
       '--markdown',
       options.markdown,
     ].join(' ')
@@ -448,7 +449,11 @@ async function realOne(
       )
       return EXIT_CANNOT_RUN
     }
-    const comparison = compareRuns(trace, kernel)
+    const comparison = compareRuns(
+      trace,
+      kernel,
+      options.tolerance === undefined ? {} : { tolerance: options.tolerance },
+    )
     const report: RealReport = {
       scenario: {
         file: loaded.shownPath,

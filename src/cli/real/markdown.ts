@@ -30,6 +30,12 @@ export function formatMarkdown(reports: readonly RealReport[], generatedBy: stri
     '',
     `**${agreeingScenarios.length} of ${reports.length} scenarios agree on every judged observable; ${agreeing} of ${judged} judged observables agree** (${observables} compared).`,
     '',
+    ...(first?.comparison.tolerance !== undefined
+      ? [
+          `Judged as under memory pressure (\`--tolerance ${first.comparison.tolerance * 100}%\`): a count agrees within ${first.comparison.tolerance * 100}% of the larger side or one THP's worth (512 pages, 2048 kB, 1 THP); errno and userfaultfd events are exact; who reclaimed when (the kswapd and direct shares of pgscan and pgsteal, allocstall, pageoutrun, pgrefill, pgdeactivate, nr_swapcached) is shown, not judged: a kernel's reclaim races its own CPUs, I/O completions and page cache, none of which the model times the same way.`,
+          '',
+        ]
+      : []),
     '## Agreement',
     '',
     '| scenario | steps replayed | judged | agreeing | |',

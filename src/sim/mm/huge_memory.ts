@@ -460,8 +460,9 @@ export function copy_huge_pmd(k: Kernel, dst: Mm, src: Mm, pmdIdx: number): bool
     pm.flags[sp] &= ~E_SWP_EXCLUSIVE
     dst.swapEnts += HPAGE_PMD_NR
   }
-  // The child's VMA has no userfaultfd (dup_userfaultfd()): pmd_clear_uffd_wp().
-  pm.flags[dp] = pm.flags[sp] & ~(E_SOFT_DIRTY | E_UFFD_WP)
+  // The child's VMA has no userfaultfd (dup_userfaultfd()): pmd_clear_uffd_wp(); a present PMD
+  // is old in the child (pmd_mkold()), so the parent's access alone counts for reclaim.
+  pm.flags[dp] = pm.flags[sp] & ~(E_SOFT_DIRTY | E_UFFD_WP | E_YOUNG)
   k.cost('install', k.cpu.installEntryNs)
   return true
 }

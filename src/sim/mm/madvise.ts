@@ -33,6 +33,7 @@ import {
 } from './mm_types'
 import { folio_free_swap, free_swap_and_cache } from './swap_state'
 import { reclaim_pages } from './vmscan'
+import { folio_deactivate } from './swap'
 
 export function do_madvise(k: Kernel, mm: Mm, start: number, end: number, advice: Advice): void {
   switch (advice) {
@@ -82,7 +83,8 @@ export function vmasIn(mm: Mm, start: number, end: number): Vma[] {
 /**
  * @kernel mm/madvise.c madvise_cold_or_pageout_pte_range()
  * Collects the exclusively mapped folios of the range; MADV_PAGEOUT reclaims them at once
- * (reclaim_pages()), MADV_COLD only clears their young bits and moves them to the LRU tail.
+ * (reclaim_pages()), MADV_COLD clears their young bits and deactivates them (folio_deactivate():
+ * an active folio goes to the inactive list's head; an inactive one stays put).
  */
 function madvise_cold_or_pageout(
   k: Kernel,
@@ -110,7 +112,7 @@ function madvise_cold_or_pageout(
     reclaim_pages(k, list)
     return
   }
-  for (const f of list) k.lruMoveTail(f)
+  for (const f of list) folio_deactivate(k, f)
 }
 
 function walkColdOrPageout(

@@ -218,8 +218,9 @@ function userfault(k: Kernel, mm: Mm, vma: Vma, addr: number, write: boolean): b
     uffdResolve(k, mm, addr)
   }
   k.faults.record(missing ? 'uffd-missing' : 'uffd-wp', k.pendingNs, k.pendingParts)
-  k.events.advance(k.pendingNs)
+  const ns = k.pendingNs
   k.resetPending()
+  k.atSafePointDo(() => k.events.advance(ns))
   return true
 }
 
@@ -281,8 +282,9 @@ function handle_mm_fault(k: Kernel, mm: Mm, vma: Vma, addr: number, write: boole
   const stallNs = k.events.nowNs - startNs
   if (stallNs > 0) k.cost('stall', stallNs)
   k.faults.record(k.faultType || 'retry', k.pendingNs, k.pendingParts)
-  k.events.advance(k.pendingNs - stallNs)
+  const ns = k.pendingNs - stallNs
   k.resetPending()
+  k.atSafePointDo(() => k.events.advance(ns))
   if (mm.exited) throw new TaskKilled()
   if (r === FAULT_OOM) throw new SimUsageError('out of memory and nothing left to kill')
 }
@@ -965,7 +967,8 @@ export function swap_vma_readahead(k: Kernel, vma: Vma, addr: number): number {
  * @kernel mm/swap_state.c read_swap_cache_async()
  * Reads one slot into a new order-0 swap-cache folio (not mapped). The caller charges the I/O,
  * since pages of one window travel in one plugged request. Returns the folio, or -1 when no
- * page could be had (readahead does not enter reclaim for neighbours).
+ * page could be had (readahead does not enter reclaim for neighbours) or the entry was freed
+ * while the allocation reclaimed.
  */
 export function read_swap_cache_async(
   k: Kernel,
@@ -978,6 +981,12 @@ export function read_swap_cache_async(
   if (cached >= 0) return cached
   const pfn = alloc_pages(k, 0, directReclaim)
   if (pfn < 0) return -1
+  // swapcache_prepare() comes after the allocation: its reclaim (or the OOM kill it led to) may
+  // have freed the entry meanwhile (-ENOENT), or someone may have read it in (-EEXIST).
+  if (si.swapCount(off) === 0 || si.cache[off] >= 0) {
+    k.mem.free(pfn, 0)
+    return si.cache[off]
+  }
   const f = newOrder0Folio(k, pfn)
   k.folios.flags[f] = PG_UPTODATE
   swap_cache_add_folio(k, f, si, off)
@@ -1100,8 +1109,9 @@ export function copy_pte_range(k: Kernel, dst: Mm, src: Mm, pmdIdx: number): boo
       pt.flags[s] &= ~E_SWP_EXCLUSIVE
       dst.swapEnts++
     }
-    // The child's VMA has no userfaultfd (dup_userfaultfd()): pte_clear_uffd_wp().
-    pt.flags[d] = pt.flags[s] & ~(E_SOFT_DIRTY | E_UFFD_WP)
+    // The child's VMA has no userfaultfd (dup_userfaultfd()): pte_clear_uffd_wp(); a present
+    // PTE is old in the child (__copy_present_ptes(): pte_mkold()).
+    pt.flags[d] = pt.flags[s] & ~(E_SOFT_DIRTY | E_UFFD_WP | E_YOUNG)
   }
   k.cost('install', HPAGE_PMD_NR * k.cpu.installEntryNs)
   return true

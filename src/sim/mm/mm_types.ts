@@ -49,6 +49,8 @@ export class FolioPool {
   anonVma = new Int32Array(1024)
   lruPrev = new Int32Array(1024)
   lruNext = new Int32Array(1024)
+  /** Which LRU list the folio is on while PG_lru is set (include/linux/mmzone.h enum lru_list). */
+  lruList = new Uint8Array(1024)
   private freeList: number[] = []
   private next = 0
   nrLive = 0
@@ -108,6 +110,7 @@ export class FolioPool {
     this.anonVma = grow(this.anonVma, n)
     this.lruPrev = grow(this.lruPrev, n)
     this.lruNext = grow(this.lruNext, n)
+    this.lruList = grow(this.lruList, n)
   }
 }
 

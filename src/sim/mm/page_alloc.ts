@@ -10,7 +10,14 @@
 import type { Kernel } from '../kernel'
 import { HPAGE_PMD_NR, HPAGE_PMD_ORDER } from '../include/units'
 import { out_of_memory } from './oom_kill'
-import { reclaim_throttle, try_to_free_pages } from './vmscan'
+import {
+  get_nr_swap_pages,
+  MAX_RECLAIM_RETRIES,
+  reclaim_throttle,
+  try_to_free_pages,
+  wakeup_kswapd,
+  wmark_pages,
+} from './vmscan'
 
 const BLOCK_FREE = 0
 const BLOCK_PARTIAL = 1
@@ -209,34 +216,78 @@ export class PageAlloc {
 }
 
 /**
- * @kernel mm/page_alloc.c __alloc_pages() with its slow path reduced to what the model has:
- * try the free lists; if `directReclaim`, reclaim from the anon LRU (try_to_free_pages()) and
- * retry; for order 0, invoke the OOM killer as a last resort (mm/oom_kill.c out_of_memory()).
- * Compaction is not modelled: a PMD-order request succeeds only if a wholly free pageblock exists
- * or reclaim freed one. Returns the first pfn or -1.
+ * @kernel mm/page_alloc.c __alloc_pages() and __alloc_pages_slowpath(), reduced to what the
+ * model has. The fast path takes pages while free memory stays above the low watermark; below
+ * it, kswapd is woken (wakeup_kswapd()) and the allocation may dip to the min watermark; below
+ * that, if `directReclaim`, it reclaims itself (try_to_free_pages(), counted as allocstall) and
+ * retries for as long as should_reclaim_retry() sees a way: progress, or reclaimable memory
+ * that would lift it above the min watermark, for up to MAX_RECLAIM_RETRIES rounds without
+ * progress. Only then, for order 0, the OOM killer (__alloc_pages_may_oom()). Reclaim itself
+ * (PF_MEMALLOC) allocates with no watermark. A costly order (a THP) gives up after one round:
+ * compaction is not modelled, so it needs a wholly free pageblock. `kernel`: a kernel
+ * allocation (page tables), counted as allocstall_normal rather than allocstall_movable.
+ * Returns the first pfn or -1.
  */
-export function alloc_pages(k: Kernel, order: number, directReclaim: boolean): number {
-  const pfn = allocAboveMin(k, order)
-  if (pfn >= 0 || !directReclaim) return pfn
-  const want = order === HPAGE_PMD_ORDER ? HPAGE_PMD_NR : SWAP_CLUSTER_MAX
-  for (let attempt = 0; attempt < MAX_RECLAIM_RETRIES; attempt++) {
-    // No progress but writeback in flight: wait for it (the allocation stalls), then retry.
-    if (try_to_free_pages(k, want) === 0 && !reclaim_throttle(k)) break
-    const retry = allocAboveMin(k, order)
-    if (retry >= 0) return retry
+export function alloc_pages(
+  k: Kernel,
+  order: number,
+  directReclaim: boolean,
+  kernel = false,
+): number {
+  const n = 1 << order
+  if (k.inReclaim) return take(k, order)
+  const wm = wmark_pages(k)
+  if (k.mem.nrFree - n >= wm.low) return take(k, order)
+  wakeup_kswapd(k)
+  if (k.mem.nrFree - n >= wm.min) return take(k, order)
+  if (!directReclaim) return -1
+  let noProgressLoops = 0
+  for (;;) {
+    const progress = try_to_free_pages(k, order, !kernel)
+    if (k.mem.nrFree - n >= wm.min) {
+      const pfn = take(k, order)
+      if (pfn >= 0) return pfn
+    }
+    if (order > PAGE_ALLOC_COSTLY_ORDER) return -1
+    if (should_reclaim_retry(k, order, progress > 0, noProgressLoops)) {
+      noProgressLoops = progress > 0 ? 0 : noProgressLoops + 1
+      // Nothing freed but writeback in flight: the model's stand-in for the throttling inside
+      // reclaim (reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK)); the allocation stalls.
+      if (!progress) reclaim_throttle(k)
+      continue
+    }
+    // __alloc_pages_may_oom(): one more look with the high watermark, then the OOM killer.
+    if (k.mem.nrFree - n >= wm.high) return take(k, order)
+    if (!out_of_memory(k)) return -1
+    noProgressLoops = 0
+    if (k.mem.nrFree - n >= wm.min) return take(k, order)
   }
-  if (order !== 0) return -1
-  return out_of_memory(k) ? allocAboveMin(k, 0) : -1
 }
 
 /**
- * The watermark check of get_page_from_freelist(): an ordinary allocation must leave the min
- * watermark (vm.min_free_kbytes) free; reclaim itself (PF_MEMALLOC, ALLOC_NO_WATERMARKS) may use
- * those reserves down to the last page.
+ * @kernel mm/page_alloc.c should_reclaim_retry(): no more than MAX_RECLAIM_RETRIES rounds in a
+ * row without progress, and only while free plus reclaimable pages (the anon LRU, if swap space
+ * is left) would clear the min watermark.
  */
-function allocAboveMin(k: Kernel, order: number): number {
-  const min = k.inReclaim ? 0 : wmark_min_pages(k)
-  if (k.mem.nrFree - (1 << order) < min) return -1
+function should_reclaim_retry(
+  k: Kernel,
+  order: number,
+  progress: boolean,
+  noProgressLoops: number,
+): boolean {
+  const loops = progress && order <= PAGE_ALLOC_COSTLY_ORDER ? 0 : noProgressLoops + 1
+  if (loops > MAX_RECLAIM_RETRIES) return false
+  const reclaimable = zone_reclaimable_pages(k)
+  return k.mem.nrFree + reclaimable - (1 << order) >= wmark_pages(k).min
+}
+
+/** @kernel mm/vmscan.c zone_reclaimable_pages(): the anon LRU counts while swap space is left. */
+function zone_reclaimable_pages(k: Kernel): number {
+  return get_nr_swap_pages(k) > 0 ? k.lruPages[0] + k.lruPages[1] : 0
+}
+
+/** get_page_from_freelist() once the watermark check passed. */
+function take(k: Kernel, order: number): number {
   const pfn = k.mem.alloc(order)
   if (pfn >= 0) k.cost('alloc', k.cpu.pageAllocNs)
   return pfn
@@ -244,10 +295,8 @@ function allocAboveMin(k: Kernel, order: number): number {
 
 /** @kernel mm/page_alloc.c __setup_per_zone_wmarks(): WMARK_MIN in pages. */
 export function wmark_min_pages(k: Kernel): number {
-  return Math.floor(k.spec.vm.min_free_kbytes / 4)
+  return wmark_pages(k).min
 }
 
-/** @kernel include/linux/swap.h SWAP_CLUSTER_MAX */
-export const SWAP_CLUSTER_MAX = 32
-/** @kernel mm/internal.h MAX_RECLAIM_RETRIES */
-export const MAX_RECLAIM_RETRIES = 16
+/** @kernel include/linux/mmzone.h PAGE_ALLOC_COSTLY_ORDER */
+export const PAGE_ALLOC_COSTLY_ORDER = 3

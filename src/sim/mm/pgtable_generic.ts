@@ -19,7 +19,7 @@ export function pte_alloc_one(k: Kernel, mm: Mm): number {
   // In reclaim context (PF_MEMALLOC) there is no recursive reclaim: the allocation either finds a
   // free page or fails, which is Hugh Dickins' objection to lazy deposit (domain.md §4).
   if (k.inject('pte_alloc')) return -1
-  const pfn = alloc_pages(k, 0, !k.inReclaim)
+  const pfn = alloc_pages(k, 0, !k.inReclaim, true)
   if (pfn < 0) return -1
   k.cost('pgtable', k.cpu.pteTableAllocNs)
   const t = k.ptes.alloc(pfn)

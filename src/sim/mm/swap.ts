@@ -5,7 +5,7 @@
 import { SimInvariantError } from '../api'
 import type { Kernel } from '../kernel'
 import { HPAGE_PMD_ORDER } from '../include/units'
-import { PG_SWAPCACHE, PG_WRITEBACK } from './mm_types'
+import { PG_ACTIVE, PG_LRU, PG_REFERENCED, PG_SWAPCACHE, PG_WRITEBACK } from './mm_types'
 
 /** @kernel mm/swap.c __folio_put(): frees the folio's pages and its row. */
 export function __folio_put(k: Kernel, f: number): void {
@@ -32,4 +32,17 @@ export function folio_put_if_unused(k: Kernel, f: number): boolean {
 
 export function folio_test_pmd_mappable(k: Kernel, f: number): boolean {
   return k.folios.order[f] >= HPAGE_PMD_ORDER
+}
+
+/**
+ * @kernel mm/swap.c folio_deactivate() -> lru_deactivate(): an active folio moves to the head of
+ * the inactive list with PG_referenced cleared (pgdeactivate); an inactive one stays where it is.
+ */
+export function folio_deactivate(k: Kernel, f: number): void {
+  const fo = k.folios
+  if (!(fo.flags[f] & PG_LRU) || !(fo.flags[f] & PG_ACTIVE)) return
+  k.lruDel(f)
+  fo.flags[f] &= ~(PG_ACTIVE | PG_REFERENCED)
+  k.lruAdd(f)
+  k.vm.pgdeactivate += fo.nrPages(f)
 }

@@ -91,6 +91,9 @@ function unuse_mm(k: Kernel, mm: Mm, si: SwapInfo): number {
   const pt = k.ptes
   let visited = 0
   for (const idx of [...mm.pmds.keys()].sort((a, b) => a - b)) {
+    // An allocation here may have OOM-killed this very mm: its tables are gone (the kernel's
+    // mmap_read_lock() keeps exit_mmap() out until unuse_mm() is done; the model stops).
+    if (mm.exited) break
     const p = mm.pmds.get(idx)
     if (p === undefined) continue
     if (pm.kind[p] === PMD_SWAP && pm.swapType[p] === si.type) {
@@ -100,7 +103,7 @@ function unuse_mm(k: Kernel, mm: Mm, si: SwapInfo): number {
     if (pm.kind[p] !== PMD_TABLE) continue
     visited += HPAGE_PMD_NR
     const base = pm.val[p] * HPAGE_PMD_NR
-    for (let i = 0; i < HPAGE_PMD_NR; i++) {
+    for (let i = 0; i < HPAGE_PMD_NR && !mm.exited; i++) {
       const e = base + i
       if (pt.kind[e] !== PTE_SWAP || pt.swapType[e] !== si.type) continue
       unuse_pte(k, mm, si, e, idx * PMD_SIZE + i * PAGE_SIZE)
@@ -170,7 +173,11 @@ function unuse_pte(k: Kernel, mm: Mm, si: SwapInfo, e: number, addr: number): vo
     f = read_swap_cache_async(k, si, off, batch, true)
     if (f >= 0) swapReadIo(k, si, batch.pages)
   }
-  if (f < 0) throw new SimUsageError('swapoff: ENOMEM')
+  if (f < 0) {
+    // The entry went away while the read's allocation reclaimed (its mm was OOM-killed).
+    if (mm.exited || pt.kind[e] !== PTE_SWAP || pt.val[e] !== off) return
+    throw new SimUsageError('swapoff: ENOMEM')
+  }
   // unuse_pte_range(): folio_lock(), then folio_wait_writeback(); unuse_pte() then looks again
   // (pte_same()): background work may have run meanwhile.
   folio_wait_writeback(k, f)

@@ -20,7 +20,7 @@ import {
   PTE_SWAP,
 } from '../include/pgtable'
 import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
-import { PG_DIRTY, type Mm } from './mm_types'
+import { PG_DIRTY, PG_REFERENCED, type Mm } from './mm_types'
 
 /** Visits every populated PMD of [start, end) in address order. */
 function forEachPmd(
@@ -91,7 +91,7 @@ export function smaps(k: Kernel, mm: Mm, start: number, end: number): Record<str
         n,
         pageMapcount(k, f),
         (pm.flags[p] & E_DIRTY) !== 0 || (fo.flags[f] & PG_DIRTY) !== 0,
-        (pm.flags[p] & E_YOUNG) !== 0,
+        (pm.flags[p] & E_YOUNG) !== 0 || (fo.flags[f] & PG_REFERENCED) !== 0,
       )
       anonHuge += n * 4
     } else if (kind === PMD_SWAP) {
@@ -110,7 +110,7 @@ export function smaps(k: Kernel, mm: Mm, start: number, end: number): Record<str
             1,
             pageMapcount(k, f),
             (pt.flags[e] & E_DIRTY) !== 0 || (fo.flags[f] & PG_DIRTY) !== 0,
-            (pt.flags[e] & E_YOUNG) !== 0,
+            (pt.flags[e] & E_YOUNG) !== 0 || (fo.flags[f] & PG_REFERENCED) !== 0,
           )
         } else if (pt.kind[e] === PTE_SWAP) {
           swap += 4
@@ -257,7 +257,8 @@ export function pagemap(k: Kernel, mm: Mm, start: number, end: number): PagemapE
 /**
  * @kernel fs/proc/task_mmu.c clear_refs_write()
  * 4 (CLEAR_REFS_SOFT_DIRTY): clear soft-dirty on every present and swap entry, PMD and PTE (the
- * series adds the swap-PMD case); 1 (CLEAR_REFS_ALL): clear the young bits.
+ * series adds the swap-PMD case); 1 (CLEAR_REFS_ALL): clear the young bits and PG_referenced
+ * (clear_refs_pte_range(): folio_test_clear_referenced()).
  */
 export function clear_refs(k: Kernel, mm: Mm, value: number): void {
   // Soft-dirty tracking write-protects present entries so the next write faults and sets the bit
@@ -272,12 +273,17 @@ export function clear_refs(k: Kernel, mm: Mm, value: number): void {
       const base = pm.val[p] * HPAGE_PMD_NR
       for (let e = base; e < base + HPAGE_PMD_NR; e++) {
         pt.flags[e] &= ~bit
-        if (softDirty && pt.kind[e] === PTE_PRESENT) pt.flags[e] &= ~E_WRITE
+        if (pt.kind[e] !== PTE_PRESENT) continue
+        if (softDirty) pt.flags[e] &= ~E_WRITE
+        else k.folios.flags[pt.val[e]] &= ~PG_REFERENCED
       }
       visited += HPAGE_PMD_NR
     } else {
       pm.flags[p] &= ~bit
-      if (softDirty && pm.kind[p] === PMD_HUGE) pm.flags[p] &= ~E_WRITE
+      if (pm.kind[p] === PMD_HUGE) {
+        if (softDirty) pm.flags[p] &= ~E_WRITE
+        else k.folios.flags[pm.val[p]] &= ~PG_REFERENCED
+      }
       visited++
     }
   }

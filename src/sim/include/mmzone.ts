@@ -1,0 +1,12 @@
+/**
+ * include/linux/mmzone.h: the LRU lists of a lruvec. The model keeps the two anonymous ones;
+ * it has no page cache, so the file lists would always be empty.
+ */
+
+/** enum lru_list: LRU_INACTIVE_ANON */
+export const LRU_INACTIVE_ANON = 0
+/** enum lru_list: LRU_ACTIVE_ANON */
+export const LRU_ACTIVE_ANON = 1
+
+/** include/linux/mmzone.h DEF_PRIORITY: reclaim scans lru_size >> priority per pass. */
+export const DEF_PRIORITY = 12

@@ -106,6 +106,10 @@ const RECORDED = new Set([
   'vmstat',
   'meminfo',
   'snapshot',
+  'cgroupCreate',
+  'cgroupSetMax',
+  'cgroupReclaim',
+  'cgroupStat',
 ])
 /** Steps after which the state of their range is probed. */
 const PROBED = new Set(['touch', 'madvise', 'mprotect', 'mremap', 'reclaim'])

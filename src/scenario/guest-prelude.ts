@@ -103,6 +103,17 @@ export const GUEST_PRELUDE = String.raw`(function (hostCall, configJson) {
     return { start: range.start, length: range.length }
   }
 
+  function makeCgroup(info) {
+    const id = info.id
+    return freeze({
+      name: info.name,
+      spawn(comm) { return makeTask(call('cg.spawn', [id, comm])) },
+      setMax(max) { call('cg.setMax', [id, max]) },
+      reclaim(size) { return call('cg.reclaim', [id, size]) },
+      stat() { return deepFreeze(call('cg.stat', [id])) },
+    })
+  }
+
   function makeTask(info) {
     const pid = info.pid
     return freeze({
@@ -227,6 +238,7 @@ export const GUEST_PRELUDE = String.raw`(function (hostCall, configJson) {
       machine: deepFreeze(machine),
       spawn(comm) { return makeTask(call('k.spawn', [comm])) },
       reclaim(size) { return call('k.reclaim', [size]) },
+      cgroup(name, options) { return makeCgroup(call('k.cgroup', [name, options])) },
       sleep(ms) { call('k.sleep', [ms]) },
       khugepaged(scans) { call('k.khugepaged', [scans]) },
       swapoff(index) { call('k.swapoff', [index]) },

@@ -142,6 +142,17 @@ export function createHostApi(
     throw new SimUsageError(`${what}: not a task of this run`)
   }
 
+  const cgroups = new Set<number>()
+  function cgroup(v: unknown, what: string): number {
+    if (typeof v === 'number' && cgroups.has(v)) return v
+    throw new SimUsageError(`${what}: not a cgroup of this run`)
+  }
+  /** memory.max: a size, or 'max' (no limit, the default). */
+  function cgroupMax(v: unknown, what: string): number {
+    if (v === undefined || v === 'max') return Infinity
+    return parseSize(v as never, what)
+  }
+
   const ops: Record<string, HostOp> = {
     'k.spawn': ([comm]) => {
       const name = optionalString(comm, 'k.spawn: comm') ?? 'task'
@@ -150,6 +161,43 @@ export function createHostApi(
       return { pid, comm: name }
     },
     'k.reclaim': ([size]) => sim.reclaim(parseSize(size as never, 'k.reclaim')),
+    'k.cgroup': ([name, options]) => {
+      if (typeof name !== 'string') throw new SimUsageError('k.cgroup: expected a name string')
+      let max: unknown
+      if (options !== undefined && options !== null) {
+        if (!isObject(options))
+          throw new SimUsageError('k.cgroup: options must be an object { max }')
+        checkKeys(options, ['max'], 'k.cgroup')
+        max = options.max
+      }
+      const id = sim.cgroupCreate(name, cgroupMax(max, 'k.cgroup: max'))
+      cgroups.add(id)
+      return { id, name }
+    },
+    'cg.spawn': ([id, comm]) => {
+      const name = optionalString(comm, 'cg.spawn: comm') ?? 'task'
+      const pid = sim.spawn(name, cgroup(id, 'cg.spawn'))
+      comms.set(pid, name)
+      return { pid, comm: name }
+    },
+    'cg.setMax': ([id, max]) =>
+      sim.cgroupSetMax(cgroup(id, 'cg.setMax'), cgroupMax(max, 'cg.setMax')),
+    'cg.reclaim': ([id, size]) =>
+      sim.cgroupReclaim(cgroup(id, 'cg.reclaim'), parseSize(size as never, 'cg.reclaim')),
+    'cg.stat': ([id]) => {
+      const st = sim.cgroupStat(cgroup(id, 'cg.stat'))
+      const max = st['memory.max']
+      return {
+        current: st['memory.current'],
+        max: max === Infinity ? 'max' : max,
+        events: {
+          max: st['memory.events.max'],
+          oom: st['memory.events.oom'],
+          oom_kill: st['memory.events.oom_kill'],
+        },
+        stat: { pgscan: st['memory.stat.pgscan'], pgsteal: st['memory.stat.pgsteal'] },
+      }
+    },
     'k.sleep': ([ms]) => {
       if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
         throw new SimUsageError(`k.sleep: expected milliseconds >= 0, got ${JSON.stringify(ms)}`)

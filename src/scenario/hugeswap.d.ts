@@ -487,6 +487,19 @@ declare module 'hugeswap' {
      */
     reclaim(size: Size): number
     /**
+     * A memory cgroup (cgroup v2, under the root), like `mkdir /sys/fs/cgroup/NAME` and writing
+     * `memory.max`. Tasks spawned in it (`cg.spawn()`) and their forks charge the pages they
+     * allocate, and the page tables made for them, to it. Over `max`, an allocation reclaims from
+     * the cgroup's own LRU, then the cgroup's OOM killer picks a victim among its tasks; a THP
+     * that does not fit falls back to 4 KB pages (`thp_fault_fallback_charge`).
+     * ```ts
+     * const cg = k.cgroup('job', { max: '256M' })
+     * const t = cg.spawn('worker')
+     * ```
+     * @param name 1 to 64 letters, digits, `.`, `_` or `-`; unique in the run.
+     */
+    cgroup(name: string, options?: CgroupOptions): Cgroup
+    /**
      * Advances simulated time by `ms`; background work (khugepaged passes, I/O completion) runs
      * meanwhile.
      */
@@ -561,6 +574,59 @@ declare module 'hugeswap' {
   // ---------------------------------------------------------------------------------------------
   // Tasks and ranges
   // ---------------------------------------------------------------------------------------------
+
+  /** Options of `k.cgroup()`. */
+  export interface CgroupOptions {
+    /** `memory.max`: a size, or `'max'` (no limit, the default). */
+    max?: Size | 'max'
+  }
+
+  /** A memory cgroup made by `k.cgroup()`. */
+  export interface Cgroup {
+    /** The name given to `k.cgroup()` (`/sys/fs/cgroup/NAME`). */
+    readonly name: string
+    /** Starts a new process in this cgroup. */
+    spawn(comm?: string): Task
+    /**
+     * Writes `memory.max`; lowering it below the usage reclaims, then OOM-kills in the cgroup,
+     * until it fits. `'max'`: no limit.
+     */
+    setMax(max: Size | 'max'): void
+    /** Writes `size` to the cgroup's `memory.reclaim`. @returns bytes actually reclaimed. */
+    reclaim(size: Size): number
+    /** The cgroup's files now. */
+    stat(): CgroupStat
+  }
+
+  /** What a cgroup's memory files say. */
+  export interface CgroupStat {
+    /** `memory.current`, bytes. */
+    readonly current: number
+    /** `memory.max`, bytes, or `'max'`. */
+    readonly max: number | 'max'
+    /** `memory.events`. */
+    readonly events: CgroupEvents
+    /** `memory.stat`, the reclaim part. */
+    readonly stat: CgroupReclaimStat
+  }
+
+  /** A cgroup's `memory.events`. */
+  export interface CgroupEvents {
+    /** Times an allocation found the cgroup at `memory.max`. */
+    readonly max: number
+    /** Times the cgroup ran out of memory after its reclaim gave up. */
+    readonly oom: number
+    /** Tasks of the cgroup its OOM killer killed. */
+    readonly oom_kill: number
+  }
+
+  /** A cgroup's `memory.stat`, the reclaim part. */
+  export interface CgroupReclaimStat {
+    /** Pages reclaim scanned on this cgroup's LRU (kswapd, direct and the cgroup's own). */
+    readonly pgscan: number
+    /** Pages reclaim freed from this cgroup's LRU. */
+    readonly pgsteal: number
+  }
 
   /** A simulated process. Every call acts on its mm. */
   export interface Task {

@@ -239,7 +239,22 @@ export type SimulatorResult = Omit<VariantResult, 'checks'>
 
 export interface Simulator {
   readonly variant: VariantInfo
-  spawn(comm: string): number
+  /** A new task, in the root memory cgroup or in `cgroup` (an id from cgroupCreate()). */
+  spawn(comm: string, cgroup?: number): number
+  /**
+   * mkdir /sys/fs/cgroup/NAME with memory.max = `maxBytes` (Infinity: "max"). Returns its id.
+   * Tasks spawned into it, and their forks, charge their pages to it.
+   */
+  cgroupCreate(name: string, maxBytes: number): number
+  /** Writes memory.max (Infinity: "max"); lowering it reclaims, then OOM-kills, to fit. */
+  cgroupSetMax(id: number, maxBytes: number): void
+  /** Writes memory.reclaim of the cgroup; returns the bytes reclaimed. */
+  cgroupReclaim(id: number, bytes: number): number
+  /**
+   * The cgroup's files: memory.current and memory.max (bytes; max is Infinity for "max"),
+   * memory.events max/oom/oom_kill, memory.stat pgscan/pgsteal.
+   */
+  cgroupStat(id: number): Record<string, number>
   mmap(pid: number, lengthBytes: number, advice?: 'hugepage' | 'nohugepage'): number
   touch(pid: number, addr: number, lengthBytes: number, opts: TouchOptions): void
   madvise(pid: number, addr: number, lengthBytes: number, advice: Advice): void

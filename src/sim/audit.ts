@@ -113,6 +113,34 @@ export function auditKernel(k: Kernel): void {
       fail(`folio ${f}: under writeback but not in the swap cache`)
     }
   }
+  // The LRU lists: every folio on them is live, on its memcg's lruvec, and the sizes add up.
+  let lruFolios = 0
+  for (const cg of k.memcgs) {
+    const v = cg.lruvec
+    for (const lru of [0, 1]) {
+      let pages = 0
+      for (let f = v.heads[lru]; f >= 0; f = fo.lruNext[f]) {
+        if (fo.pfn[f] < 0) fail(`memcg ${cg.name}: freed folio ${f} on the LRU`)
+        if (k.mem.memcgOf(fo.pfn[f]) !== cg.id) fail(`folio ${f} on another memcg's LRU`)
+        if (fo.lruList[f] !== lru) fail(`folio ${f} on LRU list ${lru}, says ${fo.lruList[f]}`)
+        pages += fo.nrPages(f)
+        lruFolios++
+      }
+      if (pages !== v.pages[lru])
+        fail(`memcg ${cg.name}: LRU ${lru} counts ${v.pages[lru]}, holds ${pages}`)
+    }
+  }
+  if (lruFolios !== k.nrLru) fail(`nrLru ${k.nrLru}, ${lruFolios} folios on the lists`)
+  // Every page in use is charged to exactly one memcg (memory.current adds up).
+  let charged = 0
+  for (const cg of k.memcgs) {
+    const n = k.mem.memcgPages[cg.id]
+    if (n < 0) fail(`memcg ${cg.name}: memory.current ${n} pages`)
+    charged += n
+  }
+  if (k.memcgs.length > 1 && charged !== k.mem.totalPages - k.mem.nrFree) {
+    fail(`memcgs hold ${charged} pages, ${k.mem.totalPages - k.mem.nrFree} are in use`)
+  }
   for (const [name, n] of [
     ['NR_ANON_MAPPED', k.nrAnonMapped],
     ['NR_ANON_THPS', k.nrAnonThps],

@@ -31,6 +31,7 @@ import { swapoff, swapon } from './mm/swapoff'
 import { move_pages, uffdEvents, uffd_protect, uffd_register } from './mm/userfaultfd'
 import type { Mm } from './mm/mm_types'
 import { memory_reclaim } from './mm/vmscan'
+import { mem_cgroup_create, mem_cgroup_usage, memory_max_write } from './mm/memcontrol'
 import { clear_refs, pagemap, rangeStates, smaps, status, upperTables } from './mm/task_mmu'
 import { do_mincore } from './mm/mincore'
 import { gup_pin } from './mm/gup'
@@ -100,7 +101,22 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
       return null
     }
     if (mm.exited) throw new SimUsageError(`${what}: pid ${pid} (${mm.comm}) has exited`)
+    // What this task's operation allocates is charged to its memory cgroup.
+    k.chargeTo = mm.memcg
     return mm
+  }
+
+  const cgroupOf = (id: number, what: string) => {
+    const cg = Number.isInteger(id) && id > 0 ? k.memcgs[id] : undefined
+    if (!cg) throw new SimUsageError(`${what}: no cgroup with id ${String(id)}`)
+    return cg
+  }
+  const cgroupMax = (bytes: number, what: string): number => {
+    if (bytes === Infinity) return Infinity
+    if (!Number.isInteger(bytes) || bytes < 0) {
+      throw new SimUsageError(`${what}: memory.max is a size in bytes or Infinity ("max")`)
+    }
+    return bytes
   }
 
   const range = (addr: number, length: number, what: string): [number, number] => {
@@ -128,6 +144,7 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
       }
       throw e
     } finally {
+      k.chargeTo = 0
       const cost = k.pendingNs
       k.resetPending()
       advance(cost)
@@ -256,9 +273,13 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
       if (k.nrWriteback > 0) advance(Math.max(0, k.writebackDoneNs - k.events.nowNs))
     },
     lastTouchPages: () => k.lastTouchPages,
-    spawn(comm) {
+    spawn(comm, cgroup = 0) {
+      if (!Number.isInteger(cgroup) || !k.memcgs[cgroup]) {
+        throw new SimUsageError(`spawn: no cgroup with id ${String(cgroup)}`)
+      }
       const pid = k.nextPid++
       k.mms.set(pid, {
+        memcg: cgroup,
         pid,
         comm: String(comm).slice(0, 15),
         vmas: [],
@@ -317,8 +338,10 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
     fork(pid) {
       const parent = task(pid, 'fork')
       if (!parent) return 0
-      const child = sim.spawn(parent.comm)
+      // The child starts in its parent's cgroup (cgroup_post_fork()).
+      const child = sim.spawn(parent.comm, parent.memcg)
       const mm = k.mms.get(child)!
+      k.chargeTo = parent.memcg
       op(() => {
         dup_mmap(k, parent, mm)
         if (k.khugepaged.mmSlots.includes(parent.pid)) khugepaged_enter(k, mm)
@@ -351,6 +374,42 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
       if (!mm) return []
       const [s, e] = range(addr, length, 'pagemap')
       return op(() => pagemap(k, mm, s, e), [])
+    },
+    cgroupCreate(name, maxBytes) {
+      if (typeof name !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(name)) {
+        throw new SimUsageError(
+          `cgroup: a name is 1 to 64 letters, digits, '.', '_' or '-' (got ${JSON.stringify(name)})`,
+        )
+      }
+      return mem_cgroup_create(k, name, cgroupMax(maxBytes, 'cgroup'))
+    },
+    cgroupSetMax(id, maxBytes) {
+      const cg = cgroupOf(id, 'memory.max')
+      op(() => {
+        k.chargeTo = cg.id
+        memory_max_write(k, cg.id, cgroupMax(maxBytes, 'memory.max'))
+      }, undefined)
+    },
+    cgroupReclaim(id, bytes) {
+      const cg = cgroupOf(id, 'memory.reclaim')
+      if (!Number.isInteger(bytes) || bytes <= 0)
+        throw new SimUsageError('memory.reclaim: expected a positive size')
+      const done = op(() => memory_reclaim(k, bytes, cg), 0)
+      if (done < bytes)
+        k.warnings.push(`${cg.name}/memory.reclaim: -EAGAIN: reclaimed ${done} of ${bytes} bytes`)
+      return done
+    },
+    cgroupStat(id) {
+      const cg = cgroupOf(id, 'cgroup stat')
+      return {
+        'memory.current': mem_cgroup_usage(k, cg.id) * PAGE_SIZE,
+        'memory.max': cg.max === Infinity ? Infinity : cg.max * PAGE_SIZE,
+        'memory.events.max': cg.events.max,
+        'memory.events.oom': cg.events.oom,
+        'memory.events.oom_kill': cg.events.oom_kill,
+        'memory.stat.pgscan': cg.stat.pgscan,
+        'memory.stat.pgsteal': cg.stat.pgsteal,
+      }
     },
     reclaim(bytes) {
       if (!Number.isInteger(bytes) || bytes <= 0)

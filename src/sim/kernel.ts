@@ -10,7 +10,8 @@ import { FaultRecorder } from './engine/faults'
 import { Rng } from './engine/rng'
 import { newVmEvents, type VmEvents } from './include/vmstat'
 import { PAGE_SIZE } from './include/units'
-import { LRU_ACTIVE_ANON, LRU_INACTIVE_ANON } from './include/mmzone'
+import { LRU_ACTIVE_ANON, LRU_INACTIVE_ANON, type Lruvec } from './include/mmzone'
+import { newMemCgroup, type MemCgroup } from './mm/memcontrol'
 import {
   FolioPool,
   PG_ACTIVE,
@@ -40,6 +41,7 @@ import {
 export type MthpStat =
   | 'anon_fault_alloc'
   | 'anon_fault_fallback'
+  | 'anon_fault_fallback_charge'
   | 'zswpout'
   | 'swpin'
   | 'swpin_fallback'
@@ -137,13 +139,15 @@ export class Kernel {
   /** Set while reclaim runs (PF_MEMALLOC): allocations then never recurse into reclaim. */
   inReclaim = false
   /**
-   * The anonymous LRU lists of the node's lruvec (struct lruvec): LRU_INACTIVE_ANON and
-   * LRU_ACTIVE_ANON, newest at the head (folio ids; -1 = empty), their sizes in pages
-   * (lruvec_lru_size()) and the folios on both.
+   * Memory cgroups by id (mm/memcontrol.c); 0 is the root, where every task starts. Each has
+   * its lruvec: the anonymous LRU lists (include/mmzone.ts).
    */
-  readonly lruHeads = [-1, -1]
-  readonly lruTails = [-1, -1]
-  readonly lruPages = [0, 0]
+  readonly memcgs: MemCgroup[] = [newMemCgroup(0, '/', Infinity)]
+  /** The memcg the operation in progress charges its pages to (the acting task's). */
+  chargeTo = 0
+  /** The last alloc_pages() failed on its memcg charge, not for want of pages. */
+  chargeFailed = false
+  /** Folios on every lruvec. */
   nrLru = 0
   /** kswapd's state (mm/vmscan.c kswapd(), balance_pgdat()). */
   readonly kswapd = newKswapdState()
@@ -317,25 +321,33 @@ export class Kernel {
     return [...this.swap].sort((a, b) => b.priority - a.priority || a.type - b.type)
   }
 
+  /** The lruvec a folio's memcg keeps it on (folio_lruvec()). */
+  lruvecOf(f: number): Lruvec {
+    return this.memcgs[this.mem.memcgOf(this.folios.pfn[f])].lruvec
+  }
+
+  /** Pages on the anonymous lists of every lruvec: [inactive, active]. */
+  lruPagesTotal(): [number, number] {
+    let inactive = 0
+    let active = 0
+    for (const cg of this.memcgs) {
+      inactive += cg.lruvec.pages[LRU_INACTIVE_ANON]
+      active += cg.lruvec.pages[LRU_ACTIVE_ANON]
+    }
+    return [inactive, active]
+  }
+
   /**
    * @kernel include/linux/mm_inline.h lruvec_add_folio(): at the head of its list (active when
    * PG_active is set), the newest end.
    */
   lruAdd(f: number): void {
-    this.lruLink(
-      f,
-      (this.folios.flags[f] & PG_ACTIVE) !== 0 ? LRU_ACTIVE_ANON : LRU_INACTIVE_ANON,
-      false,
-    )
+    this.lruLink(f, this.folios.flags[f] & PG_ACTIVE ? LRU_ACTIVE_ANON : LRU_INACTIVE_ANON, false)
   }
 
   /** @kernel include/linux/mm_inline.h lruvec_add_folio_tail(): first in line for reclaim. */
   lruAddTail(f: number): void {
-    this.lruLink(
-      f,
-      (this.folios.flags[f] & PG_ACTIVE) !== 0 ? LRU_ACTIVE_ANON : LRU_INACTIVE_ANON,
-      true,
-    )
+    this.lruLink(f, this.folios.flags[f] & PG_ACTIVE ? LRU_ACTIVE_ANON : LRU_INACTIVE_ANON, true)
   }
 
   /**
@@ -354,36 +366,40 @@ export class Kernel {
   lruDel(f: number): void {
     const fo = this.folios
     if (!(fo.flags[f] & PG_LRU)) return
+    const v = this.lruvecOf(f)
     const lru = fo.lruList[f]
     const p = fo.lruPrev[f]
     const n = fo.lruNext[f]
     if (p >= 0) fo.lruNext[p] = n
-    else this.lruHeads[lru] = n
+    else v.heads[lru] = n
     if (n >= 0) fo.lruPrev[n] = p
-    else this.lruTails[lru] = p
+    else v.tails[lru] = p
     fo.flags[f] &= ~PG_LRU
-    this.lruPages[lru] -= fo.nrPages(f)
+    v.pages[lru] -= fo.nrPages(f)
+    v.nrFolios--
     this.nrLru--
   }
 
   private lruLink(f: number, lru: number, tail: boolean): void {
     const fo = this.folios
+    const v = this.lruvecOf(f)
     fo.flags[f] |= PG_LRU
     fo.lruList[f] = lru
     if (tail) {
       fo.lruNext[f] = -1
-      fo.lruPrev[f] = this.lruTails[lru]
-      if (this.lruTails[lru] >= 0) fo.lruNext[this.lruTails[lru]] = f
-      this.lruTails[lru] = f
-      if (this.lruHeads[lru] < 0) this.lruHeads[lru] = f
+      fo.lruPrev[f] = v.tails[lru]
+      if (v.tails[lru] >= 0) fo.lruNext[v.tails[lru]] = f
+      v.tails[lru] = f
+      if (v.heads[lru] < 0) v.heads[lru] = f
     } else {
       fo.lruPrev[f] = -1
-      fo.lruNext[f] = this.lruHeads[lru]
-      if (this.lruHeads[lru] >= 0) fo.lruPrev[this.lruHeads[lru]] = f
-      this.lruHeads[lru] = f
-      if (this.lruTails[lru] < 0) this.lruTails[lru] = f
+      fo.lruNext[f] = v.heads[lru]
+      if (v.heads[lru] >= 0) fo.lruPrev[v.heads[lru]] = f
+      v.heads[lru] = f
+      if (v.tails[lru] < 0) v.tails[lru] = f
     }
-    this.lruPages[lru] += fo.nrPages(f)
+    v.pages[lru] += fo.nrPages(f)
+    v.nrFolios++
     this.nrLru++
   }
 }

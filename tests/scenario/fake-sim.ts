@@ -29,6 +29,7 @@ export function createFakeSimulator(opts: SimulatorOptions): FakeSimulator {
   const snapshots: SimulatorResult['snapshots'] = []
   let timeNs = 0
   const uffdQueue: UffdEvent[] = []
+  let cgroups = 0
 
   const alive = (pid: number): void => {
     if (!live.has(pid)) throw new SimUsageError(`pid ${pid} has exited`)
@@ -157,6 +158,29 @@ export function createFakeSimulator(opts: SimulatorOptions): FakeSimulator {
     reclaim(bytes) {
       calls.push(`reclaim ${bytes}`)
       return bytes
+    },
+    cgroupCreate(name, maxBytes) {
+      calls.push(`cgroupCreate ${name} ${maxBytes}`)
+      return ++cgroups
+    },
+    cgroupSetMax(id, maxBytes) {
+      calls.push(`cgroupSetMax ${id} ${maxBytes}`)
+    },
+    cgroupReclaim(id, bytes) {
+      calls.push(`cgroupReclaim ${id} ${bytes}`)
+      return bytes
+    },
+    cgroupStat(id) {
+      calls.push(`cgroupStat ${id}`)
+      return {
+        'memory.current': 0,
+        'memory.max': Infinity,
+        'memory.events.max': 0,
+        'memory.events.oom': 0,
+        'memory.events.oom_kill': 0,
+        'memory.stat.pgscan': 0,
+        'memory.stat.pgsteal': 0,
+      }
     },
     sleep(ms) {
       calls.push(`sleep ${ms}`)

@@ -20,7 +20,15 @@ import type { AuditableSimulator } from '../../sim/index'
 import { formatBytes, recordScenario, type TraceStep } from '../export-selftest'
 
 /** Simulator calls that only read (or only read for the scenario): not replayed, not observed. */
-const QUERIES = new Set(['smaps', 'status', 'pagemap', 'mincore', 'vmstat', 'meminfo'])
+const QUERIES = new Set([
+  'smaps',
+  'status',
+  'pagemap',
+  'mincore',
+  'vmstat',
+  'meminfo',
+  'cgroupStat',
+])
 
 /** Calls made by the kernel rather than by one task (the acting task is -1). */
 const KERNEL_CALLS = new Set([
@@ -33,6 +41,9 @@ const KERNEL_CALLS = new Set([
   'swapon',
   'snapshot',
   'splitFolio',
+  'cgroupCreate',
+  'cgroupSetMax',
+  'cgroupReclaim',
 ])
 
 /** The status fields observed per task, kB. */

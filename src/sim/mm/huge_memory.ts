@@ -188,6 +188,11 @@ function vma_alloc_anon_folio_pmd(k: Kernel, vma: Vma): number {
   if (pfn < 0) {
     k.vm.thp_fault_fallback++
     k.mthpCount(HPAGE_PMD_ORDER, 'anon_fault_fallback')
+    // The page was there but the memcg charge failed (mem_cgroup_charge()).
+    if (k.chargeFailed) {
+      k.vm.thp_fault_fallback_charge++
+      k.mthpCount(HPAGE_PMD_ORDER, 'anon_fault_fallback_charge')
+    }
   }
   return pfn
 }
@@ -670,6 +675,10 @@ export function split_folio(k: Kernel, f: number): number[] | null {
     }
   }
   const wasMapped = fo.mapped(f)
+  // lru_add_split_folio(): on the LRU, the new folios join the head's list; isolated (reclaim),
+  // they go back with it to the caller's list. Off the LRU while the order changes.
+  const onLru = (fo.flags[f] & PG_LRU) !== 0
+  k.lruDel(f)
   k.mthpCount(fo.order[f], 'split')
   const ids = [f]
   const pfn = fo.pfn[f]
@@ -706,7 +715,7 @@ export function split_folio(k: Kernel, f: number): number[] | null {
   if (wasMapped) k.nrAnonMapped -= nr
   for (const g of ids) {
     if (fo.mapped(g)) k.nrAnonMapped++
-    if (g !== f) k.lruAdd(g)
+    if (onLru) k.lruAdd(g)
   }
   k.vm.thp_split_page++
   for (const g of ids) {

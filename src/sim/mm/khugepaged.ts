@@ -52,6 +52,7 @@ export type ScanResult =
   | 'SCAN_LACK_REFERENCED_PAGE'
   | 'SCAN_VMA_CHECK'
   | 'SCAN_ALLOC_HUGE_PAGE_FAIL'
+  | 'SCAN_CGROUP_CHARGE_FAIL'
   | 'SCAN_SWAP_IN_FAILED'
 
 export const SCAN_RESULT_LABELS = {
@@ -66,6 +67,7 @@ export const SCAN_RESULT_LABELS = {
   SCAN_LACK_REFERENCED_PAGE: 'too few referenced pages',
   SCAN_VMA_CHECK: 'the VMA does not allow a THP here',
   SCAN_ALLOC_HUGE_PAGE_FAIL: 'no PMD-order page for the new THP',
+  SCAN_CGROUP_CHARGE_FAIL: "the new THP does not fit under the mm's memory.max",
   SCAN_SWAP_IN_FAILED: 'swapping in the swap PTEs failed',
 } as const satisfies Record<ScanResult, string>
 
@@ -238,8 +240,13 @@ function collapse_huge_page(k: Kernel, mm: Mm, vma: Vma, pmdIdx: number): ScanRe
   const fo = k.folios
   const pm = k.pmds
   const pt = k.ptes
+  // alloc_charge_folio(): charged to the mm's memory cgroup.
+  const charge = k.chargeTo
+  k.chargeTo = mm.memcg
   const pfn = alloc_pages(k, HPAGE_PMD_ORDER, k.spec.thp.khugepaged.defrag)
+  k.chargeTo = charge
   if (pfn < 0) {
+    if (k.chargeFailed) return 'SCAN_CGROUP_CHARGE_FAIL'
     k.vm.thp_collapse_alloc_failed++
     return 'SCAN_ALLOC_HUGE_PAGE_FAIL'
   }

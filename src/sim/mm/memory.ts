@@ -396,6 +396,7 @@ function alloc_anon_folio(k: Kernel, mm: Mm, vma: Vma, e: number, addr: number):
     const pfn = alloc_pages(k, order, thpDirectReclaim(k, vma))
     if (pfn < 0) {
       k.mthpCount(order, 'anon_fault_fallback')
+      if (k.chargeFailed) k.mthpCount(order, 'anon_fault_fallback_charge')
       continue
     }
     if (mm.exited || !stillTable(k, mm, addr, e) || pt.kind[e] !== PTE_NONE) {

@@ -256,4 +256,6 @@ export interface Mm {
   mmapCursor: number
   exited: boolean
   oomKilled: boolean
+  /** The memory cgroup the task is in (mm/memcontrol.c; 0: the root). */
+  memcg: number
 }

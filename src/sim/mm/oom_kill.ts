@@ -4,6 +4,7 @@
  * scenario calls on it are ignored with a warning (see src/sim/index.ts).
  */
 import type { Kernel } from '../kernel'
+import type { MemCgroup } from './memcontrol'
 import { exit_mmap } from './mmap'
 
 /** @kernel mm/oom_kill.c oom_badness() */
@@ -13,16 +14,29 @@ function oom_badness(mm: { anonRss: number; swapEnts: number; nrPtes: number }):
 
 /** @kernel mm/oom_kill.c out_of_memory(); returns whether a task was killed. */
 export function out_of_memory(k: Kernel): boolean {
+  return oom_kill_in(k, null)
+}
+
+/**
+ * @kernel mm/memcontrol.c mem_cgroup_out_of_memory(): the OOM killer confined to the tasks of
+ * one memory cgroup (memory.events oom_kill, and oom_kill in /proc/vmstat as well).
+ */
+export function mem_cgroup_out_of_memory(k: Kernel, memcg: MemCgroup): boolean {
+  return oom_kill_in(k, memcg)
+}
+
+function oom_kill_in(k: Kernel, memcg: MemCgroup | null): boolean {
   let victim = null
   for (const mm of k.mms.values()) {
-    if (mm.exited) continue
+    if (mm.exited || (memcg && mm.memcg !== memcg.id)) continue
     if (!victim || oom_badness(mm) > oom_badness(victim)) victim = mm
   }
   if (!victim || oom_badness(victim) === 0) return false
   k.vm.oom_kill++
+  if (memcg) memcg.events.oom_kill++
   victim.oomKilled = true
   k.warnings.push(
-    `Out of memory: Killed process ${victim.pid} (${victim.comm}) total-vm anon-rss:${victim.anonRss * 4}kB`,
+    `${memcg ? 'Memory cgroup out of memory' : 'Out of memory'}: Killed process ${victim.pid} (${victim.comm}) total-vm anon-rss:${victim.anonRss * 4}kB`,
   )
   exit_mmap(k, victim)
   return true

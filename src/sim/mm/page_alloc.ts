@@ -9,6 +9,7 @@
  */
 import type { Kernel } from '../kernel'
 import { HPAGE_PMD_NR, HPAGE_PMD_ORDER } from '../include/units'
+import { MAX_MEMCGS, try_charge } from './memcontrol'
 import { out_of_memory } from './oom_kill'
 import {
   get_nr_swap_pages,
@@ -68,6 +69,38 @@ export class PageAlloc {
   /** Pages held since boot by the fragmentation knob (never freed). */
   bootPages = 0
 
+  /**
+   * Memory cgroup charging (mm/memcontrol.c, page granularity): the memcg id of every frame once
+   * a scenario made a cgroup (null until then: everything is the root's), the memcg the next
+   * allocation is charged to, and the pages each memcg holds (memory.current).
+   */
+  private pageMemcg: Uint8Array | null = null
+  chargeTo = 0
+  readonly memcgPages = new Float64Array(MAX_MEMCGS)
+
+  /** Turns per-frame charging on (the first non-root cgroup): what is in use stays the root's. */
+  enableMemcg(): void {
+    if (this.pageMemcg) return
+    this.pageMemcg = new Uint8Array(this.totalPages)
+    this.memcgPages[0] = this.totalPages - this.nrFree
+  }
+
+  memcgOf(pfn: number): number {
+    return this.pageMemcg ? this.pageMemcg[pfn] : 0
+  }
+
+  private charge(pfn: number, n: number): void {
+    if (pfn < 0 || !this.pageMemcg) return
+    this.pageMemcg.fill(this.chargeTo, pfn, pfn + n)
+    this.memcgPages[this.chargeTo] += n
+  }
+
+  private uncharge(pfn: number, n: number): void {
+    const m = this.pageMemcg
+    if (!m) return
+    for (let i = pfn; i < pfn + n; i++) this.memcgPages[m[i]]--
+  }
+
   /** Wholly free pageblocks: what a PMD-order allocation can use. */
   get nrFreeBlocks(): number {
     return this.freeTop
@@ -75,11 +108,18 @@ export class PageAlloc {
 
   /** Allocates 2^order pages (order 0 or HPAGE_PMD_ORDER); returns the first pfn or -1. */
   alloc(order: number): number {
-    if (order === HPAGE_PMD_ORDER) return this.allocBlock()
-    return order === 0 ? this.allocPage() : this.allocRun(order)
+    const pfn =
+      order === HPAGE_PMD_ORDER
+        ? this.allocBlock()
+        : order === 0
+          ? this.allocPage()
+          : this.allocRun(order)
+    this.charge(pfn, 1 << order)
+    return pfn
   }
 
   free(pfn: number, order: number): void {
+    this.uncharge(pfn, 1 << order)
     if (order === HPAGE_PMD_ORDER) {
       const b = pfn / HPAGE_PMD_NR
       this.bitmap.fill(0, b * 16, b * 16 + 16)
@@ -235,7 +275,14 @@ export function alloc_pages(
   kernel = false,
 ): number {
   const n = 1 << order
+  k.chargeFailed = false
   if (k.inReclaim) return take(k, order)
+  // The memcg charge (mem_cgroup_charge() -> try_charge()): its own reclaim and OOM. The kernel
+  // charges after taking the pages; the order does not change what either sees.
+  if (!kernel && !try_charge(k, order, directReclaim)) {
+    k.chargeFailed = true
+    return -1
+  }
   const wm = wmark_pages(k)
   if (k.mem.nrFree - n >= wm.low) return take(k, order)
   wakeup_kswapd(k)
@@ -283,11 +330,14 @@ function should_reclaim_retry(
 
 /** @kernel mm/vmscan.c zone_reclaimable_pages(): the anon LRU counts while swap space is left. */
 function zone_reclaimable_pages(k: Kernel): number {
-  return get_nr_swap_pages(k) > 0 ? k.lruPages[0] + k.lruPages[1] : 0
+  if (get_nr_swap_pages(k) <= 0) return 0
+  const [inactive, active] = k.lruPagesTotal()
+  return inactive + active
 }
 
 /** get_page_from_freelist() once the watermark check passed. */
 function take(k: Kernel, order: number): number {
+  k.mem.chargeTo = k.chargeTo
   const pfn = k.mem.alloc(order)
   if (pfn >= 0) k.cost('alloc', k.cpu.pageAllocNs)
   return pfn

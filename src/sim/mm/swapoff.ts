@@ -65,8 +65,11 @@ function try_to_unuse(k: Kernel, si: SwapInfo): void {
   let visited = 0
   for (const mm of [...k.mms.values()]) {
     if (mm.exited) continue
+    // What comes back in is charged to the owner's cgroup (mem_cgroup_swapin_charge_folio()).
+    k.chargeTo = mm.memcg
     visited += unuse_mm(k, mm, si)
   }
+  k.chargeTo = 0
   // Whatever the swap cache still holds for this device (readahead leftovers, folios whose
   // mappings are gone) is dropped with it.
   for (let off = 0; off < si.nrSlots; off++) {

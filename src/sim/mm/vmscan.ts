@@ -10,7 +10,8 @@
  */
 import type { FallbackReason, Kernel } from '../kernel'
 import { E_YOUNG, PMD_HUGE } from '../include/pgtable'
-import { DEF_PRIORITY, LRU_ACTIVE_ANON, LRU_INACTIVE_ANON } from '../include/mmzone'
+import { DEF_PRIORITY, LRU_ACTIVE_ANON, LRU_INACTIVE_ANON, type Lruvec } from '../include/mmzone'
+import type { MemCgroup } from './memcontrol'
 import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
 import { shrink_huge_zero_folio, split_folio } from './huge_memory'
 import {
@@ -111,6 +112,8 @@ export type Reclaimer = 'kswapd' | 'direct' | 'cgroup'
 /** @kernel mm/vmscan.c struct scan_control, the part the model uses. */
 export interface ScanControl {
   reclaimer: Reclaimer
+  /** sc->target_mem_cgroup: a cgroup's reclaim takes only its lruvec; global reclaim, all. */
+  targetMemcg: MemCgroup | null
   nrToReclaim: number
   nrReclaimed: number
   /** Pages isolated from the inactive list, this priority pass. */
@@ -134,6 +137,7 @@ export interface ScanControl {
 export function newScanControl(reclaimer: Reclaimer, nrToReclaim: number): ScanControl {
   return {
     reclaimer,
+    targetMemcg: null,
     nrToReclaim,
     nrReclaimed: 0,
     nrScanned: 0,
@@ -283,11 +287,16 @@ export function reclaim_pages(k: Kernel, list: number[]): number {
  * @kernel mm/vmscan.c isolate_lru_folios(): from the tail of `lru`, until `nrToScan` pages are
  * taken (a THP counts its 512). Returns the folios and the pages scanned.
  */
-function isolate_lru_folios(k: Kernel, nrToScan: number, lru: number): [number[], number] {
+function isolate_lru_folios(
+  k: Kernel,
+  lruvec: Lruvec,
+  nrToScan: number,
+  lru: number,
+): [number[], number] {
   const list: number[] = []
   let scanned = 0
-  while (scanned < nrToScan && k.lruTails[lru] >= 0) {
-    const f = k.lruTails[lru]
+  while (scanned < nrToScan && lruvec.tails[lru] >= 0) {
+    const f = lruvec.tails[lru]
     k.lruDel(f)
     list.push(f)
     scanned += k.folios.nrPages(f)
@@ -303,17 +312,19 @@ function isolate_lru_folios(k: Kernel, nrToScan: number, lru: number): [number[]
  * directly (checked against a 6.18 kernel with hugeswap real: pgscan_anon stays put across
  * MADV_PAGEOUT).
  */
-function shrink_inactive_list(k: Kernel, nrToScan: number, sc: ScanControl): number {
-  const [list, scanned] = isolate_lru_folios(k, nrToScan, LRU_INACTIVE_ANON)
+function shrink_inactive_list(k: Kernel, cg: MemCgroup, nrToScan: number, sc: ScanControl): number {
+  const [list, scanned] = isolate_lru_folios(k, cg.lruvec, nrToScan, LRU_INACTIVE_ANON)
   if (!list.length) return 0
   sc.nrScanned += scanned
   if (sc.reclaimer !== 'cgroup') k.vm[`pgscan_${sc.reclaimer}`] += scanned
   k.vm.pgscan_anon += scanned
+  cg.stat.pgscan += scanned
   const keep: number[] = []
   const freed = shrink_folio_list(k, list, sc, keep)
   move_folios_to_lru(k, keep)
   if (sc.reclaimer !== 'cgroup') k.vm[`pgsteal_${sc.reclaimer}`] += freed
   k.vm.pgsteal_anon += freed
+  cg.stat.pgsteal += freed
   return freed
 }
 
@@ -323,8 +334,8 @@ function shrink_inactive_list(k: Kernel, nrToScan: number, sc: ScanControl): num
  * active); its young bits are cleared on the way, so a second reference is needed to earn it
  * activation again. Counts pgrefill and pgdeactivate.
  */
-function shrink_active_list(k: Kernel, nrToScan: number): void {
-  const [list, scanned] = isolate_lru_folios(k, nrToScan, LRU_ACTIVE_ANON)
+function shrink_active_list(k: Kernel, lruvec: Lruvec, nrToScan: number): void {
+  const [list, scanned] = isolate_lru_folios(k, lruvec, nrToScan, LRU_ACTIVE_ANON)
   k.vm.pgrefill += scanned
   const fo = k.folios
   let deactivated = 0
@@ -341,9 +352,7 @@ function shrink_active_list(k: Kernel, nrToScan: number): void {
  * @kernel mm/vmscan.c inactive_is_low(): the inactive list is too small when inactive *
  * inactive_ratio < active, where the ratio is sqrt(10 * GB of the lists), 1 under 1 GB.
  */
-function inactive_is_low(k: Kernel): boolean {
-  const inactive = k.lruPages[LRU_INACTIVE_ANON]
-  const active = k.lruPages[LRU_ACTIVE_ANON]
+function inactive_is_low(inactive: number, active: number): boolean {
   const gb = Math.floor((inactive + active) / 262144)
   const ratio = gb ? Math.floor(Math.sqrt(10 * gb)) : 1
   return inactive * ratio < active
@@ -362,10 +371,11 @@ export function get_nr_swap_pages(k: Kernel): number {
  * freed (except global direct reclaim at DEF_PRIORITY, which scans proportionally); then ages
  * the active list if the inactive one is low. Without swap space only MADV_FREE'd folios can go.
  */
-function shrink_lruvec(k: Kernel, sc: ScanControl): void {
+function shrink_lruvec(k: Kernel, cg: MemCgroup, sc: ScanControl): void {
+  const lruvec = cg.lruvec
   const nr = [
-    k.lruPages[LRU_INACTIVE_ANON] >> sc.priority,
-    k.lruPages[LRU_ACTIVE_ANON] >> sc.priority,
+    lruvec.pages[LRU_INACTIVE_ANON] >> sc.priority,
+    lruvec.pages[LRU_ACTIVE_ANON] >> sc.priority,
   ]
   const proportional = sc.reclaimer === 'direct' && sc.priority === DEF_PRIORITY
   let reclaimed = 0
@@ -375,8 +385,8 @@ function shrink_lruvec(k: Kernel, sc: ScanControl): void {
       if (!nr[lru]) continue
       const n = Math.min(nr[lru], SWAP_CLUSTER_MAX)
       nr[lru] -= n
-      if (lru === LRU_INACTIVE_ANON) reclaimed += shrink_inactive_list(k, n, sc)
-      else if (sc.mayDeactivate) shrink_active_list(k, n)
+      if (lru === LRU_INACTIVE_ANON) reclaimed += shrink_inactive_list(k, cg, n, sc)
+      else if (sc.mayDeactivate) shrink_active_list(k, lruvec, n)
       else sc.skippedDeactivate = true
     }
     const progress = reclaimed + sc.nrWritebackStarted
@@ -385,19 +395,26 @@ function shrink_lruvec(k: Kernel, sc: ScanControl): void {
   }
   sc.nrWritebackStarted += k.writebackPagesStarted - started
   sc.nrReclaimed += reclaimed
-  if (inactive_is_low(k)) shrink_active_list(k, SWAP_CLUSTER_MAX)
+  if (inactive_is_low(lruvec.pages[LRU_INACTIVE_ANON], lruvec.pages[LRU_ACTIVE_ANON])) {
+    shrink_active_list(k, lruvec, SWAP_CLUSTER_MAX)
+  }
 }
 
 /**
- * @kernel mm/vmscan.c shrink_node(): decides whether the active list may be aged this pass
- * (sc->may_deactivate: the inactive list is low; workingset refaults are not modelled), shrinks
- * the lruvec, then runs the shrinkers (shrink_slab(): the deferred split queue and the huge zero
+ * @kernel mm/vmscan.c shrink_node() -> shrink_node_memcgs(): decides whether the active lists may
+ * be aged this pass (sc->may_deactivate: the target's inactive list is low; workingset refaults
+ * are not modelled), shrinks the lruvec of every memcg under the target (all of them for global
+ * reclaim), then runs the shrinkers (shrink_slab(): the deferred split queue and the huge zero
  * folio).
  */
 function shrink_node(k: Kernel, sc: ScanControl): void {
-  sc.mayDeactivate = sc.forceDeactivate || inactive_is_low(k)
+  const target = sc.targetMemcg
+  const [inactive, active] = target
+    ? [target.lruvec.pages[LRU_INACTIVE_ANON], target.lruvec.pages[LRU_ACTIVE_ANON]]
+    : k.lruPagesTotal()
+  sc.mayDeactivate = sc.forceDeactivate || inactive_is_low(inactive, active)
   const before = sc.nrReclaimed
-  shrink_lruvec(k, sc)
+  for (const cg of target ? [target] : k.memcgs) shrink_lruvec(k, cg, sc)
   sc.nrReclaimed += deferred_split_scan(k) + shrink_huge_zero_folio(k)
   // Any reclaim that frees something makes the node worth kswapd's effort again.
   if (sc.nrReclaimed > before) k.kswapd.failures = 0
@@ -462,6 +479,17 @@ export function deferred_split_scan(k: Kernel): number {
   return freed
 }
 
+/**
+ * @kernel mm/vmscan.c try_to_free_mem_cgroup_pages(): one reclaim of at least SWAP_CLUSTER_MAX
+ * pages from a cgroup's lruvec (the root's reclaim covers every cgroup's); returns pages freed.
+ */
+export function try_to_free_mem_cgroup_pages(k: Kernel, memcg: MemCgroup, nrPages: number): number {
+  if (k.inReclaim) return 0
+  const sc = newScanControl('cgroup', Math.max(nrPages, SWAP_CLUSTER_MAX))
+  if (memcg.id !== 0) sc.targetMemcg = memcg
+  return do_try_to_free_pages(k, sc)
+}
+
 /** @kernel mm/vmscan.c reclaim_throttle(): VMSCAN_THROTTLE_WRITEBACK sleeps up to HZ/10. */
 const RECLAIM_THROTTLE_NS = 100_000_000
 
@@ -484,13 +512,13 @@ export function reclaim_throttle(k: Kernel): boolean {
  * so clean swap-cache folios left by an earlier asynchronous swap-out are freed next round.
  * Returns bytes reclaimed.
  */
-export function memory_reclaim(k: Kernel, bytes: number): number {
+export function memory_reclaim(k: Kernel, bytes: number, memcg: MemCgroup = k.memcgs[0]): number {
   const target = Math.ceil(bytes / PAGE_SIZE)
   let reclaimed = 0
   let retries = MAX_RECLAIM_RETRIES
   while (reclaimed < target) {
     const batch = Math.floor((target - reclaimed) / 4)
-    const n = do_try_to_free_pages(k, newScanControl('cgroup', Math.max(batch, SWAP_CLUSTER_MAX)))
+    const n = try_to_free_mem_cgroup_pages(k, memcg, batch)
     if (!n) {
       if (!retries--) break
       reclaim_throttle(k)
@@ -572,6 +600,8 @@ function kswapd_run(k: Kernel): void {
   // kswapd's time is its own: set the operation in progress aside.
   const savedNs = k.pendingNs
   const savedParts = Float64Array.from(k.pendingParts)
+  const savedCharge = k.chargeTo
+  k.chargeTo = 0
   k.resetPending()
   const sc = newScanControl('kswapd', Math.max(wmark_pages(k).high, SWAP_CLUSTER_MAX))
   sc.priority = st.priority
@@ -583,6 +613,7 @@ function kswapd_run(k: Kernel): void {
     k.inReclaim = wasInReclaim
   }
   const workNs = k.pendingNs
+  k.chargeTo = savedCharge
   k.pendingNs = savedNs
   k.pendingParts.set(savedParts)
   st.reclaimed += sc.nrReclaimed

@@ -34,7 +34,7 @@ type Op =
   | { op: 'mremap'; task: number; map: number; shiftPages: number }
   | { op: 'zswap'; on: boolean }
   | { op: 'swapcycle' }
-  | { op: 'hog'; mb: number }
+  | { op: 'hog'; mb: number; limitMb: number }
 
 const range = { map: fc.nat(7), from: fc.nat(1023), pages: fc.integer({ min: 1, max: 1024 }) }
 const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -115,7 +115,13 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     // Pressure from a second process: a new task writes 4 KB pages, waking kswapd and direct
     // reclaim against everything the others hold (issue 12 D).
     weight: 1,
-    arbitrary: fc.record({ op: fc.constant('hog' as const), mb: fc.integer({ min: 4, max: 48 }) }),
+    // limitMb > 0: the hog runs in a memory cgroup with that memory.max (its own reclaim, its
+    // own OOM killer).
+    arbitrary: fc.record({
+      op: fc.constant('hog' as const),
+      mb: fc.integer({ min: 4, max: 48 }),
+      limitMb: fc.oneof(fc.constant(0), fc.integer({ min: 2, max: 32 })),
+    }),
   },
   {
     weight: 1,
@@ -159,6 +165,7 @@ function replay(
   const log: string[] = []
   const tasks: { pid: number; maps: Mapping[] }[] = [{ pid: sim.spawn('t0'), maps: [] }]
   let nextRemap = 0
+  let nextCgroup = 0
   for (const o of ops) {
     if (o.op === 'reclaim') {
       sim.reclaim(o.pages * K4)
@@ -183,7 +190,8 @@ function replay(
     }
     if (o.op === 'hog') {
       if (tasks.length >= 4) continue
-      const pid = sim.spawn('hog')
+      const cg = o.limitMb ? sim.cgroupCreate(`hog${nextCgroup++}`, o.limitMb * 1024 * 1024) : 0
+      const pid = sim.spawn('hog', cg)
       const length = o.mb * 1024 * 1024
       const start = sim.mmap(pid, length, 'nohugepage')
       sim.touch(pid, start, length, { write: true })

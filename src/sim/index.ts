@@ -31,6 +31,7 @@ import { swapoff, swapon } from './mm/swapoff'
 import { move_pages, uffdEvents, uffd_protect, uffd_register } from './mm/userfaultfd'
 import type { Mm } from './mm/mm_types'
 import { memory_reclaim } from './mm/vmscan'
+import { zram_pool_shrink } from './mm/zram'
 import { mem_cgroup_create, mem_cgroup_usage, memory_max_write } from './mm/memcontrol'
 import { clear_refs, pagemap, rangeStates, smaps, status, upperTables } from './mm/task_mmu'
 import { do_mincore } from './mm/mincore'
@@ -145,6 +146,7 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
       throw e
     } finally {
       k.chargeTo = 0
+      zram_pool_shrink(k)
       const cost = k.pendingNs
       k.resetPending()
       advance(cost)

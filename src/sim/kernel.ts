@@ -294,6 +294,15 @@ export class Kernel {
     this.pendingParts.fill(0)
   }
 
+  private readonly warned = new Set<string>()
+
+  /** A warning given once per run (the kernel's pr_warn_once / WARN_ONCE). */
+  warnOnce(key: string, message: string): void {
+    if (this.warned.has(key)) return
+    this.warned.add(key)
+    this.warnings.push(message)
+  }
+
   count(reason: FallbackReason): void {
     this.fallbacks[reason] = (this.fallbacks[reason] ?? 0) + 1
   }

@@ -63,6 +63,8 @@ describe.skipIf(missing.length > 0)('the pressure scenarios on a kernel in QEMU'
       expect(reports.map((r) => basename(r.scenario.file))).toEqual(files)
       for (const r of reports) {
         expect(r.kernel.where, r.scenario.file).toMatch(/^QEMU/)
+        // Only a scenario whose open note says the kernel's task dies may stop early.
+        if (OPEN[basename(r.scenario.file)]?.includes('OOM-killed')) continue
         expect(r.stopped, r.scenario.file).toBeUndefined()
         expect(r.replayed, r.scenario.file).toBe(r.total)
       }

@@ -166,4 +166,21 @@ describe.each(VARIANT_NAMES)('%s', (variant) => {
     expect(sim.vmstat().pgdeactivate).toBe(active)
     sim.audit()
   })
+
+  it('zram_write_page(): what goes to zram stays in RAM, compressed (2186 bytes a page), until its slot is freed', () => {
+    const sim = machine(variant, { memory: '256M', swap: [{ type: 'zram', size: '512M' }] })
+    const t = sim.spawn('t')
+    const a = sim.mmap(t, 64 * M, 'nohugepage')
+    sim.touch(t, a, 64 * M, { write: true })
+    const before = sim.meminfo().MemFree
+    sim.madvise(t, a, 64 * M, 'pageout')
+    sim.audit()
+    const pool = Math.ceil((16384 * 2186) / 4096) * 4
+    expect(sim.meminfo().MemFree - before).toBe(64 * 1024 - pool)
+    sim.munmap(t, a, 64 * M)
+    sim.audit()
+    expect(sim.meminfo().SwapFree).toBe(sim.meminfo().SwapTotal)
+    // The pool's pages, the data's and the range's 32 PTE tables are all free again.
+    expect(sim.meminfo().MemFree - before).toBe(64 * 1024 + 32 * 4)
+  })
 })

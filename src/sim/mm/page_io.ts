@@ -6,14 +6,16 @@ import { SimInvariantError } from '../api'
 import type { Kernel } from '../kernel'
 import { HPAGE_PMD_ORDER } from '../include/units'
 import { PG_DIRTY, PG_UPTODATE, PG_WRITEBACK } from './mm_types'
-import { SLOT_ZERO, SLOT_ZSWAP, type SwapInfo } from './swapfile'
+import { SLOT_ZERO, SLOT_ZRAM, SLOT_ZSWAP, type SwapInfo } from './swapfile'
+import { zram_pool_reserve } from './zram'
 
 /**
  * @kernel mm/page_io.c swap_writeout() -> zswap_store() / __swap_writepage()
  * A zero-filled folio is only marked in the swap table (swpout_zero); with zswap enabled each
  * 4 KB is compressed into the pool (zswpout); otherwise one bio for the whole folio (thp_swpout,
- * pswpout). Synchronous devices complete in the caller; others complete later on the event clock.
- * Returns whether the write is still in flight.
+ * pswpout). Synchronous devices complete in the caller (zram keeps the data compressed in its
+ * pool, in RAM); others complete later on the event clock. Returns whether the folio must stay:
+ * the write is still in flight, or it failed (zram out of memory; the folio stays dirty).
  */
 export function swap_writeout(k: Kernel, f: number): boolean {
   const fo = k.folios
@@ -48,8 +50,19 @@ export function swap_writeout(k: Kernel, f: number): boolean {
     k.cost('compress', nr * k.zswapCompressor.compressNs)
     return false
   }
+  const zram = si.deviceType === 'zram'
+  if (zram) {
+    let fresh = 0
+    for (let i = 0; i < nr; i++) if (!(si.slotFlags[off + i] & SLOT_ZRAM)) fresh++
+    if (!zram_pool_reserve(k, si, fresh)) {
+      // zram_write_page(): -ENOMEM from zs_malloc(); the folio stays dirty and is kept.
+      fo.flags[f] |= PG_DIRTY
+      k.warnOnce('zram-enomem', 'zram: the pool could not grow (out of memory): write failed')
+      return true
+    }
+  }
   for (let i = 0; i < nr; i++) {
-    si.setSlotFlags(off + i, 0)
+    si.setSlotFlags(off + i, zram ? SLOT_ZRAM : 0)
     si.tag[off + i] = tags[pfn + i]
   }
   if (fo.order[f] === HPAGE_PMD_ORDER) k.vm.thp_swpout++

@@ -17,6 +17,8 @@ import { DeviceQueue } from '../cost/queue'
 /** Slot flags. */
 export const SLOT_ZERO = 1 << 0
 export const SLOT_ZSWAP = 1 << 1
+/** The slot's data is stored compressed in the zram device's pool (zram_write_page()). */
+export const SLOT_ZRAM = 1 << 2
 
 const CLUSTER_FREE = 0
 const CLUSTER_NONFULL = 1
@@ -73,6 +75,9 @@ export class SwapInfo {
   writePages = 0
   /** Slots whose data zswap holds (meminfo Zswapped). */
   zswapped = 0
+  /** zram: slots stored compressed in the pool, and the pool's page frames (zsmalloc). */
+  zramStored = 0
+  readonly zramPool: number[] = []
 
   /** Slots held since boot by swap entries outside the scenario (the fragmentation knob). */
   readonly bootHeld = new Set<number>()
@@ -248,10 +253,12 @@ export class SwapInfo {
     return -1
   }
 
-  /** Sets a slot's flags, keeping the zswap page count. */
+  /** Sets a slot's flags, keeping the zswap and zram page counts. */
   setSlotFlags(offset: number, flags: number): void {
     if (this.slotFlags[offset] & SLOT_ZSWAP) this.zswapped--
     if (flags & SLOT_ZSWAP) this.zswapped++
+    if (this.slotFlags[offset] & SLOT_ZRAM) this.zramStored--
+    if (flags & SLOT_ZRAM) this.zramStored++
     this.slotFlags[offset] = flags
   }
 

@@ -60,16 +60,46 @@ export function swapon(k: Kernel, type: number): void {
   si.enabled = true
 }
 
+/** Passes in a row that free no slot before try_to_unuse() gives up (the model's bound). */
+const MAX_UNUSE_PASSES = 4
+
+/** Whether some live mm still has a swap entry on `si`. */
+function mmsHold(k: Kernel, si: SwapInfo): boolean {
+  const pm = k.pmds
+  const pt = k.ptes
+  for (const mm of k.mms.values()) {
+    if (mm.exited || mm.swapEnts === 0) continue
+    for (const p of mm.pmds.values()) {
+      if (pm.kind[p] === PMD_SWAP && pm.swapType[p] === si.type) return true
+      if (pm.kind[p] !== PMD_TABLE) continue
+      const base = pm.val[p] * HPAGE_PMD_NR
+      for (let e = base; e < base + HPAGE_PMD_NR; e++) {
+        if (pt.kind[e] === PTE_SWAP && pt.swapType[e] === si.type) return true
+      }
+    }
+  }
+  return false
+}
+
 /** @kernel mm/swapfile.c try_to_unuse() */
 function try_to_unuse(k: Kernel, si: SwapInfo): void {
   let visited = 0
-  for (const mm of [...k.mms.values()]) {
-    if (mm.exited) continue
-    // What comes back in is charged to the owner's cgroup (mem_cgroup_swapin_charge_folio()).
-    k.chargeTo = mm.memcg
-    visited += unuse_mm(k, mm, si)
+  // The kernel goes round again while slots are in use (`goto retry`): reclaim may have swapped
+  // a page it brought back out again, to a slot of this device still held by another mapping.
+  // The model gives up with -ENOMEM after passes that make no headway.
+  let stalled = 0
+  for (let before = si.inuseSlots; ; before = si.inuseSlots) {
+    for (const mm of [...k.mms.values()]) {
+      if (mm.exited) continue
+      // What comes back in is charged to the owner's cgroup (mem_cgroup_swapin_charge_folio()).
+      k.chargeTo = mm.memcg
+      visited += unuse_mm(k, mm, si)
+    }
+    k.chargeTo = 0
+    if (!mmsHold(k, si)) break
+    stalled = si.inuseSlots < before ? 0 : stalled + 1
+    if (stalled >= MAX_UNUSE_PASSES) throw new SimUsageError('swapoff: ENOMEM')
   }
-  k.chargeTo = 0
   // Whatever the swap cache still holds for this device (readahead leftovers, folios whose
   // mappings are gone) is dropped with it.
   for (let off = 0; off < si.nrSlots; off++) {

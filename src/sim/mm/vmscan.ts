@@ -12,6 +12,7 @@ import type { FallbackReason, Kernel } from '../kernel'
 import { E_YOUNG, PMD_HUGE } from '../include/pgtable'
 import { DEF_PRIORITY, LRU_ACTIVE_ANON, LRU_INACTIVE_ANON, type Lruvec } from '../include/mmzone'
 import type { MemCgroup } from './memcontrol'
+import { zram_pool_shrink } from './zram'
 import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
 import { shrink_huge_zero_folio, split_folio } from './huge_memory'
 import {
@@ -457,7 +458,9 @@ export function try_to_free_pages(k: Kernel, order: number, movable: boolean): n
   if (movable) k.vm.allocstall_movable++
   else k.vm.allocstall_normal++
   const sc = newScanControl('direct', Math.max(SWAP_CLUSTER_MAX, 1 << order))
-  return do_try_to_free_pages(k, sc)
+  const freed = do_try_to_free_pages(k, sc)
+  zram_pool_shrink(k)
+  return freed
 }
 
 /**
@@ -612,6 +615,7 @@ function kswapd_run(k: Kernel): void {
   } finally {
     k.inReclaim = wasInReclaim
   }
+  zram_pool_shrink(k)
   const workNs = k.pendingNs
   k.chargeTo = savedCharge
   k.pendingNs = savedNs

@@ -159,12 +159,14 @@ function access_run(k: Kernel, mm: Mm, addr: number, maxPages: number, write: bo
       const f = pm.val[p!]
       pm.flags[p!] |= E_YOUNG | (write ? E_DIRTY | E_SOFT_DIRTY : 0)
       touchFrames(k, mm, vma, addr, k.folios.pfn[f] + first, n, write)
+      kswapdAfterAccess(k)
       return n
     }
     if (kind === PMD_HUGE_ZERO && !write) {
       const first = Math.floor((addr % PMD_SIZE) / PAGE_SIZE)
       const n = Math.min(maxPages, HPAGE_PMD_NR - first, (vma.end - addr) / PAGE_SIZE)
       touchFrames(k, mm, vma, addr, -1, n, false)
+      kswapdAfterAccess(k)
       return n
     }
     if (kind === PMD_TABLE) {
@@ -174,16 +176,26 @@ function access_run(k: Kernel, mm: Mm, addr: number, maxPages: number, write: bo
       if (pk === PTE_PRESENT && (!write || pt.flags[e] & E_WRITE)) {
         pt.flags[e] |= E_YOUNG | (write ? E_DIRTY | E_SOFT_DIRTY : 0)
         touchFrames(k, mm, vma, addr, k.folios.pfn[pt.val[e]] + pt.sub[e], 1, write)
+        kswapdAfterAccess(k)
         return 1
       }
       if (pk === PTE_ZERO && !write) {
         touchFrames(k, mm, vma, addr, -1, 1, false)
+        kswapdAfterAccess(k)
         return 1
       }
     }
     handle_mm_fault(k, mm, vma, addr, write)
   }
   throw new SimInvariantError(`fault loop at 0x${addr.toString(16)} in pid ${mm.pid}`)
+}
+
+/**
+ * The access a fault was for is done: a safe point for the kswapd turns that fell due meanwhile
+ * (run before it, they could take back the page the fault just brought in before it is used).
+ */
+function kswapdAfterAccess(k: Kernel): void {
+  if (k.kswapd.deferred) k.atSafePointDo(() => k.events.advance(0))
 }
 
 /**
@@ -220,7 +232,7 @@ function userfault(k: Kernel, mm: Mm, vma: Vma, addr: number, write: boolean): b
   k.faults.record(missing ? 'uffd-missing' : 'uffd-wp', k.pendingNs, k.pendingParts)
   const ns = k.pendingNs
   k.resetPending()
-  k.atSafePointDo(() => k.events.advance(ns))
+  k.events.advance(ns)
   return true
 }
 
@@ -284,7 +296,9 @@ function handle_mm_fault(k: Kernel, mm: Mm, vma: Vma, addr: number, write: boole
   k.faults.record(k.faultType || 'retry', k.pendingNs, k.pendingParts)
   const ns = k.pendingNs - stallNs
   k.resetPending()
-  k.atSafePointDo(() => k.events.advance(ns))
+  // Not yet a safe point for kswapd: the access the fault was for has not happened (it retries
+  // at once on a kernel); kswapd's turns wait for it (kswapdAfterAccess()).
+  k.events.advance(ns)
   if (mm.exited) throw new TaskKilled()
   if (r === FAULT_OOM) throw new SimUsageError('out of memory and nothing left to kill')
 }

@@ -264,8 +264,9 @@ export class PageAlloc {
  * retries for as long as should_reclaim_retry() sees a way: progress, or reclaimable memory
  * that would lift it above the min watermark, for up to MAX_RECLAIM_RETRIES rounds without
  * progress. Only then, for order 0, the OOM killer (__alloc_pages_may_oom()). Reclaim itself
- * (PF_MEMALLOC) allocates with no watermark. A costly order (a THP) gives up after one round:
- * compaction is not modelled, so it needs a wholly free pageblock. `kernel`: a kernel
+ * (PF_MEMALLOC) allocates with no watermark. A costly order (a THP) needs a wholly free pageblock
+ * (compaction is not modelled): it retries reclaim while that makes progress or writeback is in
+ * flight, at most MAX_COMPACT_RETRIES rounds, then fails. `kernel`: a kernel
  * allocation (page tables), counted as allocstall_normal rather than allocstall_movable.
  * Returns the first pfn or -1.
  */
@@ -292,13 +293,22 @@ export function alloc_pages(
   if (k.mem.nrFree - n >= wm.min) return take(k, order)
   if (!directReclaim) return -1
   let noProgressLoops = 0
+  let costlyRounds = 0
   for (;;) {
     const progress = try_to_free_pages(k, order, !kernel)
     if (k.mem.nrFree - n >= wm.min) {
       const pfn = take(k, order)
       if (pfn >= 0) return pfn
     }
-    if (order > PAGE_ALLOC_COSTLY_ORDER) return -1
+    if (order > PAGE_ALLOC_COSTLY_ORDER) {
+      // No compaction in the model: while reclaim makes progress it stands in for
+      // should_compact_retry()'s rounds (up to MAX_COMPACT_RETRIES, 16), each freeing a
+      // pageblock's worth; without progress the THP allocation fails (no OOM for it).
+      if (++costlyRounds >= MAX_COMPACT_RETRIES) return -1
+      // Nothing freed yet, but writeback in flight: wait for it, as for order 0.
+      if (!progress && !reclaim_throttle(k)) return -1
+      continue
+    }
     if (should_reclaim_retry(k, order, progress > 0, noProgressLoops)) {
       noProgressLoops = progress > 0 ? 0 : noProgressLoops + 1
       // Nothing freed but writeback in flight: the model's stand-in for the throttling inside
@@ -350,6 +360,9 @@ function take(k: Kernel, order: number): number {
 export function wmark_min_pages(k: Kernel): number {
   return wmark_pages(k).min
 }
+
+/** @kernel mm/page_alloc.c MAX_COMPACT_RETRIES */
+const MAX_COMPACT_RETRIES = 16
 
 /** @kernel include/linux/mmzone.h PAGE_ALLOC_COSTLY_ORDER */
 export const PAGE_ALLOC_COSTLY_ORDER = 3

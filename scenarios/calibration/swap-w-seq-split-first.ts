@@ -32,7 +32,16 @@ export default defineScenario({
   variants: ['baseline'],
   machine: {
     memory: '512M',
-    swap: [{ type: 'zram', size: '2G', compressor: 'lz4', stable_writes: false, fragmentation: 1 }],
+    swap: [
+      {
+        type: 'zram',
+        size: '2G',
+        compressor: 'lz4',
+        stable_writes: false,
+        pool_bytes_per_page: 0,
+        fragmentation: 1,
+      },
+    ],
     thp: { enabled: 'always', defrag: 'always' },
     costs: { compressors: { lz4: { compressNs: 300, decompressNs: 300 } } },
   },

@@ -14,7 +14,8 @@ import { defineScenario } from 'hugeswap'
 // of compression, which would cap swap-out at ~0.8 GB/s, far below the 3.7-8 GB/s anchors; so the
 // model's zram is the right *kind* of device with the wrong per-page cost. The swap device here is
 // therefore zram whose compressor costs a 4 KB memcpy each way (~300 ns, about the clearing
-// bandwidth) — a device description, not a fit to any anchor. swap-w-seq-nvme.ts runs the same
+// bandwidth), and whose data takes none of the machine's RAM (pool_bytes_per_page: 0: PMEM is
+// memory reserved apart, with memmap=) — a device description, not a fit to any anchor. swap-w-seq-nvme.ts runs the same
 // workload on an NVMe device with RAM-like latency (asynchronous writeback) for comparison.
 const TASKS = 4
 const PER_TASK = 192 // MiB
@@ -25,7 +26,9 @@ export default defineScenario({
   variants: ['baseline', 'pmd-swap'],
   machine: {
     memory: '512M',
-    swap: [{ type: 'zram', size: '2G', compressor: 'lz4', stable_writes: false }],
+    swap: [
+      { type: 'zram', size: '2G', compressor: 'lz4', stable_writes: false, pool_bytes_per_page: 0 },
+    ],
     thp: { enabled: 'always', defrag: 'always' },
     costs: { compressors: { lz4: { compressNs: 300, decompressNs: 300 } } },
   },

@@ -16,7 +16,9 @@ export default defineScenario({
   seed: 1,
   machine: {
     memory: '1G',
-    swap: [{ type: 'zram', size: '2G', compressor: 'lz4', stable_writes: false }],
+    swap: [
+      { type: 'zram', size: '2G', compressor: 'lz4', stable_writes: false, pool_bytes_per_page: 0 },
+    ],
     thp: { enabled: 'always', defrag: 'always' },
     costs: { compressors: { lz4: { compressNs: 300, decompressNs: 300 } } },
   },

@@ -218,6 +218,7 @@ export class Kernel {
       si.queue = new DeviceQueue(si.cost)
       si.compressor = spec.costs.compressors[s.compressor]
       si.stableWrites = s.stable_writes
+      si.poolBytesPerPage = s.pool_bytes_per_page
       return si
     })
     this.zswapEnabled = spec.zswap

@@ -2,6 +2,7 @@
  * The simulated machine's defaults and validation. Defaults are the kernel's own (x86-64, 2026 mm
  * tree): Documentation/admin-guide/mm/transhuge.rst, Documentation/admin-guide/sysctl/vm.rst.
  */
+import { ZRAM_OBJECT_BYTES } from './mm/zram'
 import {
   MTHP_SIZES,
   SimUsageError,
@@ -35,6 +36,7 @@ export const DEFAULT_MACHINE: MachineSpec = {
       priority: -2,
       fragmentation: 0,
       stable_writes: false,
+      pool_bytes_per_page: 0,
       compressor: 'lzo',
     },
   ],
@@ -234,7 +236,19 @@ export function normalizeMachine(input: MachineInput | undefined): MachineSpec {
   const swap = (m.swap ?? [{ type: 'nvme' as const }]).map((s, i) => {
     const what = `machine.swap[${i}]`
     if (typeof s !== 'object' || s === null) throw new SimUsageError(`${what}: expected an object`)
-    checkKeys(s, ['type', 'size', 'priority', 'fragmentation', 'stable_writes', 'compressor'], what)
+    checkKeys(
+      s,
+      [
+        'type',
+        'size',
+        'priority',
+        'fragmentation',
+        'stable_writes',
+        'compressor',
+        'pool_bytes_per_page',
+      ],
+      what,
+    )
     const type = oneOf(s.type, SWAP_TYPES, `${what}.type`)
     const sizeBytes = s.size === undefined ? 16 * 1024 ** 3 : parseSize(s.size, `${what}.size`)
     if (sizeBytes < PMD_SIZE || sizeBytes % PMD_SIZE !== 0) {
@@ -249,7 +263,22 @@ export function normalizeMachine(input: MachineInput | undefined): MachineSpec {
     }
     const stable_writes = s.stable_writes ?? type === 'zram'
     const compressor = oneOf(s.compressor ?? 'lzo', COMPRESSORS, `${what}.compressor`)
-    return { type, sizeBytes, priority, fragmentation, stable_writes, compressor }
+    if (s.pool_bytes_per_page !== undefined && type !== 'zram') {
+      throw new SimUsageError(`${what}.pool_bytes_per_page: only a zram device has a pool`)
+    }
+    const pool_bytes_per_page =
+      type === 'zram'
+        ? intIn(s.pool_bytes_per_page ?? ZRAM_OBJECT_BYTES, 0, 4096, `${what}.pool_bytes_per_page`)
+        : 0
+    return {
+      type,
+      sizeBytes,
+      priority,
+      fragmentation,
+      stable_writes,
+      compressor,
+      pool_bytes_per_page,
+    }
   })
   if (swap.length > 32) throw new SimUsageError('machine.swap: at most 32 devices (MAX_SWAPFILES)')
   const thpIn = m.thp ?? {}

@@ -399,7 +399,7 @@ export default defineScenario({
     const m = k.machine
     k.expect(m.memoryBytes, 'memory').toBe(4 * 1024 ** 3)
     k.expect(m.zswap, 'zswap').toBe(true)
-    k.expect(m.swap, 'swap').toEqual([{ type: 'zram', sizeBytes: 1024 ** 3, priority: -2, fragmentation: 0, stable_writes: true, compressor: 'lzo' }])
+    k.expect(m.swap, 'swap').toEqual([{ type: 'zram', sizeBytes: 1024 ** 3, priority: -2, fragmentation: 0, stable_writes: true, compressor: 'lzo', pool_bytes_per_page: 2186 }])
     k.expect(m.thp.khugepaged.max_ptes_swap, 'max_ptes_swap').toBe(0)
     k.expect(m.thp.khugepaged.max_ptes_none, 'max_ptes_none').toBe(511)
     k.expect(m.vm, 'vm').toEqual({ page_cluster: 3, swappiness: 60, min_free_kbytes: 8192, watermark_scale_factor: 10 })

@@ -77,6 +77,8 @@ export class SwapInfo {
   zswapped = 0
   /** zram: slots stored compressed in the pool, and the pool's page frames (zsmalloc). */
   zramStored = 0
+  /** RAM the pool takes per stored page (machine.swap[i].pool_bytes_per_page). */
+  poolBytesPerPage = 0
   readonly zramPool: number[] = []
 
   /** Slots held since boot by swap entries outside the scenario (the fragmentation knob). */

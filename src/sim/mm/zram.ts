@@ -2,23 +2,24 @@
  * zram's memory (drivers/block/zram/zram_drv.c, mm/zsmalloc.c): a page written to a zram swap
  * device is compressed and kept in RAM, in zsmalloc pages the pool takes from the page allocator
  * as it grows (from reclaim's context: below the watermarks if it must) and gives back as
- * objects are freed. Every page of the model compresses alike (ZRAM_OBJECT_BYTES); same-filled
- * pages take no pool memory (zram stores only the pattern).
+ * objects are freed. Every page of the model compresses alike (machine.swap[i].pool_bytes_per_page,
+ * by default ZRAM_OBJECT_BYTES); same-filled pages take no pool memory (zram stores only the
+ * pattern).
  */
 import type { Kernel } from '../kernel'
 import { PAGE_SIZE } from '../include/units'
 import type { SwapInfo } from './swapfile'
 
 /**
- * Bytes one 4 KB page takes in the pool, measured: 16384 pages of what `hugeswap real` writes
+ * Bytes one 4 KB page takes in the pool by default, measured: 16384 pages of what `hugeswap real` writes
  * (half random bytes, half zeros; trace-c.ts) written to a zram device with lzo-rle (the default
  * of 6.1 and 6.18) on this project's 6.18 host: mm_stat compr_data_size 35225600 bytes,
  * mem_used_total 35815424 bytes, so 2186 bytes a page with zsmalloc's overhead.
  */
 export const ZRAM_OBJECT_BYTES = 2186
 
-function poolPagesFor(stored: number): number {
-  return Math.ceil((stored * ZRAM_OBJECT_BYTES) / PAGE_SIZE)
+function poolPagesFor(si: SwapInfo, stored: number): number {
+  return Math.ceil((stored * si.poolBytesPerPage) / PAGE_SIZE)
 }
 
 /**
@@ -27,7 +28,7 @@ function poolPagesFor(stored: number): number {
  * out: zram_write_page() then fails with -ENOMEM and the folio stays dirty in the swap cache.
  */
 export function zram_pool_reserve(k: Kernel, si: SwapInfo, pages: number): boolean {
-  const want = poolPagesFor(si.zramStored + pages)
+  const want = poolPagesFor(si, si.zramStored + pages)
   const charge = k.mem.chargeTo
   k.mem.chargeTo = 0
   const wasInReclaim = k.inReclaim
@@ -49,7 +50,7 @@ export function zram_pool_reserve(k: Kernel, si: SwapInfo, pages: number): boole
 export function zram_pool_shrink(k: Kernel): void {
   for (const si of k.swap) {
     if (!si.zramPool.length) continue
-    const need = poolPagesFor(si.zramStored)
+    const need = poolPagesFor(si, si.zramStored)
     while (si.zramPool.length > need) k.mem.free(si.zramPool.pop()!, 0)
   }
 }

@@ -300,4 +300,28 @@ describe.each(VARIANT_NAMES)('%s', (variant) => {
     sim.touch(pid, addr, M2 / 2, { write: false })
     sim.audit()
   })
+
+  it('C pagemap_pte_hole() and pte_to_pagemap_entry(): a new VMA reads soft-dirty everywhere, holes included (VM_SOFTDIRTY), until CLEAR_REFS_SOFT_DIRTY; zero-page mappings read present', () => {
+    const { sim, pid } = setup(variant, { thp: { use_zero_page: true } })
+    const a = sim.mmap(pid, 2 * M2, 'hugepage')
+    sim.touch(pid, a, M2, { write: false }) // the huge zero page
+    let pm = sim.pagemap(pid, a, 2 * M2)
+    expect(pm[0]).toMatchObject({
+      present: true,
+      swapped: false,
+      softDirty: true,
+      exclusive: false,
+    })
+    expect(pm[512]).toMatchObject({ present: false, softDirty: true })
+    sim.clearRefs(pid, 4)
+    pm = sim.pagemap(pid, a, 2 * M2)
+    expect(pm[0].softDirty).toBe(false)
+    expect(pm[512]).toMatchObject({ present: false, softDirty: false })
+    const b = sim.mmap(pid, 16 * K4, 'nohugepage')
+    sim.touch(pid, b, K4, { write: false }) // the 4 KB zero page
+    pm = sim.pagemap(pid, b, 16 * K4)
+    expect(pm[0]).toMatchObject({ present: true, softDirty: true, exclusive: false })
+    expect(pm[1]).toMatchObject({ present: false, softDirty: true })
+    sim.audit()
+  })
 })

@@ -214,6 +214,12 @@ export const VM_NOHUGEPAGE = 1 << 3
 export const VM_UFFD_MISSING = 1 << 4
 export const VM_UFFD_WP = 1 << 5
 export const VM_UFFD_RWP = 1 << 6
+/**
+ * VM_SOFTDIRTY: set on a new VMA (everything in it counts as written since the last
+ * CLEAR_REFS_SOFT_DIRTY), cleared by it; pagemap reports soft-dirty for every page of such a VMA,
+ * holes included. Ignored when VMAs merge (is_mergeable_vma()).
+ */
+export const VM_SOFTDIRTY = 1 << 7
 /** Any userfaultfd registration mode. */
 export const VM_UFFD_ANY = VM_UFFD_MISSING | VM_UFFD_WP | VM_UFFD_RWP
 

@@ -17,6 +17,7 @@ import {
   VM_WRITE,
   type Mm,
   type Vma,
+  VM_SOFTDIRTY,
 } from './mm_types'
 import { pte_free } from './pgtable_generic'
 
@@ -42,7 +43,9 @@ export function do_mmap(
   const id = k.nextAnonVma++
   const anonVma = { id, vmas: new Set<Vma>() }
   k.anonVmas.set(id, anonVma)
+  // __mmap_region(): vm_flags_set(vma, VM_SOFTDIRTY).
   const flags =
+    VM_SOFTDIRTY |
     VM_READ |
     VM_WRITE |
     (advice === 'hugepage' ? VM_HUGEPAGE : advice === 'nohugepage' ? VM_NOHUGEPAGE : 0)
@@ -74,7 +77,7 @@ export function vma_merge_range(mm: Mm, start: number, end: number): void {
     if (prev.end < start || next.start > end) continue
     const mergeable =
       prev.end === next.start &&
-      prev.flags === next.flags &&
+      ((prev.flags ^ next.flags) & ~VM_SOFTDIRTY) === 0 &&
       prev.anonVma === next.anonVma &&
       !(prev.flags & VM_UFFD_ANY) &&
       prev.pgoff + (prev.end - prev.start) / PAGE_SIZE === next.pgoff
@@ -84,6 +87,7 @@ export function vma_merge_range(mm: Mm, start: number, end: number): void {
     expected.set(next.expected, prev.expected.length)
     prev.expected = expected
     prev.end = next.end
+    prev.flags |= next.flags & VM_SOFTDIRTY
     next.anonVma.vmas.delete(next)
     mm.vmas.splice(i, 1)
     i--

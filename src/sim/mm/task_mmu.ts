@@ -18,9 +18,10 @@ import {
   PMD_TABLE,
   PTE_PRESENT,
   PTE_SWAP,
+  PTE_ZERO,
 } from '../include/pgtable'
 import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
-import { PG_DIRTY, PG_REFERENCED, type Mm } from './mm_types'
+import { PG_DIRTY, PG_REFERENCED, VM_SOFTDIRTY, type Mm } from './mm_types'
 
 /** Visits every populated PMD of [start, end) in address order. */
 function forEachPmd(
@@ -181,14 +182,19 @@ export function pagemap(k: Kernel, mm: Mm, start: number, end: number): PagemapE
   const pm = k.pmds
   const pt = k.ptes
   let visited = 0
+  let vi = 0
   for (let addr = start; addr < end; addr += PAGE_SIZE) {
     const pmdIdx = Math.floor(addr / PMD_SIZE)
     const p = mm.pmds.get(pmdIdx)
     const i = Math.floor((addr % PMD_SIZE) / PAGE_SIZE)
+    // pagemap_pte_hole() and the rest: every page of a VM_SOFTDIRTY VMA reads soft-dirty.
+    while (vi < mm.vmas.length && mm.vmas[vi].end <= addr) vi++
+    const vmaDirty =
+      vi < mm.vmas.length && mm.vmas[vi].start <= addr && (mm.vmas[vi].flags & VM_SOFTDIRTY) !== 0
     const none: PagemapEntry = {
       present: false,
       swapped: false,
-      softDirty: false,
+      softDirty: vmaDirty,
       exclusive: false,
       uffdWp: false,
     }
@@ -205,7 +211,7 @@ export function pagemap(k: Kernel, mm: Mm, start: number, end: number): PagemapE
         present: true,
         swapped: false,
         pfn: fo.pfn[f] + i,
-        softDirty: (fl & E_SOFT_DIRTY) !== 0,
+        softDirty: vmaDirty || (fl & E_SOFT_DIRTY) !== 0,
         exclusive: pageMapcount(k, f) === 1,
         uffdWp: (fl & E_UFFD_WP) !== 0,
       })
@@ -215,7 +221,7 @@ export function pagemap(k: Kernel, mm: Mm, start: number, end: number): PagemapE
         swapped: true,
         swapType: pm.swapType[p],
         swapOffset: pm.val[p] + i,
-        softDirty: (fl & E_SOFT_DIRTY) !== 0,
+        softDirty: vmaDirty || (fl & E_SOFT_DIRTY) !== 0,
         exclusive: false,
         uffdWp: (fl & E_UFFD_WP) !== 0,
       })
@@ -229,7 +235,7 @@ export function pagemap(k: Kernel, mm: Mm, start: number, end: number): PagemapE
           present: true,
           swapped: false,
           pfn: fo.pfn[f] + pt.sub[e],
-          softDirty: (ef & E_SOFT_DIRTY) !== 0,
+          softDirty: vmaDirty || (ef & E_SOFT_DIRTY) !== 0,
           exclusive: pageMapcount(k, f) === 1,
           uffdWp: (ef & E_UFFD_WP) !== 0,
         })
@@ -239,13 +245,24 @@ export function pagemap(k: Kernel, mm: Mm, start: number, end: number): PagemapE
           swapped: true,
           swapType: pt.swapType[e],
           swapOffset: pt.val[e],
-          softDirty: (ef & E_SOFT_DIRTY) !== 0,
+          softDirty: vmaDirty || (ef & E_SOFT_DIRTY) !== 0,
           exclusive: false,
           uffdWp: (ef & E_UFFD_WP) !== 0,
         })
+      } else if (pt.kind[e] === PTE_ZERO) {
+        // The shared zero page: present, not exclusive (vm_normal_page() is NULL for it); it
+        // has no frame in the model.
+        out.push({ ...none, present: true, softDirty: vmaDirty || (ef & E_SOFT_DIRTY) !== 0 })
       } else {
         out.push(none)
       }
+    } else if (kind === PMD_HUGE_ZERO) {
+      out.push({
+        ...none,
+        present: true,
+        pfn: k.hugeZeroPfn + i,
+        softDirty: vmaDirty || (fl & E_SOFT_DIRTY) !== 0,
+      })
     } else {
       out.push(none)
     }
@@ -265,6 +282,7 @@ export function clear_refs(k: Kernel, mm: Mm, value: number): void {
   // again (clear_soft_dirty() / clear_soft_dirty_pmd()).
   const softDirty = value === 4
   const bit = softDirty ? E_SOFT_DIRTY : E_YOUNG
+  if (softDirty) for (const vma of mm.vmas) vma.flags &= ~VM_SOFTDIRTY
   const pm = k.pmds
   const pt = k.ptes
   let visited = 0

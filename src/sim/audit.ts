@@ -32,8 +32,20 @@ export function auditKernel(k: Kernel): void {
   const pt = k.ptes
   for (const mm of k.mms.values()) {
     if (mm.exited) {
-      if (mm.pmds.size) fail(`exited pid ${mm.pid} still has page tables`)
+      if (mm.pmds.size || mm.upper.size) fail(`exited pid ${mm.pid} still has page tables`)
       continue
+    }
+    // The PMD and PUD tables held are the ones the populated PMDs sit in, counted right.
+    const upper = new Map<number, number>()
+    for (const idx of mm.pmds.keys()) {
+      for (const key of [Math.floor(idx / 512), -Math.floor(idx / (512 * 512)) - 1]) {
+        upper.set(key, (upper.get(key) ?? 0) + 1)
+      }
+    }
+    if (upper.size !== mm.upper.size)
+      fail(`pid ${mm.pid}: ${mm.upper.size} upper tables, needs ${upper.size}`)
+    for (const [key, n] of upper) {
+      if (mm.upper.get(key)?.[0] !== n) fail(`pid ${mm.pid}: upper table ${key} counts wrong`)
     }
     let anon = 0
     let swapEnts = 0

@@ -282,6 +282,7 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
       const pid = k.nextPid++
       k.mms.set(pid, {
         memcg: cgroup,
+        upper: new Map(),
         pid,
         comm: String(comm).slice(0, 15),
         vmas: [],

@@ -120,7 +120,7 @@ export function pmdRow(k: Kernel, mm: Mm, pmdIdx: number): number {
   let p = mm.pmds.get(pmdIdx)
   if (p === undefined) {
     p = k.pmds.alloc()
-    mm.pmds.set(pmdIdx, p)
+    pmdSet(k, mm, pmdIdx, p)
   }
   return p
 }
@@ -130,8 +130,46 @@ export function pmdClear(k: Kernel, mm: Mm, pmdIdx: number): void {
   const p = mm.pmds.get(pmdIdx)
   if (p === undefined) return
   if (k.pmds.deposit[p] >= 0) throw new Error('pmdClear: table still deposited')
-  mm.pmds.delete(pmdIdx)
+  pmdUnset(k, mm, pmdIdx)
   k.pmds.release(p)
+}
+
+/**
+ * Puts PMD row `p` at `pmdIdx`, with the PMD and PUD tables above it: pmd_alloc() and
+ * pud_alloc() take a page each for the first PMD in their GB and 512 GB (kernel memory, the
+ * mm's cgroup's; below the watermarks if need be, as the model has no -ENOMEM for them).
+ */
+export function pmdSet(k: Kernel, mm: Mm, pmdIdx: number, p: number): void {
+  mm.pmds.set(pmdIdx, p)
+  for (const key of upperKeys(pmdIdx)) {
+    const u = mm.upper.get(key)
+    if (u) {
+      u[0]++
+      continue
+    }
+    const charge = k.chargeTo
+    k.chargeTo = mm.memcg
+    let pfn = alloc_pages(k, 0, !k.inReclaim, true)
+    if (pfn < 0) pfn = k.mem.alloc(0)
+    k.chargeTo = charge
+    mm.upper.set(key, [1, pfn])
+  }
+}
+
+/** Takes the row at `pmdIdx` out; free_pgd_range() frees a PMD or PUD table left empty. */
+export function pmdUnset(k: Kernel, mm: Mm, pmdIdx: number): void {
+  if (!mm.pmds.delete(pmdIdx)) return
+  for (const key of upperKeys(pmdIdx)) {
+    const u = mm.upper.get(key)!
+    if (--u[0] > 0) continue
+    mm.upper.delete(key)
+    if (u[1] >= 0) k.mem.free(u[1], 0)
+  }
+}
+
+/** The PMD table (per GB) and PUD table (per 512 GB) keys of a PMD index. */
+function upperKeys(pmdIdx: number): [number, number] {
+  return [Math.floor(pmdIdx / 512), -Math.floor(pmdIdx / (512 * 512)) - 1]
 }
 
 function pmdKindOf(k: Kernel, mm: Mm, pmdIdx: number): number {

@@ -264,4 +264,9 @@ export interface Mm {
   oomKilled: boolean
   /** The memory cgroup the task is in (mm/memcontrol.c; 0: the root). */
   memcg: number
+  /**
+   * The PMD tables (one per GB, key >= 0) and PUD tables (one per 512 GB, key < 0) this mm's
+   * populated PMDs sit in: [PMDs in it, page frame] (pmd_alloc(), pud_alloc()).
+   */
+  upper: Map<number, [number, number]>
 }

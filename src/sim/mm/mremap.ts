@@ -18,7 +18,7 @@ import {
   PTE_NONE,
 } from '../include/pgtable'
 import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
-import { __split_huge_pmd, pmdClear, pmdRow } from './huge_memory'
+import { __split_huge_pmd, pmdClear, pmdRow, pmdSet, pmdUnset } from './huge_memory'
 import { find_vma, tableEmpty } from './memory'
 import { do_munmap, insertVma, splitVmaAt } from './mmap'
 import type { Mm, Vma } from './mm_types'
@@ -80,8 +80,8 @@ function move_page_tables(k: Kernel, mm: Mm, src: number, dst: number, length: n
     if (aligned && !mm.pmds.has(dIdx)) {
       if (sp !== undefined) {
         // move_huge_pmd() / move_normal_pmd(): the whole entry, deposit and all.
-        mm.pmds.delete(sIdx)
-        mm.pmds.set(dIdx, sp)
+        pmdUnset(k, mm, sIdx)
+        pmdSet(k, mm, dIdx, sp)
         if (pm.kind[sp] !== PMD_TABLE) pm.flags[sp] |= E_SOFT_DIRTY
         visited++
         k.cost('install', k.cpu.installEntryNs)

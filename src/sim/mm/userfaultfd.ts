@@ -25,7 +25,7 @@ import {
   PTE_ZERO,
 } from '../include/pgtable'
 import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
-import { __split_huge_pmd, pmdRow, split_folio } from './huge_memory'
+import { __split_huge_pmd, pmdRow, pmdSet, pmdUnset, split_folio } from './huge_memory'
 import { find_vma, mapPte, newOrder0Folio } from './memory'
 import { splitVmaAt } from './mmap'
 import {
@@ -261,8 +261,8 @@ export function move_pages(k: Kernel, mm: Mm, dst: number, src: number, length: 
           break
         }
         // move_pages_huge_pmd(): the PMD (with its deposit) changes place.
-        mm.pmds.delete(sIdx)
-        mm.pmds.set(dIdx, sp!)
+        pmdUnset(k, mm, sIdx)
+        pmdSet(k, mm, dIdx, sp!)
         if (sKind !== PMD_HUGE_ZERO) {
           pm.flags[sp!] |= E_SOFT_DIRTY | rwpMarker(mm, d)
           retarget(k, mm, sp!, -1, d)

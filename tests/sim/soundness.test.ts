@@ -324,4 +324,15 @@ describe.each(VARIANT_NAMES)('%s', (variant) => {
     expect(pm[1]).toMatchObject({ present: false, softDirty: true })
     sim.audit()
   })
+
+  it('C unuse_pte(): swapoff maps what it brings back old (pte_mkold()), so reclaim does not take swapoff for a use', () => {
+    const { sim, pid } = setup(variant)
+    const a = sim.mmap(pid, 64 * K4, 'nohugepage')
+    sim.touch(pid, a, 64 * K4, { write: true })
+    sim.madvise(pid, a, 64 * K4, 'pageout')
+    sim.settleIo()
+    sim.swapoff(0)
+    sim.audit()
+    expect(sim.smaps(pid, a, 64 * K4)).toMatchObject({ Rss: 256, Swap: 0, Referenced: 0 })
+  })
 })

@@ -355,11 +355,6 @@ export class Kernel {
     this.lruLink(f, this.folios.flags[f] & PG_ACTIVE ? LRU_ACTIVE_ANON : LRU_INACTIVE_ANON, false)
   }
 
-  /** @kernel include/linux/mm_inline.h lruvec_add_folio_tail(): first in line for reclaim. */
-  lruAddTail(f: number): void {
-    this.lruLink(f, this.folios.flags[f] & PG_ACTIVE ? LRU_ACTIVE_ANON : LRU_INACTIVE_ANON, true)
-  }
-
   /**
    * @kernel mm/swap.c folio_rotate_reclaimable() -> lru_move_tail(): a folio whose writeback
    * reclaim started is done; it goes inactive, to the tail, first in line for the next pass.

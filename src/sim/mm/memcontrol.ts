@@ -11,13 +11,11 @@ import type { Kernel } from '../kernel'
 import { Lruvec } from '../include/mmzone'
 import { PAGE_SIZE } from '../include/units'
 import { mem_cgroup_out_of_memory } from './oom_kill'
+import { PAGE_ALLOC_COSTLY_ORDER } from './page_alloc'
 import { MAX_RECLAIM_RETRIES, reclaim_throttle, try_to_free_mem_cgroup_pages } from './vmscan'
 
 /** Memcg ids fit a byte per page frame. */
 export const MAX_MEMCGS = 256
-
-/** @kernel include/linux/memcontrol.h PAGE_ALLOC_COSTLY_ORDER, as try_charge() uses it */
-const COSTLY_PAGES = 1 << 3
 
 export interface MemCgroup {
   id: number
@@ -55,7 +53,7 @@ export function mem_cgroup_create(k: Kernel, name: string, maxBytes: number): nu
 }
 
 /** memory.max in bytes (Infinity for "max") as pages, rounded down as page_counter does. */
-export function pagesOf(maxBytes: number): number {
+function pagesOf(maxBytes: number): number {
   return maxBytes === Infinity ? Infinity : Math.floor(maxBytes / PAGE_SIZE)
 }
 
@@ -104,13 +102,13 @@ export function try_charge(k: Kernel, order: number, mayReclaim: boolean): boole
     if (!mayReclaim) return false
     const progress = try_to_free_mem_cgroup_pages(k, cg, n)
     if (mem_cgroup_usage(k, cg.id) + n <= cg.max) return true
-    if (progress && n <= COSTLY_PAGES) continue
+    if (progress && n <= 1 << PAGE_ALLOC_COSTLY_ORDER) continue
     if (retries-- > 0) {
       if (!progress) reclaim_throttle(k)
       continue
     }
     // mem_cgroup_oom(): no OOM kill for a costly order.
-    if (n > COSTLY_PAGES) return false
+    if (n > 1 << PAGE_ALLOC_COSTLY_ORDER) return false
     cg.events.oom++
     if (!mem_cgroup_out_of_memory(k, cg)) return false
     retries = MAX_RECLAIM_RETRIES

@@ -301,16 +301,15 @@ export function alloc_pages(
       if (pfn >= 0) return pfn
     }
     if (order > PAGE_ALLOC_COSTLY_ORDER) {
-      // No compaction in the model: while reclaim makes progress it stands in for
-      // should_compact_retry()'s rounds (up to MAX_COMPACT_RETRIES, 16), each freeing a
-      // pageblock's worth; without progress the THP allocation fails (no OOM for it).
+      // No compaction in the model: reclaim rounds stand in for should_compact_retry()'s (at
+      // most MAX_COMPACT_RETRIES), each asking for a pageblock's worth. With nothing freed and
+      // no writeback to wait for, the THP allocation fails (no OOM for it).
       if (++costlyRounds >= MAX_COMPACT_RETRIES) return -1
-      // Nothing freed yet, but writeback in flight: wait for it, as for order 0.
       if (!progress && !reclaim_throttle(k)) return -1
       continue
     }
-    if (should_reclaim_retry(k, order, progress > 0, noProgressLoops)) {
-      noProgressLoops = progress > 0 ? 0 : noProgressLoops + 1
+    noProgressLoops = progress > 0 ? 0 : noProgressLoops + 1
+    if (should_reclaim_retry(k, order, noProgressLoops, wm.min)) {
       // Nothing freed but writeback in flight: the model's stand-in for the throttling inside
       // reclaim (reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK)); the allocation stalls.
       if (!progress) reclaim_throttle(k)
@@ -332,13 +331,11 @@ export function alloc_pages(
 function should_reclaim_retry(
   k: Kernel,
   order: number,
-  progress: boolean,
   noProgressLoops: number,
+  wmarkMin: number,
 ): boolean {
-  const loops = progress && order <= PAGE_ALLOC_COSTLY_ORDER ? 0 : noProgressLoops + 1
-  if (loops > MAX_RECLAIM_RETRIES) return false
-  const reclaimable = zone_reclaimable_pages(k)
-  return k.mem.nrFree + reclaimable - (1 << order) >= wmark_pages(k).min
+  if (noProgressLoops > MAX_RECLAIM_RETRIES) return false
+  return k.mem.nrFree + zone_reclaimable_pages(k) - (1 << order) >= wmarkMin
 }
 
 /** @kernel mm/vmscan.c zone_reclaimable_pages(): the anon LRU counts while swap space is left. */
@@ -354,11 +351,6 @@ function take(k: Kernel, order: number): number {
   const pfn = k.mem.alloc(order)
   if (pfn >= 0) k.cost('alloc', k.cpu.pageAllocNs)
   return pfn
-}
-
-/** @kernel mm/page_alloc.c __setup_per_zone_wmarks(): WMARK_MIN in pages. */
-export function wmark_min_pages(k: Kernel): number {
-  return wmark_pages(k).min
 }
 
 /** @kernel mm/page_alloc.c MAX_COMPACT_RETRIES */

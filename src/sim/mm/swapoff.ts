@@ -96,7 +96,8 @@ function try_to_unuse(k: Kernel, si: SwapInfo): void {
       visited += unuse_mm(k, mm, si)
     }
     k.chargeTo = 0
-    if (!mmsHold(k, si)) break
+    // No slot in use: no entry can be left. Otherwise look (swap-cache leftovers hold slots too).
+    if (si.inuseSlots === 0 || !mmsHold(k, si)) break
     stalled = si.inuseSlots < before ? 0 : stalled + 1
     if (stalled >= MAX_UNUSE_PASSES) throw new SimUsageError('swapoff: ENOMEM')
   }

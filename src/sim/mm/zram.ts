@@ -54,10 +54,3 @@ export function zram_pool_shrink(k: Kernel): void {
     while (si.zramPool.length > need) k.mem.free(si.zramPool.pop()!, 0)
   }
 }
-
-/** Page frames every zram pool holds. */
-export function zram_pool_pages(k: Kernel): number {
-  let n = 0
-  for (const si of k.swap) n += si.zramPool.length
-  return n
-}

@@ -27,6 +27,8 @@ export interface RunOptions {
   costs?: string
   /** The simulator's full-state audit after every operation (slow; for model developers). */
   audit?: boolean
+  /** `--param PATH=VALUE` overrides (RunRequest.params), e.g. `params.procs=50`. */
+  params?: Record<string, string>
 }
 
 /** `hugeswap compare A.json B.json`: A is the baseline column, B the other, variant by variant. */
@@ -116,7 +118,7 @@ export const DEFAULT_SWEEP_METRICS = [
   'proc-vmstat.pswpin',
   'proc-vmstat.thp_split_pmd',
   'meminfo.PageTables',
-  'faults.latencyNs.p99',
+  'faults.count',
   'faults.totalNs',
 ] as const
 
@@ -152,6 +154,8 @@ Options (run):
   --audit              run: check the simulator's whole state after every operation (swap
                        counts, mapcounts, counters); the first inconsistency stops the run
                        at its FILE:LINE:COL. Slow: for model development
+  --param PATH=VALUE   set a scenario parameter (params.procs=50) or any definition field
+                       (machine.swap[0].size=4G, as for sweep); repeatable
   --format FORMAT      what to print on stdout: text (default), json, or lkp / mmtests
                        (variants compared against baseline as 0-day and mmtests print them);
                        with --runs, text is the mail report (summary, LKP table, histograms)
@@ -166,16 +170,17 @@ plain table (A, B, change). Exit status 2 when a file is unreadable, not JSON, o
 
 sweep: runs the scenario on every point of the grid of --param values (the cartesian product,
 first --param outermost), each point one run with its params applied to the definition
-(PATH as in RunRequest.params: machine.swap[0].size, machine.vm.page_cluster, machine.zswap,
-seed, ...), on a worker pool using every core. Prints one table row per point and variant.
+(PATH: params.NAME for a parameter the scenario declares, or a definition field such as
+machine.swap[0].size, machine.vm.page_cluster, machine.zswap, seed), on a worker pool using
+every core. Prints one table row per point and variant.
   --param PATH=V1,V2   an axis (repeatable; at least one)
   --out DIR            write DIR/points/<path=value,...>.json (one result per point),
                        DIR/sweep.json (the index) and DIR/charts/<metric>.svg|png: each metric
                        against the first --param, one line per variant (and per value of the
                        other params)
   --metrics a,b        the metrics to tabulate and chart: proc-vmstat.NAME, meminfo.NAME, or a
-                       path into a variant's result (faults.count, faults.latencyNs.p50,
-                       faults.totalNs, pageTables.peakBytes, fallbacks.REASON, ...); default:
+                       path into a variant's result (faults.count, faults.totalNs,
+                       faults.byType.swapin-io.latencyNs.p99, pageTables.peakBytes, fallbacks.REASON, ...); default:
                        ${DEFAULT_SWEEP_METRICS.slice(0, 3).join(', ')},
                        ${DEFAULT_SWEEP_METRICS.slice(3).join(', ')}
   --variants, --seed, --time-limit as for run
@@ -255,7 +260,18 @@ type OptionName = keyof typeof OPTIONS
 
 /** The options each command accepts (help and version go everywhere). */
 const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = {
-  run: ['variants', 'seed', 'json', 'format', 'out', 'runs', 'time-limit', 'costs', 'audit'],
+  run: [
+    'variants',
+    'seed',
+    'json',
+    'format',
+    'out',
+    'runs',
+    'time-limit',
+    'costs',
+    'audit',
+    'param',
+  ],
   compare: ['format'],
   sweep: ['param', 'variants', 'seed', 'out', 'metrics', 'time-limit', 'costs'],
   'export-selftest': ['variant', 'seed', 'out'],
@@ -380,6 +396,13 @@ function parseRun(rest: readonly string[], values: Values): Command {
   if (variants) options.variants = variants
   if (seed !== undefined) options.seed = seed
   if (values.audit) options.audit = true
+  for (const text of values.param ?? []) {
+    const { path, values: v } = parseSweepParam(text)
+    if (v.length !== 1) fail(`run: --param ${path} takes one value (sweep takes a list)`)
+    options.params ??= {}
+    if (path in options.params) fail(`--param ${path} given twice`)
+    options.params[path] = v[0]
+  }
   if (values.json !== undefined) {
     if (values.json === '') fail('--json needs a PATH or -')
     options.json = values.json

@@ -93,6 +93,7 @@ export async function runCommand(options: RunOptions, env: CliEnv): Promise<numb
   if (options.variants) request.variants = options.variants
   if (options.seed !== undefined) request.seed = options.seed
   if (options.audit) request.audit = true
+  if (options.params) request.params = options.params
   if (options.timeLimitMs !== undefined) request.limits = { timeMs: options.timeLimitMs }
   const costs = await loadMeasuredCosts(options.costs, env.cwd)
   if (!costs.ok) {

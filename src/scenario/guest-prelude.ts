@@ -248,6 +248,7 @@ export const GUEST_PRELUDE = String.raw`(function (hostCall, configJson) {
       vmstat() { return call('k.vmstat', []) },
       meminfo() { return call('k.meminfo', []) },
       snapshot(label) { call('k.snapshot', [label]) },
+      phase(name) { call('k.phase', [name]) },
       expect: expect,
     })
   }
@@ -295,6 +296,7 @@ export const GUEST_PRELUDE = String.raw`(function (hostCall, configJson) {
         seed: def.seed,
         variants: def.variants,
         machine: def.machine,
+        params: def.params,
         runType: typeof def.run,
         pos: pos,
       })
@@ -302,7 +304,7 @@ export const GUEST_PRELUDE = String.raw`(function (hostCall, configJson) {
     run(ns, runJson) {
       const def = definitionOf(ns)
       const r = parse(runJson)
-      return def.run(makeKernel(r.variant, r.machine))
+      return def.run(makeKernel(r.variant, r.machine), freeze(r.params))
     },
     checks() {
       return stringify(checks)

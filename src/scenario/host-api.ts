@@ -223,6 +223,11 @@ export function createHostApi(
       if (typeof label !== 'string') throw new SimUsageError('k.snapshot: expected a label string')
       sim.snapshot(label)
     },
+    'k.phase': ([name]) => {
+      if (name !== undefined && name !== null && typeof name !== 'string')
+        throw new SimUsageError('k.phase: expected a phase name string (or nothing, to end one)')
+      sim.phase(typeof name === 'string' ? name : null)
+    },
     't.mmap': ([pid, size, options]) => {
       const p = task(pid, 't.mmap')
       let advice: 'hugepage' | 'nohugepage' | undefined

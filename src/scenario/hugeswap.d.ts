@@ -18,10 +18,15 @@ declare module 'hugeswap' {
    * export default defineScenario({ title: '...', run(k) { ... } })
    * ```
    */
-  export function defineScenario(definition: ScenarioDefinition): ScenarioDefinition
+  export function defineScenario<P extends Params = Record<never, never>>(
+    definition: ScenarioDefinition<P>,
+  ): ScenarioDefinition<P>
+
+  /** A scenario's parameters: names to numbers, strings or booleans. */
+  export type Params = Record<string, number | string | boolean>
 
   /** What a scenario declares: the machine, which kernel variants to compare, and the script. */
-  export interface ScenarioDefinition {
+  export interface ScenarioDefinition<P extends Params = Record<never, never>> {
     /** Shown in reports and charts. Default: the file name. */
     title?: string
     /**
@@ -34,10 +39,21 @@ declare module 'hugeswap' {
     /** The simulated machine. Every field is optional; defaults are the kernel's own. */
     machine?: Machine
     /**
+     * Parameters with their default values, passed to `run` as its second argument and typed
+     * from these defaults. A sweep varies them (`hugeswap sweep --param params.procs=10,20,50`),
+     * `hugeswap run --param params.procs=50` sets one, and the result records the values used.
+     * ```ts
+     * params: { procs: 20, heapMB: 256 },
+     * run(k, { procs, heapMB }) { ... }
+     * ```
+     */
+    params?: P
+    /**
      * The scenario script, executed once per variant on a fresh simulated machine and a fresh
      * script sandbox (module-level state does not leak between variants). It may be `async`.
+     * `params`: the declared `params`, with any overrides from the command line or a sweep.
      */
-    run(k: Kernel): void | Promise<void>
+    run(k: Kernel, params: Readonly<P>): void | Promise<void>
   }
 
   /**
@@ -546,6 +562,18 @@ declare module 'hugeswap' {
      * simulated time. Snapshots appear in the report and charts in the order taken.
      */
     snapshot(label: string): void
+    /**
+     * Starts a named phase (ending the one before); with no name, ends the current phase. Like
+     * bpftrace's start/stop: the report gives each phase's time in faults and, per fault type,
+     * the count and p50/p99 latency. A scenario that names no phase gets one phase per stretch
+     * between snapshots (`start -> forked`, `forked -> reclaimed`, ..., `<last> -> end`).
+     * ```ts
+     * k.phase('read back')
+     * for (const c of children) c.read(heap)
+     * k.phase()
+     * ```
+     */
+    phase(name?: string): void
     /**
      * Starts a check. A failed check is recorded in the results (and makes the CLI exit with
      * status 1) but never stops the run.

@@ -4,7 +4,8 @@
  *
  *     { 'machine.zswap': true, 'machine.swap[0].size': '4G', 'seed': 7, 'variants': 'baseline' }
  *
- * Paths start at a definition field (`title`, `seed`, `variants`, `machine`) and go through
+ * Paths start at a definition field (`title`, `seed`, `variants`, `machine`, `params`: the
+ * scenario's own declared parameters, `params.procs`) and go through
  * objects by `.name` and through lists by `[index]` (or `.index`). Missing objects and lists on
  * the way are created; an absent `machine.swap` starts as the default one NVMe device, so
  * `machine.swap[0].size` works on any scenario. A CLI passes strings: `'true'`/`'false'` become
@@ -16,11 +17,13 @@
  */
 import { normalizeMachine } from '../sim/machine'
 
+import type { ParamValue } from '../shared/result'
+
 /** A parameter value as RunRequest carries it. */
-export type ParamValue = string | number | boolean
+export type { ParamValue }
 
 /** Definition fields a param may start at. */
-export const PARAM_ROOTS = ['title', 'seed', 'variants', 'machine'] as const
+export const PARAM_ROOTS = ['title', 'seed', 'variants', 'machine', 'params'] as const
 export type ParamRoot = (typeof PARAM_ROOTS)[number]
 
 /** The overridable part of a definition (the guest's describe() output). */
@@ -155,6 +158,7 @@ export function applyParams<T extends ParamTarget>(
       )
     }
     const segments = parseParamPath(path)
+    if (segments[0] === 'params') checkScenarioParam(path, segments, data.params)
     const created: string[] = []
     let cur: Record<string, unknown> | unknown[] = data
     for (let i = 0; i < segments.length; i++) {
@@ -197,6 +201,21 @@ export function applyParams<T extends ParamTarget>(
     info.applied.push({ path: formatParamPath(segments), created })
   }
   return { target: out, info }
+}
+
+/**
+ * `params.NAME` must name a parameter the scenario declared (`params: { procs: 20 }`): a sweep over
+ * a misspelt name would otherwise run the same point N times.
+ */
+function checkScenarioParam(path: string, segments: readonly Segment[], declared: unknown): void {
+  const names = isRecord(declared) ? Object.keys(declared) : []
+  const known = names.length > 0 ? `declared: ${names.join(', ')}` : 'the scenario declares none'
+  if (segments.length !== 2 || typeof segments[1] !== 'string') {
+    throw new ParamError(`param '${path}': expected params.NAME (${known})`)
+  }
+  if (!names.includes(segments[1])) {
+    throw new ParamError(`param '${path}': no scenario parameter '${segments[1]}' (${known})`)
+  }
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   VARIANT_FEATURES,
   VARIANT_NAMES,
   type CheckResult,
+  type ParamValue,
   type ResultJson,
   type RunOutcome,
   type RunProgress,
@@ -24,7 +25,7 @@ import type { RunRequest } from '../shared/worker-protocol'
 import { TOOL_NAME, TOOL_VERSION } from '../shared/version'
 import { MODEL_ID } from '../sim/version'
 import { SimUsageError, type MachineSpec, type Simulator, type SimulatorOptions } from '../sim/api'
-import { normalizeMachine } from '../sim/machine'
+import { describeMachine, normalizeMachine } from '../sim/machine'
 import { createHostApi } from './host-api'
 import { ParamError, applyParams, paramBehind, type AppliedParams } from './params'
 import {
@@ -66,6 +67,8 @@ export async function runScenarioWith(
 interface Plan {
   title: string
   seed: number
+  /** The scenario's declared parameters, with any overrides applied. */
+  params: Record<string, ParamValue>
   variants: VariantName[]
   machine: MachineSpec
   /** The simulator's full-state audit after every operation. */
@@ -102,7 +105,10 @@ async function execute(
       ...(plan.machine.costs.profile === 'measured' && req.measuredCosts
         ? { costs: `measured: ${req.measuredCosts.source}` }
         : {}),
+      sha256: await sha256Hex(req.source),
+      ...(Object.keys(plan.params).length > 0 ? { params: plan.params } : {}),
     },
+    machine: describeMachine(plan.machine),
     variants,
   }
 }
@@ -173,7 +179,7 @@ async function runVariant(
   let checks: GuestCheck[]
   try {
     sandbox.load()
-    checks = sandbox.run({ name, ...features }, plan.machine)
+    checks = sandbox.run({ name, ...features }, plan.machine, plan.params)
   } finally {
     sandbox.dispose()
   }
@@ -192,6 +198,7 @@ async function runVariant(
     fallbacks: r.fallbacks,
     checks: checks.map(toCheckResult),
     warnings: r.warnings,
+    ...(r.phases ? { phases: r.phases } : {}),
     endTimeNs: r.endTimeNs,
   }
 }
@@ -286,6 +293,8 @@ function resolvePlan(raw: RawDefinition, req: RunRequest, params: AppliedParams)
       : fail('variants', m),
   )
 
+  const scenarioParams = resolveScenarioParams(raw.params, fail)
+
   let machine: MachineSpec
   try {
     machine = normalizeMachine(withMeasuredCosts(raw.machine, req, fail) as never)
@@ -293,7 +302,47 @@ function resolvePlan(raw: RawDefinition, req: RunRequest, params: AppliedParams)
     if (!(e instanceof SimUsageError)) throw e
     return fail('machine', e.message)
   }
-  return { title, seed: seed as number, variants, machine, audit: req.audit === true }
+  return {
+    title,
+    seed: seed as number,
+    params: scenarioParams,
+    variants,
+    machine,
+    audit: req.audit === true,
+  }
+}
+
+/** `params: { procs: 20, heapMB: 256 }`: names are identifiers, values strings, numbers or booleans. */
+function resolveScenarioParams(
+  value: unknown,
+  fail: (key: string, message: string) => never,
+): Record<string, ParamValue> {
+  if (value === undefined) return {}
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return fail('params', 'params: expected an object such as { procs: 20, heapMB: 256 }')
+  }
+  const out: Record<string, ParamValue> = {}
+  for (const [name, v] of Object.entries(value as Record<string, unknown>)) {
+    if (!/^[A-Za-z_$][\w$]*$/.test(name)) fail('params', `params: '${name}' is not a plain name`)
+    const ok =
+      typeof v === 'string' ||
+      typeof v === 'boolean' ||
+      (typeof v === 'number' && Number.isFinite(v))
+    if (!ok) {
+      fail(
+        'params',
+        `params.${name}: expected a number, string or boolean, got ${JSON.stringify(v) ?? String(v)}`,
+      )
+    }
+    out[name] = v as ParamValue
+  }
+  return out
+}
+
+/** Lower-case hex SHA-256 of the source text (Web Crypto: Node 20, browsers and workers alike). */
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
 }
 
 /**

@@ -23,7 +23,7 @@ import {
   type QuickJSRuntime,
 } from 'quickjs-emscripten-core'
 import wasmVariant from '@jitl/quickjs-wasmfile-release-sync'
-import type { CheckResult, ScenarioError } from '../shared/result'
+import type { CheckResult, ParamValue, ScenarioError } from '../shared/result'
 import { SimInvariantError, SimUsageError, type MachineSpec, type VariantInfo } from '../sim/api'
 import { GUEST_PRELUDE, MODULE_NAME, MODULE_SOURCE, PRELUDE_FILE } from './guest-prelude'
 import { lineColumnAt, toSourcePosition, type Transpiled } from './transpile'
@@ -64,6 +64,8 @@ export interface RawDefinition {
   seed: unknown
   variants: unknown
   machine: unknown
+  /** The scenario's declared parameters (`params: { procs: 20 }`). */
+  params: unknown
   runType: string
   /** Where defineScenario was called (TypeScript position), when known. */
   line?: number
@@ -213,12 +215,17 @@ export class Sandbox {
 
   /**
    * Runs `run(k)` for one variant (awaiting it if async) and returns the recorded checks.
-   * `machine` becomes `k.machine` (a deep-frozen copy in the guest).
+   * `machine` becomes `k.machine` (a deep-frozen copy in the guest), `params` run's second
+   * argument (frozen).
    */
-  run(variant: VariantInfo, machine: MachineSpec): GuestCheck[] {
+  run(
+    variant: VariantInfo,
+    machine: MachineSpec,
+    params: Record<string, ParamValue> = {},
+  ): GuestCheck[] {
     const { ctx } = this
     const ns = this.requireNamespace()
-    const runJson = ctx.newString(JSON.stringify({ variant, machine }))
+    const runJson = ctx.newString(JSON.stringify({ variant, machine, params }))
     const result = this.inGuest(() => ctx.callMethod(this.control!, 'run', [ns, runJson]))
     runJson.dispose()
     if (result.error) throw this.failure(result.error, 'run')

@@ -321,6 +321,11 @@ export interface Simulator {
   vmstat(): Record<string, number>
   meminfo(): Record<string, number>
   snapshot(label: string): void
+  /**
+   * Starts the phase `name` (ending the one before), or with null ends the current phase: the
+   * faults from here to the next phase() call or the end of the run are reported as one phase.
+   */
+  phase(name: string | null): void
   /** Marks the start of a scenario operation (for progress and the page-table timeline). */
   warn(message: string): void
   finish(): SimulatorResult

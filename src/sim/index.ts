@@ -37,7 +37,14 @@ import { clear_refs, pagemap, rangeStates, smaps, status, upperTables } from './
 import { do_mincore } from './mm/mincore'
 import { gup_pin } from './mm/gup'
 import { splitFolioAt } from './mm/huge_memory'
-import { VARIANT_FEATURES, type PageTableSample, type RangeState, type Snapshot } from './result'
+import { LatencySet, phaseFaults } from './engine/faults'
+import {
+  VARIANT_FEATURES,
+  type PageTableSample,
+  type Phase,
+  type RangeState,
+  type Snapshot,
+} from './result'
 
 export { normalizeMachine, DEFAULT_MACHINE } from './machine'
 export { MODEL_ID } from './version'
@@ -91,6 +98,7 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
   const variant: VariantInfo = { name: opts.variant, ...features }
   const k = new Kernel(opts.machine, variant, opts.seed)
   const snapshots: Snapshot[] = []
+  const phases = new PhaseLog(k)
   const timeline: PageTableSample[] = [{ timeNs: 0, bytes: 0 }]
 
   /** The live mm of `pid`, or null (with a warning) if the task was OOM-killed. */
@@ -517,6 +525,10 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
         ...rangeSnapshot(),
       })
       timeline.push({ timeNs: k.events.nowNs, bytes: k.pteTableBytes(), label: String(label) })
+      phases.snapshot(String(label))
+    },
+    phase(name) {
+      phases.named(name === null ? null : String(name))
     },
     warn(message) {
       k.warnings.push(String(message))
@@ -534,6 +546,7 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
         walkers: sortKeys(k.walkers),
         fallbacks: sortKeys(k.fallbacks as Record<string, number>),
         warnings: k.warnings,
+        phases: phases.finish(),
         endTimeNs: k.events.nowNs,
         mthp: sortKeys(
           Object.fromEntries(
@@ -555,4 +568,82 @@ function sortKeys<T>(o: Record<string, T>): Record<string, T> {
   const out: Record<string, T> = {}
   for (const key of Object.keys(o).sort()) out[key] = o[key]
   return out
+}
+
+/**
+ * The run's phases (result.ts Phase): the recorder's segments, cut at every snapshot and k.phase()
+ * call, merged into named phases if the scenario named any, else one phase per snapshot interval.
+ */
+class PhaseLog {
+  private readonly segments: {
+    startNs: number
+    endNs: number
+    sets: Map<string, LatencySet>
+    /** Index into `names` of the named phase this segment belongs to; -1 outside every one. */
+    phase: number
+  }[] = []
+  /** Snapshot intervals: the segment each snapshot closed, with its label. */
+  private readonly cuts: { segment: number; label: string }[] = []
+  private readonly names: string[] = []
+  private current = -1
+  private startNs = 0
+
+  constructor(private readonly k: Kernel) {}
+
+  private cut(): number {
+    const endNs = this.k.events.nowNs
+    this.segments.push({
+      startNs: this.startNs,
+      endNs,
+      sets: this.k.faults.endSegment(),
+      phase: this.current,
+    })
+    this.startNs = endNs
+    return this.segments.length - 1
+  }
+
+  snapshot(label: string): void {
+    this.cuts.push({ segment: this.cut(), label })
+  }
+
+  named(name: string | null): void {
+    this.cut()
+    if (name === null) {
+      this.current = -1
+    } else {
+      this.names.push(name)
+      this.current = this.names.length - 1
+    }
+  }
+
+  finish(): Phase[] {
+    const last = this.cut()
+    const phase = (name: string, from: number, to: number): Phase => ({
+      name,
+      startNs: this.segments[from].startNs,
+      endNs: this.segments[to].endNs,
+      faults: phaseFaults(this.segments.slice(from, to + 1).map((s) => s.sets)),
+    })
+    if (this.names.length > 0) {
+      // A named phase runs from its k.phase() call to the next one, across snapshots.
+      return this.names.map((name, p) => {
+        // Its segments are consecutive: a phase is current from one named() call to the next.
+        const from = this.segments.findIndex((s) => s.phase === p)
+        let to = from
+        while (to + 1 <= last && this.segments[to + 1].phase === p) to++
+        return phase(name, from, to)
+      })
+    }
+    const out: Phase[] = []
+    let from = 0
+    let prev = 'start'
+    for (const { segment, label } of this.cuts) {
+      out.push(phase(`${prev} -> ${label}`, from, segment))
+      from = segment + 1
+      prev = label
+    }
+    const tail = phase(`${prev} -> end`, from, last)
+    if (tail.faults.count > 0 || out.length === 0) out.push(tail)
+    return out
+  }
 }

@@ -16,6 +16,7 @@ import {
   type ThpDefrag,
   type ThpEnabled,
 } from './api'
+import type { MachineSummary } from './result'
 import { HPAGE_PMD_NR, PMD_SIZE, parseSize } from './include/units'
 import {
   COMPRESSOR_COSTS,
@@ -391,5 +392,27 @@ export function normalizeMachine(input: MachineInput | undefined): MachineSpec {
     fault_injection,
     zswap_compressor: oneOf(m.zswap_compressor ?? 'lzo', COMPRESSORS, 'machine.zswap_compressor'),
     costs: normalizeCosts(m.costs),
+  }
+}
+
+/** What the result JSON records of the machine (result.ts MachineSummary). */
+export function describeMachine(m: MachineSpec): MachineSummary {
+  return {
+    memoryBytes: m.memoryBytes,
+    swap: m.swap.map((d) => ({ type: d.type, sizeBytes: d.sizeBytes, priority: d.priority })),
+    zswap: m.zswap,
+    thp: {
+      enabled: m.thp.enabled,
+      defrag: m.thp.defrag,
+      use_zero_page: m.thp.use_zero_page,
+      hugepages: { ...m.thp.hugepages },
+    },
+    vm: {
+      page_cluster: m.vm.page_cluster,
+      swappiness: m.vm.swappiness,
+      min_free_kbytes: m.vm.min_free_kbytes,
+    },
+    kernel_base: m.kernel_base,
+    costs: m.costs.profile,
   }
 }

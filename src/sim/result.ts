@@ -65,6 +65,8 @@ export type CostComponent = (typeof COST_COMPONENTS)[number]
 
 export interface FaultTypeStats {
   count: number
+  /** Sum of this type's fault latencies (ns). */
+  totalNs?: number
   latencyNs: LatencySummaryNs
   /** Mean time per fault by COST_COMPONENTS component (absent components cost nothing). */
   breakdownNs?: Record<string, number>
@@ -86,6 +88,27 @@ export interface FaultStats {
   totalNs?: number
   byType: Record<string, FaultTypeStats>
   histogram: LatencyHistogram
+}
+
+/** The faults of one phase: how many, their summed latency, and per fault type the same. */
+export interface PhaseFaults {
+  count: number
+  totalNs: number
+  byType: Record<string, { count: number; totalNs: number; latencyNs: LatencySummaryNs }>
+}
+
+/**
+ * One phase of a run. A scenario names its phases with `k.phase(name)` (a phase lasts until the
+ * next k.phase() call or the end of the run); a scenario that names none gets one phase per
+ * stretch between snapshots, named `start -> <first label>`, `<label> -> <next label>`, ...,
+ * `<last label> -> end` (the last one only when faults happened after the last snapshot).
+ */
+export interface Phase {
+  name: string
+  /** Simulated time at the phase's start and end (ns). */
+  startNs: number
+  endNs: number
+  faults: PhaseFaults
 }
 
 export interface WalkerStats {
@@ -178,6 +201,8 @@ export interface VariantResult {
   checks: CheckResult[]
   /** Warnings the run produced (e.g. calls on an OOM-killed task); never errors. */
   warnings: string[]
+  /** Fault counts, time and per-type latency per phase (see Phase). */
+  phases?: Phase[]
   /** Simulated time at the end of run(k), in ns. */
   endTimeNs: number
   /**
@@ -192,13 +217,50 @@ export interface VariantResult {
   mthp?: Record<string, Record<string, number>>
 }
 
+/**
+ * The simulated machine as the run resolved it (defaults filled in): what a reader needs to rerun
+ * it or to set up a real one alike. Sizes in bytes; knobs under their sysfs/sysctl names.
+ */
+export interface MachineSummary {
+  memoryBytes: number
+  swap: { type: string; sizeBytes: number; priority: number }[]
+  zswap: boolean
+  /** /sys/kernel/mm/transparent_hugepage: enabled, defrag, use_zero_page, and every mTHP size's enabled. */
+  thp: {
+    enabled: string
+    defrag: string
+    use_zero_page: boolean
+    hugepages: Record<string, string>
+  }
+  /** /proc/sys/vm. */
+  vm: { page_cluster: number; swappiness: number; min_free_kbytes: number }
+  kernel_base: string
+  /** The cost profile the figures come from (docs/cost-model.md). */
+  costs: string
+}
+
 export interface ResultJson {
   schema: typeof RESULT_SCHEMA
   tool: { name: 'hugeswap'; version: string; model: string }
-  /** `costs`: where `machine.costs: 'measured'` took its figures (absent otherwise). */
-  scenario: { title: string; file: string; seed: number; costs?: string }
+  /**
+   * `costs`: where `machine.costs: 'measured'` took its figures (absent otherwise). `sha256`: of
+   * the scenario source, so a reader can tell whether two results ran the same code.
+   * `params`: the scenario's declared parameters as the run used them.
+   */
+  scenario: {
+    title: string
+    file: string
+    seed: number
+    costs?: string
+    sha256?: string
+    params?: Record<string, ParamValue>
+  }
+  machine?: MachineSummary
   variants: VariantResult[]
 }
+
+/** A scenario parameter's value (`params: { procs: 20 }`). */
+export type ParamValue = string | number | boolean
 
 /** A scenario that could not run (CLI exit status 2). */
 export interface ScenarioError {

@@ -80,6 +80,7 @@ describe.concurrent('hugeswap run', () => {
       title: 'One THP: swap out, fault back',
       file: 'one-thp.ts',
       seed: 1,
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
     })
     expect(result.variants.map((v) => v.name)).toEqual([
       'baseline',

@@ -90,6 +90,61 @@ const snapshot = (
   ...over,
 })
 
+/**
+ * Faults from `types` (name -> [count, p50 ns, p99 ns]), with per-type totals (count x p50 for
+ * simplicity) and two phases: the THP fault before the snapshot, the swap-ins after it.
+ */
+function faultsOf(
+  types: Record<string, [number, number, number]>,
+  histogram: VariantResult['faults']['histogram'],
+  snapshotLabel: string,
+  endNs: number,
+): Pick<VariantResult, 'faults' | 'phases'> {
+  const byType: VariantResult['faults']['byType'] = {}
+  let count = 0
+  let totalNs = 0
+  for (const [type, [n, p50, p99]] of Object.entries(types)) {
+    byType[type] = { count: n, totalNs: n * p50, latencyNs: latency(p50, p99) }
+    count += n
+    totalNs += n * p50
+  }
+  const phase = (name: string, startNs: number, end: number, keep: (type: string) => boolean) => {
+    const types = Object.entries(byType).filter(([t]) => keep(t))
+    return {
+      name,
+      startNs,
+      endNs: end,
+      faults: {
+        count: types.reduce((s, [, t]) => s + t.count, 0),
+        totalNs: types.reduce((s, [, t]) => s + t.totalNs!, 0),
+        byType: Object.fromEntries(
+          types.map(([type, t]) => [
+            type,
+            { count: t.count, totalNs: t.totalNs!, latencyNs: t.latencyNs },
+          ]),
+        ),
+      },
+    }
+  }
+  const all = Object.values(byType)
+  return {
+    faults: {
+      count,
+      latencyNs: latency(
+        Math.min(...all.map((t) => t.latencyNs.p50)),
+        Math.max(...all.map((t) => t.latencyNs.p99)),
+      ),
+      totalNs,
+      byType,
+      histogram,
+    },
+    phases: [
+      phase(`start -> ${snapshotLabel}`, 0, 147_560, (t) => t === 'anon-thp'),
+      phase(`${snapshotLabel} -> end`, 147_560, endNs, (t) => t !== 'anon-thp'),
+    ],
+  }
+}
+
 const check = (location: string, over: Partial<VariantResult['checks'][number]> = {}) => ({
   label: 'whole THP in swap',
   pass: true,
@@ -100,6 +155,17 @@ const check = (location: string, over: Partial<VariantResult['checks'][number]> 
   ...over,
 })
 
+const SNAPSHOT = 'swapped out, "cold"'
+const PMD_TYPES: Record<string, [number, number, number]> = {
+  'anon-thp': [1, 121_160, 121_160],
+  'pmd-swapin-io': [1, 95_250, 95_250],
+}
+const SPLIT_TYPES: Record<string, [number, number, number]> = {
+  'anon-thp': [1, 121_160, 121_160],
+  'swapin-cache': [512, 412, 450],
+  'swapin-io': [1, 61_003, 61_003],
+}
+
 export const RESULT_FIXTURE: ResultJson = {
   schema: 1,
   tool: { name: 'hugeswap', version: '0.1.0', model: 'test-model-1' },
@@ -107,25 +173,34 @@ export const RESULT_FIXTURE: ResultJson = {
     title: 'One THP: swap out, fault back \u2014 caf\u00e9',
     file: 'one-thp.ts',
     seed: 7,
+    sha256: '5f0c9b0e8c3a4d2e1f60718293a4b5c6d7e8f90112233445566778899aabbccd',
+  },
+  machine: {
+    memoryBytes: 8 * 2 ** 30,
+    swap: [{ type: 'nvme', sizeBytes: 16 * 2 ** 30, priority: -2 }],
+    zswap: false,
+    thp: {
+      enabled: 'always',
+      defrag: 'madvise',
+      use_zero_page: true,
+      hugepages: { '64kB': 'never', '2048kB': 'inherit' },
+    },
+    vm: { page_cluster: 3, swappiness: 60, min_free_kbytes: 67584 },
+    kernel_base: 'mm-2026',
+    costs: 'desktop-nvme',
   },
   variants: [
     variant('pmd-swap', {
       vmstat: pmdVmstat,
       meminfo: { ...machine, PageTables: 8, AnonHugePages: 2048, SwapFree: 16775168 },
       pageTables: { allocated: 1, freed: 0, deposited: 1, withdrawn: 0, peakBytes: 4096 },
-      faults: {
-        count: 2,
-        latencyNs: latency(1830, 95_250.5),
-        totalNs: 97_080.5,
-        byType: { 'swapin-pmd': { count: 1, latencyNs: latency(95_250.5, 95_250.5) } },
-        histogram: pmdHistogram,
-      },
+      ...faultsOf(PMD_TYPES, pmdHistogram, SNAPSHOT, 250_000),
       walkers: {
         smaps: { calls: 3, entriesVisited: 3, lockHoldNs: 9 },
         madvise_pageout: { calls: 1, entriesVisited: 1, lockHoldNs: 3 },
       },
       mthp: { 'hugepages-2048kB': { swpout: 1, swpin: 1 } },
-      snapshots: [snapshot('swapped out, "cold"', 147_560)],
+      snapshots: [snapshot(SNAPSHOT, 147_560)],
       endTimeNs: 250_000,
       checks: [
         check('one-thp.ts:22:5'),
@@ -136,18 +211,13 @@ export const RESULT_FIXTURE: ResultJson = {
       vmstat: { ...splitVmstat, thp_split_pmd_failed: 0 },
       meminfo: { ...machine, PageTables: 12, AnonHugePages: 0, SwapFree: 16775168 },
       pageTables: { allocated: 1, freed: 0, deposited: 1, withdrawn: 1, peakBytes: 8192 },
-      faults: {
-        count: 514,
-        latencyNs: latency(412, 61_003),
-        byType: {},
-        histogram: splitHistogram,
-      },
+      ...faultsOf(SPLIT_TYPES, splitHistogram, SNAPSHOT, 900_000),
       walkers: {
         smaps: { calls: 3, entriesVisited: 1025 },
         madvise_pageout: { calls: 1, entriesVisited: 512 },
       },
       snapshots: [
-        snapshot('swapped out, "cold"', 147_560, {
+        snapshot(SNAPSHOT, 147_560, {
           pageTables: { allocated: 1, freed: 0, deposited: 0, withdrawn: 1, peakBytes: 8192 },
           pageTableBytes: 8192,
         }),
@@ -176,24 +246,23 @@ export const RESULT_FIXTURE: ResultJson = {
       vmstat: pmdVmstat,
       meminfo: { ...machine, PageTables: 0, AnonHugePages: 2048, SwapFree: 16775168 },
       pageTables: { allocated: 1, freed: 1, deposited: 0, withdrawn: 0, peakBytes: 4096 },
-      faults: {
-        count: 2,
-        latencyNs: latency(1830, 95_250.5),
-        byType: {},
-        histogram: pmdHistogram,
-      },
+      ...faultsOf(PMD_TYPES, pmdHistogram, SNAPSHOT, 0),
       mthp: { 'hugepages-2048kB': { swpout: 1, swpin: 1 } },
     }),
     variant('lazy-deposit', {
       vmstat: { ...splitVmstat, thp_split_pmd_failed: 0 },
       meminfo: { ...machine, PageTables: 4, AnonHugePages: 0, SwapFree: 16775168 },
       pageTables: { allocated: 1, freed: 0, deposited: 0, withdrawn: 0, peakBytes: 4096 },
-      faults: {
-        count: 514,
-        latencyNs: latency(405, 60_100),
-        byType: {},
-        histogram: { firstLog2: 8, counts: [401, 99, 10, 0, 0, 0, 0, 4] },
-      },
+      ...faultsOf(
+        {
+          'anon-thp': [1, 120_660, 120_660],
+          'swapin-cache': [512, 405, 440],
+          'swapin-io': [1, 60_100, 60_100],
+        },
+        { firstLog2: 8, counts: [401, 99, 10, 0, 0, 0, 0, 4] },
+        SNAPSHOT,
+        0,
+      ),
       fallbacks: { split_for_swap: 1, pte_table_alloc_failed: 0 },
     }),
   ],
@@ -209,12 +278,29 @@ export const RESULT_FIXTURE_RUN2: ResultJson = (() => {
   const find = (name: VariantName): VariantResult => run.variants.find((v) => v.name === name)!
   const baseline = find('baseline')
   baseline.vmstat.pgfault = 515
-  baseline.faults.count = 515
-  baseline.faults.latencyNs = latency(450, 66_000)
-  baseline.faults.histogram = { firstLog2: 8, counts: [380, 120, 10, 0, 0, 0, 0, 3, 2] }
+  Object.assign(
+    baseline,
+    faultsOf(
+      {
+        'anon-thp': [1, 121_160, 121_160],
+        'swapin-cache': [513, 450, 480],
+        'swapin-io': [1, 66_000, 66_000],
+      },
+      { firstLog2: 8, counts: [380, 120, 10, 0, 0, 0, 0, 3, 2] },
+      SNAPSHOT,
+      900_000,
+    ),
+  )
   const pmd = find('pmd-swap')
-  pmd.faults.latencyNs = latency(1700, 90_000)
-  pmd.faults.histogram = { firstLog2: 9, counts: [0, 0, 1, 0, 0, 0, 0, 1] }
+  Object.assign(
+    pmd,
+    faultsOf(
+      { 'anon-thp': [1, 121_160, 121_160], 'pmd-swapin-io': [1, 90_000, 90_000] },
+      { firstLog2: 9, counts: [0, 0, 1, 0, 0, 0, 0, 1] },
+      SNAPSHOT,
+      250_000,
+    ),
+  )
   pmd.fallbacks = { swapin_pmd_alloc_failed: 1 }
   pmd.pageTables.peakBytes = 8192
   return run

@@ -197,6 +197,9 @@ export function createFakeSimulator(opts: SimulatorOptions): FakeSimulator {
     },
     vmstat: () => ({ ...vmstat }),
     meminfo: () => ({ MemTotal: opts.machine.memoryBytes / 1024, AnonHugePages: 0 }),
+    phase(name) {
+      calls.push(`phase ${String(name)}`)
+    },
     snapshot(label) {
       calls.push(`snapshot ${label}`)
       snapshots.push({

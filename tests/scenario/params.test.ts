@@ -18,6 +18,7 @@ const DECLARED: ParamTarget = {
     swap: [{ type: 'zram', size: '1G' }],
     thp: { khugepaged: { max_ptes_swap: 64 } },
   },
+  params: { procs: 20, heapMB: 256, label: 'a' },
 }
 
 function apply(params: Record<string, ParamValue>, target: ParamTarget = DECLARED) {
@@ -48,7 +49,7 @@ describe('parseParamPath', () => {
     expect(() => parseParamPath('machine.swap[x]')).toThrow(/not a dotted path/)
     expect(() => parseParamPath('machine.thp-x')).toThrow(/'thp-x' is not a field name/)
     expect(() => parseParamPath('run')).toThrow(
-      "param 'run': unknown field 'run' (known: title, seed, variants, machine)",
+      "param 'run': unknown field 'run' (known: title, seed, variants, machine, params)",
     )
     expect(() => parseParamPath('[0]')).toThrow(/not a dotted path/)
     expect(() => parseParamPath('machine.__proto__.x')).toThrow(/not a definition field/)
@@ -74,6 +75,7 @@ describe('applyParams', () => {
         swap: [{ type: 'zram', size: '4G' }],
         thp: { khugepaged: { max_ptes_swap: 0 } },
       },
+      params: { procs: 20, heapMB: 256, label: 'a' },
     })
     expect(DECLARED.machine).toMatchObject({ zswap: false, swap: [{ size: '1G' }] })
   })
@@ -127,6 +129,18 @@ describe('applyParams', () => {
     )
   })
 
+  it('overrides declared scenario params, typed like the declared value', () => {
+    const p = apply({ 'params.procs': '50', 'params.label': '7' }).params as Record<string, unknown>
+    expect(p).toEqual({ procs: 50, heapMB: 256, label: '7' })
+  })
+
+  it('refuses a scenario param the scenario did not declare, naming the declared ones', () => {
+    expect(() => apply({ 'params.prcs': '50' })).toThrow(
+      "param 'params.prcs': no scenario parameter 'prcs' (declared: procs, heapMB, label)",
+    )
+    expect(() => apply({ 'params.procs.x': '5' })).toThrow(/expected params\.NAME/)
+  })
+
   it('splits a variants string at commas', () => {
     expect(apply({ variants: 'baseline, pmd-swap' }).variants).toEqual(['baseline', 'pmd-swap'])
     expect(apply({ 'variants[0]': 'pmd-swap' }).variants).toEqual(['pmd-swap'])
@@ -138,6 +152,7 @@ describe('applyParams', () => {
       seed: undefined,
       variants: undefined,
       machine: undefined,
+      params: undefined,
     }
     expect(
       apply({ 'machine.swap[0].size': '4G', 'machine.thp.khugepaged.max_ptes_swap': '0' }, bare)

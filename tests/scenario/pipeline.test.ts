@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { runScenarioWith } from '../../src/scenario/pipeline'
 import { SimInvariantError } from '../../src/sim/api'
@@ -44,7 +45,13 @@ describe('pipeline with a fake simulator', () => {
     const { outcome, sims } = run(ONE_THP)
     const o = await outcome
     if (!o.ok) throw new Error(JSON.stringify(o.error))
-    expect(o.result.scenario).toEqual({ title: 'one', file: 'test.ts', seed: 1 })
+    expect(o.result.scenario).toEqual({
+      title: 'one',
+      file: 'test.ts',
+      seed: 1,
+      sha256: createHash('sha256').update(ONE_THP).digest('hex'),
+    })
+    expect(o.result.machine?.swap[0].type).toBe('nvme')
     expect(o.result.variants.map((v) => v.name)).toEqual(['baseline', 'pmd-swap'])
     expect(sims[0].calls).toEqual([
       'spawn usemem',

@@ -26,6 +26,7 @@ describe('runScenario on the real engine', () => {
       title: 'One THP: swap out, fault back',
       file: 'one-thp.ts',
       seed: 1,
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
     })
     expect(result.variants.map((v) => v.name)).toEqual(VARIANT_NAMES)
     for (const v of result.variants) {
@@ -63,5 +64,55 @@ export default defineScenario({
     const o = await runScenario({ source, fileName: 'bad.ts' })
     if (o.ok) throw new Error('expected an error')
     expect(o.error).toMatchObject({ kind: 'runtime', file: 'bad.ts', line: 8 })
+  })
+})
+
+describe('scenario params', () => {
+  const source = `import { defineScenario } from 'hugeswap'
+export default defineScenario({
+  variants: ['pmd-swap'],
+  params: { thps: 1, label: 'x' },
+  run(k, p) {
+    const t = k.spawn('t')
+    const r = t.mmap(p.thps * 2 * 1024 * 1024, { advice: 'hugepage' })
+    t.write(r)
+    k.expect(t.smaps(r).AnonHugePages, p.label).toBe(2048 * p.thps)
+    k.expect(Object.isFrozen(p), 'params are frozen').toBe(true)
+  },
+})
+`
+  it('passes the declared params to run(k, params) and records them in the result', async () => {
+    const o = await runScenario({ source, fileName: 'p.ts' })
+    if (!o.ok) throw new Error(JSON.stringify(o.error))
+    expect(o.result.scenario.params).toEqual({ thps: 1, label: 'x' })
+    expect(o.result.variants[0].checks.every((c) => c.pass)).toBe(true)
+  })
+
+  it('overrides one from the request, typed like its default', async () => {
+    const o = await runScenario({ source, fileName: 'p.ts', params: { 'params.thps': '3' } })
+    if (!o.ok) throw new Error(JSON.stringify(o.error))
+    expect(o.result.scenario.params).toEqual({ thps: 3, label: 'x' })
+    expect(o.result.variants[0].checks[0]).toMatchObject({ pass: true, actual: 6144 })
+  })
+
+  it('refuses an undeclared one and a declared value that is not a primitive', async () => {
+    const o = await runScenario({ source, fileName: 'p.ts', params: { 'params.thp': '3' } })
+    expect(o.ok).toBe(false)
+    if (!o.ok) {
+      expect(o.error.message).toBe(
+        "param 'params.thp': no scenario parameter 'thp' (declared: thps, label)",
+      )
+    }
+    const bad = source.replace("params: { thps: 1, label: 'x' }", 'params: { thps: [1] }')
+    const b = await runScenario({ source: bad, fileName: 'p.ts' })
+    expect(b.ok).toBe(false)
+    if (!b.ok) {
+      expect(b.error).toMatchObject({
+        kind: 'option',
+        file: 'p.ts',
+        line: 4,
+        message: 'params.thps: expected a number, string or boolean, got [1]',
+      })
+    }
   })
 })

@@ -274,7 +274,11 @@ describe.each(VARIANT_NAMES)('%s', (variant) => {
     sim.touch(small, s, M2, { write: false })
     sim.audit()
     const r = sim.finish()
-    expect(r.warnings.some((w) => /Killed process 1 \(big\)/.test(w))).toBe(true)
+    // __oom_kill_process()'s pr_err() format, every field with its value and comma.
+    const killed = r.warnings.find((w) => w.includes('Killed process'))
+    expect(killed).toMatch(
+      /^Out of memory: Killed process 1 \(big\) total-vm:131072kB, anon-rss:\d+kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:\d+kB oom_score_adj:0$/,
+    )
     expect(r.warnings.some((w) => /OOM-killed; call ignored/.test(w))).toBe(true)
   })
 

@@ -2,7 +2,8 @@
  * The result as one long CSV table (RFC 4180, CRLF line ends): `variant,snapshot,time_ns,metric,
  * value`, one row per variant x metric x snapshot, then a `final` row per metric (the values at the
  * end of the run, `time_ns` = the variant's end time). pandas, R or a spreadsheet can pivot it any
- * way. Variants come baseline first; inside a snapshot the metrics keep report order.
+ * way. Variants come baseline first; inside a snapshot the metrics keep report order. Each phase
+ * (k.phase(), or the stretch between two snapshots) adds rows with `snapshot` = `phase <name>`.
  *
  * Metric names are the ones the LKP table uses: kernel counters as `proc-vmstat.<name>` and
  * `meminfo.<Field>` (every counter the variant has, not only the compared ones), the simulator's
@@ -10,7 +11,7 @@
  * that the scenario itself labelled `final` is indistinguishable from the final rows but for
  * `time_ns`.
  */
-import type { ResultJson, Snapshot, VariantResult } from '../../shared/result'
+import type { Phase, ResultJson, Snapshot, VariantResult } from '../../shared/result'
 import { displayOrder } from './metrics'
 
 export const CSV_HEADER = ['variant', 'snapshot', 'time_ns', 'metric', 'value'] as const
@@ -65,9 +66,12 @@ function finalValues(v: VariantResult): Values {
     ...ledger(v.pageTables),
     ['hugeswap.faults.count', f.count],
     ...(f.totalNs !== undefined ? ([['hugeswap.faults.total_ns', f.totalNs]] as Values) : []),
-    ...latency('hugeswap.faults.', f.count, f.latencyNs),
+    // Latency per fault type only: a distribution over all types together answers no question.
     ...Object.entries(f.byType).flatMap(([type, t]): Values => [
       [`hugeswap.faults.${type}.count`, t.count],
+      ...(t.totalNs !== undefined
+        ? ([[`hugeswap.faults.${type}.total_ns`, t.totalNs]] as Values)
+        : []),
       ...latency(`hugeswap.faults.${type}.`, t.count, t.latencyNs),
     ]),
     ...Object.entries(v.walkers).flatMap(([name, w]): Values => [
@@ -91,12 +95,31 @@ function finalValues(v: VariantResult): Values {
   ]
 }
 
+/** A phase's rows: its fault count and time, and per type count, time, p50 and p99. */
+function phaseValues(p: Phase): Values {
+  return [
+    ['hugeswap.phase.faults.count', p.faults.count],
+    ['hugeswap.phase.faults.total_ns', p.faults.totalNs],
+    ...Object.entries(p.faults.byType).flatMap(([type, t]): Values => [
+      [`hugeswap.phase.faults.${type}.count`, t.count],
+      [`hugeswap.phase.faults.${type}.total_ns`, t.totalNs],
+      [`hugeswap.phase.faults.${type}.latency.p50_us`, t.latencyNs.p50 / 1000],
+      [`hugeswap.phase.faults.${type}.latency.p99_us`, t.latencyNs.p99 / 1000],
+    ]),
+  ]
+}
+
 export function formatCsv(result: ResultJson): string {
   const rows: (string | number)[][] = [[...CSV_HEADER]]
   for (const v of displayOrder(result.variants)) {
     for (const s of v.snapshots) {
       for (const [metric, value] of snapshotValues(s))
         rows.push([v.name, s.label, s.timeNs, metric, value])
+    }
+    // Phases: `snapshot` is `phase <name>`, `time_ns` the phase's end.
+    for (const p of v.phases ?? []) {
+      for (const [metric, value] of phaseValues(p))
+        rows.push([v.name, `phase ${p.name}`, p.endNs, metric, value])
     }
     for (const [metric, value] of finalValues(v))
       rows.push([v.name, CSV_FINAL, v.endTimeNs, metric, value])

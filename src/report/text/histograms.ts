@@ -10,23 +10,30 @@
  * scaled so that the largest bucket is 52 wide (truncated, as bpftrace's int conversion does) padded
  * to 52, and `|`. Only buckets from the first to the last non-empty one are printed; each map ends
  * with a blank line. Variants that took no fault print no map. Several runs: the runs' histograms
- * are added up (one map per variant, as if bpftrace had traced all the runs).
+ * are added up (one map per variant, as if bpftrace had traced all the runs). In the mail the bar
+ * is 49 wide instead of 52, so that every line fits 76 columns.
  */
 import type { LatencyHistogram, ResultJson, VariantName } from '../../shared/result'
+import { withBanner } from './banner'
 import { displayOrder, formatFooter, toRuns, type RunsInput } from './metrics'
 
 const BAR_WIDTH = 52
 const SUFFIXES = ['', 'K', 'M', 'G', 'T', 'P', 'E']
 
 export function formatHistograms(input: RunsInput): string {
-  return `${histogramsBody(input)}\n${formatFooter(input)}\n`
+  return `${withBanner(input, histogramsBody(input))}\n${formatFooter(input)}\n`
 }
 
-/** The maps without the footer; `@latency_ns: no faults` when no variant took a fault. */
-export function histogramsBody(input: RunsInput): string {
+/**
+ * The maps without the footer; `@latency_ns: no faults` when no variant took a fault. With
+ * `maxColumns` (the mail) the bars are narrowed so that every line fits.
+ */
+export function histogramsBody(input: RunsInput, opts: { maxColumns?: number } = {}): string {
   const runs = toRuns(input)
+  // 16 (range) + 8 (count) + ' |' + bar + '|'.
+  const bar = opts.maxColumns ? Math.min(BAR_WIDTH, opts.maxColumns - 27) : BAR_WIDTH
   const maps = mergedHistograms(runs)
-    .map(([name, h]) => bpftraceHist(`@latency_ns[${name}]`, h))
+    .map(([name, h]) => bpftraceHist(`@latency_ns[${name}]`, h, bar))
     .filter((text) => text !== '')
   return maps.length > 0 ? maps.join('\n') : '@latency_ns: no faults\n'
 }
@@ -59,7 +66,11 @@ export function powerLabel(power: number): string {
 }
 
 /** One bpftrace `hist()` map (without bpftrace's trailing blank line), or '' when all empty. */
-export function bpftraceHist(title: string, histogram: LatencyHistogram): string {
+export function bpftraceHist(
+  title: string,
+  histogram: LatencyHistogram,
+  barWidth = BAR_WIDTH,
+): string {
   const { firstLog2, counts } = histogram
   const first = counts.findIndex((c) => c > 0)
   if (first < 0) return ''
@@ -70,8 +81,8 @@ export function bpftraceHist(title: string, histogram: LatencyHistogram): string
   for (let i = first; i <= last; i++) {
     const power = firstLog2 + i
     const range = `[${powerLabel(power)}, ${powerLabel(power + 1)})`
-    const bar = '@'.repeat(Math.floor((counts[i] / max) * BAR_WIDTH))
-    lines.push(`${range.padEnd(16)}${String(counts[i]).padStart(8)} |${bar.padEnd(BAR_WIDTH)}|`)
+    const bar = '@'.repeat(Math.floor((counts[i] / max) * barWidth))
+    lines.push(`${range.padEnd(16)}${String(counts[i]).padStart(8)} |${bar.padEnd(barWidth)}|`)
   }
   return lines.join('\n') + '\n'
 }

@@ -23,10 +23,14 @@ import {
   formatSeeds,
   stddevPercent,
   toRuns,
+  wrap,
+  type AggregatedMetric,
   type MetricStats,
   type MetricUnit,
+  type RunsAggregate,
   type RunsInput,
 } from './metrics'
+import { withBanner } from './banner'
 
 const VALUE_WIDTH = 10
 /** ` +-  N%`: LKP's ` ±%3d%%` with the ASCII sign. */
@@ -39,11 +43,15 @@ const GROUP_WIDTH = CHANGE_WIDTH + VALUE_WIDTH + 1 + STDDEV_WIDTH
 export const LKP_STDDEV_MIN_PERCENT = 1
 
 export function formatLkp(input: RunsInput): string {
-  return `${lkpBody(input)}\n${formatFooter(input)}\n`
+  return `${withBanner(input, lkpBody(input))}\n${formatFooter(input)}\n`
 }
 
-/** The LKP block without the footer (formatMailReport() adds one footer for everything). */
-export function lkpBody(input: RunsInput): string {
+/**
+ * The LKP block without the footer (formatMailReport() adds one footer for everything). With
+ * `maxColumns` (the mail), a table wider than that is given as one block per variant against
+ * the baseline, the two-commit layout of a 0-day mail, its columns as wide as their numbers.
+ */
+export function lkpBody(input: RunsInput, opts: { maxColumns?: number } = {}): string {
   const runs = toRuns(input)
   const { title, file, seed } = runs[0].scenario
   const { name, version, model } = runs[0].tool
@@ -60,6 +68,16 @@ export function lkpBody(input: RunsInput): string {
 
   const [base, ...others] = aggregate.variants
   const groups = others.length
+  const several = runs.length > 1
+  if (opts.maxColumns !== undefined && others.length > 0) {
+    const width = BASE_WIDTH + groups * (GROUP_WIDTH + 1)
+    const longest = Math.max(0, ...aggregate.metrics.map((m) => m.key.length))
+    if (width + 1 + longest > opts.maxColumns || lines.some((l) => l.length > opts.maxColumns!)) {
+      const head = lines.slice(0, 3).map((l) => wrap(l, '', '  ', opts.maxColumns))
+      const blocks = others.map((_, j) => pairBlock(aggregate, j + 1, several, opts.maxColumns!))
+      return [...head, '', blocks.join('\n\n'), ''].join('\n')
+    }
+  }
   lines.push(
     [base.padStart(BASE_WIDTH), ...others.map((v) => v.padStart(GROUP_WIDTH))].join(' '),
     ['-'.repeat(BASE_WIDTH), ...others.map(() => '-'.repeat(GROUP_WIDTH))].join(' '),
@@ -69,7 +87,6 @@ export function lkpBody(input: RunsInput): string {
       '\\'.padStart(BASE_WIDTH - 2) + ('|'.padStart(12) + '\\'.padStart(17)).repeat(groups)
     ).trimEnd(),
   )
-  const several = runs.length > 1
   for (const metric of aggregate.metrics) {
     if (metric.values.every((v) => v === undefined)) continue
     const cell = (i: number): string => {
@@ -87,6 +104,49 @@ export function lkpBody(input: RunsInput): string {
   }
   lines.push('')
   return lines.join('\n')
+}
+
+/**
+ * Baseline and variant `j` as LKP compares two commits, with columns as wide as their contents;
+ * a metric name that still does not fit goes on a line of its own under its numbers.
+ */
+function pairBlock(
+  aggregate: RunsAggregate,
+  j: number,
+  several: boolean,
+  maxColumns: number,
+): string {
+  const metrics = aggregate.metrics.filter(
+    (m) => m.values[0] !== undefined || m.values[j] !== undefined,
+  )
+  const value = (m: AggregatedMetric, i: number): string =>
+    m.values[i] === undefined ? '-' : formatMetricValue(m.unit, m.values[i]!)
+  const stddev = (m: AggregatedMetric, i: number): string => (several ? stddevCell(m.stats[i]) : '')
+  const vw = Math.max(1, ...metrics.flatMap((m) => [value(m, 0).length, value(m, j).length]))
+  const sw = Math.max(0, ...metrics.flatMap((m) => [stddev(m, 0).length, stddev(m, j).length]))
+  const w = Math.max(7, vw + sw, aggregate.variants[0].length)
+  const cw = Math.max(7, ...metrics.map((m) => lkpChange(m.unit, m.values[0], m.values[j]).length))
+  const cell = (m: AggregatedMetric, i: number): string =>
+    (value(m, i).padStart(vw) + stddev(m, i).padEnd(sw)).padStart(w)
+  const numbers = 2 * w + cw + 4
+  const out = [
+    aggregate.variants[0].padStart(w) + ' ' + aggregate.variants[j].padStart(numbers - w - 1),
+    '-'.repeat(w) + ' ' + '-'.repeat(numbers - w - 1),
+    '%stddev'.padStart(w) + '%change'.padStart(cw + 3) + '%stddev'.padStart(w + 1),
+    ('\\'.padStart(w - 2) + '|'.padStart(cw - 1) + '\\'.padStart(w + 6)).trimEnd(),
+  ].map((l) => l.trimEnd())
+  for (const m of metrics) {
+    const row =
+      cell(m, 0) +
+      ' ' +
+      lkpChange(m.unit, m.values[0], m.values[j]).padStart(cw + 2) +
+      ' ' +
+      cell(m, j)
+    const key = ascii(m.key)
+    if (row.length + 2 + key.length <= maxColumns) out.push(`${row}  ${key}`)
+    else out.push(row.trimEnd(), `${' '.repeat(Math.max(0, maxColumns - key.length))}${key}`)
+  }
+  return out.join('\n')
 }
 
 /** ` +-  5%` when the stddev is notable (>= 1% of the mean), else empty. */

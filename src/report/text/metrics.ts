@@ -4,14 +4,14 @@
  *
  * Names follow LKP: the source first, the metric name last. Kernel counters keep the kernel's
  * spelling and prefix (`proc-vmstat.thp_swpout`, `meminfo.PageTables`); everything the simulator
- * measures itself starts with `hugeswap.` (`hugeswap.faults.latency.p99_us`,
+ * measures itself starts with `hugeswap.` (`hugeswap.faults.swapin-io.p99_us`,
  * `hugeswap.pagetables.peak_kB`, `hugeswap.walkers.<name>.entries`, `hugeswap.fallbacks.<reason>`,
  * `hugeswap.mthp.<size>.<stat>`), so a reader never mistakes a model figure for a kernel counter.
  *
  * Several runs (`--runs N`, one seed each) are folded by aggregateRuns(): per variant and metric
  * the mean, the SAMPLE standard deviation (n - 1 in the denominator, as LKP's %stddev), min and max.
  */
-import type { ResultJson, VariantName, VariantResult } from '../../shared/result'
+import type { MachineSummary, ResultJson, VariantName, VariantResult } from '../../shared/result'
 
 export const VMSTAT_METRICS = [
   'thp_swpout',
@@ -32,10 +32,10 @@ export type MetricSection =
   'vmstat' | 'meminfo' | 'thp' | 'pageTables' | 'faults' | 'walkers' | 'fallbacks' | 'mthp'
 
 /**
- * `count`: an event or page count; `kB`: a size; `us`: a latency in microseconds; `pct`: already a
- * percentage (compared by absolute difference, as LKP does).
+ * `count`: an event or page count; `kB`: a size; `us`: a latency in microseconds; `ms`: a summed
+ * time in milliseconds; `pct`: already a percentage (compared by absolute difference, as LKP does).
  */
-export type MetricUnit = 'count' | 'kB' | 'us' | 'pct'
+export type MetricUnit = 'count' | 'kB' | 'us' | 'ms' | 'pct'
 
 export interface Metric {
   section: MetricSection
@@ -93,8 +93,13 @@ export function metricDefs(variants: readonly VariantResult[]): MetricDef[] {
     unit: MetricUnit,
     value: (v: VariantResult) => number | undefined,
   ): MetricDef => ({ section, label, key, unit, value })
-  const latencyUs = (v: VariantResult, p: 'p50' | 'p99'): number | undefined =>
-    v.faults.count > 0 ? v.faults.latencyNs[p] / 1000 : undefined
+  // Latency percentiles only per fault type: a percentile over THP write faults and swap-in I/O
+  // together answers no question (issue 13).
+  const typeUs = (v: VariantResult, type: string, p: 'p50' | 'p99'): number | undefined => {
+    const t = v.faults.byType[type]
+    return t && t.count > 0 ? t.latencyNs[p] / 1000 : undefined
+  }
+  const faultTypes = sortedKeys(variants.map((v) => v.faults.byType))
   const hasAnonPages = variants.some((v) => (v.meminfo.AnonPages ?? 0) > 0)
   const walkers = sortedKeys(variants.map((v) => v.walkers))
   const reasons = sortedKeys(variants.map((v) => v.fallbacks))
@@ -139,12 +144,18 @@ export function metricDefs(variants: readonly VariantResult[]): MetricDef[] {
       (v) => v.pageTables.peakBytes / 1024,
     ),
     def('faults', 'count', 'hugeswap.faults.count', 'count', (v) => v.faults.count),
-    def('faults', 'latency p50 us', 'hugeswap.faults.latency.p50_us', 'us', (v) =>
-      latencyUs(v, 'p50'),
-    ),
-    def('faults', 'latency p99 us', 'hugeswap.faults.latency.p99_us', 'us', (v) =>
-      latencyUs(v, 'p99'),
-    ),
+    def('faults', 'time ms', 'hugeswap.faults.time_ms', 'ms', (v) => faultTimeMs(v)),
+    ...faultTypes.flatMap((type) => [
+      def('faults', `${type} count`, `hugeswap.faults.${type}.count`, 'count', (v) =>
+        v.faults.byType[type] ? v.faults.byType[type].count : undefined,
+      ),
+      def('faults', `${type} p50 us`, `hugeswap.faults.${type}.p50_us`, 'us', (v) =>
+        typeUs(v, type, 'p50'),
+      ),
+      def('faults', `${type} p99 us`, `hugeswap.faults.${type}.p99_us`, 'us', (v) =>
+        typeUs(v, type, 'p99'),
+      ),
+    ]),
     ...walkers.map((name) =>
       def(
         'walkers',
@@ -173,6 +184,17 @@ export function metricDefs(variants: readonly VariantResult[]): MetricDef[] {
       ),
     ),
   ]
+}
+
+/** Total time the variant's tasks spent in page faults (simulated), ms. */
+export function faultTimeMs(v: VariantResult): number {
+  const ns =
+    v.faults.totalNs ??
+    Object.values(v.faults.byType).reduce(
+      (s, t) => s + (t.totalNs ?? t.latencyNs.mean * t.count),
+      0,
+    )
+  return ns / 1e6
 }
 
 export function comparisonMetrics(variants: readonly VariantResult[]): Metric[] {
@@ -280,7 +302,7 @@ export function formatMicros(us: number): string {
 }
 
 export function formatMetricValue(unit: MetricUnit, value: number): string {
-  if (unit === 'us') return formatMicros(value)
+  if (unit === 'us' || unit === 'ms') return formatMicros(value)
   if (unit === 'pct') return value.toFixed(1)
   return formatNumber(value)
 }
@@ -305,20 +327,117 @@ export function quoted(text: string): string {
 }
 
 /**
- * The last line of every text format, so a pasted table always says where it came from:
- * `-- scenario "<title>", seed N, hugeswap <version>, model <model>`; with several runs
- * `seeds 7-9 (3 runs)` in place of `seed N`.
+ * The footer of every text format, so a pasted table always says where it came from and how to
+ * rerun it: the command line (tool version, model, seed, params), the scenario's title and source
+ * digest, and the simulated machine. Lines of at most 75 columns; none starts with "-- ", which
+ * mail clients take for a signature delimiter and cut from replies.
+ *
+ *   Reproduce: hugeswap run fork-heap.ts --seed 1 --param params.procs=20
+ *     (hugeswap 0.1.0, model hugeswap-model-7/pmd-swap-v7/lazy-deposit-v3)
+ *   Scenario: "fork-heap", source sha256:1a2b3c4d5e6f7a8b
+ *   Machine (simulated): 1 GiB RAM; swap: nvme 1 GiB; zswap off; THP
+ *     enabled=always defrag=madvise use_zero_page=1; mTHP: none; ...
  */
 export function formatFooter(input: RunsInput): string {
   const runs = toRuns(input)
-  const { title, seed } = runs[0].scenario
+  const { title, seed, file, sha256, params } = runs[0].scenario
   const { version, model } = runs[0].tool
-  const seeds =
-    runs.length === 1
-      ? `seed ${seed}`
-      : `seeds ${formatSeeds(runs.map((r) => r.scenario.seed))} (${runs.length} runs)`
-  const costs = runs[0].scenario.costs ? `, costs ${runs[0].scenario.costs}` : ''
-  return ascii(
-    `-- scenario ${quoted(title)}, ${seeds}, hugeswap ${version}, model ${model}${costs}`,
-  )
+  const command = [
+    `hugeswap run ${file} --seed ${seed}`,
+    ...(runs.length > 1 ? [`--runs ${runs.length}`] : []),
+    ...Object.entries(params ?? {}).map(([k, v]) => `--param params.${k}=${String(v)}`),
+  ].join(' ')
+  const lines = [
+    wrap(
+      ascii(`Reproduce: ${command} (hugeswap ${version}, model ${model})`),
+      '',
+      '  ',
+      PROSE_MAX_COLUMNS,
+    ),
+    wrap(
+      `Scenario: ${quoted(title)}` + (sha256 ? `, source sha256:${sha256.slice(0, 16)}` : ''),
+      '',
+      '  ',
+      PROSE_MAX_COLUMNS,
+    ),
+  ]
+  const machine = runs[0].machine
+  if (machine)
+    lines.push(
+      wrap(
+        ascii(`Machine (simulated): ${describeMachineText(machine)}`),
+        '',
+        '  ',
+        PROSE_MAX_COLUMNS,
+      ),
+    )
+  if (runs[0].scenario.costs)
+    lines.push(wrap(ascii(`Costs: ${runs[0].scenario.costs}`), '', '  ', PROSE_MAX_COLUMNS))
+  return lines.join('\n')
+}
+
+/** `8 GiB`, `512 MiB`, `4 kB` from bytes. */
+export function formatBytes(bytes: number): string {
+  const kb = bytes / 1024
+  if (kb >= 1 << 20 && kb % (1 << 20) === 0) return `${kb / (1 << 20)} GiB`
+  if (kb >= 1 << 10) return `${formatNumber(kb / (1 << 10))} MiB`
+  return `${formatNumber(kb)} kB`
+}
+
+/** The machine in one line: RAM, swap devices and types, zswap, THP and mTHP knobs, vm, costs. */
+export function describeMachineText(m: MachineSummary): string {
+  const swap =
+    m.swap.length === 0
+      ? 'none'
+      : m.swap.map((d) => `${d.type} ${formatBytes(d.sizeBytes)} (prio ${d.priority})`).join(', ')
+  const mthp = Object.entries(m.thp.hugepages).filter(([, v]) => v !== 'never')
+  return [
+    `${formatBytes(m.memoryBytes)} RAM`,
+    `swap: ${swap}`,
+    `zswap ${m.zswap ? 'on' : 'off'}`,
+    `THP enabled=${m.thp.enabled} defrag=${m.thp.defrag} use_zero_page=${m.thp.use_zero_page ? 1 : 0}`,
+    `mTHP: ${mthp.length === 0 ? 'none' : mthp.map(([size, v]) => `${size}=${v}`).join(' ')}`,
+    `vm.page_cluster=${m.vm.page_cluster} swappiness=${m.vm.swappiness} min_free_kbytes=${m.vm.min_free_kbytes}`,
+    `kernel base ${m.kernel_base}`,
+    `costs ${m.costs}`,
+  ].join('; ')
+}
+
+/** The changelog width (Documentation/process/submitting-patches.rst). */
+export const PROSE_MAX_COLUMNS = 75
+
+/**
+ * Fills `text` (one paragraph, ASCII) into lines of at most `width` columns, the first line
+ * starting with `first`, the others with `rest`. A word longer than a line is cut.
+ */
+export function wrap(text: string, first = '', rest = first, width = PROSE_MAX_COLUMNS): string {
+  const lines: string[] = []
+  let line = first
+  let empty = true
+  for (let word of text.split(/\s+/).filter((w) => w !== '')) {
+    if (!empty && line.length + 1 + word.length > width) {
+      lines.push(line)
+      line = rest
+      empty = true
+    }
+    while (line.length + word.length > width) {
+      const room = width - line.length - (empty ? 0 : 1)
+      if (room <= 0) {
+        lines.push(line)
+        line = rest
+        empty = true
+        continue
+      }
+      line += (empty ? '' : ' ') + word.slice(0, room)
+      word = word.slice(room)
+      lines.push(line)
+      line = rest
+      empty = true
+    }
+    if (word === '') continue
+    line += (empty ? '' : ' ') + word
+    empty = false
+  }
+  lines.push(line)
+  return lines.map((l) => l.trimEnd()).join('\n')
 }

@@ -4,10 +4,12 @@
  * `(   0.00%)`; monitor counters as `Ops` rows with plain values, as mmtests prints its vmstat
  * section.
  *
- * One run: the benchmark block is the fault latency distribution (Amean, p50, p90, p99, Max of
- * `fault-latency-us`). Several runs: as in the mmtests Tutorial, the block gains row groups over
- * the runs, `Min`, `Amean`, `Stddev` (sample) and `Max`, each for the per-run `fault-mean-us`,
- * `fault-p50-us`, `fault-p99-us` and `fault-max-us`, and the `Ops` rows hold the means.
+ * One run: the benchmark block is the time spent in faults (`Total fault-time-ms`) and, per fault
+ * type, its latency distribution (Amean, p50, p99, Max of `fault-<type>-us`): never a
+ * distribution over all fault types together, which mixes THP write faults with swap-in I/O.
+ * Several runs: as in the mmtests Tutorial, the block gains row groups over the runs, `Min`,
+ * `Amean`, `Stddev` (sample) and `Max`, each for the per-run `fault-time-ms` and per type
+ * `fault-<type>-p50-us` and `fault-<type>-p99-us`, and the `Ops` rows hold the means.
  *
  * Fault latency is lower-is-better, so, as in mmtests, a positive percentage is a gain (faster
  * faults); Stddev rows read the same way (less spread is a gain). No significance asterisks.
@@ -16,6 +18,7 @@ import type { ResultJson, VariantName } from '../../shared/result'
 import {
   aggregateRuns,
   ascii,
+  faultTimeMs,
   formatFooter,
   formatMetricValue,
   formatSeeds,
@@ -23,11 +26,12 @@ import {
   toRuns,
   type RunsInput,
 } from './metrics'
+import { withBanner } from './banner'
 
 const STAT_WIDTH = 10
 const PCT_WIDTH = ' (   0.00%)'.length
 
-type LatencyStat = 'mean' | 'p50' | 'p90' | 'p99' | 'max'
+type LatencyStat = 'mean' | 'p50' | 'p99' | 'max'
 
 /** A benchmark row: `Amean     fault-latency-us   values...`. */
 interface BenchRow {
@@ -37,7 +41,7 @@ interface BenchRow {
 }
 
 export function formatMmtests(input: RunsInput): string {
-  return `${mmtestsBody(input)}\n${formatFooter(input)}\n`
+  return `${withBanner(input, mmtestsBody(input))}\n${formatFooter(input)}\n`
 }
 
 /** The mmtests block without the footer. */
@@ -75,7 +79,7 @@ export function mmtestsBody(input: RunsInput): string {
   })
 
   // Monitor block: counters and sizes as they are (means over the runs).
-  const metrics = aggregate.metrics.filter((m) => m.unit !== 'us')
+  const metrics = aggregate.metrics.filter((m) => m.unit !== 'us' && m.unit !== 'ms')
   const labels = metrics.map((m) => `Ops ${m.key.replace(/^proc-vmstat\./, '')}`)
   const cells = metrics.map((m) =>
     m.values.map((v) => (v === undefined ? '-' : formatMetricValue(m.unit, v))),
@@ -91,17 +95,42 @@ export function mmtestsBody(input: RunsInput): string {
   return lines.join('\n')
 }
 
-function latencyUs(result: ResultJson, name: VariantName, stat: LatencyStat): number | undefined {
+/** Latency of one fault type, us; undefined where the variant took none of that type. */
+function latencyUs(
+  result: ResultJson,
+  name: VariantName,
+  type: string,
+  stat: LatencyStat,
+): number | undefined {
+  const t = result.variants.find((x) => x.name === name)?.faults.byType[type]
+  return t !== undefined && t.count > 0 ? t.latencyNs[stat] / 1000 : undefined
+}
+
+function timeMs(result: ResultJson, name: VariantName): number | undefined {
   const v = result.variants.find((x) => x.name === name)
-  return v !== undefined && v.faults.count > 0 ? v.faults.latencyNs[stat] / 1000 : undefined
+  return v === undefined ? undefined : faultTimeMs(v)
+}
+
+function faultTypesOf(runs: readonly ResultJson[]): string[] {
+  return [
+    ...new Set(runs.flatMap((r) => r.variants.flatMap((v) => Object.keys(v.faults.byType)))),
+  ].sort()
 }
 
 function singleRunRows(result: ResultJson, names: readonly VariantName[]): BenchRow[] {
-  return (['mean', 'p50', 'p90', 'p99', 'max'] as const).map((stat) => ({
-    stat: stat === 'mean' ? 'Amean' : stat === 'max' ? 'Max' : stat,
-    metric: 'fault-latency-us',
-    values: names.map((n) => latencyUs(result, n, stat)),
-  }))
+  const rows: BenchRow[] = [
+    { stat: 'Total', metric: 'fault-time-ms', values: names.map((n) => timeMs(result, n)) },
+  ]
+  for (const type of faultTypesOf([result])) {
+    for (const stat of ['mean', 'p50', 'p99', 'max'] as const) {
+      rows.push({
+        stat: stat === 'mean' ? 'Amean' : stat === 'max' ? 'Max' : stat,
+        metric: `fault-${type}-us`,
+        values: names.map((n) => latencyUs(result, n, type, stat)),
+      })
+    }
+  }
+  return rows
 }
 
 const MULTI_RUN_GROUPS = [
@@ -112,12 +141,19 @@ const MULTI_RUN_GROUPS = [
 ] as const
 
 function multiRunRows(runs: readonly ResultJson[], names: readonly VariantName[]): BenchRow[] {
-  const stats = (['mean', 'p50', 'p99', 'max'] as const).map((stat) => ({
-    metric: `fault-${stat}-us`,
-    perVariant: names.map((n) =>
-      statsOf(runs.map((r) => latencyUs(r, n, stat)).filter((x): x is number => x !== undefined)),
+  const series = (pick: (r: ResultJson, n: VariantName) => number | undefined) =>
+    names.map((n) =>
+      statsOf(runs.map((r) => pick(r, n)).filter((x): x is number => x !== undefined)),
+    )
+  const stats = [
+    { metric: 'fault-time-ms', perVariant: series(timeMs) },
+    ...faultTypesOf(runs).flatMap((type) =>
+      (['p50', 'p99'] as const).map((stat) => ({
+        metric: `fault-${type}-${stat}-us`,
+        perVariant: series((r, n) => latencyUs(r, n, type, stat)),
+      })),
     ),
-  }))
+  ]
   return MULTI_RUN_GROUPS.flatMap(([label, field]) =>
     stats.map(({ metric, perVariant }) => ({
       stat: label,

@@ -1,7 +1,7 @@
 /**
  * A few sentences of plain prose for a changelog or a linux-mm reply: what was run (scenario,
  * variants, simulated machine, model), then, per variant, its headline differences against the
- * baseline: PTE-table memory, fault count and p99 latency, swap-in major faults, whether the PMD
+ * baseline: PTE-table memory, fault count and time spent in faults, swap-in major faults, whether the PMD
  * mapping came back, fallbacks. Every line fits 75 columns (the changelog width of
  * submitting-patches.rst); ASCII only.
  *
@@ -18,15 +18,17 @@ import {
   formatSeeds,
   quoted,
   toRuns,
+  PROSE_MAX_COLUMNS,
+  wrap,
   type AggregatedMetric,
   type RunsInput,
 } from './metrics'
+import { withBanner } from './banner'
 
-/** The changelog width (Documentation/process/submitting-patches.rst). */
-export const PROSE_MAX_COLUMNS = 75
+export { PROSE_MAX_COLUMNS, wrap }
 
 export function formatShortSummary(input: RunsInput): string {
-  return `${shortSummaryBody(input)}\n${formatFooter(input)}\n`
+  return `${withBanner(input, shortSummaryBody(input))}\n${formatFooter(input)}\n`
 }
 
 /** The prose without the footer. */
@@ -87,8 +89,11 @@ class Facts {
     const peak = v('hugeswap.pagetables.peak_kB')
     if (peak !== undefined) out.push(`PTE-table memory peaks at ${kB(peak)}.`)
     const faults = v('hugeswap.faults.count') ?? 0
-    const p99 = v('hugeswap.faults.latency.p99_us')
-    out.push(`${count(faults, 'fault')}` + (p99 === undefined ? '.' : `, p99 latency ${us(p99)}.`))
+    const time = v('hugeswap.faults.time_ms')
+    out.push(
+      `${count(faults, 'fault')}` +
+        (time === undefined || faults === 0 ? '.' : `, ${ms(time)} in faults.`),
+    )
     const major = v('proc-vmstat.pgmajfault')
     if (major !== undefined) out.push(`Swap-in major faults: ${formatNumber(major)}.`)
     out.push(this.pmd(i))
@@ -119,19 +124,19 @@ class Facts {
     }
 
     const [baseFaults = 0, faults = 0] = pair('hugeswap.faults.count')
-    const [baseP99, p99] = pair('hugeswap.faults.latency.p99_us')
+    // Time in faults, not a percentile over every fault type together: that mixes THP write
+    // faults with swap-in I/O and says nothing (per-type p50/p99 are in the phase table).
+    const [baseTime, time] = pair('hugeswap.faults.time_ms')
     let s =
       faults === baseFaults
         ? `${count(faults, 'fault')}, as in ${ref}`
         : `${count(faults, 'fault')} vs ${formatNumber(baseFaults)} ` +
           `(${percentChange(baseFaults, faults)})`
-    if (p99 !== undefined && baseP99 !== undefined) {
+    if (time !== undefined && baseTime !== undefined && (faults > 0 || baseFaults > 0)) {
       s +=
-        p99 === baseP99
-          ? `, same p99 latency (${us(p99)})`
-          : `, p99 latency ${us(p99)} vs ${us(baseP99)} (${percentChange(baseP99, p99)})`
-    } else if (p99 !== undefined) {
-      s += `, p99 latency ${us(p99)}`
+        ms(time) === ms(baseTime)
+          ? `, same time in faults (${ms(time)})`
+          : `, ${ms(time)} in faults vs ${ms(baseTime)} (${percentChange(baseTime, time)})`
     }
     out.push(s + '.')
 
@@ -182,7 +187,7 @@ function checks(runs: readonly ResultJson[]): string {
 }
 
 const kB = (n: number): string => `${formatNumber(n)} kB`
-const us = (n: number): string => `${formatMicros(n)}us`
+const ms = (n: number): string => `${formatMicros(n)}ms`
 const count = (n: number, noun: string): string => `${formatNumber(n)} ${noun}${n === 1 ? '' : 's'}`
 
 /** `8 GiB`, `512 MiB`, `1536 kB`, from a meminfo size in kB. */
@@ -195,40 +200,4 @@ function size(kb: number): string {
 /** `a`, `a and b`, `a, b and c`. */
 function list(items: readonly string[]): string {
   return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`
-}
-
-/**
- * Fills `text` (one paragraph, ASCII) into lines of at most `width` columns, the first line
- * starting with `first`, the others with `rest`. A word longer than a line is cut.
- */
-export function wrap(text: string, first = '', rest = first, width = PROSE_MAX_COLUMNS): string {
-  const lines: string[] = []
-  let line = first
-  let empty = true
-  for (let word of text.split(/\s+/).filter((w) => w !== '')) {
-    if (!empty && line.length + 1 + word.length > width) {
-      lines.push(line)
-      line = rest
-      empty = true
-    }
-    while (line.length + word.length > width) {
-      const room = width - line.length - (empty ? 0 : 1)
-      if (room <= 0) {
-        lines.push(line)
-        line = rest
-        empty = true
-        continue
-      }
-      line += (empty ? '' : ' ') + word.slice(0, room)
-      word = word.slice(room)
-      lines.push(line)
-      line = rest
-      empty = true
-    }
-    if (word === '') continue
-    line += (empty ? '' : ' ') + word
-    empty = false
-  }
-  lines.push(line)
-  return lines.map((l) => l.trimEnd()).join('\n')
 }

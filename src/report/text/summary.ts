@@ -19,6 +19,8 @@ import {
   SECTION_TITLES,
   type MetricSection,
 } from './metrics'
+import { bannerLines } from './banner'
+import { phasesBody } from './phases'
 
 /** The table (not the free-text lines around it) never exceeds this many columns. */
 export const TABLE_MAX_COLUMNS = 100
@@ -41,6 +43,8 @@ interface Section {
 export function formatSummary(result: ResultJson): string {
   const variants = displayOrder(result.variants)
   const lines: string[] = []
+  const banner = bannerLines(result)
+  if (banner.length > 0) lines.push(...banner, '')
   const { title, file, seed } = result.scenario
   const { version, model } = result.tool
   lines.push(ascii(`${title} -- ${file}, seed ${seed}, hugeswap ${version}, model ${model}`))
@@ -55,6 +59,8 @@ export function formatSummary(result: ResultJson): string {
       ),
     )
   }
+  const phases = phasesBody(result)
+  if (phases !== '') lines.push('', phases.trimEnd())
   lines.push('')
   lines.push(...formatChecks(variants))
   const warnings = formatWarnings(variants)

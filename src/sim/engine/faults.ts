@@ -3,16 +3,26 @@
  * distinct values stays small: each fault type keeps an exact value -> count map, and percentiles
  * are exact (nearest-rank). Past MAX_DISTINCT distinct values a type rounds new values to three
  * significant digits, which bounds memory for runs with millions of faults.
+ *
+ * Phases: besides the whole run, every fault also lands in the current SEGMENT, the stretch since
+ * the last snapshot or k.phase() call. endSegment() hands a finished segment back; phases() in
+ * src/sim/index.ts merges segments into the phases the report shows (a per-phase percentile
+ * needs the phase's own values, not a difference of two cumulative summaries).
  */
-import type { FaultStats, LatencyHistogram, LatencySummaryNs } from '../result'
+import type { FaultStats, LatencyHistogram, LatencySummaryNs, PhaseFaults } from '../result'
 
 const MAX_DISTINCT = 4096
 
-class LatencySet {
+export class LatencySet {
   readonly counts = new Map<number, number>()
   n = 0
   sum = 0
   max = 0
+
+  /** Adds every value of `other` (merging a phase's segments). */
+  merge(other: LatencySet): void {
+    for (const [v, c] of other.counts) this.add(v, c)
+  }
 
   add(ns: number, times = 1): void {
     let v = Math.round(ns)
@@ -60,6 +70,8 @@ export class FaultRecorder {
   private readonly allParts: Float64Array
   /** Cumulative count and time, for per-phase totals between snapshots. */
   totalNs = 0
+  /** The current segment's faults by type (since the last endSegment()). */
+  private segment = new Map<string, LatencySet>()
 
   constructor(private readonly components: readonly string[]) {
     this.allParts = new Float64Array(components.length)
@@ -71,6 +83,9 @@ export class FaultRecorder {
     let s = this.byType.get(type)
     if (!s) this.byType.set(type, (s = new LatencySet()))
     s.add(ns)
+    let seg = this.segment.get(type)
+    if (!seg) this.segment.set(type, (seg = new LatencySet()))
+    seg.add(ns)
     let p = this.parts.get(type)
     if (!p) this.parts.set(type, (p = new Float64Array(this.components.length)))
     for (let i = 0; i < parts.length; i++) {
@@ -97,6 +112,13 @@ export class FaultRecorder {
     return out
   }
 
+  /** Closes the current segment: its faults by type; a new, empty one starts. */
+  endSegment(): Map<string, LatencySet> {
+    const done = this.segment
+    this.segment = new Map()
+    return done
+  }
+
   get count(): number {
     return this.all.n
   }
@@ -107,6 +129,7 @@ export class FaultRecorder {
       const s = this.byType.get(type)!
       byType[type] = {
         count: s.n,
+        totalNs: s.sum,
         latencyNs: s.summary(),
         breakdownNs: this.breakdown(this.parts.get(type)!, s.n),
       }
@@ -135,4 +158,26 @@ export class FaultRecorder {
     for (let b = lo; b <= hi; b++) counts.push(buckets.get(b) ?? 0)
     return { firstLog2: lo, counts }
   }
+}
+
+/** A phase's faults from its segments' sets: count, summed time, and per type the same and p50/p99. */
+export function phaseFaults(segments: readonly Map<string, LatencySet>[]): PhaseFaults {
+  const merged = new Map<string, LatencySet>()
+  for (const seg of segments) {
+    for (const [type, set] of seg) {
+      let m = merged.get(type)
+      if (!m) merged.set(type, (m = new LatencySet()))
+      m.merge(set)
+    }
+  }
+  const byType: PhaseFaults['byType'] = {}
+  let count = 0
+  let totalNs = 0
+  for (const type of [...merged.keys()].sort()) {
+    const s = merged.get(type)!
+    count += s.n
+    totalNs += s.sum
+    byType[type] = { count: s.n, totalNs: s.sum, latencyNs: s.summary() }
+  }
+  return { count, totalNs, byType }
 }

@@ -1,11 +1,13 @@
 /**
  * The OOM killer (mm/oom_kill.c), reduced to victim choice by oom_badness() (RSS + swap entries +
- * page tables) and the kill. A killed task's mm is torn down at once (the oom reaper's job); later
+ * page tables) and the kill, reported with the kernel's own "Killed process" line. A killed task's mm is torn down at once (the oom reaper's job); later
  * scenario calls on it are ignored with a warning (see src/sim/index.ts).
  */
 import type { Kernel } from '../kernel'
 import type { MemCgroup } from './memcontrol'
 import { exit_mmap } from './mmap'
+import { PAGE_SIZE } from '../include/units'
+import { status } from './task_mmu'
 
 /** @kernel mm/oom_kill.c oom_badness() */
 function oom_badness(mm: { anonRss: number; swapEnts: number; nrPtes: number }): number {
@@ -35,8 +37,13 @@ function oom_kill_in(k: Kernel, memcg: MemCgroup | null): boolean {
   k.vm.oom_kill++
   if (memcg) memcg.events.oom_kill++
   victim.oomKilled = true
+  // __oom_kill_process()'s pr_err(), field for field. The model has no file or shmem pages, one
+  // UID (root) and no oom_score_adj; pgtables is mm_pgtables_bytes() >> 10, as VmPTE.
+  let totalVmPages = 0
+  for (const vma of victim.vmas) totalVmPages += (vma.end - vma.start) / PAGE_SIZE
+  const message = memcg ? 'Memory cgroup out of memory' : 'Out of memory'
   k.warnings.push(
-    `${memcg ? 'Memory cgroup out of memory' : 'Out of memory'}: Killed process ${victim.pid} (${victim.comm}) total-vm anon-rss:${victim.anonRss * 4}kB`,
+    `${message}: Killed process ${victim.pid} (${victim.comm}) total-vm:${totalVmPages * 4}kB, anon-rss:${victim.anonRss * 4}kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:${status(k, victim).VmPTE}kB oom_score_adj:0`,
   )
   exit_mmap(k, victim)
   return true

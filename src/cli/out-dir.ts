@@ -1,7 +1,7 @@
 /**
  * `--out DIR` (CONTRACT.md §2): results.json, results.csv, report.txt (mail-ready) and every chart
  * of src/report/export.ts as .svg and .png. The SVGs are the workbench's own export bytes (the same
- * builders, the same renderChartSvg); the PNGs are resvg at 2x with only the DejaVu Sans vendored in
+ * chartSvg: chart, caption, and the banner of a broken run); the PNGs are resvg at 2x with only the DejaVu Sans vendored in
  * resources/fonts/ loaded, so they too are the same bytes on every machine.
  */
 import { mkdir } from 'node:fs/promises'
@@ -25,12 +25,12 @@ export async function writeOutDir(
     ['report.txt', formatMailReport(result)],
   ]
   // Loaded only for --out: ECharts and resvg take longer to import than a whole small run.
-  const [{ CHART_BUILDERS, CHART_IDS, renderChartSvg }, { svgToPng }] = await Promise.all([
+  const [{ CHART_IDS, chartSvg }, { svgToPng }] = await Promise.all([
     import('../report/export'),
     import('../report/png'),
   ])
   for (const id of CHART_IDS) {
-    const svg = renderChartSvg(CHART_BUILDERS[id](result))
+    const svg = chartSvg(result, id)
     files.push([`${id}.svg`, svg], [`${id}.png`, svgToPng(svg)])
   }
   for (const [name, data] of files) await writeFileAtomic(join(dir, name), data)

@@ -16,7 +16,7 @@
  */
 import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { resolveMetric, sweepOption, type SweepPoint } from '../report/charts/sweep'
+import { metricUnit, resolveMetric, sweepOption, type SweepPoint } from '../report/charts/sweep'
 import { ascii, formatNumber } from '../report/text/metrics'
 import type { ResultJson } from '../shared/result'
 import type { RunRequest } from '../shared/worker-protocol'
@@ -257,7 +257,13 @@ export function formatSweepTable(
   grid: readonly Record<string, string>[],
   results: readonly (ResultJson | undefined)[],
 ): string {
-  const head = [...params.map((p) => p.path), 'variant', ...metrics]
+  // Each metric in its unit (ns sums as ms, latencies as us, bytes as kB), named in the header.
+  const units = metrics.map(metricUnit)
+  const head = [
+    ...params.map((p) => p.path),
+    'variant',
+    ...metrics.map((m, i) => `${m} (${units[i].unit})`),
+  ]
   const rows: string[][] = []
   grid.forEach((point, i) => {
     const result = results[i]
@@ -270,9 +276,9 @@ export function formatSweepTable(
       rows.push([
         ...values,
         v.name,
-        ...metrics.map((m) => {
+        ...metrics.map((m, j) => {
           const x = resolveMetric(v, m)
-          return x === undefined ? '-' : formatNumber(x)
+          return x === undefined ? '-' : formatNumber(Number((x * units[j].factor).toPrecision(6)))
         }),
       ])
     }

@@ -21,10 +21,14 @@ import {
 import { LabelLayout } from 'echarts/features'
 import { SVGRenderer } from 'echarts/renderers'
 import type { ResultJson } from '../shared/result'
+import { bannerLines } from './text/banner'
+import { ascii, describeMachineText, wrap } from './text/metrics'
+import { FONT_FAMILY } from './charts/variants'
 import { COUNTERS_TITLE, countersOption } from './charts/counters'
 import { FAULT_CDF_TITLE, faultCdfOption } from './charts/fault-cdf'
 import { FAULT_HISTOGRAM_TITLE, faultHistogramOption } from './charts/fault-histogram'
 import { FAULT_LATENCY_TITLE, faultLatencyOption } from './charts/fault-latency'
+import { FAULT_TIME_TITLE, faultTimeOption } from './charts/fault-time'
 import { FALLBACKS_TITLE, fallbacksOption } from './charts/fallbacks'
 import { FAULTS_BY_TYPE_TITLE, faultsByTypeOption } from './charts/faults-by-type'
 import { MEMORY_SAVED_TITLE, memorySavedOption } from './charts/memory-saved'
@@ -51,6 +55,7 @@ use(CHART_EXTENSIONS)
 export const CHART_IDS = [
   'page-tables',
   'memory-saved',
+  'fault-time',
   'fault-latency',
   'fault-cdf',
   'fault-histogram',
@@ -65,6 +70,7 @@ export type ChartId = (typeof CHART_IDS)[number]
 export const CHART_BUILDERS = {
   'page-tables': pageTablesOption,
   'memory-saved': (r) => memorySavedOption(r),
+  'fault-time': faultTimeOption,
   'fault-latency': faultLatencyOption,
   'fault-cdf': faultCdfOption,
   'fault-histogram': faultHistogramOption,
@@ -77,6 +83,7 @@ export const CHART_BUILDERS = {
 export const CHART_TITLES = {
   'page-tables': PAGE_TABLES_TITLE,
   'memory-saved': MEMORY_SAVED_TITLE,
+  'fault-time': FAULT_TIME_TITLE,
   'fault-latency': FAULT_LATENCY_TITLE,
   'fault-cdf': FAULT_CDF_TITLE,
   'fault-histogram': FAULT_HISTOGRAM_TITLE,
@@ -95,7 +102,6 @@ export const CHART_HEIGHT = 560
  */
 const CARD_HEIGHTS: Partial<Record<ChartId, number>> = {
   'page-tables': 300,
-  'fault-latency': 520,
   'faults-by-type': 480,
   counters: 440,
 }
@@ -141,7 +147,73 @@ export function renderChartSvg(
   }
 }
 
-/** The chart `id` of `result` as SVG. */
+/**
+ * The chart `id` of `result` as an exported SVG: the chart, with the broken-run banner above it
+ * when the run is broken (report/text/banner.ts) and a caption below it that says what it shows
+ * (scenario title, variants, seed, params, model, machine), so a picture passed on alone still
+ * carries its provenance. The workbench draws the bare chart; every export goes through here.
+ */
 export function chartSvg(result: ResultJson, id: ChartId): string {
-  return renderChartSvg(CHART_BUILDERS[id](result))
+  return captionedSvg(renderChartSvg(CHART_BUILDERS[id](result)), result)
+}
+
+const CAPTION_FONT = 11
+const CAPTION_LINE = 15
+/** Characters per caption line at CAPTION_FONT on a CHART_WIDTH-wide chart (DejaVu Sans). */
+const CAPTION_CHARS = 140
+
+/** The caption's lines: what ran, then the machine. */
+export function captionLines(result: ResultJson): string[] {
+  const { title, seed, params } = result.scenario
+  const variants = result.variants.map((v) => v.name).join(', ')
+  const p = Object.entries(params ?? {})
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(' ')
+  const what =
+    `${title} | variants: ${variants} | seed ${seed}` +
+    (p ? ` | params ${p}` : '') +
+    ` | ${result.tool.name} ${result.tool.version}, model ${result.tool.model}`
+  const lines = [wrap(ascii(what), '', '  ', CAPTION_CHARS)]
+  if (result.machine) {
+    lines.push(
+      wrap(
+        ascii(`machine (simulated): ${describeMachineText(result.machine)}`),
+        '',
+        '  ',
+        CAPTION_CHARS,
+      ),
+    )
+  }
+  return lines.flatMap((l) => l.split('\n'))
+}
+
+const xml = (text: string): string =>
+  text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!)
+
+/** `svg` (one ECharts SSR document) inside a taller one with the banner above and the caption below. */
+export function captionedSvg(svg: string, result: ResultJson): string {
+  const size = /^<svg width="(\d+)" height="(\d+)"/.exec(svg)
+  if (!size) throw new Error('captionedSvg: not an ECharts SVG document')
+  const width = Number(size[1])
+  const height = Number(size[2])
+  const banner = bannerLines(result, CAPTION_CHARS)
+  const caption = captionLines(result)
+  const top = banner.length > 0 ? banner.length * CAPTION_LINE + 10 : 0
+  const total = top + height + caption.length * CAPTION_LINE + 10
+  const text = (lines: string[], y0: number, fill: string, weight: string): string =>
+    lines
+      .map(
+        (l, i) =>
+          `<text x="12" y="${y0 + i * CAPTION_LINE}" font-family="${FONT_FAMILY}" font-size="${CAPTION_FONT}" font-weight="${weight}" fill="${fill}" xml:space="preserve">${xml(l)}</text>`,
+      )
+      .join('\n')
+  const inner = svg.replace(/^<svg /, `<svg x="0" y="${top}" `)
+  return [
+    `<svg width="${width}" height="${total}" xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" viewBox="0 0 ${width} ${total}">`,
+    `<rect width="${width}" height="${total}" x="0" y="0" fill="#ffffff"></rect>`,
+    ...(banner.length > 0 ? [text(banner, 16, '#b00020', 'bold')] : []),
+    inner,
+    text(caption, top + height + 14, '#444444', 'normal'),
+    '</svg>',
+  ].join('\n')
 }

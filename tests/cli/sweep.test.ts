@@ -79,6 +79,9 @@ describe.concurrent('hugeswap sweep', () => {
     // One table row per point and variant (passing.ts runs two variants).
     expect(r.stdout).toMatch(/^sweep: passing\.ts \(CLI fixture: passing\), seed 1, 4 points\n/)
     expect(r.stdout.match(/^(1G|2G) +[03] +(baseline|pmd-swap) /gm)).toHaveLength(8)
+    // Every metric column names its unit; summed ns are shown as ms.
+    expect(r.stdout).toContain('meminfo.PageTables (kB)')
+    expect(r.stdout).toContain('faults.totalNs (ms)')
 
     const points = readdirSync(join(dir, 'points')).sort()
     expect(points).toEqual([

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeOutDir } from '../../src/cli/out-dir'
 import { FOUR_VARIANT_RESULT, SAMPLE_RESULT } from '../../src/report/charts/test-fixture'
-import { CHART_IDS, renderChartSvg, type ChartId } from '../../src/report/export'
+import { CHART_IDS, captionLines, renderChartSvg, type ChartId } from '../../src/report/export'
 import type { ResultJson } from '../../src/shared/result'
 import { fontFiles, packageRoot, svgToPng } from '../../src/report/png'
 import { pageTablesOption } from '../../src/report/charts/page-tables'
@@ -88,9 +88,13 @@ describe('svgToPng', () => {
   })
 
   it('renders at 2x by default', () => {
-    const png = Buffer.from(svgToPng(exportChartSvg(SAMPLE_RESULT, 'page-tables')))
+    const svg = exportChartSvg(SAMPLE_RESULT, 'page-tables')
+    const png = Buffer.from(svgToPng(svg))
+    // The chart (900 x 560) with its caption below: the export is taller than the chart.
+    const height = Number(/^<svg width="900" height="(\d+)"/.exec(svg)?.[1])
+    expect(height).toBeGreaterThan(560 + 20)
     // IHDR: width and height, big-endian, at bytes 16..23
-    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1800, 1120])
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1800, 2 * height])
   })
 
   it('finds the vendored fonts from src/report', async () => {
@@ -98,6 +102,22 @@ describe('svgToPng', () => {
       'hugeswap',
     )
     for (const file of fontFiles()) expect((await readFile(file)).length).toBeGreaterThan(100_000)
+  })
+
+  it('captions every export with what ran, and banners a broken run above the chart', () => {
+    const svg = exportChartSvg(SAMPLE_RESULT, 'page-tables')
+    for (const line of captionLines(SAMPLE_RESULT))
+      expect(svg).toContain(line.replace(/&/g, '&amp;'))
+    expect(captionLines(SAMPLE_RESULT)[0]).toContain(`seed ${SAMPLE_RESULT.scenario.seed}`)
+    expect(captionLines(SAMPLE_RESULT)[0]).toContain(SAMPLE_RESULT.tool.model)
+    const clean = structuredClone(SAMPLE_RESULT)
+    for (const v of clean.variants) for (const c of v.checks) c.pass = true
+    expect(exportChartSvg(clean, 'page-tables')).not.toContain('BROKEN RUN')
+    const broken = structuredClone(clean)
+    broken.variants[0].vmstat.oom_kill = 1
+    const top = exportChartSvg(broken, 'page-tables')
+    expect(top).toContain('*** BROKEN RUN: read this before quoting any figure below ***')
+    expect(top.indexOf('BROKEN RUN')).toBeLessThan(top.indexOf('<svg x="0"'))
   })
 
   it('walks up to the package root from a bundle in out/cli/', () => {

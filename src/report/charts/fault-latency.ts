@@ -1,7 +1,8 @@
 /**
- * Fault latency per variant: a log2 histogram (bars) with its CDF (dashed lines, right axis) on
- * top, fault counts by type below. Pure function of the result JSON (no DOM, no Vue), shared by
- * the workbench and the CLI's SVG export.
+ * Fault latency per variant: a log2 histogram (bars, log count axis, so 128 PMD swap-ins stay
+ * visible beside 1.3M swap-cache hits) with its CDF (dashed lines, right axis). Faults by type are
+ * the faults-by-type chart's. Pure function of the result JSON (no DOM, no Vue), shared by the
+ * workbench and the CLI's SVG export.
  */
 import type { EChartsOption } from 'echarts'
 import type { ResultJson, VariantResult } from '../../shared/result'
@@ -69,8 +70,6 @@ export function faultLatencyOption(result: ResultJson): EChartsOption {
   const range = bucketRange(variants) ?? { lo: 0, hi: -1 }
   const buckets: string[] = []
   for (let e = range.lo; e <= range.hi; e++) buckets.push(formatNs(2 ** e))
-  // Types read top-down in the bar chart; ECharts draws category axes bottom-up.
-  const types = faultTypes(variants).reverse()
 
   const histogram = variants.map((v) => ({
     name: v.name,
@@ -79,7 +78,8 @@ export function faultLatencyOption(result: ResultJson): EChartsOption {
     xAxisIndex: 0,
     yAxisIndex: 0,
     barGap: '10%',
-    data: alignedCounts(v, range.lo, range.hi),
+    // A log axis has no 0: empty buckets are no bar.
+    data: alignedCounts(v, range.lo, range.hi).map((c) => (c > 0 ? c : '-')),
   }))
   const cdf = variants.map((v) => ({
     name: v.name,
@@ -91,15 +91,6 @@ export function faultLatencyOption(result: ResultJson): EChartsOption {
     lineStyle: { type: 'dashed' as const, width: 1.5 },
     data: cdfPercent(alignedCounts(v, range.lo, range.hi)),
   }))
-  const byType = variants.map((v) => ({
-    name: v.name,
-    type: 'bar' as const,
-    color: variantColor(v.name),
-    xAxisIndex: 1,
-    yAxisIndex: 2,
-    data: types.map((t) => v.faults.byType[t]?.count ?? 0),
-  }))
-
   const { legend, plotTop } = legendLayout(variants.length)
   return {
     animation: false,
@@ -107,12 +98,7 @@ export function faultLatencyOption(result: ResultJson): EChartsOption {
     textStyle: TEXT_STYLE,
     legend: { ...legend, data: variants.map((v) => v.name) },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    // Two panels, each in its own box with its labels and axis names: the histogram and CDF above
-    // 55 % of the height, the faults by type (headed by its y-axis name) below 59 %.
-    grid: [
-      boxedGrid({ left: EDGE, right: EDGE, top: plotTop, bottom: '45%' }),
-      boxedGrid({ left: EDGE * 2, right: EDGE * 2, top: '59%', bottom: EDGE }),
-    ],
+    grid: [boxedGrid({ left: EDGE, right: EDGE, top: plotTop, bottom: EDGE })],
     xAxis: [
       {
         type: 'category',
@@ -123,18 +109,9 @@ export function faultLatencyOption(result: ResultJson): EChartsOption {
         nameGap: 26,
         axisLabel: { hideOverlap: true },
       },
-      {
-        type: 'value',
-        gridIndex: 1,
-        minInterval: 1,
-        splitNumber: 4,
-        name: 'faults',
-        nameGap: 6,
-        axisLabel: { hideOverlap: true },
-      },
     ],
     yAxis: [
-      { type: 'value', gridIndex: 0, name: 'faults', minInterval: 1, splitNumber: 4 },
+      { type: 'log', gridIndex: 0, name: 'faults (log)', min: 1, logBase: 10 },
       {
         type: 'value',
         gridIndex: 0,
@@ -144,15 +121,7 @@ export function faultLatencyOption(result: ResultJson): EChartsOption {
         interval: 25,
         splitLine: { show: false },
       },
-      {
-        type: 'category',
-        gridIndex: 1,
-        data: types,
-        name: 'Faults by type',
-        nameTextStyle: { align: 'left', fontSize: 12, fontWeight: 'bold' },
-        axisLabel: { width: 140, overflow: 'truncate' },
-      },
     ],
-    series: [...histogram, ...cdf, ...byType],
+    series: [...histogram, ...cdf],
   }
 }

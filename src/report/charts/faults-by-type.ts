@@ -1,7 +1,7 @@
 /**
- * Faults by type per variant (stacked bars, top) and the mean time per fault by cost component
- * (stacked bars, bottom), from `faults.byType[].breakdownNs` weighted by each type's count. Pure
- * function of the result JSON.
+ * Faults by type per variant (bars side by side on a log axis, top) and the total time in faults
+ * by cost component (stacked bars, bottom: the mean per fault from `faults.byType[].breakdownNs`
+ * weighted by each type's count, times the fault count). Pure function of the result JSON.
  */
 import type { EChartsOption } from 'echarts'
 import { COST_COMPONENTS, type ResultJson, type VariantResult } from '../../shared/result'
@@ -62,15 +62,21 @@ export function faultsByTypeOption(
   const parts = breakdown ? components(breakdowns) : []
   const withBreakdown = parts.length > 0
 
+  // Counts side by side on a log axis: 2.7k PMD swap-ins stay visible beside 1.3M 4 KB ones (a
+  // stack cannot be read on a log axis, and on a linear one the small types vanish).
   const countSeries = types.map((type, i) => ({
     name: type,
     type: 'bar' as const,
-    stack: 'count',
     color: paletteColor(i),
     xAxisIndex: 0,
     yAxisIndex: 0,
-    data: variants.map((v) => v.faults.byType[type]?.count ?? 0),
+    data: variants.map((v) => {
+      const n = v.faults.byType[type]?.count ?? 0
+      return n > 0 ? n : '-'
+    }),
   }))
+  // Total time in faults by component: the stack's height is the variant's time in faults, so
+  // the panel compares what a reviewer quotes, not a mean over fault types of different kinds.
   const breakdownSeries = parts.map((component, i) => ({
     name: component,
     type: 'bar' as const,
@@ -78,8 +84,10 @@ export function faultsByTypeOption(
     color: paletteColor(types.length + i),
     xAxisIndex: 1,
     yAxisIndex: 1,
-    // Microseconds, three significant digits: the axis stays readable and the bytes stable.
-    data: breakdowns.map((b) => Number(((b[component] ?? 0) / 1000).toPrecision(3))),
+    // Milliseconds, three significant digits: the axis stays readable and the bytes stable.
+    data: variants.map((v, j) =>
+      Number((((breakdowns[j][component] ?? 0) * v.faults.count) / 1e6).toPrecision(3)),
+    ),
   }))
 
   // Two panels, each in its own box with its labels and axis names: the counts under their legend
@@ -108,14 +116,14 @@ export function faultsByTypeOption(
       ...(withBreakdown ? [{ ...variantAxis, gridIndex: 1 }] : []),
     ],
     yAxis: [
-      { type: 'value', gridIndex: 0, name: 'faults', minInterval: 1, splitNumber: 4 },
+      { type: 'log', gridIndex: 0, name: 'faults (log)', min: 1, logBase: 10 },
       ...(withBreakdown
         ? [
             {
               type: 'value' as const,
               gridIndex: 1,
               splitNumber: 4,
-              name: 'Mean time per fault by component (µs)',
+              name: 'Time in faults by component (ms)',
               nameTextStyle: { align: 'left' as const, fontSize: 12, fontWeight: 'bold' as const },
             },
           ]

@@ -23,7 +23,7 @@ describe('memorySavedOption', () => {
     expect(savedAgainst(baseline, lazy, labels, 'PageTables')[1].savedPercent).toBe(0)
   })
 
-  it('draws one bar series per non-baseline variant, labelled with KiB and percent', () => {
+  it('draws one bar series per non-baseline variant, labelled with exact kB and percent', () => {
     const option = memorySavedOption(FOUR_VARIANT_RESULT)
     expect(option.animation).toBe(false)
     const series = option.series as {
@@ -32,9 +32,18 @@ describe('memorySavedOption', () => {
     }[]
     expect(series.map((s) => s.name)).toEqual(['lazy-deposit', 'pmd-swap', 'pmd-swap+lazy-deposit'])
     expect(series[2].data.map((d) => d.value)).toEqual([0, 8, 8, 8])
-    expect(series[2].data[1].label.formatter).toBe('8 KiB\n100%')
-    expect(series[1].data[0].label.formatter).toBe('-8 KiB')
+    expect(series[2].data[1].label.formatter).toBe('8 kB\n100%')
+    expect(series[1].data[0].label.formatter).toBe('-8 kB')
     expect((option.xAxis as { data: string[] }).data).toEqual(labels)
+  })
+
+  it('labels exact kB, never rounded to three digits (10240, not 10200)', () => {
+    const big = structuredClone(FOUR_VARIANT_RESULT)
+    for (const v of big.variants) {
+      for (const s of v.snapshots) s.pageTableBytes *= 1280
+    }
+    const series = memorySavedOption(big).series as { data: { label: { formatter: string } }[] }[]
+    expect(series[2].data[1].label.formatter).toBe('10240 kB\n100%')
   })
 
   it('keeps the bar labels legible: room above and below, below a bar that goes down, thinned out', () => {

@@ -24,8 +24,26 @@ describe('pageTablesOption', () => {
     expect(samples.find((s) => s.timeNs === 2_000_000)?.label).toBe('swapped out')
     const first = (option(0) as { markLine?: { data: unknown[] } }).markLine
     expect(first?.data).toEqual([
-      { name: 'swapped out', xAxis: 2, label: { show: true, formatter: 'swapped out' } },
+      {
+        name: `swapped out (${SAMPLE_RESULT.variants[0].name})`,
+        xAxis: 2,
+        label: { show: true, formatter: 'swapped out' },
+      },
     ])
+  })
+
+  it("marks every variant's snapshots at its own times, and draws each variant its own line", () => {
+    const late = structuredClone(SAMPLE_RESULT)
+    late.variants[1].snapshots[0].timeNs = 3_000_000
+    const series = pageTablesOption(late).series as {
+      markLine?: { data: { xAxis: number }[] }
+      lineStyle: { type: unknown; width: number }
+      symbol: string
+    }[]
+    expect(series.map((s) => s.markLine?.data.map((d) => d.xAxis))).toEqual([[2], [3]])
+    // Lines on top of each other stay distinguishable: dash pattern, width and symbol differ.
+    const looks = series.map((s) => JSON.stringify([s.lineStyle, s.symbol]))
+    expect(new Set(looks).size).toBe(series.length)
   })
 
   it('is deterministic', () => {
@@ -49,6 +67,10 @@ describe('snapshot lines', () => {
     const shown = (series[0].markLine?.data as { name: string; label: { show: boolean } }[]).map(
       (d) => `${d.name}:${d.label.show}`,
     )
-    expect(shown).toEqual(['swapped out:true', 'right after:false', 'later:true'])
+    expect(shown).toEqual([
+      'swapped out (baseline):true',
+      'right after (baseline):false',
+      'later (baseline):true',
+    ])
   })
 })

@@ -11,6 +11,7 @@ import {
   TEXT_STYLE,
   timeUnitFor,
   variantColor,
+  variantLineStyle,
 } from './variants'
 
 export const PAGE_TABLES_TITLE = 'PTE-table memory'
@@ -61,39 +62,44 @@ export function pageTablesOption(result: ResultJson): EChartsOption {
       type: 'line' as const,
       step: 'end' as const,
       color: variantColor(v.name),
-      symbolSize: 5,
+      symbolSize: 6,
+      ...variantLineStyle(v.name),
       data: points,
     }
   })
 
-  // Snapshot times of the first variant as dashed lines. Labels closer than 8 % of the axis to the
-  // previous shown label would overlap, so those lines stay unlabelled (the tooltip names them).
+  // Each variant's snapshots at its own times (variants run at different speeds: the same
+  // snapshot is later on the split path), as thin dashed lines in the variant's colour. A label
+  // closer than 8 % of the axis to one already shown would overlap, so that line stays unlabelled
+  // (the tooltip names it); a snapshot at the same time in several variants is labelled once.
   const minLabelGap = x(maxNs) * 0.08
-  let lastLabelled = -Infinity
-  const snapshotLines = (perVariant[0]?.v.snapshots ?? []).map((s) => {
-    const at = x(s.timeNs)
-    const show = at - lastLabelled >= minLabelGap
-    if (show) lastLabelled = at
-    return { name: s.label, xAxis: at, label: { show, formatter: s.label } }
-  })
-  if (series[0] && snapshotLines.length > 0) {
-    Object.assign(series[0], {
+  const labelled: number[] = []
+  perVariant.forEach(({ v }, i) => {
+    const lines = v.snapshots.map((s) => {
+      const at = x(s.timeNs)
+      const show = labelled.every((l) => Math.abs(at - l) >= minLabelGap)
+      if (show) labelled.push(at)
+      return { name: `${s.label} (${v.name})`, xAxis: at, label: { show, formatter: s.label } }
+    })
+    if (lines.length === 0) return
+    Object.assign(series[i], {
       markLine: {
         symbol: 'none',
-        lineStyle: { type: 'dashed', color: '#999999', width: 1 },
+        silent: true,
+        lineStyle: { type: 'dashed', color: variantColor(v.name), width: 1, opacity: 0.6 },
         // Right of the line (a snapshot taken early would put its label over the y-axis labels),
         // cut short of the plot's height in the workbench's smallest card (the tooltip has it all).
         label: {
           position: 'insideEndBottom',
           fontSize: 10,
-          color: '#888888',
+          color: '#666666',
           width: 100,
           overflow: 'truncate',
         },
-        data: snapshotLines,
+        data: lines,
       },
     })
-  }
+  })
 
   const { legend, plotTop } = legendLayout(result.variants.length)
   return {
@@ -110,7 +116,7 @@ export function pageTablesOption(result: ResultJson): EChartsOption {
       nameGap: 26,
       min: 0,
     },
-    yAxis: { type: 'value', name: 'PTE tables (KiB)', min: 0 },
+    yAxis: { type: 'value', name: 'PTE tables (kB)', min: 0 },
     series,
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ResultJson } from '../../shared/result'
-import { resolveMetric, sweepAxis, sweepOption } from './sweep'
+import { metricUnit, resolveMetric, sweepAxis, sweepOption } from './sweep'
 import { FOUR_VARIANT_RESULT, SAMPLE_RESULT } from './test-fixture'
 
 const [baseline] = FOUR_VARIANT_RESULT.variants
@@ -64,17 +64,29 @@ describe('sweepOption', () => {
     ])
   })
 
-  it('keeps a non-numeric parameter in sweep order on a category axis', () => {
+  it('draws a non-numeric parameter as grouped bars in sweep order, the metric in its unit', () => {
     const named = [
       { params: { device: 'zram' }, result: FOUR_VARIANT_RESULT },
       { params: { device: 'nvme' }, result: FOUR_VARIANT_RESULT },
     ]
     const option = sweepOption(named, 'faults.latencyNs.p99', 'device')
     expect((option.xAxis as { data: string[] }).data).toEqual(['zram', 'nvme'])
-    expect((option.series as { data: unknown[] }[])[0].data).toEqual([
-      ['zram', 9000],
-      ['nvme', 9000],
-    ])
+    const series = option.series as { type: string; data: unknown[] }[]
+    expect(series.map((x) => x.type)).toEqual(series.map(() => 'bar'))
+    // 9000 ns: latencies are shown in us.
+    expect(series[0].data).toEqual([9, 9])
     expect((option.title as { text: string }).text).toBe('faults.latencyNs.p99 vs device')
+    expect((option.yAxis as { name: string }).name).toBe('faults.latencyNs.p99 (us)')
+  })
+
+  it('gives each metric its unit', () => {
+    expect(metricUnit('meminfo.PageTables')).toEqual({ unit: 'kB', factor: 1 })
+    expect(metricUnit('faults.totalNs')).toEqual({ unit: 'ms', factor: 1e-6 })
+    expect(metricUnit('faults.byType.swapin-io.latencyNs.p99')).toEqual({
+      unit: 'us',
+      factor: 1e-3,
+    })
+    expect(metricUnit('pageTables.peakBytes')).toEqual({ unit: 'kB', factor: 1 / 1024 })
+    expect(metricUnit('proc-vmstat.pswpin').unit).toBe('events')
   })
 })

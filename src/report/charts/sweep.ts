@@ -1,13 +1,22 @@
 /**
- * One metric against one swept parameter, one line per variant: the chart of `hugeswap sweep`.
+ * One metric against one swept parameter: the chart of `hugeswap sweep`. A numeric parameter gives
+ * one line per variant, a categorical one grouped bars; the metric's axis names its unit.
  * Pure function of the sweep points. Metric names follow the LKP grammar (`proc-vmstat.pswpout`,
- * `meminfo.PageTables`) or are paths into a variant's result (`faults.latencyNs.p99`,
+ * `meminfo.PageTables`) or are paths into a variant's result (`faults.byType.swapin-io.latencyNs.p99`,
  * `faults.totalNs`, `pageTables.peakBytes`, `walkers.smaps.entriesVisited`, `fallbacks.<reason>`,
  * `mthp.hugepages-64kB.swpout`).
  */
 import type { EChartsOption } from 'echarts'
 import { VARIANT_NAMES, type ResultJson, type VariantResult } from '../../shared/result'
-import { chartTitle, legendLayout, plotGrid, TEXT_STYLE, variantColor, yAxisName } from './variants'
+import {
+  chartTitle,
+  legendLayout,
+  plotGrid,
+  TEXT_STYLE,
+  variantColor,
+  variantLineStyle,
+  yAxisName,
+} from './variants'
 
 export interface SweepPoint {
   params: Record<string, string>
@@ -51,24 +60,56 @@ export function sweepAxis(
   return { values, numeric }
 }
 
+/**
+ * The unit a metric is shown in and the factor from the result's own unit: times in ns become ms
+ * (sums) or us (latencies), byte counts kB; meminfo is kB already; counters are events or pages.
+ */
+export function metricUnit(metric: string): { unit: string; factor: number } {
+  if (/^(meminfo)\./.test(metric)) return { unit: 'kB', factor: 1 }
+  if (/latencyNs\./.test(metric)) return { unit: 'us', factor: 1e-3 }
+  if (/Ns$/.test(metric)) return { unit: 'ms', factor: 1e-6 }
+  if (/Bytes$/.test(metric)) return { unit: 'kB', factor: 1 / 1024 }
+  if (/^(proc-vmstat|vmstat)\./.test(metric)) return { unit: 'events', factor: 1 }
+  return { unit: 'count', factor: 1 }
+}
+
 export function sweepOption(points: SweepPoint[], metric: string, param: string): EChartsOption {
   const { values, numeric } = sweepAxis(points, param)
   const present = new Set(points.flatMap((p) => p.result.variants.map((v) => v.name)))
   const variants = VARIANT_NAMES.filter((name) => present.has(name))
+  const { unit, factor } = metricUnit(metric)
+  const scaled = (y: number | undefined): number | '-' =>
+    y === undefined ? '-' : Number((y * factor).toPrecision(6))
 
+  // A numeric axis (sizes, counts) is a line per variant; a categorical one (device types, on or
+  // off) is grouped bars: a line between two unrelated categories would suggest a trend.
   const series = variants.map((name) => {
-    const data = points.map((p) => {
+    const at = (p: SweepPoint) => {
       const v = p.result.variants.find((x) => x.name === name)
-      const y = v ? resolveMetric(v, metric) : undefined
-      const x = p.params[param] ?? ''
-      return numeric ? [Number(x), y ?? '-'] : [x, y ?? '-']
-    })
-    if (numeric) data.sort((a, b) => (a[0] as number) - (b[0] as number))
+      return scaled(v ? resolveMetric(v, metric) : undefined)
+    }
+    if (!numeric) {
+      return {
+        name,
+        type: 'bar' as const,
+        color: variantColor(name),
+        barGap: '10%',
+        // One bar per category, in axis order (the first point with that value).
+        data: values.map((x) => {
+          const p = points.find((q) => (q.params[param] ?? '') === x)
+          return p ? at(p) : '-'
+        }),
+      }
+    }
+    const data = points
+      .map((p) => [Number(p.params[param] ?? ''), at(p)] as [number, number | '-'])
+      .sort((a, b) => a[0] - b[0])
     return {
       name,
       type: 'line' as const,
       color: variantColor(name),
-      symbolSize: 6,
+      symbolSize: 7,
+      ...variantLineStyle(name),
       data,
     }
   })
@@ -79,7 +120,7 @@ export function sweepOption(points: SweepPoint[], metric: string, param: string)
     title: chartTitle(`${metric} vs ${param}`),
     textStyle: TEXT_STYLE,
     legend: { ...legend, data: variants },
-    tooltip: { trigger: 'axis' },
+    tooltip: { trigger: 'axis', ...(numeric ? {} : { axisPointer: { type: 'shadow' } }) },
     grid: plotGrid(plotTop),
     xAxis: numeric
       ? { type: 'value', name: param, nameLocation: 'middle', nameGap: 28, scale: true }
@@ -91,7 +132,7 @@ export function sweepOption(points: SweepPoint[], metric: string, param: string)
           nameGap: 28,
           axisLabel: { hideOverlap: true },
         },
-    yAxis: { type: 'value', scale: true, ...yAxisName(metric) },
+    yAxis: { type: 'value', scale: numeric, ...yAxisName(`${metric} (${unit})`) },
     series,
   }
 }

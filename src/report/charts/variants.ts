@@ -17,6 +17,40 @@ export function variantColor(name: string): string {
   return (VARIANT_COLORS as Record<string, string>)[name] ?? '#888888'
 }
 
+/**
+ * How a variant's line is drawn besides its colour, so that lines lying on top of each other stay
+ * distinguishable (in grey print too): baseline widest and solid, drawn last so that it is never
+ * hidden; the others narrower, each with its own dash pattern and point symbol.
+ */
+const VARIANT_LINES = {
+  baseline: { type: 'solid', width: 4, symbol: 'circle', z: 4 },
+  'lazy-deposit': { type: [10, 4], width: 2.5, symbol: 'rect', z: 3 },
+  'pmd-swap': { type: [3, 3], width: 2.5, symbol: 'triangle', z: 2 },
+  'pmd-swap+lazy-deposit': { type: [10, 3, 2, 3], width: 2, symbol: 'diamond', z: 1 },
+} as const satisfies Record<
+  VariantName,
+  { type: unknown; width: number; symbol: string; z: number }
+>
+
+/** The line-series fields that draw `name` as VARIANT_LINES says. */
+export function variantLineStyle(name: string): {
+  lineStyle: { type: 'solid' | number[]; width: number }
+  symbol: string
+  z: number
+} {
+  const s = (VARIANT_LINES as Record<string, (typeof VARIANT_LINES)[VariantName]>)[name] ?? {
+    type: 'solid',
+    width: 2,
+    symbol: 'circle',
+    z: 0,
+  }
+  return {
+    lineStyle: { type: s.type === 'solid' ? 'solid' : [...s.type], width: s.width },
+    symbol: s.symbol,
+    z: s.z,
+  }
+}
+
 /** `1234` -> `1.23 µs`: three significant digits, deterministic. */
 export function formatNs(ns: number): string {
   const units: [number, string][] = [

@@ -10,7 +10,8 @@
  * `text` is a plain table (metric, A, B, change).
  */
 import { readFile } from 'node:fs/promises'
-import { basename, resolve } from 'node:path'
+import { resolve } from 'node:path'
+import { formatDifferences } from '../report/text/differences'
 import { absoluteChange, percentChange } from '../report/text/lkp'
 import {
   ascii,
@@ -172,6 +173,7 @@ export function formatCompare(a: Side, b: Side, format: CompareOptions['format']
   if (a.runs[0].scenario.file !== b.runs[0].scenario.file) {
     lines.push('note: A and B ran different scenario files')
   }
+  lines.push(...formatDifferences(a.runs[0], b.runs[0]))
   if (onlyA.length > 0) lines.push(`only in A (skipped): ${onlyA.join(', ')}`)
   if (onlyB.length > 0) lines.push(`only in B (skipped): ${onlyB.join(', ')}`)
   lines.push('')
@@ -180,8 +182,10 @@ export function formatCompare(a: Side, b: Side, format: CompareOptions['format']
     return lines.join('\n')
   }
   const several = a.runs.length > 1 || b.runs.length > 1
-  const colA = basename(a.file)
-  const colB = basename(b.file)
+  // The columns are A and B, as 0-day heads its columns with commit ids: the file names are on
+  // the lines above, whole (a long name cut to fit a column says nothing).
+  const colA = 'A'
+  const colB = 'B'
   for (const block of list) {
     lines.push(`variant: ${block.variant}`)
     if (format === 'lkp') lines.push(...lkpBlock(block, colA, colB, several))

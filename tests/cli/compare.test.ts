@@ -45,10 +45,34 @@ describe('compare layouts', () => {
       'pmd-swap',
       'pmd-swap+lazy-deposit',
     ])
-    expect(blocks[0]).toMatch(/ +a\.json +b\.json\n/)
+    // Columns headed A and B, never a file name cut to fit (the names are on the lines above).
+    expect(blocks[0]).toMatch(/^baseline\n +A +B\n/)
+    expect(text).not.toContain('...')
     expect(blocks[1]).toMatch(/ +0\.0% .*proc-vmstat\.pswpout\n/)
     expect(blocks[1]).toMatch(/ (\+[\d.]+%|n\/a) .*proc-vmstat\.pswpin\n/)
     expect(text).toMatch(/^[\x20-\x7e\n]*$/)
+  })
+
+  it('says what differs besides the numbers: seed, model, source, params, machine', () => {
+    const b = structuredClone(RESULT_FIXTURE)
+    b.scenario.seed = 9
+    b.tool.model = 'test-model-2'
+    b.scenario.sha256 = 'ff'.repeat(32)
+    b.scenario.params = { procs: 50 }
+    b.machine!.swap[0].type = 'zram'
+    const text = formatCompare(side('a.json', [RESULT_FIXTURE]), side('b.json', [b]), 'lkp')
+    expect(text).toContain('what differs besides the numbers:')
+    expect(text).toContain('  model: test-model-1 -> test-model-2')
+    expect(text).toContain('  scenario source (sha256): 5f0c9b0e8c3a4d2e -> ffffffffffffffff')
+    expect(text).toContain('  seed: 7 -> 9')
+    expect(text).toContain('  params.procs: (none) -> 50')
+    expect(text).toContain('  machine.swap[0].type: nvme -> zram')
+    const same = formatCompare(
+      side('a.json', [RESULT_FIXTURE]),
+      side('b.json', [RESULT_FIXTURE]),
+      'lkp',
+    )
+    expect(same).toContain('A and B differ in nothing but their numbers')
   })
 
   it('prints mmtests and text layouts', () => {

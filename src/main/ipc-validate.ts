@@ -189,7 +189,16 @@ export function parseSaveAsArgs(args: readonly unknown[]): [SaveAsRequest] {
   return [{ suggestedName, source: parseSourceField(channel, value.source) }]
 }
 
-const HISTORY_ENTRY_KEYS = ['id', 'ranAt', 'title', 'file', 'seed', 'variants', 'result'] as const
+const HISTORY_ENTRY_KEYS = [
+  'id',
+  'ranAt',
+  'title',
+  'file',
+  'seed',
+  'variants',
+  'result',
+  'source',
+] as const
 const HISTORY_ID = /^[A-Za-z0-9_-]{1,64}$/
 export const MAX_HISTORY_VARIANTS = 64
 
@@ -205,7 +214,7 @@ export function historyEntryProblem(value: unknown): string | null {
     (key) => !(HISTORY_ENTRY_KEYS as readonly string[]).includes(key),
   )
   if (unknown.length > 0) return `unknown field(s) in the run: ${unknown.join(', ')}`
-  const { id, ranAt, title, file, seed, variants, result } = value
+  const { id, ranAt, title, file, seed, variants, result, source } = value
   if (typeof id !== 'string' || !HISTORY_ID.test(id)) {
     return "id must be 1..64 letters, digits, '-' or '_'"
   }
@@ -221,6 +230,12 @@ export function historyEntryProblem(value: unknown): string | null {
     !variants.every((name) => typeof name === 'string')
   ) {
     return `variants must be an array of at most ${MAX_HISTORY_VARIANTS} strings`
+  }
+  if (
+    source !== undefined &&
+    (typeof source !== 'string' || Buffer.byteLength(source, 'utf8') > MAX_SOURCE_BYTES)
+  ) {
+    return `source must be a string of at most ${MAX_SOURCE_BYTES} bytes`
   }
   if (!isPlainObject(result)) return 'result must be an object'
   if (!isPlainObject(result.scenario)) return 'result.scenario must be an object'
@@ -251,7 +266,7 @@ export function parseHistoryAddArgs(args: readonly unknown[]): [HistoryEntry] {
     fail(
       channel,
       `the run is ${bytes} bytes of JSON, more than the history holds ` +
-        `(${MAX_HISTORY_BYTES} bytes, 64 MiB)`,
+        `(${MAX_HISTORY_BYTES} bytes, ${MAX_HISTORY_BYTES / (1024 * 1024)} MiB)`,
     )
   }
   return [JSON.parse(json) as HistoryEntry]

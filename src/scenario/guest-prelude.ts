@@ -279,6 +279,16 @@ export const GUEST_PRELUDE = String.raw`(function (hostCall, configJson) {
     enumerable: false,
   })
 
+  // Every loop body calls this first (transpile.ts markLoops): QuickJS records a frame's position
+  // only at calls, so without it a time limit hit in a loop that calls nothing would point at the
+  // last call before the loop.
+  Object.defineProperty(globalThis, '__hugeswap_loop', {
+    value: function () {},
+    configurable: false,
+    enumerable: false,
+    writable: false,
+  })
+
   function definitionOf(ns) {
     const def = ns ? ns.default : undefined
     if (def === null || typeof def !== 'object') {

@@ -450,13 +450,9 @@ export class Sandbox {
     const raw = JSON.parse(this.callControl('checks', [])) as Raw[]
     return raw.map(({ pos, label, pass, actual, expected, matcher }) => {
       const at = pos ? this.toSource(pos) : undefined
-      const check: GuestCheck = {
-        label,
-        pass,
-        actual: actual === undefined ? null : actual,
-        expected: expected === undefined ? null : expected,
-        matcher,
-      }
+      // An undefined value (a check on a missing property) stays undefined: the key is left out
+      // of the result JSON and every report prints `undefined`, never a null the scenario never had.
+      const check: GuestCheck = { label, pass, actual, expected, matcher }
       if (at) check.location = `${this.opts.fileName}:${at.line}:${at.column}`
       return check
     })

@@ -35,8 +35,11 @@ export interface IpcInvokeChannels {
 
 /** The run history keeps this many runs, newest first (in Electron and in the browser). */
 export const HISTORY_LIMIT = 20
-/** Electron's history file holds at most this much JSON; the oldest runs drop to stay under it. */
-export const MAX_HISTORY_BYTES = 64 * 1024 * 1024
+/**
+ * The history (Electron's file, the browser's IndexedDB) holds at most this much JSON; the oldest
+ * runs drop to stay under it. 20 runs of a 20 x 256 MB fork scenario (about 3.3 MB each) fit.
+ */
+export const MAX_HISTORY_BYTES = 128 * 1024 * 1024
 
 /**
  * One run in the history. The wall-clock time of a run is kept here for the list only; it never
@@ -51,6 +54,8 @@ export interface HistoryEntry {
   seed: number
   variants: string[]
   result: ResultJson
+  /** The scenario source that ran (for the compare view's source diff); absent in older runs. */
+  source?: string
 }
 
 /** A scenario file read from disk. `path` is absolute; `name` is its base name. */

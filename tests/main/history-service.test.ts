@@ -386,10 +386,10 @@ describe('history:* channels', () => {
       })
     }
 
-    it('history:add: a run over 64 MiB of JSON', async () => {
+    it('history:add: a run over 128 MiB of JSON', async () => {
       const big = entry('big', { title: 'x'.repeat(MAX_HISTORY_BYTES) })
       await expect(ipcMain.invoke('history:add', fromApp(), big)).rejects.toThrow(
-        /history:add: invalid request: the run is \d+ bytes of JSON, more than the history holds \(67108864 bytes, 64 MiB\)/,
+        /history:add: invalid request: the run is \d+ bytes of JSON, more than the history holds \(134217728 bytes, 128 MiB\)/,
       )
       expect(await fileIds()).toEqual(['old'])
     })

@@ -116,3 +116,25 @@ export default defineScenario({
     }
   })
 })
+
+describe('a check on a missing property', () => {
+  it('records undefined, not null, and every report prints undefined', async () => {
+    const source = `import { defineScenario } from 'hugeswap'
+export default defineScenario({
+  variants: ['baseline'],
+  run(k) {
+    const t = k.spawn('t')
+    const r = t.mmap('2M')
+    k.expect((t.smaps(r) as Record<string, number>).NoSuchField, 'missing').toBe(0)
+  },
+})
+`
+    const o = await runScenario({ source, fileName: 'u.ts' })
+    if (!o.ok) throw new Error(JSON.stringify(o.error))
+    const check = o.result.variants[0].checks[0]
+    expect(check.pass).toBe(false)
+    expect('actual' in check && check.actual !== undefined).toBe(false)
+    const { formatSummary } = await import('../../src/report/text/summary')
+    expect(formatSummary(o.result)).toContain('missing: actual undefined, expected 0')
+  })
+})

@@ -36,6 +36,17 @@ describe('transpileScenario', () => {
     expect(toSourcePosition(out.value, line, jsCol)).toEqual({ line, column: tsCol })
   })
 
+  it('marks every loop body with a call mapped to the loop itself (timeouts point at loops)', () => {
+    const out = transpileScenario(TS, 'a.ts')
+    if (!out.ok) throw new Error(out.error.message)
+    const js = out.value.code.split('\n')[7]
+    expect(js).toMatch(/\{__hugeswap_loop\(\);t\.write\(t\.mmap\(opts\.size\)\)\}/)
+    const markCol = js.indexOf('__hugeswap_loop') + 1
+    const forCol = TS.split('\n')[7].indexOf('for') + 1
+    for (const col of [markCol, markCol + 15])
+      expect(toSourcePosition(out.value, 8, col)).toEqual({ line: 8, column: forCol })
+  })
+
   it('reports a syntax error with its line and column', () => {
     const out = transpileScenario(`const a = 1\nlet b: = 2\n`, 'bad.ts')
     expect(out).toEqual({

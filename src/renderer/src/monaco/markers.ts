@@ -32,6 +32,9 @@ export function errorMarkers(
   ]
 }
 
+/** A check's value as JSON, and `undefined` for a missing property (JSON has no word for it). */
+const shown = (x: unknown): string => (x === undefined ? 'undefined' : JSON.stringify(x))
+
 /** 4 = MarkerSeverity.Warning. */
 const SEVERITY_WARNING = 4
 
@@ -56,7 +59,7 @@ export function failedCheckMarkers(
       const key = at.join(':')
       const place = byPlace.get(key) ?? { line: at[0], column: at[1], lines: [] }
       place.lines.push(
-        `${v.name}: ${c.label || 'check'}: got ${JSON.stringify(c.actual)}, ${c.matcher} ${JSON.stringify(c.expected)}`,
+        `${v.name}: ${c.label || 'check'}: got ${shown(c.actual)}, ${c.matcher} ${shown(c.expected)}`,
       )
       byPlace.set(key, place)
     }

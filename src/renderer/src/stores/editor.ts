@@ -13,6 +13,37 @@ export const AUTOSAVE_INTERVAL_MS = 3_000
 const MAX_RECENT = 8
 const MAX_RECENT_SOURCE = 256 * 1024
 
+/** What New starts from: a scenario that runs, with the parts a new one needs. */
+export const NEW_SCENARIO = `import { defineScenario } from 'hugeswap'
+
+export default defineScenario({
+  title: 'New scenario',
+  params: { thps: 1 },
+  machine: { memory: '1G', swap: [{ type: 'nvme', size: '1G' }] },
+  run(k, { thps }) {
+    const t = k.spawn('task')
+    const heap = t.mmap(thps * 2 * 1024 * 1024, { advice: 'hugepage' })
+    t.write(heap)
+    k.snapshot('written')
+    t.madvise(heap, 'pageout')
+    k.snapshot('paged out')
+    t.read(heap)
+    k.snapshot('read back')
+  },
+})
+`
+
+/** Why `name` cannot name a scenario file, or '' when it can. */
+export function checkFileName(name: string): string {
+  const n = name.trim()
+  if (n === '') return 'the name is empty'
+  if (/[\\/:*?"<>|]/.test(n) || [...n].some((c) => c.charCodeAt(0) < 0x20))
+    return 'a file name cannot hold / \\ : * ? " < > | or control characters'
+  if (n.length > 120) return 'the name is longer than 120 characters'
+  if (n === '.ts' || n.startsWith('.')) return 'the name cannot start with a dot'
+  return ''
+}
+
 /** A file as the editor knows it: `path` is empty in the browser and for unsaved buffers. */
 export interface EditorFile {
   name: string
@@ -143,12 +174,46 @@ export const useEditorStore = defineStore('editor', () => {
     }
   }
 
+  /** New: a fresh buffer from the template, named `untitled.ts` (or untitled-2.ts, ...). */
+  function newFile(): boolean {
+    if (!confirmDiscard('start a new scenario')) return false
+    const taken = new Set([scenario.fileName, ...recent.value.map((f) => f.name)])
+    let name = 'untitled.ts'
+    for (let i = 2; taken.has(name); i++) name = `untitled-${i}.ts`
+    load({ name, path: '', source: NEW_SCENARIO })
+    message.value = `New scenario ${name}`
+    return true
+  }
+
+  /**
+   * Renames the buffer: the name runs carry (error locations, the result's scenario.file, export
+   * file names) and the one Save offers. A saved file keeps its path until the next Save as.
+   * Returns an error message, or '' when renamed.
+   */
+  function rename(name: string): string {
+    const why = checkFileName(name)
+    if (why) {
+      message.value = `Not renamed: ${why}`
+      return why
+    }
+    const full = /\.ts$/.test(name.trim()) ? name.trim() : `${name.trim()}.ts`
+    scenario.fileName = full
+    message.value = `Renamed to ${full}`
+    return ''
+  }
+
   async function save(as = false): Promise<void> {
     const source = scenario.source
     try {
       const files = nativeFiles()
       let saved: { name: string; path: string } | null
-      if (!files) saved = downloadFile(scenario.fileName, source)
+      if (!files && as) {
+        // The browser has no save dialog: Save as asks for the name, then downloads under it.
+        const name = globalThis.prompt?.('Save as (file name):', scenario.fileName)
+        if (name === null || name === undefined) return
+        if (rename(name)) return
+        saved = downloadFile(scenario.fileName, source)
+      } else if (!files) saved = downloadFile(scenario.fileName, source)
       else if (path.value && !as) saved = await files.save({ path: path.value, source })
       else saved = await files.saveAs({ suggestedName: scenario.fileName, source })
       if (!saved) return
@@ -250,6 +315,8 @@ export const useEditorStore = defineStore('editor', () => {
     openCosts,
     openFile,
     open,
+    newFile,
+    rename,
     save,
     autosave,
     clearAutosave,

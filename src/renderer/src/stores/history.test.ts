@@ -145,6 +145,11 @@ describe('useHistoryStore in Electron (main keeps the history file)', () => {
     const store = useHistoryStore()
     await store.add(resultTitled('third'))
     expect(titles(store.entries)).toEqual(['third', 'second'])
+    // ... and says so: nothing is dropped silently.
+    expect(store.notice).toMatch(/^Dropped the oldest run "first" \(/)
+    native!.keepAtMost = 0
+    await store.add(resultTitled('fourth'))
+    expect(store.notice).toMatch(/^This run \("fourth" .*\) is too large for the history/)
   })
 
   it('views, removes and clears', async () => {

@@ -9,6 +9,14 @@ import {
   type HistoryStorage,
 } from '../services/history-storage'
 import { useRunStore } from './run'
+import { MAX_HISTORY_BYTES } from '../../../shared/ipc'
+
+const MAX_MB = Math.round(MAX_HISTORY_BYTES / (1024 * 1024))
+
+/** `"One THP" (one-thp.ts, 12:04:05)`. */
+function describe(e: HistoryEntry): string {
+  return `"${e.title}" (${e.file ?? ''}${e.file ? ', ' : ''}${new Date(e.ranAt).toLocaleTimeString()})`
+}
 
 /**
  * The last HISTORY_LIMIT runs, newest first, kept across reloads and restarts; every finished run
@@ -25,6 +33,8 @@ export const useHistoryStore = defineStore('history', () => {
   const viewing = computed(() => entries.value.find((e) => e.id === viewingId.value) ?? null)
   /** Why the last storage call failed; null once one succeeds. */
   const error = ref<string | null>(null)
+  /** Runs the storage dropped to stay within its budget (count or bytes), said once. */
+  const notice = ref<string | null>(null)
 
   // Storage calls run one at a time in call order, starting with the load, so each answer is
   // applied to the list as the calls before it left it (a run may finish before the load is back).
@@ -57,11 +67,23 @@ export const useHistoryStore = defineStore('history', () => {
   }
 
   /** Resolves to the new entry once the storage has answered (it shows only if kept). */
-  async function add(result: ResultJson, ranAt = Date.now()): Promise<HistoryEntry> {
-    const entry = entryOf(result, ranAt)
+  async function add(
+    result: ResultJson,
+    ranAt = Date.now(),
+    source?: string,
+  ): Promise<HistoryEntry> {
+    const entry = entryOf(result, ranAt, source)
     await enqueue(async () => {
       const ids = await storage.add(entry)
-      entries.value = keep([entry, ...entries.value.filter((e) => e.id !== entry.id)], ids)
+      const before = [entry, ...entries.value.filter((e) => e.id !== entry.id)]
+      entries.value = keep(before, ids)
+      const dropped = before.filter((e) => !ids.includes(e.id))
+      notice.value =
+        dropped.length === 0
+          ? null
+          : dropped.some((e) => e.id === entry.id)
+            ? `This run (${describe(entry)}) is too large for the history (${MAX_MB} MB) and was not kept.`
+            : `Dropped the oldest run${dropped.length > 1 ? 's' : ''} ${dropped.map(describe).join(', ')} to keep ${HISTORY_LIMIT} runs within ${MAX_MB} MB.`
     })
     return entry
   }
@@ -94,10 +116,10 @@ export const useHistoryStore = defineStore('history', () => {
     () => run.result,
     (result) => {
       if (!result) return
-      void add(result)
+      void add(result, Date.now(), run.ranSource ?? undefined)
       viewingId.value = null
     },
   )
 
-  return { entries, viewingId, viewing, error, whenLoaded, add, view, remove, clear }
+  return { entries, viewingId, viewing, error, notice, whenLoaded, add, view, remove, clear }
 })

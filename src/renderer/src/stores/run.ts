@@ -5,7 +5,20 @@ import { getBackend } from '../services/backend'
 import { useEditorStore } from './editor'
 import { useScenarioStore } from './scenario'
 
-export type RunStatus = 'idle' | 'running' | 'done' | 'error'
+export type RunStatus = 'idle' | 'running' | 'done' | 'error' | 'cancelled'
+
+/** A TypeScript error in the buffer, as the editor's checker reports it. */
+export interface TypeError {
+  line: number
+  column: number
+  message: string
+}
+
+/** What the editor registers so a run can ask for the buffer's type errors first. */
+let typeErrorSource: (() => TypeError[]) | null = null
+export function setTypeErrorSource(source: (() => TypeError[]) | null): void {
+  typeErrorSource = source
+}
 
 /**
  * The latest run: status, live progress, and either the result or the error. Results are large
@@ -16,21 +29,40 @@ export const useRunStore = defineStore('run', () => {
   const progress = shallowRef<RunProgress | null>(null)
   const result = shallowRef<ResultJson | null>(null)
   const error = shallowRef<ScenarioError | null>(null)
+  /** The source the shown result or error came from (markers belong to that text only). */
+  const ranSource = ref<string | null>(null)
+  /** Type errors found when Run was pressed: the run waits for "Run anyway" or "Stop". */
+  const pendingTypeErrors = shallowRef<TypeError[] | null>(null)
   let token = 0
 
   const running = computed(() => status.value === 'running')
+  /** The results on screen are not of the last run asked for (it runs, or was cancelled). */
+  const stale = computed(() => status.value === 'running' || status.value === 'cancelled')
   const failedChecks = computed(
     () =>
       result.value?.variants.reduce((n, v) => n + v.checks.filter((c) => !c.pass).length, 0) ?? 0,
   )
 
-  async function run(): Promise<void> {
+  /**
+   * Runs the buffer. Type errors (the editor's TypeScript checker) stop it first, unless `force`:
+   * the user sees them and chooses to run anyway or to fix them.
+   */
+  async function run({ force = false }: { force?: boolean } = {}): Promise<void> {
     const scenario = useScenarioStore()
+    if (!force) {
+      const found = typeErrorSource?.() ?? []
+      if (found.length > 0) {
+        pendingTypeErrors.value = found
+        return
+      }
+    }
+    pendingTypeErrors.value = null
     const backend = getBackend()
     const mine = ++token
     status.value = 'running'
     progress.value = null
     error.value = null
+    ranSource.value = scenario.source
     const unsubscribe = backend.scenario.onProgress((p) => {
       if (mine === token) progress.value = p
     })
@@ -60,13 +92,31 @@ export const useRunStore = defineStore('run', () => {
     }
   }
 
+  /** Esc or Cancel: the status says so, and results of an earlier run stay, marked stale. */
   async function cancel(): Promise<void> {
     if (!running.value) return
     token++
-    status.value = result.value ? 'done' : 'idle'
+    status.value = 'cancelled'
     progress.value = null
     await getBackend().scenario.cancel()
   }
 
-  return { status, progress, result, error, running, failedChecks, run, cancel }
+  function dismissTypeErrors(): void {
+    pendingTypeErrors.value = null
+  }
+
+  return {
+    status,
+    progress,
+    result,
+    error,
+    ranSource,
+    pendingTypeErrors,
+    running,
+    stale,
+    failedChecks,
+    run,
+    cancel,
+    dismissTypeErrors,
+  }
 })

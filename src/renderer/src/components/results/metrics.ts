@@ -19,8 +19,7 @@ export const KEY_METRICS = [
   'meminfo.AnonHugePages',
   'hugeswap.pagetables.peak_kB',
   'hugeswap.faults.count',
-  'hugeswap.faults.latency.p50_us',
-  'hugeswap.faults.latency.p99_us',
+  'hugeswap.faults.time_ms',
 ] as const
 
 export function metricsOf(result: ResultJson): AggregatedMetric[] {

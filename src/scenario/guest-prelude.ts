@@ -279,11 +279,20 @@ export const GUEST_PRELUDE = String.raw`(function (hostCall, configJson) {
     enumerable: false,
   })
 
-  // Every loop body calls this first (transpile.ts markLoops): QuickJS records a frame's position
-  // only at calls, so without it a time limit hit in a loop that calls nothing would point at the
-  // last call before the loop.
+  // Every loop body calls this first (transpile.ts markLoops). QuickJS's own interrupt, polled at
+  // a loop's back-edge, reports a stale position (often the last call before the loop); so every
+  // 256 iterations the mark asks the host whether the script's time is up, and if so stops the
+  // script here, at the loop, with the loop's position (the host's hard interrupt comes a moment
+  // later for time spent outside any loop).
+  let loopTicks = 0
   Object.defineProperty(globalThis, '__hugeswap_loop', {
-    value: function () {},
+    value: function () {
+      if (++loopTicks < 256) return
+      loopTicks = 0
+      if (hostCall('$tick', '[]') !== '{"fatal":1}') return
+      hostCall('$fatal', stringify([callerPosition()]))
+      throw new ErrorCtor('script time limit (the run is being stopped)')
+    },
     configurable: false,
     enumerable: false,
     writable: false,

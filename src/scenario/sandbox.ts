@@ -35,6 +35,9 @@ export { DEFAULT_MEMORY_BYTES, DEFAULT_TIME_MS } from './limits'
  * ~1,300 nested calls and stays clear of the 984 KiB main-thread stack of Node.
  */
 const MAX_STACK_BYTES = 256 * 1024
+/** How long past the time limit the hard interrupt waits for a loop mark to stop the script. */
+const LOOP_MARK_GRACE_MS = 100
+
 /** Pending jobs run per batch between deadline checks. */
 const JOB_BATCH = 1000
 
@@ -166,6 +169,8 @@ export class Sandbox {
   private readonly clock: ScriptClock
   /** Set when the run must stop (time limit, simulator bug); the interrupt handler obeys it. */
   private abort: ScenarioError | undefined
+  /** When the script clock first ran out (the hard interrupt waits LOOP_MARK_GRACE_MS past it). */
+  private expiredAt: number | undefined
   private control: QuickJSHandle | undefined
   private namespace: QuickJSHandle | undefined
   private disposed = false
@@ -304,6 +309,11 @@ export class Sandbox {
         this.locateAbort(args[0] as Position | null)
         return '{}'
       }
+      if (op === '$tick') {
+        // A loop mark asking whether the script's time is up (guest-prelude.ts).
+        if (!this.abort && this.clock.expired()) this.abort = this.timeoutError()
+        return this.abort ? '{"fatal":1}' : '{}'
+      }
       if (this.abort) return '{"fatal":1}'
       const value = this.opts.host(op, args)
       return value === undefined ? '{}' : JSON.stringify({ v: value })
@@ -323,13 +333,21 @@ export class Sandbox {
       return true
     }
     if (!this.clock.expired()) return false
-    // Named at the file until the interrupted frame gives a line (a bare promise job has none).
-    this.abort = {
+    // A loop stops itself at its mark, with its position, within 256 iterations; this hard stop
+    // waits a moment for that (QuickJS's own position here is often stale), then stops anything.
+    this.expiredAt ??= performance.now()
+    if (performance.now() - this.expiredAt < LOOP_MARK_GRACE_MS) return false
+    this.abort = this.timeoutError()
+    return true
+  }
+
+  /** Named at the file until the interrupted frame gives a line (a bare promise job has none). */
+  private timeoutError(): ScenarioError {
+    return {
       kind: 'timeout',
       file: this.opts.fileName,
       message: `script time limit of ${formatSeconds(this.opts.limits.timeMs)} exceeded (an endless loop?)`,
     }
-    return true
   }
 
   /**

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { CHART_BUILDERS, CHART_IDS, renderChartSvg } from '../../src/report/export'
+import { CHART_IDS, chartSvg } from '../../src/report/export'
 import type { ResultJson } from '../../src/shared/result'
 import { runAndWait, useWorkbench } from './workbench-page'
 
@@ -53,12 +53,13 @@ describe('web workbench results', () => {
       page.waitForEvent('download'),
       page.locator('[data-testid="export-png"]').click(),
     ])
-    expect(download.suggestedFilename()).toBe('page-tables.png')
+    // The scenario and the chart in the name: exports of several scenarios do not collide.
+    expect(download.suggestedFilename()).toBe('one-thp.page-tables.png')
     const bytes = await readFile(await download.path())
     expect([...bytes.subarray(0, 8)]).toEqual(PNG_SIGNATURE)
-    // 2x the 900x560 chart: the IHDR width and height.
+    // 2x the 900-wide chart with its caption: the IHDR width, and a height past the bare 1120.
     expect(bytes.readUInt32BE(16)).toBe(1800)
-    expect(bytes.readUInt32BE(20)).toBe(1120)
+    expect(bytes.readUInt32BE(20)).toBeGreaterThan(1120)
   })
 
   it('exports every chart as the SVG the CLI writes, byte for byte, and the run as JSON', async () => {
@@ -66,6 +67,7 @@ describe('web workbench results', () => {
       page.waitForEvent('download'),
       page.locator('[data-testid="export-json"]').click(),
     ])
+    expect(json.suggestedFilename()).toBe('one-thp.results.json')
     const result = JSON.parse(await readFile(await json.path(), 'utf8')) as ResultJson
     expect(result.variants.map((v) => v.name)).toContain('pmd-swap')
     // The on-screen charts measured text before this: the export must not depend on that.
@@ -75,9 +77,12 @@ describe('web workbench results', () => {
         page.waitForEvent('download'),
         page.locator('[data-testid="export-svg"]').click(),
       ])
-      expect(svg.suggestedFilename()).toBe(`${id}.svg`)
+      expect(svg.suggestedFilename()).toBe(`one-thp.${id}.svg`)
       const bytes = await readFile(await svg.path(), 'utf8')
-      expect(bytes, id).toBe(renderChartSvg(CHART_BUILDERS[id](result)))
+      expect(bytes, id).toBe(chartSvg(result, id))
+      // Captioned: the scenario, its seed and the model travel with the picture.
+      expect(bytes).toContain(`seed ${result.scenario.seed}`)
+      expect(bytes).toContain(result.tool.model)
     }
     await page.locator('[data-testid="export-chart"]').selectOption('page-tables')
   })

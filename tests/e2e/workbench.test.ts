@@ -112,9 +112,9 @@ export default defineScenario({
     await page.locator('[data-testid="cancel"]').click()
     await waitForIdle(page)
     expect(await page.locator('[data-testid="progress"]').count()).toBe(0)
-    // Cancelled, not timed out: no error, and the status bar says the run is over.
+    // Cancelled, not timed out: no error, and the status bar says it was cancelled.
     expect(await page.locator('[data-testid="run-error"]').count()).toBe(0)
-    expect(await page.locator('[data-testid="status-bar"]').innerText()).toMatch(/\bidle\b/)
+    expect(await page.locator('[data-testid="status-bar"]').innerText()).toMatch(/\bcancelled\b/)
 
     await replaceBuffer(page, original)
     await runAndWait(page, 'default scenario after a cancel')

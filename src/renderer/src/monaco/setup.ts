@@ -31,4 +31,4 @@ ts.typescriptDefaults.setCompilerOptions({
 ts.typescriptDefaults.setEagerModelSync(true)
 ts.typescriptDefaults.addExtraLib(hugeswapDts, HUGESWAP_TYPINGS_URI)
 
-export { monaco }
+export { monaco, ts }

@@ -15,9 +15,25 @@ export interface TypeError {
 }
 
 /** What the editor registers so a run can ask for the buffer's type errors first. */
-let typeErrorSource: (() => TypeError[]) | null = null
-export function setTypeErrorSource(source: (() => TypeError[]) | null): void {
+let typeErrorSource: (() => Promise<TypeError[]>) | null = null
+export function setTypeErrorSource(source: (() => Promise<TypeError[]>) | null): void {
   typeErrorSource = source
+}
+
+/** How long a run waits for the type checker before it goes ahead unchecked. */
+export const TYPE_CHECK_WAIT_MS = 3000
+
+async function typeErrors(): Promise<TypeError[]> {
+  if (!typeErrorSource) return []
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<TypeError[]>((resolve) => {
+    timer = setTimeout(() => resolve([]), TYPE_CHECK_WAIT_MS)
+  })
+  try {
+    return await Promise.race([typeErrorSource().catch(() => []), late])
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 /**
@@ -33,6 +49,8 @@ export const useRunStore = defineStore('run', () => {
   const ranSource = ref<string | null>(null)
   /** Type errors found when Run was pressed: the run waits for "Run anyway" or "Stop". */
   const pendingTypeErrors = shallowRef<TypeError[] | null>(null)
+  /** Run was pressed and the type checker has not answered yet. */
+  const checking = ref(false)
   let token = 0
 
   const running = computed(() => status.value === 'running')
@@ -49,8 +67,15 @@ export const useRunStore = defineStore('run', () => {
    */
   async function run({ force = false }: { force?: boolean } = {}): Promise<void> {
     const scenario = useScenarioStore()
+    if (running.value || checking.value) return
     if (!force) {
-      const found = typeErrorSource?.() ?? []
+      checking.value = true
+      let found: TypeError[]
+      try {
+        found = await typeErrors()
+      } finally {
+        checking.value = false
+      }
       if (found.length > 0) {
         pendingTypeErrors.value = found
         return
@@ -112,6 +137,7 @@ export const useRunStore = defineStore('run', () => {
     error,
     ranSource,
     pendingTypeErrors,
+    checking,
     running,
     stale,
     failedChecks,

@@ -18,6 +18,7 @@ import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { metricUnit, resolveMetric, sweepOption, type SweepPoint } from '../report/charts/sweep'
 import { ascii, formatNumber } from '../report/text/metrics'
+import { brokenRunFindings } from '../report/text/banner'
 import type { ResultJson } from '../shared/result'
 import type { RunRequest } from '../shared/worker-protocol'
 import { DEFAULT_SWEEP_METRICS, type SweepOptions, type SweepParam } from './args'
@@ -217,12 +218,27 @@ async function writeSweepDir(
   if (points.length === 0) return []
   // Loaded only here: ECharts and resvg (a native module) are slow to load, and no other command
   // needs them.
-  const [{ svgToPng }, { renderChartSvg }] = await Promise.all([
+  const [{ svgToPng }, { composeSvg, renderChartSvg, sweepCaptionLines }] = await Promise.all([
     import('../report/png'),
     import('../report/export'),
   ])
   const [first, ...others] = params
   const slices = sweepGrid(others)
+  // Captioned like every exported chart; a banner when a point failed a check or broke.
+  const caption = sweepCaptionLines(
+    points.map((p) => p.result),
+    params.map((p) => p.path),
+  )
+  const broken = points.filter((p) => brokenRunFindings(p.result).length > 0).length
+  const failed = outcomes.filter((o) => !o.ok).length
+  const banner = [
+    ...(broken > 0
+      ? [
+          `*** ${broken} of ${outcomes.length} points are broken runs (OOM kill, warning or failed check): see sweep.json ***`,
+        ]
+      : []),
+    ...(failed > 0 ? [`*** ${failed} of ${outcomes.length} points could not run ***`] : []),
+  ]
   const charts: string[] = []
   for (const metric of metrics) {
     for (const slice of slices) {
@@ -239,7 +255,7 @@ async function writeSweepDir(
         const title = option.title as { text?: string } | undefined
         option.title = { ...title, text: `${title?.text ?? metric} (${where})` }
       }
-      const svg = renderChartSvg(option)
+      const svg = composeSvg(renderChartSvg(option), banner, caption)
       const base = others.length > 0 ? `${metric}@${pointName(slice)}` : metric
       const name = base.replace(/[^A-Za-z0-9._=,+@-]/g, '_')
       await writeFileAtomic(join(dir, 'charts', `${name}.svg`), svg)

@@ -192,15 +192,50 @@ const xml = (text: string): string =>
 
 /** `svg` (one ECharts SSR document) inside a taller one with the banner above and the caption below. */
 export function captionedSvg(svg: string, result: ResultJson): string {
+  return composeSvg(svg, bannerLines(result, CAPTION_CHARS), captionLines(result))
+}
+
+/**
+ * The caption of a sweep chart: the scenario, the swept parameters, variants, seed and model of
+ * its points, and the machine of the first one (the others differ only where a parameter says).
+ */
+export function sweepCaptionLines(
+  results: readonly ResultJson[],
+  swept: readonly string[],
+): string[] {
+  const first = results[0]
+  const variants = [...new Set(results.flatMap((r) => r.variants.map((v) => v.name)))].join(', ')
+  const what =
+    `${first.scenario.title} | sweep of ${swept.join(', ')} over ${results.length} points | ` +
+    `variants: ${variants} | seed ${first.scenario.seed} | ${first.tool.name} ` +
+    `${first.tool.version}, model ${first.tool.model}`
+  const lines = [wrap(ascii(what), '', '  ', CAPTION_CHARS)]
+  if (first.machine) {
+    lines.push(
+      wrap(
+        ascii(`machine of the first point (simulated): ${describeMachineText(first.machine)}`),
+        '',
+        '  ',
+        CAPTION_CHARS,
+      ),
+    )
+  }
+  return lines.flatMap((l) => l.split('\n'))
+}
+
+/** `svg` with `banner` lines (red) above it and `caption` lines below it, as one SVG document. */
+export function composeSvg(
+  svg: string,
+  banner: readonly string[],
+  caption: readonly string[],
+): string {
   const size = /^<svg width="(\d+)" height="(\d+)"/.exec(svg)
   if (!size) throw new Error('captionedSvg: not an ECharts SVG document')
   const width = Number(size[1])
   const height = Number(size[2])
-  const banner = bannerLines(result, CAPTION_CHARS)
-  const caption = captionLines(result)
   const top = banner.length > 0 ? banner.length * CAPTION_LINE + 10 : 0
   const total = top + height + caption.length * CAPTION_LINE + 10
-  const text = (lines: string[], y0: number, fill: string, weight: string): string =>
+  const text = (lines: readonly string[], y0: number, fill: string, weight: string): string =>
     lines
       .map(
         (l, i) =>

@@ -151,9 +151,11 @@ declare module 'hugeswap' {
   /**
    * Named cost profiles: `'desktop-nvme'` (the defaults: an x86 desktop with an NVMe SSD),
    * `'server-zram'` (a large server: faster clearing, costlier TLB shootdowns), `'phone-zram'`
-   * (an arm64 phone with zram, as in Barry Song's measurements).
+   * (an arm64 phone with zram, as in Barry Song's measurements), `'measured'` (this machine's
+   * figures, written by `hugeswap calibrate`; the CLI reads ~/.config/hugeswap/costs.json or
+   * `--costs FILE`, the workbench the profile opened beside the variants).
    */
-  export type CostProfileName = 'desktop-nvme' | 'server-zram' | 'phone-zram'
+  export type CostProfileName = 'desktop-nvme' | 'server-zram' | 'phone-zram' | 'measured'
 
   /** `machine.costs` as an object: a profile plus figure overrides. */
   export interface Costs {

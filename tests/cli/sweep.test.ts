@@ -120,6 +120,9 @@ describe.concurrent('hugeswap sweep', () => {
     )
     expect(svg).toMatch(/^<svg /)
     expect(svg).toContain('machine.swap[0].size')
+    // Captioned like every exported chart: what was swept, over how many points, which model.
+    expect(svg).toContain('sweep of machine.swap[0].size, machine.vm.page_cluster over 4 points')
+    expect(svg).toMatch(/model [^<]+</)
     const png = readFileSync(
       join(dir, 'charts', 'meminfo.PageTables@machine.vm.page_cluster=0.png'),
     )

@@ -8,6 +8,7 @@ import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
 import { createSimulator, normalizeMachine } from '../../src/sim'
 import { VM_EVENTS } from '../../src/sim/include/vmstat'
+import { COST_PROFILES } from '../../src/sim/cost/profiles'
 
 const root = resolve(import.meta.dirname, '../..')
 const dts = join(root, 'src/scenario/hugeswap.d.ts')
@@ -184,6 +185,18 @@ export const spec: MachineSpec = ${JSON.stringify(spec)}
 export const vmstat: Required<Vmstat> = ${JSON.stringify(counters)}
 `
     expect(check([], { '/virtual/spec.ts': source })).toEqual([])
+  })
+
+  it('accepts every cost profile the simulator has, and no other name', () => {
+    // The d.ts's CostProfileName is a copy of src/sim/cost/profiles.ts: this keeps them equal.
+    const profiles = Object.keys(COST_PROFILES)
+    const source = (name: string) => `import { defineScenario } from 'hugeswap'
+export default defineScenario({ machine: { costs: '${name}' }, run() {} })
+`
+    for (const name of profiles) {
+      expect(check([], { [`/virtual/costs-${name}.ts`]: source(name) }), name).toEqual([])
+    }
+    expect(check([], { '/virtual/costs-bad.ts': source('laptop') })).toHaveLength(1)
   })
 
   it('documents every member', () => {

@@ -625,14 +625,15 @@ class PhaseLog {
       faults: phaseFaults(this.segments.slice(from, to + 1).map((s) => s.sets)),
     })
     if (this.names.length > 0) {
-      // A named phase runs from its k.phase() call to the next one, across snapshots.
-      return this.names.map((name, p) => {
-        // Its segments are consecutive: a phase is current from one named() call to the next.
-        const from = this.segments.findIndex((s) => s.phase === p)
-        let to = from
-        while (to + 1 <= last && this.segments[to + 1].phase === p) to++
-        return phase(name, from, to)
+      // A named phase runs from its k.phase() call to the next one, across snapshots: its
+      // segments are consecutive, so one pass finds each phase's first and last.
+      const span = this.names.map(() => [-1, -1])
+      this.segments.forEach((s, i) => {
+        if (s.phase < 0) return
+        if (span[s.phase][0] < 0) span[s.phase][0] = i
+        span[s.phase][1] = i
       })
+      return this.names.map((name, p) => phase(name, span[p][0], span[p][1]))
     }
     const out: Phase[] = []
     let from = 0

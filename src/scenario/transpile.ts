@@ -88,8 +88,7 @@ export function markLoops(t: Transpiled): Transpiled {
     const col0 = column - 1
     const segs = (lines[line - 1] ??= [])
     // The source column the text at `at` had, before anything moved.
-    let src = col0
-    for (const [g, sc] of segs) if (g <= col0) src = sc + (col0 - g)
+    const src = toSourcePosition({ code, lines }, line, column).column - 1
     const loop = loopStart >= 0 ? lineColumnAt(code, loopStart) : null
     const callSrc =
       loop && loop.line === line

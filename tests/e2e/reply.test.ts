@@ -66,6 +66,25 @@ beforeAll(async () => {
 
 const testId = (id: string) => page.locator(`[data-testid="${id}"]`)
 
+/** A scenario of the baseline variant alone; `members` are its other fields and run(k). */
+const baselineOnly = (members: string): string => `import { defineScenario } from 'hugeswap'
+export default defineScenario({
+  variants: ['baseline'],
+${members}
+})
+`
+
+/**
+ * 1-based line and column of `word` on the first line holding `text`, as the editor has it
+ * (Monaco re-indents text typed into it, so positions come from its text, not the source).
+ */
+async function positionOf(text: string, word: string): Promise<{ line: number; column: number }> {
+  const lines = (await editorText(page)).split('\n')
+  const row = lines.findIndex((l) => l.includes(text))
+  expect(row, text).toBeGreaterThanOrEqual(0)
+  return { line: row + 1, column: lines[row].indexOf(word) + 1 }
+}
+
 async function exportedJson(): Promise<ResultJson> {
   const [download] = await Promise.all([
     page.waitForEvent('download'),
@@ -221,17 +240,12 @@ describe('the editor around a run', () => {
   it('clears the last run markers when the buffer changes; a missing property is undefined', async () => {
     await replaceBuffer(
       page,
-      `import { defineScenario } from 'hugeswap'
-export default defineScenario({
-  variants: ['baseline'],
-  run(k) {
+      baselineOnly(`  run(k) {
     const t = k.spawn('t')
     const r = t.mmap('2M')
     const smaps = t.smaps(r) as unknown as Record<string, number>
     k.expect(smaps.NoSuchField, 'missing field').toBe(0)
-  },
-})
-`,
+  },`),
     )
     await runAndWait(page, 'missing field')
     const editor = testId('editor')
@@ -244,26 +258,19 @@ export default defineScenario({
   it('shows type errors before a run: Stop runs nothing, Run anyway runs', async () => {
     await replaceBuffer(
       page,
-      `import { defineScenario } from 'hugeswap'
-export default defineScenario({
-  variants: ['baseline'],
-  params: { procs: 2 },
+      baselineOnly(`  params: { procs: 2 },
   run(k, { procs }) {
     const name: string = procs
     k.spawn(name)
-  },
-})
-`,
+  },`),
     )
     await testId('run').click()
     const panel = testId('type-errors')
     await panel.waitFor({ timeout: RUN_TIMEOUT })
     // The params are typed from their defaults: a number is not a string.
-    const lines = (await editorText(page)).split('\n')
-    const row = lines.findIndex((l) => l.includes('const name: string = procs'))
-    const at = `${row + 1}:${lines[row].indexOf('name') + 1}`
+    const at = await positionOf('const name: string = procs', 'name')
     expect(await panel.innerText()).toContain(
-      `${at}: Type 'number' is not assignable to type 'string'.`,
+      `${at.line}:${at.column}: Type 'number' is not assignable to type 'string'.`,
     )
     expect(await testId('run').getAttribute('aria-disabled')).toBe('false')
     await testId('stop-type-errors').click()
@@ -277,27 +284,20 @@ export default defineScenario({
   it('points a time-limit error at the loop, not at the last kernel call', async () => {
     await replaceBuffer(
       page,
-      `import { defineScenario } from 'hugeswap'
-export default defineScenario({
-  variants: ['baseline'],
-  run(k) {
+      baselineOnly(`  run(k) {
     const t = k.spawn('t')
     t.mmap('2M')
     let n = 0
     while (n >= 0) n++
-  },
-})
-`,
+  },`),
     )
     await startRun(page)
     await testId('run-error').waitFor({ timeout: RUN_TIMEOUT })
-    const lines = (await editorText(page)).split('\n')
-    const row = lines.findIndex((l) => l.includes('while (n >= 0)'))
+    const at = await positionOf('while (n >= 0)', 'while')
     // The loop's line and column, not line 6 (t.mmap, the last kernel call before it).
-    expect(row).toBeGreaterThan(5)
-    const column = lines[row].indexOf('while') + 1
+    expect(at.line).toBeGreaterThan(6)
     expect(await testId('run-error').innerText()).toContain(
-      `:${row + 1}:${column}: script time limit`,
+      `:${at.line}:${at.column}: script time limit`,
     )
   })
 
@@ -317,15 +317,7 @@ export default defineScenario({
 
 describe('run history at real sizes', () => {
   it('keeps 20 runs in IndexedDB and says when the oldest is dropped', async () => {
-    await replaceBuffer(
-      page,
-      `import { defineScenario } from 'hugeswap'
-export default defineScenario({
-  variants: ['baseline'],
-  run(k) { k.spawn('t') },
-})
-`,
-    )
+    await replaceBuffer(page, baselineOnly(`  run(k) { k.spawn('t') },`))
     for (let i = 0; i < 21; i++) await runAndWait(page, `history run ${i + 1}`)
     await expect.poll(() => testId('history-entry').count()).toBe(20)
     expect(await testId('history-notice').innerText()).toMatch(/^Dropped the oldest run/)

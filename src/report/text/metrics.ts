@@ -376,10 +376,10 @@ export function formatFooter(input: RunsInput): string {
   return lines.join('\n')
 }
 
-/** `8 GiB`, `512 MiB`, `4 kB` from bytes. */
+/** `8 GiB`, `512 MiB`, `1536 kB` from bytes. */
 export function formatBytes(bytes: number): string {
   const kb = bytes / 1024
-  if (kb >= 1 << 20 && kb % (1 << 20) === 0) return `${kb / (1 << 20)} GiB`
+  if (kb >= 1 << 20) return `${formatNumber(kb / (1 << 20))} GiB`
   if (kb >= 1 << 10) return `${formatNumber(kb / (1 << 10))} MiB`
   return `${formatNumber(kb)} kB`
 }

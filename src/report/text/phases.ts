@@ -19,7 +19,15 @@
  */
 import type { PhaseFaults, ResultJson, VariantName } from '../../shared/result'
 import { percentChange } from './lkp'
-import { ascii, displayOrder, formatMicros, formatNumber, toRuns, type RunsInput } from './metrics'
+import {
+  ascii,
+  displayOrder,
+  formatMicros,
+  formatNumber,
+  toRuns,
+  wrap,
+  type RunsInput,
+} from './metrics'
 
 /** A plain-text mail reply: quoted twice it still fits 80 columns. */
 export const MAIL_MAX_COLUMNS = 76
@@ -125,7 +133,7 @@ export function phasesBody(input: RunsInput): string {
     runs.length > 1
       ? `Time in faults per phase (simulated, means over ${runs.length} runs); p50/p99 per fault type:`
       : 'Time in faults per phase (simulated); p50/p99 per fault type:'
-  return [...wrapHead(head), '', blocks.join('\n\n'), ''].join('\n')
+  return [wrap(head, '', '', MAIL_MAX_COLUMNS), '', blocks.join('\n\n'), ''].join('\n')
 }
 
 function round1(n: number): number {
@@ -152,10 +160,4 @@ function row(
 
 function cut(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, width - 3)}...`
-}
-
-function wrapHead(text: string): string[] {
-  if (text.length <= MAIL_MAX_COLUMNS) return [text]
-  const at = text.lastIndexOf(' ', MAIL_MAX_COLUMNS)
-  return [text.slice(0, at), text.slice(at + 1)]
 }

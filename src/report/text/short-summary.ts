@@ -12,6 +12,7 @@ import { percentChange } from './lkp'
 import {
   aggregateRuns,
   ascii,
+  formatBytes,
   formatFooter,
   formatMicros,
   formatNumber,
@@ -191,11 +192,7 @@ const ms = (n: number): string => `${formatMicros(n)}ms`
 const count = (n: number, noun: string): string => `${formatNumber(n)} ${noun}${n === 1 ? '' : 's'}`
 
 /** `8 GiB`, `512 MiB`, `1536 kB`, from a meminfo size in kB. */
-function size(kb: number): string {
-  if (kb >= 1 << 20) return `${formatNumber(kb / (1 << 20))} GiB`
-  if (kb >= 1 << 10) return `${formatNumber(kb / (1 << 10))} MiB`
-  return `${formatNumber(kb)} kB`
-}
+const size = (kb: number): string => formatBytes(kb * 1024)
 
 /** `a`, `a and b`, `a, b and c`. */
 function list(items: readonly string[]): string {

@@ -19,6 +19,7 @@
 //                          [--limit-s 120] [--rss-cap 8G] [--json out/bench/bench.json]
 //                          [--svg out/bench/cost-vs-size.svg] [--vs <git revision>]
 //
+// --cpu-prof DIR writes each child's V8 CPU profile (.cpuprofile) into DIR.
 // --vs REV runs every row also with src/sim as of REV (git archive), the two alternately, and
 // prints the ratio: before/after figures from one run on one machine.
 import { build } from 'esbuild'
@@ -51,6 +52,7 @@ const { values } = parseArgs({
     json: { type: 'string', default: 'out/bench/bench.json' },
     svg: { type: 'string', default: 'out/bench/cost-vs-size.svg' },
     vs: { type: 'string' },
+    'cpu-prof': { type: 'string' },
   },
 })
 
@@ -134,7 +136,8 @@ async function child(spec) {
     })
     lap('reclaim', () => s.reclaim(bytes))
     const swapped = s.smaps(parent, addr, bytes).Swap
-    if (swapped !== bytes / 1024) throw new Error(`${variant}: heap not all in swap (${swapped} kB)`)
+    if (swapped !== bytes / 1024)
+      throw new Error(`${variant}: heap not all in swap (${swapped} kB)`)
     lap('read-back', () => {
       for (const pid of pids.slice(1)) s.touch(pid, addr, bytes, { write: false })
       s.touch(parent, addr, bytes, { write: false })
@@ -175,7 +178,14 @@ function runChild(bundle, spec, limitMs, rssCap) {
   return new Promise((resolve) => {
     const cp = spawn(
       process.execPath,
-      [fileURLToPath(import.meta.url), '--child', JSON.stringify(spec), '--bundle', bundle],
+      [
+        ...(values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : []),
+        fileURLToPath(import.meta.url),
+        '--child',
+        JSON.stringify(spec),
+        '--bundle',
+        bundle,
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     )
     let out = ''
@@ -247,9 +257,14 @@ function rowLine(label, row) {
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'hugeswap-bench-'))
-  const trees = [{ label: 'this tree', bundle: await bundleSim(join(import.meta.dirname, '..'), dir, 'sim') }]
+  const trees = [
+    { label: 'this tree', bundle: await bundleSim(join(import.meta.dirname, '..'), dir, 'sim') },
+  ]
   if (values.vs) {
-    trees.push({ label: values.vs, bundle: await bundleSim(checkoutSim(values.vs, dir), dir, 'vs') })
+    trees.push({
+      label: values.vs,
+      bundle: await bundleSim(checkoutSim(values.vs, dir), dir, 'vs'),
+    })
   }
   const sim = await import(pathToFileURL(trees[0].bundle).href)
   const workloads = values.workloads ? values.workloads.split(',') : DEFAULT_WORKLOADS
@@ -301,7 +316,11 @@ async function main() {
   }
   mkdirSync(dirname(values.json), { recursive: true })
   writeFileSync(values.json, `${JSON.stringify({ node: process.version, rows }, null, 1)}\n`)
-  const svg = await costChart(rows, variants, trees.map((t) => t.label))
+  const svg = await costChart(
+    rows,
+    variants,
+    trees.map((t) => t.label),
+  )
   if (svg) {
     mkdirSync(dirname(values.svg), { recursive: true })
     writeFileSync(values.svg, svg)
@@ -318,7 +337,10 @@ async function costChart(rows, variants, trees) {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 720, height: 420 })
   chart.setOption({
     animation: false,
-    title: { text: 'hugeswap bench: round-trip wall time against working-set size', left: 'center' },
+    title: {
+      text: 'hugeswap bench: round-trip wall time against working-set size',
+      left: 'center',
+    },
     legend: { top: 28 },
     grid: { top: 70, left: 70, right: 30, bottom: 50 },
     xAxis: { type: 'log', logBase: 2, name: 'GiB', nameLocation: 'middle', nameGap: 30 },

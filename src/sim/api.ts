@@ -239,6 +239,13 @@ export interface SimulatorOptions {
   variant: VariantName
   machine: MachineSpec
   seed: number
+  /**
+   * false: every fast path (a batched or run-length form of per-page work) takes the per-page
+   * path it stands for instead. The result must be byte-identical either way; tests/sim/
+   * fast-paths.test.ts holds the scenario library and the model fuzz to that
+   * (docs/performance.md). Default true.
+   */
+  fastPaths?: boolean
 }
 
 /** What run(k) produced for one variant, before the scenario layer adds its checks. */

@@ -96,7 +96,7 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
   const features = VARIANT_FEATURES[opts.variant]
   if (!features) throw new SimUsageError(`unknown variant '${opts.variant}'`)
   const variant: VariantInfo = { name: opts.variant, ...features }
-  const k = new Kernel(opts.machine, variant, opts.seed)
+  const k = new Kernel(opts.machine, variant, opts.seed, opts.fastPaths ?? true)
   const snapshots: Snapshot[] = []
   const phases = new PhaseLog(k)
   const timeline: PageTableSample[] = [{ timeNs: 0, bytes: 0 }]

@@ -51,6 +51,9 @@ export type MthpStat =
   | 'split_failed'
   | 'split_deferred'
 
+/** Content tags are 1 .. 2^32 - 1 (0 means zero-filled). */
+const TAG_SPACE = 0xffffffff
+
 const COMPONENT_INDEX = Object.fromEntries(COST_COMPONENTS.map((c, i) => [c, i])) as Record<
   CostComponent,
   number
@@ -201,19 +204,26 @@ export class Kernel {
   faultType = ''
   /** Retries the fault in progress has taken (a racing event is injected at most once). */
   faultRetries = 0
-  /** Content-tag sequence: one new tag per 4 KB page written. */
+  /** Pages written so far (the content-tag sequence: one new tag per 4 KB page written). */
   private writeSeq = 0
 
-  constructor(spec: MachineSpec, variant: VariantInfo, seed: number) {
+  /**
+   * Whether batched and run-length forms of per-page work may be used (SimulatorOptions
+   * fastPaths); when false every one takes the per-page path it must equal.
+   */
+  readonly fastPaths: boolean
+
+  constructor(spec: MachineSpec, variant: VariantInfo, seed: number, fastPaths = true) {
     this.spec = spec
+    this.fastPaths = fastPaths
     this.variant = variant
     this.cpu = spec.costs.cpu
     this.zswapCompressor = spec.costs.compressors[spec.zswap_compressor]
     this.scenarioRng = new Rng(seed)
     this.kernelRng = new Rng(seed ^ 0x5eed_ce11)
-    this.mem = new PageAlloc(spec.memoryBytes, spec.fragmentation)
+    this.mem = new PageAlloc(spec.memoryBytes, spec.fragmentation, !fastPaths)
     this.swap = spec.swap.map((s, i) => {
-      const si = new SwapInfo(i, s.type, s.sizeBytes, s.priority, s.fragmentation)
+      const si = new SwapInfo(i, s.type, s.sizeBytes, s.priority, s.fragmentation, !fastPaths)
       si.cost = spec.costs.devices[s.type]
       si.queue = new DeviceQueue(si.cost)
       si.compressor = spec.costs.compressors[s.compressor]
@@ -242,12 +252,20 @@ export class Kernel {
     }
   }
 
-  /** A fresh, never-zero content tag for a page being written (same sequence in every variant). */
-  nextTag(): number {
-    let z = (++this.writeSeq * 0x9e3779b1) >>> 0
-    z = Math.imul(z ^ (z >>> 15), 0x85ebca6b) >>> 0
-    z = (z ^ (z >>> 13)) >>> 0
-    return z === 0 ? 1 : z
+  /**
+   * Fresh content tags for `n` pages written now (the same sequence in every variant): the j-th
+   * page ever written gets tag ((j - 1) mod (2^32 - 1)) + 1, never 0. Calls `put(i, len, first)`
+   * for each run of consecutive tags: pages i .. i + len - 1 of the n get first .. first + len - 1
+   * (one run, unless the 32-bit tag space wraps inside it).
+   */
+  freshTags(n: number, put: (i: number, len: number, first: number) => void): void {
+    for (let i = 0; i < n;) {
+      const first = (this.writeSeq % TAG_SPACE) + 1
+      const len = Math.min(n - i, TAG_SPACE - first + 1)
+      put(i, len, first)
+      this.writeSeq += len
+      i += len
+    }
   }
 
   /** Whether the fault-injection point `what` fires now (machine.fault_injection). */

@@ -3,6 +3,8 @@
  * variants. After every step the whole state must audit clean (swap counts = references, mapcounts
  * = mappings, per-mm counters = tables); every read is checked against the written content inside
  * the model; what tasks read must agree across variants; and after every task exits nothing leaks.
+ * Each sequence runs again with fast paths off: the result JSON must be the same, byte for byte
+ * (the per-page paths are every fast path's oracle, docs/performance.md).
  *
  * HUGESWAP_FUZZ_RUNS raises the number of sequences (npm run fuzz); a failure prints the seed
  * and path that replay it.
@@ -151,9 +153,11 @@ function replay(
   variant: (typeof VARIANT_NAMES)[number],
   ops: Op[],
   swap: 'nvme' | 'zram',
-): string[] {
+  fastPaths = true,
+): { log: string[]; result: string } {
   const sim: AuditableSimulator = createSimulator({
     variant,
+    fastPaths,
     seed: 7,
     // zram runs also enable 16 kB and 64 kB mTHPs (and synchronous large-folio swap-in).
     machine: normalizeMachine({
@@ -306,7 +310,7 @@ function replay(
   expect(mi.PageTables, `${variant}: page tables leaked`).toBe(0)
   expect(mi.MemFree, `${variant}: memory leaked`).toBe(mi.MemTotal)
   expect(mi.SwapCached).toBe(0)
-  return log
+  return { log, result: JSON.stringify(sim.finish()) }
 }
 
 const runs = Number(process.env.HUGESWAP_FUZZ_RUNS ?? 1000)
@@ -321,8 +325,14 @@ describe('random operation sequences in every variant', () => {
     it(`audits clean, reads agree, nothing leaks (${swap})`, { timeout: 10 * 60_000 }, () => {
       fc.assert(
         fc.property(fc.array(opArb, { minLength: 1, maxLength: 40 }), (ops) => {
-          const logs = VARIANT_NAMES.map((v) => replay(v, ops, swap))
-          for (const l of logs) expect(l).toEqual(logs[0])
+          const runs = VARIANT_NAMES.map((v) => replay(v, ops, swap))
+          for (const r of runs) expect(r.log).toEqual(runs[0].log)
+          // Every fast path against the per-page path it stands for (docs/performance.md).
+          VARIANT_NAMES.forEach((v, i) => {
+            expect(replay(v, ops, swap, false).result, `${v}: fast paths differ`).toBe(
+              runs[i].result,
+            )
+          })
         }),
         { numRuns: runs, seed },
       )

@@ -14,10 +14,22 @@ import type { FaultStats, LatencyHistogram, LatencySummaryNs, PhaseFaults } from
 const MAX_DISTINCT = 4096
 
 export class LatencySet {
-  readonly counts = new Map<number, number>()
+  private readonly map = new Map<number, number>()
+  /**
+   * The value last added (as stored) and how many times since it was folded into `map`: a run of
+   * equal values costs one map update, not one per value.
+   */
+  private pendV = -1
+  private pendC = 0
   n = 0
   sum = 0
   max = 0
+
+  /** Value -> count. */
+  get counts(): Map<number, number> {
+    this.fold()
+    return this.map
+  }
 
   /** Adds every value of `other` (merging a phase's segments). */
   merge(other: LatencySet): void {
@@ -26,11 +38,21 @@ export class LatencySet {
 
   add(ns: number, times = 1): void {
     let v = Math.round(ns)
-    if (this.counts.size >= MAX_DISTINCT && !this.counts.has(v)) v = round3(v)
-    this.counts.set(v, (this.counts.get(v) ?? 0) + times)
+    if (v !== this.pendV) {
+      this.fold()
+      if (this.map.size >= MAX_DISTINCT && !this.map.has(v)) v = round3(v)
+      this.pendV = v
+    }
+    this.pendC += times
     this.n += times
     this.sum += v * times
     if (v > this.max) this.max = v
+  }
+
+  private fold(): void {
+    if (this.pendC === 0) return
+    this.map.set(this.pendV, (this.map.get(this.pendV) ?? 0) + this.pendC)
+    this.pendC = 0
   }
 
   summary(): LatencySummaryNs {
@@ -77,17 +99,30 @@ export class FaultRecorder {
     this.allParts = new Float64Array(components.length)
   }
 
+  /** The last type recorded and its sets (a sweep records one type many times in a row). */
+  private lastType = ''
+  private lastSet: LatencySet | null = null
+  private lastSeg: LatencySet | null = null
+  private lastParts: Float64Array | null = null
+
   record(type: string, ns: number, parts: Float64Array): void {
     this.all.add(ns)
     this.totalNs += ns
-    let s = this.byType.get(type)
-    if (!s) this.byType.set(type, (s = new LatencySet()))
-    s.add(ns)
-    let seg = this.segment.get(type)
-    if (!seg) this.segment.set(type, (seg = new LatencySet()))
-    seg.add(ns)
-    let p = this.parts.get(type)
-    if (!p) this.parts.set(type, (p = new Float64Array(this.components.length)))
+    if (type !== this.lastType || this.lastSet === null) {
+      let s = this.byType.get(type)
+      if (!s) this.byType.set(type, (s = new LatencySet()))
+      let seg = this.segment.get(type)
+      if (!seg) this.segment.set(type, (seg = new LatencySet()))
+      let p = this.parts.get(type)
+      if (!p) this.parts.set(type, (p = new Float64Array(this.components.length)))
+      this.lastType = type
+      this.lastSet = s
+      this.lastSeg = seg
+      this.lastParts = p
+    }
+    this.lastSet.add(ns)
+    this.lastSeg!.add(ns)
+    const p = this.lastParts!
     for (let i = 0; i < parts.length; i++) {
       p[i] += parts[i]
       this.allParts[i] += parts[i]
@@ -116,6 +151,7 @@ export class FaultRecorder {
   endSegment(): Map<string, LatencySet> {
     const done = this.segment
     this.segment = new Map()
+    this.lastSet = null
     return done
   }
 

@@ -37,3 +37,12 @@ export const E_SWP_EXCLUSIVE = 1 << 5
 
 /** Bits a split copies to all 512 PTEs (mm/huge_memory.c __split_huge_pmd_locked()). */
 export const E_SPLIT_INHERIT = E_SOFT_DIRTY | E_UFFD_WP | E_SWP_EXCLUSIVE
+
+/**
+ * @kernel include/linux/pgtable.h pte_index(): the PTE's slot in its table (address bits 12-20).
+ * Addresses are whole pages, so the division is exact and the bit mask keeps the low 9 bits of
+ * any address below 2^53 (no floating-point remainder on the access path).
+ */
+export function pte_index(addr: number): number {
+  return (addr / 4096) & 511
+}

@@ -4,7 +4,7 @@
  */
 import { SimUsageError } from '../api'
 import type { Kernel } from '../kernel'
-import { PMD_HUGE, PMD_TABLE, PTE_PRESENT } from '../include/pgtable'
+import { PMD_HUGE, PMD_TABLE, PTE_PRESENT, pte_index } from '../include/pgtable'
 import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
 import { access_range } from './memory'
 import type { Mm } from './mm_types'
@@ -18,7 +18,7 @@ export function gup_pin(k: Kernel, mm: Mm, start: number, end: number, pinned: b
     let f = -1
     if (k.pmds.kind[p] === PMD_HUGE) f = k.pmds.val[p]
     else if (k.pmds.kind[p] === PMD_TABLE) {
-      const e = k.pmds.val[p] * HPAGE_PMD_NR + Math.floor((a % PMD_SIZE) / PAGE_SIZE)
+      const e = k.pmds.val[p] * HPAGE_PMD_NR + pte_index(a)
       if (k.ptes.kind[e] === PTE_PRESENT) f = k.ptes.val[e]
     }
     if (f < 0 || seen.has(f)) continue

@@ -21,9 +21,10 @@ import {
   PTE_PRESENT,
   PTE_SWAP,
   PTE_ZERO,
+  pte_index,
 } from '../include/pgtable'
 import { SLOT_ZSWAP, type SwapInfo } from './swapfile'
-import { HPAGE_PMD_NR, HPAGE_PMD_ORDER, PAGE_SIZE, PMD_SIZE } from '../include/units'
+import { HPAGE_PMD_NR, HPAGE_PMD_ORDER, PMD_SIZE } from '../include/units'
 import {
   PG_ANON_EXCLUSIVE,
   PG_DIRTY,
@@ -198,7 +199,7 @@ export function do_huge_pmd_anonymous_page(
   if (pfn < 0) return FAULT_FALLBACK
   let table = -1
   if (!k.variant.lazyDeposit) {
-    table = pte_alloc_one(k, mm)
+    table = pte_alloc_one(k, mm, true)
     if (table < 0) {
       k.mem.free(pfn, HPAGE_PMD_ORDER)
       return FAULT_OOM
@@ -252,7 +253,7 @@ function map_anon_folio_pmd(
   fo.order[f] = HPAGE_PMD_ORDER
   fo.pfn[f] = pfn
   fo.flags[f] = PG_UPTODATE
-  k.mem.pageTag.fill(0, pfn, pfn + HPAGE_PMD_NR)
+  k.mem.pageTag.fill(pfn, pfn + HPAGE_PMD_NR, 0)
   k.cost('clear', k.cpu.clear2mNs)
   k.pmds.kind[p] = PMD_HUGE
   k.pmds.val[p] = f
@@ -279,7 +280,7 @@ function mm_get_huge_zero_folio(k: Kernel, mm: Mm): boolean {
       k.vm.thp_zero_page_alloc_failed++
       return false
     }
-    k.mem.pageTag.fill(0, pfn, pfn + HPAGE_PMD_NR)
+    k.mem.pageTag.fill(pfn, pfn + HPAGE_PMD_NR, 0)
     k.hugeZeroPfn = pfn
     k.vm.thp_zero_page_alloc++
   }
@@ -307,7 +308,7 @@ function set_huge_zero_folio(k: Kernel, mm: Mm, pmdIdx: number): FaultResult {
   }
   let table = -1
   if (!k.variant.lazyDeposit) {
-    table = pte_alloc_one(k, mm)
+    table = pte_alloc_one(k, mm, true)
     if (table < 0) return FAULT_OOM
   }
   if (mm.exited || pmdKindOf(k, mm, pmdIdx) !== PMD_NONE) {
@@ -483,7 +484,7 @@ export function copy_huge_pmd(k: Kernel, dst: Mm, src: Mm, pmdIdx: number): bool
   }
   let table = -1
   if (!k.variant.lazyDeposit) {
-    table = pte_alloc_one(k, dst)
+    table = pte_alloc_one(k, dst, true)
     if (table < 0) return false
   }
   const dp = pmdRow(k, dst, pmdIdx)
@@ -776,9 +777,9 @@ export function splitFolioAt(k: Kernel, mm: Mm, addr: number): boolean {
   let f = -1
   if (pm.kind[p] === PMD_HUGE) f = pm.val[p]
   else if (pm.kind[p] === PMD_SWAP) {
-    f = k.swap[pm.swapType[p]].cache[pm.val[p] + Math.floor((addr % PMD_SIZE) / PAGE_SIZE)]
+    f = k.swap[pm.swapType[p]].cache[pm.val[p] + pte_index(addr)]
   } else if (pm.kind[p] === PMD_TABLE) {
-    const e = pm.val[p] * HPAGE_PMD_NR + Math.floor((addr % PMD_SIZE) / PAGE_SIZE)
+    const e = pm.val[p] * HPAGE_PMD_NR + pte_index(addr)
     const pk = k.ptes.kind[e]
     if (pk === PTE_PRESENT) f = k.ptes.val[e]
     else if (pk === PTE_SWAP) f = k.swap[k.ptes.swapType[e]].cache[k.ptes.val[e]]

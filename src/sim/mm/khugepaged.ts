@@ -278,12 +278,12 @@ function collapse_huge_page(k: Kernel, mm: Mm, vma: Vma, pmdIdx: number): ScanRe
   for (let i = 0; i < HPAGE_PMD_NR; i++) {
     const e = base + i
     if (pt.kind[e] !== PTE_PRESENT) {
-      tags[pfn + i] = 0
+      tags.set(pfn + i, 0)
       pt.kind[e] = PTE_NONE
       continue
     }
     const old = pt.val[e]
-    tags[pfn + i] = tags[fo.pfn[old] + pt.sub[e]]
+    tags.set(pfn + i, tags.get(fo.pfn[old] + pt.sub[e]))
     dirty |= pt.flags[e] & (E_DIRTY | E_SOFT_DIRTY)
     pt.kind[e] = PTE_NONE
     folio_remove_rmap_ptes(k, old, 1)

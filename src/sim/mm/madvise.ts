@@ -14,6 +14,7 @@ import {
   PTE_NONE,
   PTE_PRESENT,
   PTE_SWAP,
+  pte_index,
 } from '../include/pgtable'
 import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
 import { __split_huge_pmd, split_folio, swapin_pmd_readahead, zap_huge_pmd } from './huge_memory'
@@ -149,7 +150,7 @@ function walkColdOrPageout(
     if (pm.kind[p] !== PMD_TABLE) continue
     const pt = k.ptes
     const base = pm.val[p] * HPAGE_PMD_NR
-    const from = Math.floor((lo % PMD_SIZE) / PAGE_SIZE)
+    const from = pte_index(lo)
     const to = hi - lo === PMD_SIZE ? HPAGE_PMD_NR : from + (hi - lo) / PAGE_SIZE
     k.walk(pageout ? 'madvise_pageout' : 'madvise_cold', to - from)
     for (let i = from; i < to; i++) {
@@ -180,7 +181,7 @@ function madvise_dontneed(k: Kernel, mm: Mm, start: number, end: number): void {
   for (const vma of vmasIn(mm, start, end)) {
     const lo = Math.max(start, vma.start)
     const hi = Math.min(end, vma.end)
-    vma.expected.fill(0, (lo - vma.start) / PAGE_SIZE, (hi - vma.start) / PAGE_SIZE)
+    vma.expected.fill((lo - vma.start) / PAGE_SIZE, (hi - vma.start) / PAGE_SIZE, 0)
   }
 }
 
@@ -259,7 +260,7 @@ function madvise_free(k: Kernel, mm: Mm, start: number, end: number): void {
     const lo = Math.max(start, vma.start)
     const hi = Math.min(end, vma.end)
     for (let a = lo; a < hi; a += PAGE_SIZE) {
-      if (!pageMapped(k, mm, a)) vma.expected[(a - vma.start) / PAGE_SIZE] = 0
+      if (!pageMapped(k, mm, a)) vma.expected.set((a - vma.start) / PAGE_SIZE, 0)
     }
   }
   k.cost('install', visited * k.cpu.installEntryNs)
@@ -284,7 +285,7 @@ function pageMapped(k: Kernel, mm: Mm, addr: number): boolean {
   const kind = k.pmds.kind[p]
   if (kind === PMD_HUGE || kind === PMD_SWAP) return true
   if (kind !== PMD_TABLE) return false
-  const e = k.pmds.val[p] * HPAGE_PMD_NR + Math.floor((addr % PMD_SIZE) / PAGE_SIZE)
+  const e = k.pmds.val[p] * HPAGE_PMD_NR + pte_index(addr)
   return k.ptes.kind[e] === PTE_PRESENT || k.ptes.kind[e] === PTE_SWAP
 }
 

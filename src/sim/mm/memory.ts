@@ -8,6 +8,7 @@
  * in the VMA, so a data-losing bug stops the run.
  */
 import { SimInvariantError, SimUsageError, type TouchOptions } from '../api'
+import { RunArray } from '../engine/runs'
 import type { Kernel } from '../kernel'
 import {
   E_DIRTY,
@@ -25,6 +26,7 @@ import {
   PTE_PRESENT,
   PTE_SWAP,
   PTE_ZERO,
+  pte_index,
 } from '../include/pgtable'
 import { HPAGE_PMD_NR, HPAGE_PMD_ORDER, PAGE_SIZE, PMD_SIZE } from '../include/units'
 import {
@@ -154,7 +156,7 @@ function access_run(k: Kernel, mm: Mm, addr: number, maxPages: number, write: bo
     const kind = p === undefined ? PMD_NONE : pm.kind[p]
     if (vma.flags & VM_UFFD_ANY && userfault(k, mm, vma, addr, write)) continue
     if (kind === PMD_HUGE && (!write || pm.flags[p!] & E_WRITE)) {
-      const first = Math.floor((addr % PMD_SIZE) / PAGE_SIZE)
+      const first = pte_index(addr)
       const n = Math.min(maxPages, HPAGE_PMD_NR - first, (vma.end - addr) / PAGE_SIZE)
       const f = pm.val[p!]
       pm.flags[p!] |= E_YOUNG | (write ? E_DIRTY | E_SOFT_DIRTY : 0)
@@ -163,14 +165,14 @@ function access_run(k: Kernel, mm: Mm, addr: number, maxPages: number, write: bo
       return n
     }
     if (kind === PMD_HUGE_ZERO && !write) {
-      const first = Math.floor((addr % PMD_SIZE) / PAGE_SIZE)
+      const first = pte_index(addr)
       const n = Math.min(maxPages, HPAGE_PMD_NR - first, (vma.end - addr) / PAGE_SIZE)
       touchFrames(k, mm, vma, addr, -1, n, false)
       kswapdAfterAccess(k)
       return n
     }
     if (kind === PMD_TABLE) {
-      const e = pm.val[p!] * HPAGE_PMD_NR + Math.floor((addr % PMD_SIZE) / PAGE_SIZE)
+      const e = pm.val[p!] * HPAGE_PMD_NR + pte_index(addr)
       const pt = k.ptes
       const pk = pt.kind[e]
       if (pk === PTE_PRESENT && (!write || pt.flags[e] & E_WRITE)) {
@@ -210,7 +212,7 @@ function userfault(k: Kernel, mm: Mm, vma: Vma, addr: number, write: boolean): b
   let flags = 0
   let missing = kind === PMD_NONE
   if (kind === PMD_TABLE) {
-    const e = pm.val[p!] * HPAGE_PMD_NR + Math.floor((addr % PMD_SIZE) / PAGE_SIZE)
+    const e = pm.val[p!] * HPAGE_PMD_NR + pte_index(addr)
     flags = k.ptes.flags[e]
     missing = k.ptes.kind[e] === PTE_NONE
   } else if (kind !== PMD_NONE) {
@@ -253,20 +255,21 @@ function touchFrames(
   const exp = vma.expected
   const idx = (addr - vma.start) / PAGE_SIZE
   if (write) {
-    for (let i = 0; i < n; i++) {
-      const t = k.nextTag()
-      tags[pfn + i] = t
-      exp[idx + i] = t
-    }
+    k.freshTags(n, (i, len, first) => {
+      tags.fillSeq(pfn + i, len, first)
+      exp.fillSeq(idx + i, len, first)
+    })
     return
   }
-  for (let i = 0; i < n; i++) {
-    const actual = pfn < 0 ? 0 : tags[pfn + i]
-    if (actual !== exp[idx + i]) {
-      throw new SimInvariantError(
-        `data corruption: pid ${mm.pid} read tag ${actual.toString(16)} at 0x${(addr + i * PAGE_SIZE).toString(16)}, expected ${exp[idx + i].toString(16)}`,
-      )
-    }
+  let i = -1
+  if (n === 1) i = (pfn < 0 ? 0 : tags.get(pfn)) === exp.get(idx) ? -1 : 0
+  else if (pfn >= 0) i = RunArray.firstMismatch(tags, pfn, exp, idx, n)
+  else if (!exp.allEqual(idx, idx + n, 0)) for (i = 0; exp.get(idx + i) === 0; i++);
+  if (i >= 0) {
+    const actual = pfn < 0 ? 0 : tags.get(pfn + i)
+    throw new SimInvariantError(
+      `data corruption: pid ${mm.pid} read tag ${actual.toString(16)} at 0x${(addr + i * PAGE_SIZE).toString(16)}, expected ${exp.get(idx + i).toString(16)}`,
+    )
   }
 }
 
@@ -324,7 +327,7 @@ function fault_step(k: Kernel, mm: Mm, vma: Vma, addr: number, write: boolean): 
     const r = do_huge_pmd_wp_page(k, mm, vma, pmdIdx)
     return r === FAULT_FALLBACK ? FAULT_RETRY : r
   }
-  const e = pm.val[p!] * HPAGE_PMD_NR + Math.floor((addr % PMD_SIZE) / PAGE_SIZE)
+  const e = pm.val[p!] * HPAGE_PMD_NR + pte_index(addr)
   const pk = k.ptes.kind[e]
   if (pk === PTE_NONE) return do_anonymous_page(k, mm, vma, e, addr, write)
   if (pk === PTE_SWAP) return do_swap_page(k, mm, vma, e, addr, write)
@@ -380,7 +383,7 @@ function do_anonymous_page(
     return FAULT_RETRY
   }
   const f = newOrder0Folio(k, pfn)
-  k.mem.pageTag[pfn] = 0
+  k.mem.pageTag.set(pfn, 0)
   k.cost('clear', k.cpu.clear4kNs)
   k.cost('install', k.cpu.installEntryNs)
   // Writable and dirty when the VMA is (a read fault gets here under mm_forbids_zeropage()).
@@ -421,7 +424,7 @@ function alloc_anon_folio(k: Kernel, mm: Mm, vma: Vma, e: number, addr: number):
     k.folios.order[f] = order
     k.folios.pfn[f] = pfn
     k.folios.flags[f] = PG_UPTODATE
-    k.mem.pageTag.fill(0, pfn, pfn + n)
+    k.mem.pageTag.fill(pfn, pfn + n, 0)
     for (let i = 0; i < n; i++)
       mapPte(k, first + i, f, i, E_WRITE | E_DIRTY | E_YOUNG | E_SOFT_DIRTY)
     folio_add_new_anon_rmap(k, f, vma, start, false)
@@ -486,11 +489,11 @@ function do_wp_page(k: Kernel, mm: Mm, vma: Vma, e: number, addr: number): Fault
   }
   const g = newOrder0Folio(k, pfn)
   if (pt.kind[e] === PTE_ZERO) {
-    k.mem.pageTag[pfn] = 0
+    k.mem.pageTag.set(pfn, 0)
     k.cost('clear', k.cpu.clear4kNs)
   } else {
     const old = pt.val[e]
-    k.mem.pageTag[pfn] = k.mem.pageTag[fo.pfn[old] + pt.sub[e]]
+    k.mem.pageTag.set(pfn, k.mem.pageTag.get(fo.pfn[old] + pt.sub[e]))
     k.cost('copy', k.cpu.copy4kNs)
     folio_remove_rmap_ptes(k, old, 1)
     mm.anonRss--
@@ -1005,7 +1008,7 @@ export function read_swap_cache_async(
   const f = newOrder0Folio(k, pfn)
   k.folios.flags[f] = PG_UPTODATE
   swap_cache_add_folio(k, f, si, off)
-  k.mem.pageTag[pfn] = si.tag[off]
+  k.mem.pageTag.set(pfn, si.tag.get(off))
   const fl = si.slotFlags[off]
   if (fl & SLOT_ZERO) k.vm.swpin_zero++
   else if (fl & SLOT_ZSWAP) {
@@ -1078,7 +1081,7 @@ function copy_present_page(k: Kernel, dst: Mm, s: number, d: number, addr: numbe
   if (pfn < 0) return false
   const g = newOrder0Folio(k, pfn)
   const f = pt.val[s]
-  k.mem.pageTag[pfn] = k.mem.pageTag[fo.pfn[f] + pt.sub[s]]
+  k.mem.pageTag.set(pfn, k.mem.pageTag.get(fo.pfn[f] + pt.sub[s]))
   k.cost('copy', k.cpu.copy4kNs)
   const vma = find_vma(dst, addr)!
   mapPte(k, d, g, 0, (vma.flags & VM_WRITE ? E_WRITE : 0) | E_DIRTY | E_SOFT_DIRTY | E_YOUNG)

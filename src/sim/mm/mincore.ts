@@ -12,6 +12,7 @@ import {
   PTE_PRESENT,
   PTE_SWAP,
   PTE_ZERO,
+  pte_index,
 } from '../include/pgtable'
 import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
 import type { Mm } from './mm_types'
@@ -22,7 +23,7 @@ export function do_mincore(k: Kernel, mm: Mm, start: number, end: number): boole
   const pt = k.ptes
   for (let addr = start; addr < end; addr += PAGE_SIZE) {
     const p = mm.pmds.get(Math.floor(addr / PMD_SIZE))
-    const i = Math.floor((addr % PMD_SIZE) / PAGE_SIZE)
+    const i = pte_index(addr)
     if (p === undefined) {
       out.push(false)
       continue

@@ -8,6 +8,7 @@
  *   deposited under a huge PMD.
  * Every pool grows by doubling and recycles freed rows through a free list.
  */
+import type { RunArray } from '../engine/runs'
 import { HPAGE_PMD_NR } from '../include/units'
 
 /** @kernel include/linux/page-flags.h (the subset anonymous reclaim looks at) */
@@ -154,6 +155,13 @@ export class PmdPool {
   }
 }
 
+/**
+ * Table ids from BARE_TABLE up are bare: a PTE table page that exists (allocated, accounted,
+ * deposited) but whose 512 entries, all pte_none, are not stored. A deposited table is bare until
+ * it is withdrawn to be filled (PtePool.dress()); most are freed without ever being used.
+ */
+export const BARE_TABLE = 1 << 30
+
 /** 512-entry PTE tables, pooled. Entry e of table t is row t * 512 + e. */
 export class PtePool {
   kind = new Uint8Array(HPAGE_PMD_NR * 64)
@@ -167,12 +175,12 @@ export class PtePool {
   tablePfn = new Int32Array(64)
   private freeList: number[] = []
   private next = 0
+  /** Bare tables' page frames, by id - BARE_TABLE. */
+  private barePfn = new Int32Array(64)
+  private bareFree: number[] = []
+  private bareNext = 0
+  /** Tables in use, bare ones included. */
   nrLive = 0
-
-  /** One past the highest folio id ever handed out: live folios are below it (pfn >= 0). */
-  get highWater(): number {
-    return this.next
-  }
 
   alloc(pfn: number): number {
     let t: number
@@ -198,9 +206,33 @@ export class PtePool {
     return t
   }
 
+  /** A table whose entries are not stored until dress() (see BARE_TABLE). */
+  allocBare(pfn: number): number {
+    let b: number
+    if (this.bareFree.length) b = this.bareFree.pop()!
+    else {
+      b = this.bareNext++
+      if (b >= this.barePfn.length) this.barePfn = grow(this.barePfn, this.barePfn.length * 2)
+    }
+    this.barePfn[b] = pfn
+    this.nrLive++
+    return BARE_TABLE + b
+  }
+
+  /** Table `t` with its entries stored: a bare table becomes a stored one, same page frame. */
+  dress(t: number): number {
+    if (t < BARE_TABLE) return t
+    const pfn = this.release(t)
+    return this.alloc(pfn)
+  }
+
   release(t: number): number {
-    this.freeList.push(t)
     this.nrLive--
+    if (t >= BARE_TABLE) {
+      this.bareFree.push(t - BARE_TABLE)
+      return this.barePfn[t - BARE_TABLE]
+    }
+    this.freeList.push(t)
     return this.tablePfn[t]
   }
 }
@@ -241,7 +273,7 @@ export interface Vma {
    * What each 4 KB page of the VMA must contain: the reference the model checks every read
    * against. 0 = never written (reads as zeroes).
    */
-  expected: Uint32Array
+  expected: RunArray
 }
 
 /** One process address space (struct mm_struct) plus the task that owns it. */

@@ -3,6 +3,7 @@
  * page-table teardown shared by munmap, MADV_DONTNEED and exit (unmap_page_range(),
  * free_pgtables()), and exit_mmap().
  */
+import { RunArray } from '../engine/runs'
 import { SimInvariantError, SimUsageError } from '../api'
 import type { Kernel } from '../kernel'
 import { PMD_HUGE, PMD_HUGE_ZERO, PMD_SWAP, PMD_TABLE } from '../include/pgtable'
@@ -56,7 +57,7 @@ export function do_mmap(
     flags,
     pgoff: start / PAGE_SIZE,
     anonVma,
-    expected: new Uint32Array(length / PAGE_SIZE),
+    expected: new RunArray(length / PAGE_SIZE, !k.fastPaths),
   }
   anonVma.vmas.add(vma)
   insertVma(mm, vma)
@@ -82,10 +83,7 @@ export function vma_merge_range(mm: Mm, start: number, end: number): void {
       !(prev.flags & VM_UFFD_ANY) &&
       prev.pgoff + (prev.end - prev.start) / PAGE_SIZE === next.pgoff
     if (!mergeable) continue
-    const expected = new Uint32Array(prev.expected.length + next.expected.length)
-    expected.set(prev.expected, 0)
-    expected.set(next.expected, prev.expected.length)
-    prev.expected = expected
+    prev.expected = RunArray.concat(prev.expected, next.expected)
     prev.end = next.end
     prev.flags |= next.flags & VM_SOFTDIRTY
     next.anonVma.vmas.delete(next)

@@ -7,6 +7,7 @@
  * State is struct-of-arrays: a used-page count and a 512-bit bitmap per block, and one 32-bit
  * content tag per page frame (the "data" of RAM, so data loss is detectable).
  */
+import { RunArray } from '../engine/runs'
 import type { Kernel } from '../kernel'
 import { HPAGE_PMD_NR, HPAGE_PMD_ORDER } from '../include/units'
 import { MAX_MEMCGS, try_charge } from './memcontrol'
@@ -28,8 +29,8 @@ const BLOCK_FULL = 2
 export class PageAlloc {
   readonly nrBlocks: number
   readonly totalPages: number
-  /** Content tag of every page frame; 0 = zero-filled. */
-  readonly pageTag: Uint32Array
+  /** Content tag of every page frame; 0 = zero-filled (runs: src/sim/engine/runs.ts). */
+  readonly pageTag: RunArray
   private readonly blockUsed: Uint16Array
   private readonly blockState: Uint8Array
   private readonly bitmap: Uint32Array
@@ -42,10 +43,11 @@ export class PageAlloc {
   private readonly inPartial: Uint8Array
   nrFree: number
 
-  constructor(totalBytes: number, fragmentation = 0) {
+  /** `flatTags`: keep the content tags entry by entry (fast paths off, the oracle). */
+  constructor(totalBytes: number, fragmentation = 0, flatTags = false) {
     this.totalPages = totalBytes / 4096
     this.nrBlocks = this.totalPages / HPAGE_PMD_NR
-    this.pageTag = new Uint32Array(this.totalPages)
+    this.pageTag = new RunArray(this.totalPages, flatTags)
     this.blockUsed = new Uint16Array(this.nrBlocks)
     this.blockState = new Uint8Array(this.nrBlocks)
     this.bitmap = new Uint32Array(this.nrBlocks * (HPAGE_PMD_NR / 32))

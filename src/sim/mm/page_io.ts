@@ -3,6 +3,7 @@
  * it back, so any slot mix-up shows up as a content mismatch on the next read.
  */
 import { SimInvariantError } from '../api'
+import { RunArray } from '../engine/runs'
 import type { Kernel } from '../kernel'
 import { HPAGE_PMD_ORDER } from '../include/units'
 import { PG_DIRTY, PG_UPTODATE, PG_WRITEBACK } from './mm_types'
@@ -24,27 +25,17 @@ export function swap_writeout(k: Kernel, f: number): boolean {
   const nr = fo.nrPages(f)
   const pfn = fo.pfn[f]
   const tags = k.mem.pageTag
-  let zero = true
-  for (let i = 0; i < nr; i++) {
-    if (tags[pfn + i] !== 0) {
-      zero = false
-      break
-    }
-  }
+  const zero = tags.allEqual(pfn, pfn + nr, 0)
   fo.flags[f] &= ~PG_DIRTY
   if (zero) {
-    for (let i = 0; i < nr; i++) {
-      si.setSlotFlags(off + i, SLOT_ZERO)
-      si.tag[off + i] = 0
-    }
+    for (let i = 0; i < nr; i++) si.setSlotFlags(off + i, SLOT_ZERO)
+    si.tag.fill(off, off + nr, 0)
     k.vm.swpout_zero += nr
     return false
   }
   if (k.zswapEnabled) {
-    for (let i = 0; i < nr; i++) {
-      si.setSlotFlags(off + i, SLOT_ZSWAP)
-      si.tag[off + i] = tags[pfn + i]
-    }
+    for (let i = 0; i < nr; i++) si.setSlotFlags(off + i, SLOT_ZSWAP)
+    RunArray.copy(si.tag, off, tags, pfn, nr)
     k.vm.zswpout += nr
     k.mthpCount(fo.order[f], 'zswpout')
     k.cost('compress', nr * k.zswapCompressor.compressNs)
@@ -61,10 +52,8 @@ export function swap_writeout(k: Kernel, f: number): boolean {
       return true
     }
   }
-  for (let i = 0; i < nr; i++) {
-    si.setSlotFlags(off + i, zram ? SLOT_ZRAM : 0)
-    si.tag[off + i] = tags[pfn + i]
-  }
+  for (let i = 0; i < nr; i++) si.setSlotFlags(off + i, zram ? SLOT_ZRAM : 0)
+  RunArray.copy(si.tag, off, tags, pfn, nr)
   if (fo.order[f] === HPAGE_PMD_ORDER) k.vm.thp_swpout++
   k.mthpCount(fo.order[f], 'swpout')
   k.vm.pswpout += nr
@@ -121,11 +110,10 @@ export function swap_read_folio(
   const si = k.swap[typeIdx]
   const nr = fo.nrPages(f)
   const pfn = fo.pfn[f]
-  const tags = k.mem.pageTag
+  RunArray.copy(k.mem.pageTag, pfn, si.tag, offset, nr)
   let zero = 0
   let zswap = 0
   for (let i = 0; i < nr; i++) {
-    tags[pfn + i] = si.tag[offset + i]
     const fl = si.slotFlags[offset + i]
     if (fl & SLOT_ZERO) zero++
     else if (fl & SLOT_ZSWAP) zswap++

@@ -14,6 +14,7 @@ import {
   PTE_NONE,
   PTE_PRESENT,
   PTE_SWAP,
+  pte_index,
 } from '../include/pgtable'
 import { HPAGE_PMD_NR, HPAGE_PMD_ORDER, PAGE_SIZE, PMD_SIZE } from '../include/units'
 import { __split_huge_pmd } from './huge_memory'
@@ -120,7 +121,7 @@ export function folioPtes(k: Kernel, vma: Vma, addr: number, f: number): [number
       base = p !== undefined && pm.kind[p] === PMD_TABLE ? pm.val[p] * HPAGE_PMD_NR : -1
     }
     if (base < 0) continue
-    const e = base + Math.floor((a % PMD_SIZE) / PAGE_SIZE)
+    const e = base + pte_index(a)
     if (pt.kind[e] === PTE_PRESENT && pt.val[e] === f) out.push([e, i])
   }
   return out
@@ -228,7 +229,7 @@ function unmap_lazyfree(k: Kernel, f: number, vma: Vma, addr: number): boolean {
   let unmapped = 0
   for (const [e, i] of ptes) {
     pt.kind[e] = PTE_NONE
-    vma.expected[(addr - vma.start) / PAGE_SIZE + i] = 0
+    vma.expected.set((addr - vma.start) / PAGE_SIZE + i, 0)
     unmapped++
   }
   folio_remove_rmap_ptes(k, f, unmapped)

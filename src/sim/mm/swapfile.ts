@@ -13,6 +13,7 @@ import {
 } from '../cost/defaults'
 import { HPAGE_PMD_ORDER, SWAPFILE_CLUSTER } from '../include/units'
 import { DeviceQueue } from '../cost/queue'
+import { RunArray } from '../engine/runs'
 
 /** Slot flags. */
 export const SLOT_ZERO = 1 << 0
@@ -56,7 +57,8 @@ export class SwapInfo {
   readonly countExt = new Map<number, number>()
   /** Swap-cache folio per slot, or -1. */
   readonly cache: Int32Array
-  readonly tag: Uint32Array
+  /** Content tag per slot: the data on the device (runs: src/sim/engine/runs.ts). */
+  readonly tag: RunArray
   readonly slotFlags: Uint8Array
   /** Slots in use per cluster (count > 0 or in the swap cache). */
   readonly clusterUsed: Uint16Array
@@ -90,6 +92,7 @@ export class SwapInfo {
     sizeBytes: number,
     priority: number,
     fragmentation = 0,
+    flatTags = false,
   ) {
     this.type = type
     this.deviceType = deviceType
@@ -100,7 +103,7 @@ export class SwapInfo {
     this.nrClusters = this.nrSlots / SWAPFILE_CLUSTER
     this.count = new Uint8Array(this.nrSlots)
     this.cache = new Int32Array(this.nrSlots).fill(-1)
-    this.tag = new Uint32Array(this.nrSlots)
+    this.tag = new RunArray(this.nrSlots, flatTags)
     this.slotFlags = new Uint8Array(this.nrSlots)
     this.clusterUsed = new Uint16Array(this.nrClusters)
     this.clusterState = new Uint8Array(this.nrClusters)
@@ -276,7 +279,7 @@ export class SwapInfo {
   /** @kernel mm/swapfile.c swap_range_free(): the slot is unused again. */
   freeSlot(offset: number): void {
     this.setSlotFlags(offset, 0)
-    this.tag[offset] = 0
+    this.tag.set(offset, 0)
     this.inuseSlots--
     const c = Math.floor(offset / SWAPFILE_CLUSTER)
     const used = --this.clusterUsed[c]

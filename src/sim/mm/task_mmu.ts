@@ -19,6 +19,7 @@ import {
   PTE_PRESENT,
   PTE_SWAP,
   PTE_ZERO,
+  pte_index,
 } from '../include/pgtable'
 import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
 import { PG_DIRTY, PG_REFERENCED, VM_SOFTDIRTY, type Mm } from './mm_types'
@@ -186,7 +187,7 @@ export function pagemap(k: Kernel, mm: Mm, start: number, end: number): PagemapE
   for (let addr = start; addr < end; addr += PAGE_SIZE) {
     const pmdIdx = Math.floor(addr / PMD_SIZE)
     const p = mm.pmds.get(pmdIdx)
-    const i = Math.floor((addr % PMD_SIZE) / PAGE_SIZE)
+    const i = pte_index(addr)
     // pagemap_pte_hole() and the rest: every page of a VM_SOFTDIRTY VMA reads soft-dirty.
     while (vi < mm.vmas.length && mm.vmas[vi].end <= addr) vi++
     const vmaDirty =

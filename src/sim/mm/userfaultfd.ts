@@ -6,6 +6,7 @@
  * UFFDIO_MOVE (whole PMDs when aligned — move_pages_huge_pmd(), swap PMDs included in the series —
  * else PTE by PTE with move_pages_pte()).
  */
+import { RunArray } from '../engine/runs'
 import { SimUsageError, type UffdEvent, type UffdMode } from '../api'
 import type { Kernel } from '../kernel'
 import {
@@ -23,6 +24,7 @@ import {
   PTE_PRESENT,
   PTE_SWAP,
   PTE_ZERO,
+  pte_index,
 } from '../include/pgtable'
 import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
 import { __split_huge_pmd, pmdRow, pmdSet, pmdUnset, split_folio } from './huge_memory'
@@ -121,7 +123,7 @@ export function uffd_protect(
     if (pm.kind[p] !== PMD_TABLE) continue
     const base = pm.val[p] * HPAGE_PMD_NR
     for (let a = lo; a < hi; a += PAGE_SIZE) {
-      const e = base + Math.floor((a % PMD_SIZE) / PAGE_SIZE)
+      const e = base + pte_index(a)
       if (pt.kind[e] !== PTE_NONE) pt.flags[e] = set(pt.flags[e], pt.kind[e] === PTE_PRESENT)
       visited++
     }
@@ -176,7 +178,7 @@ export function mfill_atomic_pte_copy(k: Kernel, mm: Mm, vma: Vma, addr: number)
     pm.kind[p] = PMD_TABLE
     pm.val[p] = t
   }
-  const e = pm.val[p] * HPAGE_PMD_NR + Math.floor((addr % PMD_SIZE) / PAGE_SIZE)
+  const e = pm.val[p] * HPAGE_PMD_NR + pte_index(addr)
   if (k.ptes.kind[e] !== PTE_NONE) return -EEXIST
   const pfn = alloc_pages(k, 0, true)
   if (pfn < 0 || mm.pmds.get(pmdIdx) !== p || k.ptes.kind[e] !== PTE_NONE) {
@@ -184,7 +186,7 @@ export function mfill_atomic_pte_copy(k: Kernel, mm: Mm, vma: Vma, addr: number)
     return -ENOMEM
   }
   const f = newOrder0Folio(k, pfn)
-  k.mem.pageTag[pfn] = 0
+  k.mem.pageTag.set(pfn, 0)
   k.cost('clear', k.cpu.clear4kNs)
   k.cost('install', k.cpu.installEntryNs)
   mapPte(k, e, f, 0, (vma.flags & VM_WRITE ? E_WRITE | E_DIRTY : 0) | E_SOFT_DIRTY)
@@ -201,7 +203,7 @@ export function uffdResolve(k: Kernel, mm: Mm, addr: number): void {
     k.pmds.flags[p] &= ~E_UFFD_WP
     return
   }
-  const e = k.pmds.val[p] * HPAGE_PMD_NR + Math.floor((addr % PMD_SIZE) / PAGE_SIZE)
+  const e = k.pmds.val[p] * HPAGE_PMD_NR + pte_index(addr)
   k.ptes.flags[e] &= ~E_UFFD_WP
 }
 
@@ -343,8 +345,8 @@ function move_pages_pte(
   for (let i = 0; i < length / PAGE_SIZE; i++) {
     const sa = s + i * PAGE_SIZE
     const da = d + i * PAGE_SIZE
-    const a = pm.val[sp] * HPAGE_PMD_NR + Math.floor((sa % PMD_SIZE) / PAGE_SIZE)
-    const b = pm.val[dp] * HPAGE_PMD_NR + Math.floor((da % PMD_SIZE) / PAGE_SIZE)
+    const a = pm.val[sp] * HPAGE_PMD_NR + pte_index(sa)
+    const b = pm.val[dp] * HPAGE_PMD_NR + pte_index(da)
     if (pt.kind[b] !== PTE_NONE) {
       err = -EEXIST
       break
@@ -413,6 +415,6 @@ function moveExpected(mm: Mm, s: number, d: number, length: number): void {
   const si = (s - sv.start) / PAGE_SIZE
   const di = (d - dv.start) / PAGE_SIZE
   const n = length / PAGE_SIZE
-  dv.expected.set(sv.expected.subarray(si, si + n), di)
-  sv.expected.fill(0, si, si + n)
+  RunArray.copy(dv.expected, di, sv.expected, si, n)
+  sv.expected.fill(si, si + n, 0)
 }

@@ -97,7 +97,7 @@ export function auditKernel(k: Kernel): void {
       if (si.swapCount(off) !== r[off]) {
         fail(`swap ${si.type}:${off} count ${si.swapCount(off)}, ${r[off]} entries refer to it`)
       }
-      const f = si.cache[off]
+      const f = si.cacheOf(off)
       if (f >= 0) {
         if (fo.pfn[f] < 0 || !(fo.flags[f] & PG_SWAPCACHE))
           fail(`swap ${si.type}:${off} cached by a dead folio ${f}`)

@@ -564,7 +564,7 @@ export function swapin_pmd_folio(
   const off = pm.val[p]
   k.cost('swapcache', k.cpu.swapCacheOpNs)
   if (k.inject('swapcache_split')) injectSwapcacheSplit(k, si, off)
-  const cached = si.cache[off]
+  const cached = si.cacheOf(off)
   if (cached >= 0 && fo.order[cached] === HPAGE_PMD_ORDER && fo.swapOffset[cached] === off) {
     return { folio: cached, read: false }
   }
@@ -602,7 +602,7 @@ export function swapin_pmd_folio(
 
 /** A racing split (fault injection): the swap-cache folio behind the slots splits first (F14). */
 function injectSwapcacheSplit(k: Kernel, si: SwapInfo, off: number): void {
-  const f = si.cache[off]
+  const f = si.cacheOf(off)
   if (f >= 0 && k.folios.order[f] === HPAGE_PMD_ORDER && !k.folios.mapped(f)) split_folio(k, f)
 }
 
@@ -622,10 +622,8 @@ function swapPmdSplitReason(
   si: SwapInfo,
   off: number,
 ): 'F7-swapcache-not-pmd' | 'F10-zswap-entries' | undefined {
-  for (let i = off; i < off + HPAGE_PMD_NR; i++) if (si.cache[i] >= 0) return 'F7-swapcache-not-pmd'
-  for (let i = off; i < off + HPAGE_PMD_NR; i++) {
-    if (si.slotFlags[i] & SLOT_ZSWAP) return 'F10-zswap-entries'
-  }
+  if (si.anyCached(off, HPAGE_PMD_NR)) return 'F7-swapcache-not-pmd'
+  if (si.anySlotFlag(off, HPAGE_PMD_NR, SLOT_ZSWAP)) return 'F10-zswap-entries'
   return undefined
 }
 
@@ -735,7 +733,7 @@ export function split_folio(k: Kernel, f: number): number[] | null {
     fo.swapType[g] = fo.swapType[f]
     if (si) {
       fo.swapOffset[g] = off + i
-      si.cache[off + i] = g
+      si.setCache(off + i, g)
     }
     ids.push(g)
   }
@@ -777,12 +775,12 @@ export function splitFolioAt(k: Kernel, mm: Mm, addr: number): boolean {
   let f = -1
   if (pm.kind[p] === PMD_HUGE) f = pm.val[p]
   else if (pm.kind[p] === PMD_SWAP) {
-    f = k.swap[pm.swapType[p]].cache[pm.val[p] + pte_index(addr)]
+    f = k.swap[pm.swapType[p]].cacheOf(pm.val[p] + pte_index(addr))
   } else if (pm.kind[p] === PMD_TABLE) {
     const e = pm.val[p] * HPAGE_PMD_NR + pte_index(addr)
     const pk = k.ptes.kind[e]
     if (pk === PTE_PRESENT) f = k.ptes.val[e]
-    else if (pk === PTE_SWAP) f = k.swap[k.ptes.swapType[e]].cache[k.ptes.val[e]]
+    else if (pk === PTE_SWAP) f = k.swap[k.ptes.swapType[e]].cacheOf(k.ptes.val[e])
   }
   if (f < 0 || fo.order[f] === 0) return false
   return split_folio(k, f) !== null

@@ -755,15 +755,15 @@ function alloc_swap_folio(k: Kernel, vma: Vma, e: number, addr: number, si: Swap
     const off0 = pt.val[first]
     if (pt.kind[first] !== PTE_SWAP || off0 % n !== 0) continue
     let ok = true
-    const zero = si.slotFlags[off0] & SLOT_ZERO
+    const zero = si.slotFlagsOf(off0) & SLOT_ZERO
     for (let i = 0; i < n && ok; i++) {
       const x = first + i
       ok =
         pt.kind[x] === PTE_SWAP &&
         pt.swapType[x] === si.type &&
         pt.val[x] === off0 + i &&
-        si.cache[off0 + i] < 0 &&
-        (si.slotFlags[off0 + i] & SLOT_ZERO) === zero
+        si.cacheOf(off0 + i) < 0 &&
+        (si.slotFlagsOf(off0 + i) & SLOT_ZERO) === zero
     }
     if (!ok) continue
     const pfn = alloc_pages(k, order, false)
@@ -875,8 +875,8 @@ function swap_cluster_readahead(k: Kernel, si: SwapInfo, offset: number): number
     for (let off = start; off <= end; off++) {
       // __read_swap_cache_async(): nothing to read for a slot without users (swap_entry_swapped()).
       if (si.swapCount(off) === 0) continue
-      if (si.cache[off] >= 0) {
-        if (off === offset) result = si.cache[off]
+      if (si.cacheOf(off) >= 0) {
+        if (off === offset) result = si.cacheOf(off)
         continue
       }
       const f = read_swap_cache_async(k, si, off, batch, off === offset)
@@ -958,7 +958,7 @@ export function swap_vma_readahead(k: Kernel, vma: Vma, addr: number): number {
     if (pt.kind[e] !== PTE_SWAP) continue
     const si = k.swap[pt.swapType[e]]
     const off = pt.val[e]
-    const cached = si.cache[off]
+    const cached = si.cacheOf(off)
     if (cached >= 0) {
       if (pfn === fpfn) result = cached
       continue
@@ -995,21 +995,21 @@ export function read_swap_cache_async(
   batch: ReadBatch,
   directReclaim = false,
 ): number {
-  const cached = si.cache[off]
+  const cached = si.cacheOf(off)
   if (cached >= 0) return cached
   const pfn = alloc_pages(k, 0, directReclaim)
   if (pfn < 0) return -1
   // swapcache_prepare() comes after the allocation: its reclaim (or the OOM kill it led to) may
   // have freed the entry meanwhile (-ENOENT), or someone may have read it in (-EEXIST).
-  if (si.swapCount(off) === 0 || si.cache[off] >= 0) {
+  if (si.swapCount(off) === 0 || si.cacheOf(off) >= 0) {
     k.mem.free(pfn, 0)
-    return si.cache[off]
+    return si.cacheOf(off)
   }
   const f = newOrder0Folio(k, pfn)
   k.folios.flags[f] = PG_UPTODATE
   swap_cache_add_folio(k, f, si, off)
   k.mem.pageTag.set(pfn, si.tag.get(off))
-  const fl = si.slotFlags[off]
+  const fl = si.slotFlagsOf(off)
   if (fl & SLOT_ZERO) k.vm.swpin_zero++
   else if (fl & SLOT_ZSWAP) {
     k.vm.zswpin++

@@ -30,12 +30,12 @@ export function do_mincore(k: Kernel, mm: Mm, start: number, end: number): boole
     }
     const kind = pm.kind[p]
     if (kind === PMD_HUGE || kind === PMD_HUGE_ZERO) out.push(true)
-    else if (kind === PMD_SWAP) out.push(k.swap[pm.swapType[p]].cache[pm.val[p] + i] >= 0)
+    else if (kind === PMD_SWAP) out.push(k.swap[pm.swapType[p]].cacheOf(pm.val[p] + i) >= 0)
     else if (kind === PMD_TABLE) {
       const e = pm.val[p] * HPAGE_PMD_NR + i
       const pk = pt.kind[e]
       if (pk === PTE_PRESENT || pk === PTE_ZERO) out.push(true)
-      else if (pk === PTE_SWAP) out.push(k.swap[pt.swapType[e]].cache[pt.val[e]] >= 0)
+      else if (pk === PTE_SWAP) out.push(k.swap[pt.swapType[e]].cacheOf(pt.val[e]) >= 0)
       else out.push(false)
     } else out.push(false)
   }

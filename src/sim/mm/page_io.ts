@@ -28,13 +28,13 @@ export function swap_writeout(k: Kernel, f: number): boolean {
   const zero = tags.allEqual(pfn, pfn + nr, 0)
   fo.flags[f] &= ~PG_DIRTY
   if (zero) {
-    for (let i = 0; i < nr; i++) si.setSlotFlags(off + i, SLOT_ZERO)
+    si.setSlotFlagsRange(off, nr, SLOT_ZERO)
     si.tag.fill(off, off + nr, 0)
     k.vm.swpout_zero += nr
     return false
   }
   if (k.zswapEnabled) {
-    for (let i = 0; i < nr; i++) si.setSlotFlags(off + i, SLOT_ZSWAP)
+    si.setSlotFlagsRange(off, nr, SLOT_ZSWAP)
     RunArray.copy(si.tag, off, tags, pfn, nr)
     k.vm.zswpout += nr
     k.mthpCount(fo.order[f], 'zswpout')
@@ -44,7 +44,7 @@ export function swap_writeout(k: Kernel, f: number): boolean {
   const zram = si.deviceType === 'zram'
   if (zram) {
     let fresh = 0
-    for (let i = 0; i < nr; i++) if (!(si.slotFlags[off + i] & SLOT_ZRAM)) fresh++
+    for (let i = 0; i < nr; i++) if (!(si.slotFlagsOf(off + i) & SLOT_ZRAM)) fresh++
     if (!zram_pool_reserve(k, si, fresh)) {
       // zram_write_page(): -ENOMEM from zs_malloc(); the folio stays dirty and is kept.
       fo.flags[f] |= PG_DIRTY
@@ -52,7 +52,7 @@ export function swap_writeout(k: Kernel, f: number): boolean {
       return true
     }
   }
-  for (let i = 0; i < nr; i++) si.setSlotFlags(off + i, zram ? SLOT_ZRAM : 0)
+  si.setSlotFlagsRange(off, nr, zram ? SLOT_ZRAM : 0)
   RunArray.copy(si.tag, off, tags, pfn, nr)
   if (fo.order[f] === HPAGE_PMD_ORDER) k.vm.thp_swpout++
   k.mthpCount(fo.order[f], 'swpout')
@@ -111,13 +111,9 @@ export function swap_read_folio(
   const nr = fo.nrPages(f)
   const pfn = fo.pfn[f]
   RunArray.copy(k.mem.pageTag, pfn, si.tag, offset, nr)
-  let zero = 0
-  let zswap = 0
-  for (let i = 0; i < nr; i++) {
-    const fl = si.slotFlags[offset + i]
-    if (fl & SLOT_ZERO) zero++
-    else if (fl & SLOT_ZSWAP) zswap++
-  }
+  // A slot is zero-filled or in zswap, never both (swap_writeout()).
+  const zero = si.countSlotFlag(offset, nr, SLOT_ZERO)
+  const zswap = si.countSlotFlag(offset, nr, SLOT_ZSWAP)
   fo.flags[f] |= PG_UPTODATE
   if (zero === nr) {
     k.vm.swpin_zero += nr

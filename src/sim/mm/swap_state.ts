@@ -11,7 +11,7 @@ import { folio_put_if_unused } from './swap'
 export function swap_cache_add_folio(k: Kernel, f: number, si: SwapInfo, offset: number): void {
   const fo = k.folios
   const nr = fo.nrPages(f)
-  for (let i = 0; i < nr; i++) si.cache[offset + i] = f
+  si.setCacheRange(offset, nr, f)
   fo.flags[f] |= PG_SWAPCACHE
   fo.swapType[f] = si.type
   fo.swapOffset[f] = offset
@@ -28,10 +28,9 @@ export function swap_cache_del_folio(k: Kernel, f: number): void {
   const si = k.swap[fo.swapType[f]]
   const off = fo.swapOffset[f]
   const nr = fo.nrPages(f)
-  for (let i = off; i < off + nr; i++) {
-    si.cache[i] = -1
-    if (si.count[i] === 0) si.freeSlot(i)
-  }
+  si.setCacheRange(off, nr, -1)
+  // Slots no page table refers to any more are freed.
+  si.freeUnused(off, nr)
   fo.flags[f] &= ~PG_SWAPCACHE
   fo.swapOffset[f] = -1
   k.nrSwapCache -= nr
@@ -41,7 +40,7 @@ export function swap_cache_del_folio(k: Kernel, f: number): void {
 /** @kernel mm/swap_state.c swap_cache_get_folio(): the cached folio for one slot, or -1. */
 export function swap_cache_get_folio(k: Kernel, si: SwapInfo, offset: number): number {
   k.cost('swapcache', k.cpu.swapCacheOpNs)
-  return si.cache[offset]
+  return si.cacheOf(offset)
 }
 
 /** Whether any slot of the folio still has a swap count (folio_swapped()). */
@@ -49,8 +48,7 @@ export function folio_swapped(k: Kernel, f: number): boolean {
   const fo = k.folios
   const si = k.swap[fo.swapType[f]]
   const off = fo.swapOffset[f]
-  for (let i = off; i < off + fo.nrPages(f); i++) if (si.count[i] !== 0) return true
-  return false
+  return si.anySwapped(off, fo.nrPages(f))
 }
 
 /**
@@ -81,8 +79,8 @@ export function free_swap_and_cache(k: Kernel, si: SwapInfo, offset: number, nr:
   si.put(offset, nr)
   let last = -1
   for (let i = offset; i < offset + nr; i++) {
-    const f = si.cache[i]
-    if (f < 0 || f === last || si.count[i] !== 0) continue
+    const f = si.cacheOf(i)
+    if (f < 0 || f === last || si.swapCount(i) !== 0) continue
     last = f
     free_swap_cache(k, f)
     folio_put_if_unused(k, f)

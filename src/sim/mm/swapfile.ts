@@ -51,15 +51,22 @@ export class SwapInfo {
   enabled = true
   /** SWP_STABLE_WRITES */
   stableWrites = false
-  /** Swap count per slot (references from page tables). */
-  readonly count: Uint8Array
+  /**
+   * Swap count per slot (references from page tables), SWP_TB_COUNT_MAX + 1 when it lives in
+   * countExt. This and the per-slot arrays below are RunArrays (src/sim/engine/runs.ts): a
+   * cluster whose 512 slots agree costs one chunk descriptor, whatever the device's size.
+   */
+  private readonly count: RunArray
   /** Extension table for counts above SWP_TB_COUNT_MAX (swap_retry_table_alloc). */
   readonly countExt = new Map<number, number>()
-  /** Swap-cache folio per slot, or -1. */
-  readonly cache: Int32Array
+  /**
+   * Swap-cache folio per slot, plus one (0: none), so the array needs no fill: untouched slots
+   * cost no memory until used. Read and written through cacheOf() / setCache().
+   */
+  private readonly cache: RunArray
   /** Content tag per slot: the data on the device (runs: src/sim/engine/runs.ts). */
   readonly tag: RunArray
-  readonly slotFlags: Uint8Array
+  private readonly slotFlags: RunArray
   /** Slots in use per cluster (count > 0 or in the swap cache). */
   readonly clusterUsed: Uint16Array
   readonly clusterState: Uint8Array
@@ -101,15 +108,15 @@ export class SwapInfo {
     this.priority = priority
     this.nrSlots = sizeBytes / 4096
     this.nrClusters = this.nrSlots / SWAPFILE_CLUSTER
-    this.count = new Uint8Array(this.nrSlots)
-    this.cache = new Int32Array(this.nrSlots).fill(-1)
+    this.count = new RunArray(this.nrSlots, flatTags)
+    this.cache = new RunArray(this.nrSlots, flatTags)
     this.tag = new RunArray(this.nrSlots, flatTags)
-    this.slotFlags = new Uint8Array(this.nrSlots)
+    this.slotFlags = new RunArray(this.nrSlots, flatTags)
     this.clusterUsed = new Uint16Array(this.nrClusters)
     this.clusterState = new Uint8Array(this.nrClusters)
     this.clusterOrder = new Uint8Array(this.nrClusters)
     this.freeQ = new Int32Array(this.nrClusters)
-    this.count[SWAP_HEADER_SLOT] = 1
+    this.count.set(SWAP_HEADER_SLOT, 1)
     this.clusterUsed[0] = 1
     this.clusterState[0] = CLUSTER_NONFULL
     this.clusterOrder[0] = 0
@@ -120,7 +127,7 @@ export class SwapInfo {
     for (let c = 1; c < this.nrClusters; c++) {
       if (Math.floor((c + 1) * fragmentation) === Math.floor(c * fragmentation)) continue
       const off = c * SWAPFILE_CLUSTER
-      this.count[off] = 1
+      this.count.set(off, 1)
       this.bootHeld.add(off)
       this.inuseSlots++
       this.clusterUsed[c] = 1
@@ -138,23 +145,57 @@ export class SwapInfo {
     return this.freeLen
   }
 
+  /** The swap-cache folio of a slot, or -1. */
+  cacheOf(offset: number): number {
+    return this.cache.get(offset) - 1
+  }
+
+  setCache(offset: number, folio: number): void {
+    this.cache.set(offset, folio + 1)
+  }
+
+  /** Slots [offset, offset + nr) cached by `folio` (-1: none). */
+  setCacheRange(offset: number, nr: number, folio: number): void {
+    this.cache.fill(offset, offset + nr, folio + 1)
+  }
+
+  /** The slot's flags (SLOT_*). */
+  slotFlagsOf(offset: number): number {
+    return this.slotFlags.get(offset)
+  }
+
   swapCount(offset: number): number {
-    const c = this.count[offset]
+    const c = this.count.get(offset)
     return c === SWP_TB_COUNT_MAX + 1 ? this.countExt.get(offset)! : c
   }
 
   private setCount(offset: number, n: number): void {
     if (n > SWP_TB_COUNT_MAX) {
-      this.count[offset] = SWP_TB_COUNT_MAX + 1
+      this.count.set(offset, SWP_TB_COUNT_MAX + 1)
       this.countExt.set(offset, n)
     } else {
-      this.count[offset] = n
-      this.countExt.delete(offset)
+      this.count.set(offset, n)
+      if (this.countExt.size) this.countExt.delete(offset)
     }
+  }
+
+  /**
+   * The count every slot of [offset, offset + nr) holds inline, when they all hold the same one
+   * and none lives in countExt; else -1. Lets a range change its counts in one fill.
+   */
+  private uniformCount(offset: number, nr: number): number {
+    if (nr < 2 || this.count.isFlat) return -1
+    const c = this.count.get(offset)
+    return c <= SWP_TB_COUNT_MAX && this.count.allEqual(offset, offset + nr, c) ? c : -1
   }
 
   /** @kernel mm/swapfile.c folio_dup_swap() / swap_dup_entries(): one more reference per slot. */
   dup(offset: number, nr: number): void {
+    const c = this.uniformCount(offset, nr)
+    if (c >= 0 && c < SWP_TB_COUNT_MAX) {
+      this.count.fill(offset, offset + nr, c + 1)
+      return
+    }
     for (let i = offset; i < offset + nr; i++) this.setCount(i, this.swapCount(i) + 1)
   }
 
@@ -164,17 +205,76 @@ export class SwapInfo {
    * the caller to try to reclaim the cache (free_swap_and_cache()).
    */
   put(offset: number, nr: number): void {
+    const c = this.uniformCount(offset, nr)
+    // Every slot goes from c to c - 1 alike; at 0 each slot without a cached folio is freed:
+    // in one step when the cache is the same for all (none, or one folio).
+    const cached = c === 1 ? this.cache.get(offset) : 0
+    if (c > 1 || (c === 1 && this.cache.allEqual(offset, offset + nr, cached))) {
+      this.count.fill(offset, offset + nr, c - 1)
+      if (c === 1 && cached === 0) this.freeRange(offset, nr)
+      return
+    }
+    let freed = 0
     for (let i = offset; i < offset + nr; i++) {
       const n = this.swapCount(i)
       if (n === 0) throw new Error(`swap_put: slot ${this.type}:${i} has count 0`)
       this.setCount(i, n - 1)
-      if (n === 1 && this.cache[i] < 0) this.freeSlot(i)
+      if (n === 1 && this.cacheOf(i) < 0) {
+        this.freeSlot(i, nr === 1)
+        freed++
+      }
     }
+    // A whole freed range keeps its tags one run of zeroes (see freeSlot()).
+    if (nr > 1 && freed === nr) this.tag.fill(offset, offset + nr, 0)
+    else if (nr > 1 && freed) {
+      for (let i = offset; i < offset + nr; i++) if (!this.slotInUse(i)) this.tag.set(i, 0)
+    }
+  }
+
+  /** Whether any slot of [offset, offset + nr) has a swap count. */
+  anySwapped(offset: number, nr: number): boolean {
+    return !this.count.allEqual(offset, offset + nr, 0)
+  }
+
+  /** Frees the slots of [offset, offset + nr) that neither a count nor the swap cache holds. */
+  freeUnused(offset: number, nr: number): void {
+    if (!this.count.isFlat && this.cache.allEqual(offset, offset + nr, 0)) {
+      const c = this.count.get(offset)
+      if (this.count.allEqual(offset, offset + nr, c)) {
+        if (c === 0) this.freeRange(offset, nr)
+        return
+      }
+    }
+    for (let i = offset; i < offset + nr; i++) if (!this.slotInUse(i)) this.freeSlot(i)
+  }
+
+  /**
+   * How many slots of [offset, offset + nr) have `flag` set (a uniform range answers at once).
+   */
+  countSlotFlag(offset: number, nr: number, flag: number): number {
+    const first = this.slotFlags.get(offset)
+    if (this.slotFlags.allEqual(offset, offset + nr, first)) return first & flag ? nr : 0
+    let n = 0
+    for (let i = offset; i < offset + nr; i++) if (this.slotFlags.get(i) & flag) n++
+    return n
+  }
+
+  /** Whether any slot of [offset, offset + nr) has a swap-cache folio. */
+  anyCached(offset: number, nr: number): boolean {
+    return !this.cache.allEqual(offset, offset + nr, 0)
+  }
+
+  /** Whether any slot of [offset, offset + nr) has `flag` set. */
+  anySlotFlag(offset: number, nr: number, flag: number): boolean {
+    const first = this.slotFlags.get(offset)
+    if (this.slotFlags.allEqual(offset, offset + nr, first)) return (first & flag) !== 0
+    for (let i = offset; i < offset + nr; i++) if (this.slotFlags.get(i) & flag) return true
+    return false
   }
 
   /** A slot is in use while it holds a count or a swap-cache folio. */
   slotInUse(offset: number): boolean {
-    return this.count[offset] !== 0 || this.cache[offset] >= 0
+    return this.count.get(offset) !== 0 || this.cache.get(offset) !== 0
   }
 
   /**
@@ -191,7 +291,7 @@ export class SwapInfo {
       if (c < 0) return -1
       this.clusterOrder[c] = order
       const off = c * SWAPFILE_CLUSTER
-      for (let i = 0; i < SWAPFILE_CLUSTER; i++) this.takeSlot(off + i, folio)
+      this.takeRange(off, SWAPFILE_CLUSTER, folio)
       return off
     }
     if (order !== 0) return this.allocRun(order, folio)
@@ -260,15 +360,72 @@ export class SwapInfo {
 
   /** Sets a slot's flags, keeping the zswap and zram page counts. */
   setSlotFlags(offset: number, flags: number): void {
-    if (this.slotFlags[offset] & SLOT_ZSWAP) this.zswapped--
+    const old = this.slotFlags.get(offset)
+    if (old & SLOT_ZSWAP) this.zswapped--
     if (flags & SLOT_ZSWAP) this.zswapped++
-    if (this.slotFlags[offset] & SLOT_ZRAM) this.zramStored--
+    if (old & SLOT_ZRAM) this.zramStored--
     if (flags & SLOT_ZRAM) this.zramStored++
-    this.slotFlags[offset] = flags
+    this.slotFlags.set(offset, flags)
+  }
+
+  /** setSlotFlags() on every slot of [offset, offset + nr). */
+  setSlotFlagsRange(offset: number, nr: number, flags: number): void {
+    const old = this.slotFlags.get(offset)
+    if (nr > 1 && !this.slotFlags.isFlat && this.slotFlags.allEqual(offset, offset + nr, old)) {
+      if (old & SLOT_ZSWAP) this.zswapped -= nr
+      if (flags & SLOT_ZSWAP) this.zswapped += nr
+      if (old & SLOT_ZRAM) this.zramStored -= nr
+      if (flags & SLOT_ZRAM) this.zramStored += nr
+      this.slotFlags.fill(offset, offset + nr, flags)
+      return
+    }
+    for (let i = offset; i < offset + nr; i++) this.setSlotFlags(i, flags)
+  }
+
+  /** takeSlot() on every slot of [offset, offset + nr), all free and in one cluster. */
+  private takeRange(offset: number, nr: number, folio: number): void {
+    if (this.cache.isFlat) {
+      for (let i = offset; i < offset + nr; i++) this.takeSlot(i, folio)
+      return
+    }
+    this.setCacheRange(offset, nr, folio)
+    this.setSlotFlagsRange(offset, nr, 0)
+    this.inuseSlots += nr
+    const c = Math.floor(offset / SWAPFILE_CLUSTER)
+    const used = (this.clusterUsed[c] += nr)
+    this.clusterState[c] = used === SWAPFILE_CLUSTER ? CLUSTER_FULL : CLUSTER_NONFULL
+  }
+
+  /**
+   * freeSlot() on every slot of [offset, offset + nr), tags cleared in one fill. Cluster by
+   * cluster the end state is the one slot-by-slot freeing reaches: a cluster left empty is free
+   * (queued once), a full one that lost slots is nonfull.
+   */
+  freeRange(offset: number, nr: number): void {
+    if (this.cache.isFlat) {
+      for (let i = offset; i < offset + nr; i++) this.freeSlot(i)
+      return
+    }
+    this.setSlotFlagsRange(offset, nr, 0)
+    this.tag.fill(offset, offset + nr, 0)
+    this.inuseSlots -= nr
+    for (let at = offset; at < offset + nr;) {
+      const c = Math.floor(at / SWAPFILE_CLUSTER)
+      const end = Math.min(offset + nr, (c + 1) * SWAPFILE_CLUSTER)
+      const used = (this.clusterUsed[c] -= end - at)
+      if (used === 0) {
+        this.clusterState[c] = CLUSTER_FREE
+        if (this.order0Cluster === c) this.order0Cluster = -1
+        this.pushFree(c)
+      } else if (this.clusterState[c] === CLUSTER_FULL) {
+        this.clusterState[c] = CLUSTER_NONFULL
+      }
+      at = end
+    }
   }
 
   private takeSlot(offset: number, folio: number): void {
-    this.cache[offset] = folio
+    this.setCache(offset, folio)
     this.setSlotFlags(offset, 0)
     this.inuseSlots++
     const c = Math.floor(offset / SWAPFILE_CLUSTER)
@@ -276,10 +433,14 @@ export class SwapInfo {
     this.clusterState[c] = used === SWAPFILE_CLUSTER ? CLUSTER_FULL : CLUSTER_NONFULL
   }
 
-  /** @kernel mm/swapfile.c swap_range_free(): the slot is unused again. */
-  freeSlot(offset: number): void {
+  /**
+   * @kernel mm/swapfile.c swap_range_free(): the slot is unused again. Its content tag becomes 0
+   * (a read of a freed slot then fails the data check); `clearTag` false: the caller clears the
+   * tags of a whole range at once.
+   */
+  freeSlot(offset: number, clearTag = true): void {
     this.setSlotFlags(offset, 0)
-    this.tag.set(offset, 0)
+    if (clearTag) this.tag.set(offset, 0)
     this.inuseSlots--
     const c = Math.floor(offset / SWAPFILE_CLUSTER)
     const used = --this.clusterUsed[c]

@@ -104,9 +104,9 @@ function try_to_unuse(k: Kernel, si: SwapInfo): void {
   // Whatever the swap cache still holds for this device (readahead leftovers, folios whose
   // mappings are gone) is dropped with it.
   for (let off = 0; off < si.nrSlots; off++) {
-    const f = si.cache[off]
+    const f = si.cacheOf(off)
     if (f < 0) continue
-    if (si.count[off] !== 0) continue
+    if (si.swapCount(off) !== 0) continue
     if (k.folios.flags[f] & PG_SWAPCACHE) {
       folio_wait_writeback(k, f)
       swap_cache_del_folio(k, f)
@@ -194,12 +194,12 @@ function unuse_pte(k: Kernel, mm: Mm, si: SwapInfo, e: number, addr: number): vo
   const off = pt.val[e]
   const vma = find_vma(mm, addr)!
   let f: number
-  const cached = si.cache[off]
+  const cached = si.cacheOf(off)
   if (cached >= 0 && fo.order[cached] > 0 && fo.anonVma[cached] < 0) {
     // A large folio read ahead and never mapped: this PTE alone cannot take it.
     drop_fresh_large_swapcache(k, cached)
   }
-  if (k.spec.kernel_base === 'v6.18' && si.cache[off] < 0) {
+  if (k.spec.kernel_base === 'v6.18' && si.cacheOf(off) < 0) {
     // unuse_pte_range() on 6.18: a swap-cache miss goes through swapin_readahead().
     f = swapin_readahead(k, vma, addr, e)
   } else {
@@ -241,7 +241,7 @@ function dropFromDevice(k: Kernel, si: SwapInfo, f: number): void {
   const fo = k.folios
   if (!(fo.flags[f] & PG_SWAPCACHE)) return
   const off = fo.swapOffset[f]
-  for (let i = off; i < off + fo.nrPages(f); i++) if (si.count[i] !== 0) return
+  if (si.anySwapped(off, fo.nrPages(f))) return
   fo.flags[f] |= PG_DIRTY
   swap_cache_del_folio(k, f)
 }

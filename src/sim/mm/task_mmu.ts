@@ -334,7 +334,7 @@ export function rangeStates(k: Kernel): { ranges: RangeState[]; truncated: boole
       let cached = 0
       const large = new Set<number>()
       const countCached = (type: number, off: number): void => {
-        const f = k.swap[type].cache[off]
+        const f = k.swap[type].cacheOf(off)
         if (f < 0) return
         cached++
         if (fo.order[f] > 0) large.add(f)

@@ -366,7 +366,7 @@ function move_pages_pte(
         break
       }
     } else if (pt.kind[a] === PTE_SWAP) {
-      const cached = k.swap[pt.swapType[a]].cache[pt.val[a]]
+      const cached = k.swap[pt.swapType[a]].cacheOf(pt.val[a])
       if (!(pt.flags[a] & E_SWP_EXCLUSIVE) || (cached >= 0 && fo.order[cached] > 0)) {
         err = -EBUSY
         break
@@ -395,12 +395,12 @@ function retarget(k: Kernel, mm: Mm, pmdRowId: number, pteRow: number, dstAddr: 
   if (pmdRowId >= 0) {
     if (pm.kind[pmdRowId] === PMD_HUGE) f = pm.val[pmdRowId]
     else if (pm.kind[pmdRowId] === PMD_SWAP)
-      f = k.swap[pm.swapType[pmdRowId]].cache[pm.val[pmdRowId]]
+      f = k.swap[pm.swapType[pmdRowId]].cacheOf(pm.val[pmdRowId])
   } else if (pt.kind[pteRow] === PTE_PRESENT) {
     f = pt.val[pteRow]
     sub = pt.sub[pteRow]
   } else if (pt.kind[pteRow] === PTE_SWAP) {
-    f = k.swap[pt.swapType[pteRow]].cache[pt.val[pteRow]]
+    f = k.swap[pt.swapType[pteRow]].cacheOf(pt.val[pteRow])
     if (f >= 0) sub = pt.val[pteRow] - fo.swapOffset[f]
   }
   if (f < 0) return

@@ -177,6 +177,9 @@ function try_to_unmap_one(k: Kernel, f: number, vma: Vma, addr: number): boolean
   const pt = k.ptes
   const exclusive = fo.flags[f] & PG_ANON_EXCLUSIVE ? E_SWP_EXCLUSIVE : 0
   let unmapped = 0
+  // Each entry takes a reference on its slot: consecutive slots in one dup() call.
+  let runFrom = -1
+  let runLen = 0
   for (const [e] of folioPtes(k, vma, addr, f)) {
     const sub = pt.sub[e]
     if (pt.flags[e] & E_DIRTY) fo.flags[f] |= PG_DIRTY
@@ -184,9 +187,15 @@ function try_to_unmap_one(k: Kernel, f: number, vma: Vma, addr: number): boolean
     pt.val[e] = off + sub
     pt.swapType[e] = si.type
     pt.flags[e] = (pt.flags[e] & (E_SOFT_DIRTY | E_UFFD_WP)) | exclusive
-    si.dup(off + sub, 1)
+    if (off + sub === runFrom + runLen) runLen++
+    else {
+      if (runLen) si.dup(runFrom, runLen)
+      runFrom = off + sub
+      runLen = 1
+    }
     unmapped++
   }
+  if (runLen) si.dup(runFrom, runLen)
   if (unmapped) {
     folio_remove_rmap_ptes(k, f, unmapped)
     mm.anonRss -= unmapped

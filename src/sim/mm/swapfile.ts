@@ -156,7 +156,8 @@ export class SwapInfo {
 
   /** Slots [offset, offset + nr) cached by `folio` (-1: none). */
   setCacheRange(offset: number, nr: number, folio: number): void {
-    this.cache.fill(offset, offset + nr, folio + 1)
+    if (nr === 1) this.cache.set(offset, folio + 1)
+    else this.cache.fill(offset, offset + nr, folio + 1)
   }
 
   /** The slot's flags (SLOT_*). */

@@ -1,12 +1,12 @@
 /**
  * RunArray: a large array of 32-bit values that is mostly made of runs, kept in 512-entry chunks
  * (one PMD's worth of pages, one swap cluster). A chunk is one value repeated (CONST), a run of
- * consecutive values (SEQ: entry j holds base + j), or materialized: 512 values of its own, taken
- * from a pool when an entry first differs and given back when a whole-chunk fill makes it uniform
- * again. A THP written at once, swapped out to one cluster and read back is one SEQ chunk in the
+ * consecutive values (SEQ: entry j holds base + j), or materialized: 512 values of its own, a
+ * slab taken from a pool of blocks when an entry first differs and given back when a whole-chunk
+ * fill makes it uniform again. A THP written at once, swapped out to one cluster and read back is one SEQ chunk in the
  * frames, the slots and the VMA, copied and compared in O(1), never 512 of anything.
  *
- * The model's content tags live here (docs/performance.md). `flat` keeps one plain Uint32Array
+ * The model's content tags and swap-slot state live here (docs/performance.md). `flat` keeps one plain Uint32Array
  * and does every operation entry by entry: the per-page oracle the run form must equal
  * (SimulatorOptions.fastPaths = false).
  *
@@ -21,6 +21,13 @@ const SEQ = 1
 const MAT = 2
 /** Largest value a SEQ chunk may reach (values are unsigned 32-bit). */
 const MAX = 0xffffffff
+/**
+ * Materialized chunks live in blocks of 64 (128 KB), never moved: a pool grown by doubling and
+ * copying touched twice the memory it kept, and fresh memory is what costs here (a host page
+ * fault per 4 KB on first touch).
+ */
+const BLOCK_SHIFT = 6
+const BLOCK_MASK = (1 << BLOCK_SHIFT) - 1
 
 export class RunArray {
   readonly length: number
@@ -29,7 +36,7 @@ export class RunArray {
   private readonly kind: Uint8Array
   private readonly base: Uint32Array
   private readonly slab: Int32Array
-  private pool = new Uint32Array(0)
+  private readonly blocks: Uint32Array[] = []
   private readonly freeSlabs: number[] = []
   private nextSlab = 0
 
@@ -58,7 +65,8 @@ export class RunArray {
     const k = this.kind[c]
     if (k === CONST) return this.base[c]
     if (k === SEQ) return this.base[c] + (i & MASK)
-    return this.pool[(this.slab[c] << SHIFT) | (i & MASK)]
+    const s = this.slab[c]
+    return this.blocks[s >>> BLOCK_SHIFT][((s & BLOCK_MASK) << SHIFT) | (i & MASK)]
   }
 
   set(i: number, v: number): void {
@@ -70,9 +78,8 @@ export class RunArray {
     const k = this.kind[c]
     if (k === CONST && this.base[c] === v) return
     if (k === SEQ && this.base[c] + (i & MASK) === v) return
-    // materialize() may grow the pool: index it after the call.
     const s = this.materialize(c)
-    this.pool[(s << SHIFT) | (i & MASK)] = v
+    this.blocks[s >>> BLOCK_SHIFT][((s & BLOCK_MASK) << SHIFT) | (i & MASK)] = v
   }
 
   /** Entries [from, to) all hold `v`. */
@@ -86,8 +93,9 @@ export class RunArray {
       const end = Math.min(to, this.chunkEnd(c))
       if ((at & MASK) === 0 && end === this.chunkEnd(c)) this.makeUniform(c, CONST, v)
       else if (!(this.kind[c] === CONST && this.base[c] === v)) {
-        const s = this.materialize(c) << SHIFT
-        this.pool.fill(v, s + (at & MASK), s + (end - (c << SHIFT)))
+        const m = this.materialize(c)
+        const o = this.slabAt(m)
+        this.blocks[m >>> BLOCK_SHIFT].fill(v, o + (at & MASK), o + (end - (c << SHIFT)))
       }
       at = end
     }
@@ -108,8 +116,10 @@ export class RunArray {
       const j = at & MASK
       if (j === 0 && end === this.chunkEnd(c)) this.makeUniform(c, SEQ, v)
       else if (!(this.kind[c] === SEQ && this.base[c] + j === v)) {
-        const s = (this.materialize(c) << SHIFT) + j
-        for (let i = 0; i < end - at; i++) this.pool[s + i] = v + i
+        const m = this.materialize(c)
+        const block = this.blocks[m >>> BLOCK_SHIFT]
+        const o = this.slabAt(m) + j
+        for (let i = 0; i < end - at; i++) block[o + i] = v + i
       }
       at = end
     }
@@ -145,14 +155,10 @@ export class RunArray {
       if (k === CONST) dst.fill(d, d + len, src.base[sc])
       else if (k === SEQ) dst.fillSeq(d, len, src.base[sc] + (s & MASK))
       else {
-        const from = (src.slab[sc] << SHIFT) | (s & MASK)
-        const values = src.pool.subarray(from, from + len)
-        if ((d & MASK) === 0 && len === dst.chunkEnd(d >>> SHIFT) - d)
-          dst.setChunk(d >>> SHIFT, values)
-        else {
-          const at = (dst.materialize(d >>> SHIFT) << SHIFT) | (d & MASK)
-          dst.pool.set(values, at)
-        }
+        const from = src.slabAt(src.slab[sc]) + (s & MASK)
+        const values = src.blocks[src.slab[sc] >>> BLOCK_SHIFT].subarray(from, from + len)
+        const m = dst.materialize(d >>> SHIFT)
+        dst.blocks[m >>> BLOCK_SHIFT].set(values, dst.slabAt(m) + (d & MASK))
       }
       i += len
     }
@@ -203,8 +209,9 @@ export class RunArray {
         // A run of consecutive values holds v at most once.
         if (end - at > 1 || this.base[c] + (at & MASK) !== v) return false
       } else {
-        const s = this.slab[c] << SHIFT
-        for (let i = at; i < end; i++) if (this.pool[s + (i & MASK)] !== v) return false
+        const block = this.blocks[this.slab[c] >>> BLOCK_SHIFT]
+        const o = this.slabAt(this.slab[c])
+        for (let i = at; i < end; i++) if (block[o + (i & MASK)] !== v) return false
       }
       at = end
     }
@@ -236,10 +243,9 @@ export class RunArray {
     this.base[c] = v
   }
 
-  /** The whole chunk c takes `values` (chunk-sized). */
-  private setChunk(c: number, values: Uint32Array): void {
-    const s = this.materialize(c)
-    this.pool.set(values, s << SHIFT)
+  /** Where slab s starts in its block. */
+  private slabAt(s: number): number {
+    return (s & BLOCK_MASK) << SHIFT
   }
 
   /** Gives chunk c 512 values of its own (as it holds now); returns its slab. */
@@ -249,16 +255,14 @@ export class RunArray {
     if (this.freeSlabs.length) s = this.freeSlabs.pop()!
     else {
       s = this.nextSlab++
-      if ((s + 1) << SHIFT > this.pool.length) {
-        const grown = new Uint32Array(Math.max(CHUNK * 4, this.pool.length * 2))
-        grown.set(this.pool)
-        this.pool = grown
-      }
+      if (s >>> BLOCK_SHIFT >= this.blocks.length)
+        this.blocks.push(new Uint32Array(CHUNK << BLOCK_SHIFT))
     }
-    const at = s << SHIFT
+    const block = this.blocks[s >>> BLOCK_SHIFT]
+    const at = this.slabAt(s)
     const b = this.base[c]
-    if (this.kind[c] === CONST) this.pool.fill(b, at, at + CHUNK)
-    else for (let j = 0; j < CHUNK; j++) this.pool[at + j] = b + j
+    if (this.kind[c] === CONST) block.fill(b, at, at + CHUNK)
+    else for (let j = 0; j < CHUNK; j++) block[at + j] = b + j
     this.kind[c] = MAT
     this.slab[c] = s
     return s

@@ -90,6 +90,12 @@ export interface AuditableSimulator extends Simulator {
    * subset or in random order (which the scenario RNG chose); null after a whole sweep.
    */
   lastTouchPages(): Int32Array | null
+  /**
+   * Per-page state held entry by entry, in 512-entry chunks: materialized RunArray chunks (frame
+   * tags, VMA references, swap slots) plus PTE tables with stored entries. THP-level work on
+   * PMD-mapped or PMD-swapped THPs must leave it at 0 (docs/performance.md).
+   */
+  perPageChunks(): number
 }
 
 export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
@@ -283,6 +289,12 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
       if (k.nrWriteback > 0) advance(Math.max(0, k.writebackDoneNs - k.events.nowNs))
     },
     lastTouchPages: () => k.lastTouchPages,
+    perPageChunks: () => {
+      let n = k.mem.pageTag.materializedChunks + k.ptes.nrStored
+      for (const si of k.swap) n += si.materializedChunks()
+      for (const mm of k.mms.values()) for (const v of mm.vmas) n += v.expected.materializedChunks
+      return n
+    },
     spawn(comm, cgroup = 0) {
       if (!Number.isInteger(cgroup) || !k.memcgs[cgroup]) {
         throw new SimUsageError(`spawn: no cgroup with id ${String(cgroup)}`)

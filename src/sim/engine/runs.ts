@@ -54,8 +54,12 @@ export class RunArray {
     return this.flat !== null
   }
 
-  /** Chunks holding 512 values of their own (memory in use beyond the 9 bytes per chunk). */
+  /**
+   * Chunks holding 512 values of their own (memory in use beyond the 9 bytes per chunk); every
+   * chunk of a flat array.
+   */
   get materializedChunks(): number {
+    if (this.flat) return (this.length + MASK) >>> SHIFT
     return this.nextSlab - this.freeSlabs.length
   }
 

@@ -181,6 +181,13 @@ export class PtePool {
   private bareNext = 0
   /** Tables in use, bare ones included. */
   nrLive = 0
+  /** Bare tables in use. */
+  private nrBare = 0
+
+  /** Tables in use whose entries are stored. */
+  get nrStored(): number {
+    return this.nrLive - this.nrBare
+  }
 
   alloc(pfn: number): number {
     let t: number
@@ -216,6 +223,7 @@ export class PtePool {
     }
     this.barePfn[b] = pfn
     this.nrLive++
+    this.nrBare++
     return BARE_TABLE + b
   }
 
@@ -229,6 +237,7 @@ export class PtePool {
   release(t: number): number {
     this.nrLive--
     if (t >= BARE_TABLE) {
+      this.nrBare--
       this.bareFree.push(t - BARE_TABLE)
       return this.barePfn[t - BARE_TABLE]
     }

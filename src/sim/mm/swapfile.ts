@@ -232,6 +232,16 @@ export class SwapInfo {
     }
   }
 
+  /** Chunks of 512 slots whose state is held slot by slot (see RunArray). */
+  materializedChunks(): number {
+    return (
+      this.count.materializedChunks +
+      this.cache.materializedChunks +
+      this.slotFlags.materializedChunks +
+      this.tag.materializedChunks
+    )
+  }
+
   /** Whether any slot of [offset, offset + nr) has a swap count. */
   anySwapped(offset: number, nr: number): boolean {
     return !this.count.allEqual(offset, offset + nr, 0)

@@ -17,8 +17,9 @@
 //
 //   node scripts/bench.mjs [--workloads roundtrip-64G,fork-100x4G] [--variants a,b]
 //                          [--limit-s 120] [--rss-cap 8G] [--json out/bench/bench.json]
-//                          [--svg out/bench/cost-vs-size.svg] [--vs <git revision>]
+//                          [--svg out/bench/cost-vs-size.svg] [--vs <git revision>] [--runs N]
 //
+// --runs N runs every row N times (alternating the trees' order) and prints the median.
 // --cpu-prof DIR writes each child's V8 CPU profile (.cpuprofile) into DIR.
 // --vs REV runs every row also with src/sim as of REV (git archive), the two alternately, and
 // prints the ratio: before/after figures from one run on one machine.
@@ -53,6 +54,7 @@ const { values } = parseArgs({
     svg: { type: 'string', default: 'out/bench/cost-vs-size.svg' },
     vs: { type: 'string' },
     'cpu-prof': { type: 'string' },
+    runs: { type: 'string', default: '1' },
   },
 })
 
@@ -224,6 +226,27 @@ function runChild(bundle, spec, limitMs, rssCap) {
 const s1 = (ms) => `${(ms / 1000).toFixed(2)} s`
 const mib = (b) => `${(b / 1024 / 1024).toFixed(0)} MiB`
 
+const median = (xs) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1]
+
+/**
+ * One row standing for `runs` runs of the same child: the median wall time and step times, the
+ * largest peak RSS; failed when any run failed. `runs` keeps every run's row.
+ */
+function medianRow(rows) {
+  if (rows.length === 1) return rows[0]
+  const failed = rows.find((r) => r.failed)
+  if (failed) return { ...failed, runs: rows }
+  return {
+    ...rows[0],
+    wallMs: median(rows.map((r) => r.wallMs)),
+    floorNs: median(rows.map((r) => r.floorNs)),
+    floorMs: median(rows.map((r) => r.floorMs)),
+    maxRssBytes: Math.max(...rows.map((r) => r.maxRssBytes)),
+    laps: rows[0].laps.map(([name], i) => [name, median(rows.map((r) => r.laps[i][1]))]),
+    runs: rows,
+  }
+}
+
 /** Bundles src/sim of the tree at `root` into `dir`; returns the bundle's path. */
 async function bundleSim(root, dir, name) {
   const outfile = join(dir, `${name}.mjs`)
@@ -271,10 +294,14 @@ async function main() {
   const variants = values.variants ? values.variants.split(',') : sim.VARIANT_NAMES
   const limitMs = Number(values['limit-s']) * 1000
   const rssCap = bytesOf(values['rss-cap'])
+  const runs = Number(values.runs)
+  if (!(runs >= 1 && Number.isInteger(runs)))
+    throw new Error('bench: --runs takes a whole number >= 1')
   console.log(
     `hugeswap bench: node ${process.version}, ${variants.join(', ')}; each row a child process ` +
       `(limit ${limitMs / 1000} s, RSS cap ${mib(rssCap)})` +
-      (values.vs ? `; every row also for ${values.vs}, run alternately` : ''),
+      (values.vs ? `; every row also for ${values.vs}, run alternately` : '') +
+      (runs > 1 ? `; median of ${runs} runs per row (peak RSS: the largest)` : ''),
   )
   console.log(
     `${'workload / variant'.padEnd(40)} ${'wall'.padStart(9)} ${'peak RSS'.padStart(9)} ${'faults'.padStart(10)} ${'x floor'.padStart(8)}  steps`,
@@ -286,11 +313,15 @@ async function main() {
       // Alternate which tree goes first, so drift on a shared machine hits both alike.
       const order = trees.map((_, i) => i)
       if (vi % 2) order.reverse()
-      const got = []
-      for (const ti of order) {
-        got[ti] = await runChild(trees[ti].bundle, { workload, variant }, limitMs, rssCap)
-        got[ti].tree = trees[ti].label
+      const all = trees.map(() => [])
+      for (let run = 0; run < runs; run++) {
+        for (const ti of run % 2 ? [...order].reverse() : order) {
+          const row = await runChild(trees[ti].bundle, { workload, variant }, limitMs, rssCap)
+          row.tree = trees[ti].label
+          all[ti].push(row)
+        }
       }
+      const got = all.map(medianRow)
       for (const [ti, row] of got.entries()) {
         mine[ti].push(row)
         rows.push(row)

@@ -63,14 +63,13 @@ export class RunArray {
     return this.nextSlab - this.freeSlabs.length
   }
 
+  // get() and set() look at the slab first: per-page paths work on materialized chunks.
   get(i: number): number {
     if (this.flat) return this.flat[i]
     const c = i >>> SHIFT
-    const k = this.kind[c]
-    if (k === CONST) return this.base[c]
-    if (k === SEQ) return this.base[c] + (i & MASK)
     const s = this.slab[c]
-    return this.blocks[s >>> BLOCK_SHIFT][((s & BLOCK_MASK) << SHIFT) | (i & MASK)]
+    if (s >= 0) return this.blocks[s >>> BLOCK_SHIFT][((s & BLOCK_MASK) << SHIFT) | (i & MASK)]
+    return this.kind[c] === CONST ? this.base[c] : this.base[c] + (i & MASK)
   }
 
   set(i: number, v: number): void {
@@ -79,15 +78,20 @@ export class RunArray {
       return
     }
     const c = i >>> SHIFT
-    const k = this.kind[c]
-    if (k === CONST && this.base[c] === v) return
-    if (k === SEQ && this.base[c] + (i & MASK) === v) return
-    const s = this.materialize(c)
+    let s = this.slab[c]
+    if (s < 0) {
+      if (this.base[c] + (this.kind[c] === CONST ? 0 : i & MASK) === v) return
+      s = this.materialize(c)
+    }
     this.blocks[s >>> BLOCK_SHIFT][((s & BLOCK_MASK) << SHIFT) | (i & MASK)] = v
   }
 
   /** Entries [from, to) all hold `v`. */
   fill(from: number, to: number, v: number): void {
+    if (to - from === 1) {
+      this.set(from, v)
+      return
+    }
     if (this.flat) {
       this.flat.fill(v, from, to)
       return
@@ -199,6 +203,7 @@ export class RunArray {
 
   /** Whether entries [from, to) are all `v`. */
   allEqual(from: number, to: number, v: number): boolean {
+    if (to - from === 1) return this.get(from) === v
     if (this.flat) {
       for (let i = from; i < to; i++) if (this.flat[i] !== v) return false
       return true

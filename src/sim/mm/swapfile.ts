@@ -249,7 +249,7 @@ export class SwapInfo {
 
   /** Frees the slots of [offset, offset + nr) that neither a count nor the swap cache holds. */
   freeUnused(offset: number, nr: number): void {
-    if (!this.count.isFlat && this.cache.allEqual(offset, offset + nr, 0)) {
+    if (nr > 1 && !this.count.isFlat && this.cache.allEqual(offset, offset + nr, 0)) {
       const c = this.count.get(offset)
       if (this.count.allEqual(offset, offset + nr, c)) {
         if (c === 0) this.freeRange(offset, nr)
@@ -413,7 +413,7 @@ export class SwapInfo {
    * (queued once), a full one that lost slots is nonfull.
    */
   freeRange(offset: number, nr: number): void {
-    if (this.cache.isFlat) {
+    if (this.cache.isFlat || nr === 1) {
       for (let i = offset; i < offset + nr; i++) this.freeSlot(i)
       return
     }

@@ -19,6 +19,7 @@
 //                          [--limit-s 120] [--rss-cap 8G] [--json out/bench/bench.json]
 //                          [--svg out/bench/cost-vs-size.svg] [--vs <git revision>] [--runs N]
 //
+// --from ROWS.json only redraws the chart (--svg) from a saved rows file.
 // --runs N runs every row N times (alternating the trees' order) and prints the median.
 // --cpu-prof DIR writes each child's V8 CPU profile (.cpuprofile) into DIR.
 // --vs REV runs every row also with src/sim as of REV (git archive), the two alternately, and
@@ -55,6 +56,7 @@ const { values } = parseArgs({
     vs: { type: 'string' },
     'cpu-prof': { type: 'string' },
     runs: { type: 'string', default: '1' },
+    from: { type: 'string' },
   },
 })
 
@@ -365,15 +367,16 @@ async function costChart(rows, variants, trees) {
   const sized = rows.filter((r) => r.workload.startsWith('roundtrip-'))
   if (!sized.length) return null
   const echarts = await import('echarts')
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 720, height: 420 })
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 720, height: 440 })
   chart.setOption({
     animation: false,
     title: {
       text: 'hugeswap bench: round-trip wall time against working-set size',
+      subtext: 'a variant past the time limit or the RSS cap has no point at that size',
       left: 'center',
     },
-    legend: { top: 28 },
-    grid: { top: 70, left: 70, right: 30, bottom: 50 },
+    legend: { top: 66 },
+    grid: { top: 104, left: 70, right: 30, bottom: 50 },
     xAxis: { type: 'log', logBase: 2, name: 'GiB', nameLocation: 'middle', nameGap: 30 },
     yAxis: { type: 'log', name: 'seconds', nameLocation: 'middle', nameGap: 50 },
     series: trees.flatMap((tree, ti) =>
@@ -393,4 +396,13 @@ async function costChart(rows, variants, trees) {
 }
 
 if (values.child) await child(JSON.parse(values.child))
-else await main()
+else if (values.from) {
+  // Redraw the chart from a saved rows file, without running anything.
+  const { rows } = JSON.parse(readFileSync(values.from, 'utf8'))
+  const variants = [...new Set(rows.map((r) => r.variant))]
+  const trees = [...new Set(rows.map((r) => r.tree))]
+  const svg = await costChart(rows, variants, trees)
+  mkdirSync(dirname(values.svg), { recursive: true })
+  writeFileSync(values.svg, svg)
+  console.log(`cost against size: ${values.svg}`)
+} else await main()

@@ -60,8 +60,8 @@ export class SwapInfo {
   /** Extension table for counts above SWP_TB_COUNT_MAX (swap_retry_table_alloc). */
   readonly countExt = new Map<number, number>()
   /**
-   * Swap-cache folio per slot, plus one (0: none), so the array needs no fill: untouched slots
-   * cost no memory until used. Read and written through cacheOf() / setCache().
+   * Swap-cache folio per slot, plus one (0: none: a fresh device is one run of zeroes, with no
+   * fill). Read and written through cacheOf() / setCache() / setCacheRange().
    */
   private readonly cache: RunArray
   /** Content tag per slot: the data on the device (runs: src/sim/engine/runs.ts). */

@@ -215,20 +215,11 @@ export class SwapInfo {
       if (c === 1 && cached === 0) this.freeRange(offset, nr)
       return
     }
-    let freed = 0
     for (let i = offset; i < offset + nr; i++) {
       const n = this.swapCount(i)
       if (n === 0) throw new Error(`swap_put: slot ${this.type}:${i} has count 0`)
       this.setCount(i, n - 1)
-      if (n === 1 && this.cacheOf(i) < 0) {
-        this.freeSlot(i, nr === 1)
-        freed++
-      }
-    }
-    // A whole freed range keeps its tags one run of zeroes (see freeSlot()).
-    if (nr > 1 && freed === nr) this.tag.fill(offset, offset + nr, 0)
-    else if (nr > 1 && freed) {
-      for (let i = offset; i < offset + nr; i++) if (!this.slotInUse(i)) this.tag.set(i, 0)
+      if (n === 1 && this.cacheOf(i) < 0) this.freeSlot(i)
     }
   }
 
@@ -401,16 +392,12 @@ export class SwapInfo {
     }
     this.setCacheRange(offset, nr, folio)
     this.setSlotFlagsRange(offset, nr, 0)
-    this.inuseSlots += nr
-    const c = Math.floor(offset / SWAPFILE_CLUSTER)
-    const used = (this.clusterUsed[c] += nr)
-    this.clusterState[c] = used === SWAPFILE_CLUSTER ? CLUSTER_FULL : CLUSTER_NONFULL
+    this.clusterTake(offset, nr)
   }
 
   /**
-   * freeSlot() on every slot of [offset, offset + nr), tags cleared in one fill. Cluster by
-   * cluster the end state is the one slot-by-slot freeing reaches: a cluster left empty is free
-   * (queued once), a full one that lost slots is nonfull.
+   * freeSlot() on every slot of [offset, offset + nr), tags cleared in one fill, each cluster
+   * released at once: the end state slot-by-slot freeing reaches.
    */
   freeRange(offset: number, nr: number): void {
     if (this.cache.isFlat || nr === 1) {
@@ -419,18 +406,9 @@ export class SwapInfo {
     }
     this.setSlotFlagsRange(offset, nr, 0)
     this.tag.fill(offset, offset + nr, 0)
-    this.inuseSlots -= nr
     for (let at = offset; at < offset + nr;) {
-      const c = Math.floor(at / SWAPFILE_CLUSTER)
-      const end = Math.min(offset + nr, (c + 1) * SWAPFILE_CLUSTER)
-      const used = (this.clusterUsed[c] -= end - at)
-      if (used === 0) {
-        this.clusterState[c] = CLUSTER_FREE
-        if (this.order0Cluster === c) this.order0Cluster = -1
-        this.pushFree(c)
-      } else if (this.clusterState[c] === CLUSTER_FULL) {
-        this.clusterState[c] = CLUSTER_NONFULL
-      }
+      const end = Math.min(offset + nr, (Math.floor(at / SWAPFILE_CLUSTER) + 1) * SWAPFILE_CLUSTER)
+      this.clusterRelease(at, end - at)
       at = end
     }
   }
@@ -438,23 +416,35 @@ export class SwapInfo {
   private takeSlot(offset: number, folio: number): void {
     this.setCache(offset, folio)
     this.setSlotFlags(offset, 0)
-    this.inuseSlots++
-    const c = Math.floor(offset / SWAPFILE_CLUSTER)
-    const used = ++this.clusterUsed[c]
-    this.clusterState[c] = used === SWAPFILE_CLUSTER ? CLUSTER_FULL : CLUSTER_NONFULL
+    this.clusterTake(offset, 1)
   }
 
   /**
    * @kernel mm/swapfile.c swap_range_free(): the slot is unused again. Its content tag becomes 0
-   * (a read of a freed slot then fails the data check); `clearTag` false: the caller clears the
-   * tags of a whole range at once.
+   * (a read of a freed slot then fails the data check).
    */
-  freeSlot(offset: number, clearTag = true): void {
+  freeSlot(offset: number): void {
     this.setSlotFlags(offset, 0)
-    if (clearTag) this.tag.set(offset, 0)
-    this.inuseSlots--
+    this.tag.set(offset, 0)
+    this.clusterRelease(offset, 1)
+  }
+
+  /** `nr` slots from `offset`, all in one cluster, come into use: the cluster's count and state. */
+  private clusterTake(offset: number, nr: number): void {
+    this.inuseSlots += nr
     const c = Math.floor(offset / SWAPFILE_CLUSTER)
-    const used = --this.clusterUsed[c]
+    const used = (this.clusterUsed[c] += nr)
+    this.clusterState[c] = used === SWAPFILE_CLUSTER ? CLUSTER_FULL : CLUSTER_NONFULL
+  }
+
+  /**
+   * `nr` slots from `offset`, all in one cluster, are unused again: a cluster left empty is free
+   * (queued once), a full one that lost slots is nonfull.
+   */
+  private clusterRelease(offset: number, nr: number): void {
+    this.inuseSlots -= nr
+    const c = Math.floor(offset / SWAPFILE_CLUSTER)
+    const used = (this.clusterUsed[c] -= nr)
     if (used === 0) {
       this.clusterState[c] = CLUSTER_FREE
       if (this.order0Cluster === c) this.order0Cluster = -1

@@ -82,9 +82,15 @@ export function focusInEditor(page: Page): Promise<boolean> {
   ) as Promise<boolean>
 }
 
-/** Clicks into the editor and waits until it has the keyboard focus, so no key goes elsewhere. */
+/**
+ * Clicks into the editor and waits until it has the keyboard focus, so no key goes elsewhere.
+ * The click goes to the editor's viewport (`.overflow-guard`), not to `.view-lines`: that layer
+ * moves with Monaco's scrolling, and once a long line scrolls it sideways (a narrow editor pane,
+ * the caret at a line's end) its centre can lie outside the window, where a click focuses
+ * nothing.
+ */
 export async function focusEditor(page: Page): Promise<void> {
-  await page.locator('[data-testid="editor"] .view-lines').click()
+  await page.locator('[data-testid="editor"] .monaco-editor .overflow-guard').click()
   await expect.poll(() => focusInEditor(page)).toBe(true)
 }
 

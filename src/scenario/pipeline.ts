@@ -170,6 +170,7 @@ async function runVariant(
     ...base,
     seed: plan.seed,
     onLog: hooks.onLog,
+    onPoll: () => progress.flush(),
     host: createHostApi(
       sim,
       (phase) => progress.op(phase),
@@ -444,6 +445,8 @@ class ProgressReporter {
   private calls = 0
   private expected = 0
   private lastEmit = -Infinity
+  /** The latest phase held back by the throttle (op() within PROGRESS_INTERVAL_MS of an emit). */
+  private pending: string | null = null
 
   constructor(
     private readonly variants: VariantName[],
@@ -474,11 +477,25 @@ class ProgressReporter {
     })
   }
 
+  /**
+   * Reports the phase the throttle held back, once the interval has passed: a script that spins
+   * after its last host call shows that call, not the one before it (the sandbox calls this at
+   * its interrupt polls, the only time the worker runs while the guest spins).
+   */
+  flush(): void {
+    if (this.pending === null || performance.now() - this.lastEmit < PROGRESS_INTERVAL_MS) return
+    this.emit(this.pending, true)
+  }
+
   private emit(phase: string, force: boolean): void {
     if (!this.onProgress) return
     const now = performance.now()
-    if (!force && now - this.lastEmit < PROGRESS_INTERVAL_MS) return
+    if (!force && now - this.lastEmit < PROGRESS_INTERVAL_MS) {
+      this.pending = phase
+      return
+    }
     this.lastEmit = now
+    this.pending = null
     const within =
       this.expected > 0
         ? Math.min(this.calls / this.expected, 0.99)

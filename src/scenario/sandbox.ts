@@ -59,6 +59,12 @@ export interface SandboxOptions {
   seed: number
   host: HostDispatch
   onLog?: (level: string, message: string) => void
+  /**
+   * Called at every interrupt poll while the guest runs its own code (QuickJS polls every few
+   * thousand instructions): the one moment a host can act while a script spins between two host
+   * calls, e.g. to report progress held back by throttling.
+   */
+  onPoll?: () => void
 }
 
 /** The definition as the module declared it, unvalidated. */
@@ -328,6 +334,7 @@ export class Sandbox {
 
   private shouldInterrupt(): boolean {
     if (this.abort) return true
+    this.opts.onPoll?.()
     if (this.heapExceeded()) {
       this.abort = this.memoryError()
       return true

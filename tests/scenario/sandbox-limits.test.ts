@@ -5,7 +5,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
 import { runScenarioWith } from '../../src/scenario/pipeline'
 import type { RunOutcome, ScenarioError } from '../../src/shared/result'
 import type { RunRequest } from '../../src/shared/worker-protocol'
@@ -201,5 +201,30 @@ describe('limits', () => {
       limits: { timeMs: 300 },
     })
     expect(o.ok).toBe(true)
+  })
+})
+
+describe('progress while a script spins', () => {
+  afterEach(() => vi.restoreAllMocks())
+
+  it('reports the last host call before the spin, even one the throttle held back', async () => {
+    // A clock that moves 1 ms per reading: 'start' and k.spawn fall within the reporter's 50 ms
+    // throttle (so the call is held back), the spin's interrupt polls move it past.
+    let now = 0
+    vi.spyOn(performance, 'now').mockImplementation(() => now++)
+    const phases: string[] = []
+    const o = await runScenarioWith(
+      createFakeSimulator,
+      {
+        source: scenario(`k.spawn('spinner')
+let x = 0
+for (let i = 0; i < 2e5; i++) x += i % 7
+k.expect(x, 'spun').toBeGreaterThan(0)`),
+        fileName: 'spin.ts',
+      },
+      { onProgress: (p) => phases.push(p.phase) },
+    )
+    if (!o.ok) throw new Error(o.error.message)
+    expect(phases.slice(0, 2)).toEqual(['start', 'k.spawn(spinner)'])
   })
 })

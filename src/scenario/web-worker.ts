@@ -18,7 +18,7 @@
  *   and the worker itself (`worker-src 'self'`, or blob: if Vite inlines workers).
  */
 import type { WorkerMessage } from '../shared/worker-protocol'
-import { handleWorkerMessage } from './worker-handler'
+import { createMessageQueue } from './worker-handler'
 
 /** The slice of DedicatedWorkerGlobalScope used here (this file also compiles without DOM libs). */
 interface WorkerScope {
@@ -28,6 +28,5 @@ interface WorkerScope {
 
 const scope = globalThis as unknown as WorkerScope
 
-scope.onmessage = (event) => {
-  void handleWorkerMessage(event.data, (message) => scope.postMessage(message))
-}
+const handle = createMessageQueue((message) => scope.postMessage(message))
+scope.onmessage = (event) => handle(event.data)

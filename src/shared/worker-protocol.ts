@@ -46,7 +46,14 @@ export interface MeasuredCosts {
   compressors?: Record<string, Record<string, number>>
 }
 
-export type WorkerRequest = { type: 'run'; id: number; request: RunRequest }
+/**
+ * `run`: one scenario; the worker answers with progress and exactly one `done` of the same id.
+ * `warm`: compile and run the engine once on a small built-in scenario and answer nothing, so a
+ * worker started ahead of need (the browser keeps one spare) runs the next scenario with its code
+ * already loaded and compiled. Messages are handled one at a time, in order: a `run` that arrives
+ * during the warm-up waits for it.
+ */
+export type WorkerRequest = { type: 'run'; id: number; request: RunRequest } | { type: 'warm' }
 
 export type WorkerMessage =
   | { type: 'progress'; id: number; progress: RunProgress }

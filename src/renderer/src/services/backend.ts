@@ -3,6 +3,12 @@
  * `window.hugeswap` (main runs the engine in a worker thread); in a plain browser the same engine
  * runs here in a Web Worker (src/scenario/web-worker.ts), one worker per run so that cancel is
  * simply `worker.terminate()`.
+ *
+ * A new worker pays for fetching and compiling the QuickJS wasm and the engine's code before it
+ * runs anything (about 0.4 s of a 1 s edit-to-chart in Chromium, `npm run bench`). So the backend
+ * keeps one spare worker, started and warmed up (`warm`: a small built-in scenario) while the
+ * user edits: a run takes the spare, and the next spare starts when that run ends. Each run still
+ * has a worker of its own, which ends with it.
  */
 import type { HugeswapApi } from '../../../shared/ipc'
 import type { RunOutcome, RunProgress } from '../../../shared/result'
@@ -26,11 +32,54 @@ interface ActiveRun {
   finish: (outcome: RunOutcome) => void
 }
 
+export interface WebBackendOptions {
+  /** Keep a warmed-up spare worker for the next run (default true). */
+  spare?: boolean
+  /**
+   * How long after a run ends the next spare starts (default 1 s): its warm-up would otherwise
+   * take a core from drawing the charts of the run that just ended.
+   */
+  spareDelayMs?: number
+}
+
 /** HugeswapApi over a browser Web Worker running the real engine. */
-export function createWebBackend(createWorker: WorkerFactory = defaultWorkerFactory): HugeswapApi {
+export function createWebBackend(
+  createWorker: WorkerFactory = defaultWorkerFactory,
+  { spare: keepSpare = true, spareDelayMs = 1000 }: WebBackendOptions = {},
+): HugeswapApi {
   const listeners = new Set<(progress: RunProgress) => void>()
   let active: ActiveRun | null = null
   let nextId = 1
+  let spare: Worker | null = null
+  let spareTimer: ReturnType<typeof setTimeout> | undefined
+
+  /** Starts the spare worker and its warm-up, unless there is one. */
+  function prepareSpare(): void {
+    clearTimeout(spareTimer)
+    if (!keepSpare || spare) return
+    let worker: Worker
+    try {
+      worker = createWorker()
+    } catch {
+      return // the run will create its own worker and report why it cannot
+    }
+    // A spare that fails while warming up is dropped; the run creates its own worker instead.
+    worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault()
+      if (spare === worker) spare = null
+      worker.terminate()
+    }
+    worker.postMessage({ type: 'warm' } satisfies WorkerRequest)
+    spare = worker
+  }
+
+  /** The spare worker if there is one (the run's own from now on), else a new one. */
+  function takeWorker(): Worker {
+    clearTimeout(spareTimer)
+    const worker = spare ?? createWorker()
+    spare = null
+    return worker
+  }
 
   function stop(outcome: RunOutcome): void {
     const run = active
@@ -38,12 +87,16 @@ export function createWebBackend(createWorker: WorkerFactory = defaultWorkerFact
     active = null
     run.worker.terminate()
     run.finish(outcome)
+    clearTimeout(spareTimer)
+    spareTimer = setTimeout(prepareSpare, spareDelayMs)
   }
+
+  prepareSpare()
 
   function run(request: RunRequest): Promise<RunOutcome> {
     stop(failure('internal', CANCELLED_MESSAGE))
     const id = nextId++
-    const worker = createWorker()
+    const worker = takeWorker()
     // Backstop on top of the engine's own script-time limit: re-armed by every message, so a
     // long simulation that keeps reporting progress is never cut off.
     const budgetMs = silenceBudgetMs(request)

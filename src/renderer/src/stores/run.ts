@@ -52,6 +52,9 @@ export const useRunStore = defineStore('run', () => {
   /** Run was pressed and the type checker has not answered yet. */
   const checking = ref(false)
   let token = 0
+  // The backend exists before the first Run: in a browser it starts its spare worker now, so
+  // the first run finds the engine compiled (services/backend.ts).
+  getBackend()
 
   const running = computed(() => status.value === 'running')
   /** The results on screen are not of the last run asked for (it runs, or was cancelled). */

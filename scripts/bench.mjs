@@ -10,6 +10,9 @@
 //                     writeback let finish, dropped from the swap cache (reclaim), read back
 //   fork-<procs>x<heap>  a parent writes a THP heap and forks procs - 1 children that share it;
 //                     reclaim pushes the heap out; every process reads it back
+//   browser-edit-to-chart, browser-fork-<procs>x<heap>  the web workbench in Chromium
+//                     (scripts/bench-browser.mjs): the default scenario's edit to chart, and the
+//                     fork question run in a browser Web Worker against the CLI's Node worker
 //
 // The ratio to the floor counts, per variant that splits (baseline, lazy-deposit), three passes
 // over every PTE the split path writes: the split, the unmap to swap entries, the swap-in. The
@@ -41,6 +44,8 @@ const DEFAULT_WORKLOADS = [
   'roundtrip-512G',
   'roundtrip-1T',
   'fork-100x4G',
+  'browser-edit-to-chart',
+  'browser-fork-100x1G',
 ]
 
 const { values } = parseArgs({
@@ -292,7 +297,9 @@ async function main() {
     })
   }
   const sim = await import(pathToFileURL(trees[0].bundle).href)
-  const workloads = values.workloads ? values.workloads.split(',') : DEFAULT_WORKLOADS
+  const asked = values.workloads ? values.workloads.split(',') : DEFAULT_WORKLOADS
+  const workloads = asked.filter((w) => !w.startsWith('browser-'))
+  const browserWorkloads = asked.filter((w) => w.startsWith('browser-'))
   const variants = values.variants ? values.variants.split(',') : sim.VARIANT_NAMES
   const limitMs = Number(values['limit-s']) * 1000
   const rssCap = bytesOf(values['rss-cap'])
@@ -345,6 +352,16 @@ async function main() {
       console.log(
         `${label.padEnd(40)} ${(done.length === list.length ? s1(wall) : `> ${s1(wall)}`).padStart(9)} ${mib(rss).padStart(9)} ${''.padStart(10)} ${(floor ? `${(wall / floor).toFixed(1)}x` : '').padStart(8)}  floor ${floor ? s1(floor) : '-'} (${done[0]?.floorNs.toFixed(2) ?? '?'} ns/entry)`,
       )
+    }
+  }
+  if (browserWorkloads.length) {
+    const { browserRows } = await import('./bench-browser.mjs')
+    try {
+      rows.push(...(await browserRows(browserWorkloads, { dir, runs, bytesOf, log: console.log })))
+    } catch (e) {
+      // The simulator rows above are still written.
+      console.log(`browser rows failed: ${e instanceof Error ? e.message : e}`)
+      process.exitCode = 1
     }
   }
   mkdirSync(dirname(values.json), { recursive: true })

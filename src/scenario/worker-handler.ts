@@ -47,7 +47,8 @@ export async function handleWorkerMessage(
 ): Promise<void> {
   const msg = data as { type?: unknown; id?: unknown; request?: unknown } | null
   if (msg?.type === 'warm') {
-    await runScenario(WARM_UP_REQUEST)
+    // A warm-up that fails costs nothing but time: the run after it reports whatever is wrong.
+    await runScenario(WARM_UP_REQUEST).catch(() => {})
     return
   }
   if (!msg || msg.type !== 'run' || typeof msg.id !== 'number') return
@@ -59,9 +60,21 @@ export async function handleWorkerMessage(
       error: { kind: 'internal', message: 'bad worker request: expected { source, fileName }' },
     }
   } else {
-    outcome = await runScenario(msg.request, {
-      onProgress: (progress) => post({ type: 'progress', id, progress }),
-    })
+    try {
+      outcome = await runScenario(msg.request, {
+        onProgress: (progress) => post({ type: 'progress', id, progress }),
+      })
+    } catch (e) {
+      // runScenario() turns every failure it knows into an outcome; anything else still ends
+      // the run with exactly one `done`, never a host left waiting for its watchdog.
+      outcome = {
+        ok: false,
+        error: {
+          kind: 'internal',
+          message: `the scenario engine failed: ${e instanceof Error ? e.message : String(e)}`,
+        },
+      }
+    }
   }
   post({ type: 'done', id, outcome })
 }
@@ -76,6 +89,8 @@ export function createMessageQueue(
 ): (data: unknown) => void {
   let last: Promise<void> = Promise.resolve()
   return (data) => {
+    // handleWorkerMessage() does not throw but for a failing `post`, which a later message
+    // must not inherit.
     last = last.then(() => handleWorkerMessage(data, post)).catch(() => {})
   }
 }

@@ -3,9 +3,13 @@
  * runs the built-in scenario and answers nothing; a `run` sent during the warm-up waits for it
  * and gets its progress and exactly one `done`.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { runScenario } from '../../src/scenario/runner'
-import { createMessageQueue, WARM_UP_REQUEST } from '../../src/scenario/worker-handler'
+import {
+  createMessageQueue,
+  handleWorkerMessage,
+  WARM_UP_REQUEST,
+} from '../../src/scenario/worker-handler'
 import type { WorkerMessage } from '../../src/shared/worker-protocol'
 
 const SCENARIO = `import { defineScenario } from 'hugeswap'
@@ -60,5 +64,28 @@ describe('worker message queue', () => {
     handle({ type: 'run', id: 2, request: { nope: true } })
     await allDone
     expect(ids).toEqual([1, 2])
+  })
+})
+
+describe('a run the engine throws on', () => {
+  it('still ends with one done carrying an internal error', async () => {
+    const runner = await import('../../src/scenario/runner')
+    const spy = vi.spyOn(runner, 'runScenario').mockRejectedValueOnce(new Error('boom'))
+    const posted: WorkerMessage[] = []
+    await handleWorkerMessage(
+      { type: 'run', id: 3, request: { source: SCENARIO, fileName: 'x.ts' } },
+      (m) => posted.push(m),
+    )
+    spy.mockRestore()
+    expect(posted).toEqual([
+      {
+        type: 'done',
+        id: 3,
+        outcome: {
+          ok: false,
+          error: { kind: 'internal', message: 'the scenario engine failed: boom' },
+        },
+      },
+    ])
   })
 })

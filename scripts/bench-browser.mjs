@@ -150,18 +150,25 @@ async function runInBrowserWorker(b, request) {
   return got.ms
 }
 
-/** A fresh Node worker as the CLI starts it (node-host.ts): ms from posting to the outcome. */
-async function runInCliWorker(dir, request) {
+let nodeHost = null
+
+/** src/scenario/node-host.ts, bundled once into `dir`. */
+function loadNodeHost(dir) {
   const outfile = join(dir, 'node-host.mjs')
-  await esbuild({
+  nodeHost ??= esbuild({
     entryPoints: [join(ROOT, 'src/scenario/node-host.ts')],
     bundle: true,
     platform: 'node',
     format: 'esm',
     outfile,
     logLevel: 'error',
-  })
-  const { runInNodeWorker } = await import(pathToFileURL(outfile).href)
+  }).then(() => import(pathToFileURL(outfile).href))
+  return nodeHost
+}
+
+/** A fresh Node worker as the CLI starts it (node-host.ts): ms from posting to the outcome. */
+async function runInCliWorker(dir, request) {
+  const { runInNodeWorker } = await loadNodeHost(dir)
   const t0 = performance.now()
   const outcome = await runInNodeWorker(request, {
     workerUrl: pathToFileURL(join(ROOT, 'out/cli/node-worker.js')),

@@ -13,7 +13,11 @@ import { isAppUrl, resolveRendererLocation } from './renderer-location'
 import { hardenApp, hardenSession } from './security'
 import { createFileService } from './services/file-service'
 import { createHistoryService, HISTORY_FILE_NAME } from './services/history-service'
-import { createScenarioService, type RunInWorker } from './services/scenario-service'
+import {
+  createScenarioService,
+  type RunInWorker,
+  type SpareWorkers,
+} from './services/scenario-service'
 import { createMainWindow } from './windows'
 
 /**
@@ -46,6 +50,8 @@ export interface StartOptions {
    * window opened none); index.ts gives the user's, tests give none or their own.
    */
   costProfilePath?: string
+  /** A warmed-up scenario worker for the next run (index.ts: node-host's createWorkerSpare). */
+  spare?: SpareWorkers
 }
 
 export function startApp(options: StartOptions): Promise<void> {
@@ -65,6 +71,7 @@ export function startApp(options: StartOptions): Promise<void> {
     resourceLimits: options.resourceLimits,
     measuredCosts: () =>
       options.costProfilePath === undefined ? undefined : readCostProfile(options.costProfilePath),
+    spare: options.spare,
   })
 
   let mainWindow: BrowserWindow | null = null

@@ -32,6 +32,11 @@ export interface NodeWorkerOptions {
   resourceLimits?: ResourceLimits
   /** Silence allowed before the worker is terminated; default `timeMs * 3 + 60 000`. */
   silenceMs?: number
+  /**
+   * A worker already started on `workerUrl` to run in (a WorkerSpare's); default a new one.
+   * The run owns it from here on and terminates it when it ends.
+   */
+  worker?: Worker
 }
 
 export interface NodeWorkerRun {
@@ -51,7 +56,7 @@ export function runInNodeWorker(req: RunRequest, opts: NodeWorkerOptions): NodeW
 
   let worker: Worker
   try {
-    worker = new Worker(opts.workerUrl, { resourceLimits })
+    worker = opts.worker ?? new Worker(opts.workerUrl, { resourceLimits })
   } catch (e) {
     settle(failure('internal', `could not start the scenario worker: ${messageOf(e)}`))
     return { result, cancel: () => {} }
@@ -120,4 +125,75 @@ function failure(kind: ScenarioError['kind'], message: string): RunOutcome {
 
 function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e)
+}
+
+/**
+ * One worker started ahead of need and warmed up (`{ type: 'warm' }`: it runs a small built-in
+ * scenario once, so its next run finds the QuickJS wasm and the engine compiled). A fresh Node
+ * worker spends about half a second loading and compiling before it runs anything; Electron
+ * main keeps a spare so the window's next run does not (docs/performance.md).
+ */
+export interface WorkerSpare {
+  /** The warmed worker if one is ready and alive; the caller owns it (runInNodeWorker's `worker`). */
+  take(): Worker | undefined
+  /** Starts the next spare after the delay, unless there is one (a run just ended). */
+  refill(): void
+  /** Stops the spare and any pending refill. */
+  dispose(): void
+}
+
+export function createWorkerSpare(opts: {
+  workerUrl: URL | string
+  resourceLimits?: ResourceLimits
+  /** Delay of refill() (default 1 s: the window draws the last run's charts meanwhile). */
+  delayMs?: number
+}): WorkerSpare {
+  const resourceLimits = { ...DEFAULT_RESOURCE_LIMITS, ...opts.resourceLimits }
+  let spare: Worker | undefined
+  let timer: ReturnType<typeof setTimeout> | undefined
+
+  const start = (): void => {
+    clearTimeout(timer)
+    if (spare) return
+    let worker: Worker
+    try {
+      worker = new Worker(opts.workerUrl, { resourceLimits })
+    } catch {
+      return // the next run starts its own worker and reports why it cannot
+    }
+    // A spare that fails or exits before it is taken is dropped; nothing waits on it.
+    const drop = (): void => {
+      if (spare !== worker) return
+      spare = undefined
+      void worker.terminate().catch(() => {})
+    }
+    worker.on('error', drop)
+    worker.on('exit', drop)
+    // An idle spare does not keep the process alive.
+    worker.unref()
+    worker.postMessage({ type: 'warm' } satisfies WorkerRequest)
+    spare = worker
+  }
+  start()
+
+  return {
+    take() {
+      clearTimeout(timer)
+      const worker = spare
+      spare = undefined
+      worker?.ref()
+      return worker
+    },
+    refill() {
+      clearTimeout(timer)
+      timer = setTimeout(start, opts.delayMs ?? 1000)
+      timer.unref?.()
+    },
+    dispose() {
+      clearTimeout(timer)
+      const worker = spare
+      spare = undefined
+      void worker?.terminate().catch(() => {})
+    },
+  }
 }

@@ -165,4 +165,23 @@ describe('scenario service', () => {
     runs[0]!.resolve(syntax)
     await expect(pending).resolves.toBe(syntax)
   })
+
+  it('runs in the spare worker when there is one, and asks for the next when the run ends', async () => {
+    const { runs, runInWorker } = fakeWorkers()
+    const warmed = { warmed: true } as unknown as import('node:worker_threads').Worker
+    const spare = { take: vi.fn(() => warmed), refill: vi.fn() }
+    const service = createScenarioService({ runInWorker, workerUrl, resourceLimits, spare })
+    const pending = service.run(request, vi.fn())
+    expect(spare.take).toHaveBeenCalledTimes(1)
+    expect(runInWorker.mock.calls[0]![1].worker).toBe(warmed)
+    expect(spare.refill).not.toHaveBeenCalled()
+    runs[0]!.resolve(ok('one'))
+    await pending
+    expect(spare.refill).toHaveBeenCalledTimes(1)
+    // A cancelled run ends too: the next spare is asked for.
+    const second = service.run(request, vi.fn())
+    service.cancel()
+    await second
+    expect(spare.refill).toHaveBeenCalledTimes(2)
+  })
 })

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CANCELLED_MESSAGE, runInNodeWorker } from '../../src/scenario/node-host'
+import { CANCELLED_MESSAGE, createWorkerSpare, runInNodeWorker } from '../../src/scenario/node-host'
 import type { RunProgress } from '../../src/shared/result'
 
 const root = resolve(import.meta.dirname, '../..')
@@ -108,5 +108,42 @@ describe('runInNodeWorker', () => {
       { workerUrl: join(dir, 'missing.mjs') },
     ).result
     expect(o).toMatchObject({ ok: false, error: { kind: 'internal' } })
+  })
+})
+
+describe('createWorkerSpare', () => {
+  it('hands out a warmed-up worker once; a run in it works; refill starts the next', async () => {
+    const spare = createWorkerSpare({ workerUrl: pathToFileURL(workerFile), delayMs: 0 })
+    try {
+      const worker = spare.take()
+      expect(worker).toBeDefined()
+      expect(spare.take()).toBeUndefined() // taken: nothing until refill()
+      const o = await runInNodeWorker(
+        { source: oneThp, fileName: 'one-thp.ts', variants: ['pmd-swap'] },
+        { workerUrl: pathToFileURL(workerFile), worker },
+      ).result
+      if (!o.ok) throw new Error(JSON.stringify(o.error))
+      expect(o.result.variants.flatMap((v) => v.checks).every((c) => c.pass)).toBe(true)
+      spare.refill()
+      await new Promise((r) => setTimeout(r, 100)) // the refill's timer (0 ms) has fired
+      const next = spare.take()
+      expect(next).toBeDefined()
+      expect(next).not.toBe(worker)
+    } finally {
+      spare.dispose()
+    }
+  })
+
+  it('drops a spare that exits before it is taken', async () => {
+    const url = standIn('exits.mjs', `process.exit(3)\n`)
+    const spare = createWorkerSpare({ workerUrl: url })
+    try {
+      // Long enough for the stand-in to start and exit; a take() after that gets nothing, not
+      // a dead worker that no message would ever answer.
+      await new Promise((r) => setTimeout(r, 500))
+      expect(spare.take()).toBeUndefined()
+    } finally {
+      spare.dispose()
+    }
   })
 })

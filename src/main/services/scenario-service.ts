@@ -1,9 +1,9 @@
 /**
- * Runs scenarios for the window: one at a time, each in a fresh worker thread (src/scenario's
- * node-worker via runInNodeWorker). No Electron imports: the worker starter, its URL and the
+ * Runs scenarios for the window: one at a time, each in a worker thread of its own (src/scenario's
+ * node-worker via runInNodeWorker), the warmed-up spare when there is one. No Electron imports: the worker starter, its URL and the
  * progress sink are handed in, so tests drive it with a fake worker.
  */
-import type { ResourceLimits } from 'node:worker_threads'
+import type { ResourceLimits, Worker } from 'node:worker_threads'
 import type { RunOutcome, RunProgress } from '../../shared/result'
 import type { MeasuredCosts, RunRequest } from '../../shared/worker-protocol'
 
@@ -14,8 +14,16 @@ export type RunInWorker = (
     workerUrl: URL
     onProgress?: (progress: RunProgress) => void
     resourceLimits?: ResourceLimits
+    /** A warmed-up worker to run in (the spare's); absent: the runner starts a new one. */
+    worker?: Worker
   },
 ) => { result: Promise<RunOutcome>; cancel(): void }
+
+/** node-host's WorkerSpare, as far as the service uses it. */
+export interface SpareWorkers {
+  take(): Worker | undefined
+  refill(): void
+}
 
 // Same wording as node-host's own cancel outcome, so the renderer sees one message either way.
 export const CANCELLED_MESSAGE = 'run cancelled'
@@ -52,6 +60,11 @@ export function createScenarioService(options: {
    * `hugeswap calibrate` wrote for this user, read at each run (undefined: there is none).
    */
   measuredCosts?: () => MeasuredCosts | undefined
+  /**
+   * A warmed-up worker for the next run (node-host's createWorkerSpare): a run takes it, and
+   * the next one starts when that run ends. Absent: every run starts a fresh worker.
+   */
+  spare?: SpareWorkers
 }): ScenarioService {
   const { resourceLimits } = options
   let active: ActiveRun | null = null
@@ -85,6 +98,7 @@ export function createScenarioService(options: {
           if (settled) return
           settled = true
           if (active === self) active = null
+          options.spare?.refill()
           resolve(outcome)
         },
       }
@@ -95,6 +109,7 @@ export function createScenarioService(options: {
         handle = options.runInWorker(request, {
           workerUrl: options.workerUrl,
           resourceLimits,
+          worker: options.spare?.take(),
           // Progress of a cancelled or replaced run must not reach the window.
           onProgress: (progress) => {
             if (!settled) onProgress(progress)

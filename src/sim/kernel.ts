@@ -200,6 +200,12 @@ export class Kernel {
   pendingNs = 0
   /** The same, by component (COST_COMPONENTS order). */
   readonly pendingParts = new Float64Array(COST_COMPONENTS.length)
+  /**
+   * Scratch for a run of equal faults recorded at once (memory.ts swapin_cached_run()): the
+   * run's parts, and a fault's kept while the run before it is settled.
+   */
+  readonly runParts = new Float64Array(COST_COMPONENTS.length)
+  readonly runScratch = new Float64Array(COST_COMPONENTS.length)
   /** Type of the fault in progress (set by the handler that resolves it). */
   faultType = ''
   /** Retries the fault in progress has taken (a racing event is injected at most once). */

@@ -5,7 +5,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { FaultRecorder } from '../../src/sim/engine/faults'
 import { runScenarioWith } from '../../src/scenario/runner'
 import { createSimulator } from '../../src/sim'
 import { scenariosDir } from '../scenarios/run-scenario'
@@ -53,4 +54,21 @@ describe('fast paths against their per-page oracle', () => {
       expect(JSON.parse(fast).ok, `${name} runs`).toBeDefined()
     })
   }
+})
+
+describe('the batched swap-cache hits (swapin_cached_run) are taken, so the comparison above covers them', () => {
+  afterEach(() => vi.restoreAllMocks())
+
+  it('fork-twice-swapped.ts records runs of equal faults at once with fast paths, never without', async () => {
+    const file = join(scenariosDir, 'conformance/fork-twice-swapped.ts')
+    const spy = vi.spyOn(FaultRecorder.prototype, 'recordMany')
+    const batched = () => spy.mock.calls.filter(([, , , times]) => times > 1).length
+    await run(file, true)
+    // The children read a THP's 512 pages back from the swap cache: one call per run of equal
+    // faults, not one per fault.
+    expect(batched()).toBeGreaterThan(0)
+    spy.mockClear()
+    await run(file, false)
+    expect(batched()).toBe(0)
+  })
 })

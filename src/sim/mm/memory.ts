@@ -186,10 +186,124 @@ function access_run(k: Kernel, mm: Mm, addr: number, maxPages: number, write: bo
         kswapdAfterAccess(k)
         return 1
       }
+      if (pk === PTE_SWAP && !write && maxPages > 1 && k.fastPaths) {
+        const n = swapin_cached_run(k, mm, vma, addr, e, maxPages)
+        if (n > 0) return n
+      }
     }
     handle_mm_fault(k, mm, vma, addr, write)
   }
   throw new SimInvariantError(`fault loop at 0x${addr.toString(16)} in pid ${mm.pid}`)
+}
+
+/**
+ * Fast path (SimulatorOptions.fastPaths; docs/performance.md): a run of read faults, each on a
+ * swap entry whose order-0 folio is in the swap cache (the pages a readahead I/O brought in, a
+ * child reading what its parent swapped back in). Every fault is do_swap_page() itself, page by
+ * page; what the run saves is the walk to it (find_vma, the PMD lookups, the fault dispatch) and
+ * the bookkeeping after it: equal faults are recorded once with their count, and the clock moves
+ * once for them. That is exact only with whole-nanosecond figures and no event falling due
+ * inside the run, so the run ends (and the per-page path takes over) before any page where that
+ * would not hold, where the fault would differ, or where anything is left to kswapd.
+ * Returns the pages it faulted in and accessed; 0 when the first page is not such a fault.
+ */
+function swapin_cached_run(
+  k: Kernel,
+  mm: Mm,
+  vma: Vma,
+  addr: number,
+  e0: number,
+  maxPages: number,
+): number {
+  if (vma.flags & VM_UFFD_ANY || k.kswapd.deferred || mm.exited) return 0
+  const ev = k.events
+  if (!Number.isInteger(ev.nowNs)) return 0
+  const n = Math.min(maxPages, HPAGE_PMD_NR - pte_index(addr), (vma.end - addr) / PAGE_SIZE)
+  const pt = k.ptes
+  const fo = k.folios
+  const parts = k.runParts
+  const scratch = k.runScratch
+  // Faults done and accessed but not yet recorded: `count` of `type`, each `ns` long with
+  // `parts`; the clock owes them `count * ns`.
+  let type = ''
+  let ns = 0
+  let count = 0
+  let done = 0
+  for (; done < n; done++) {
+    const e = e0 + done
+    if (pt.kind[e] !== PTE_SWAP) break
+    const f = k.swap[pt.swapType[e]].cacheOf(pt.val[e])
+    if (f < 0 || fo.order[f] !== 0) break
+    const at = addr + done * PAGE_SIZE
+    const clock = ev.nowNs
+    // handle_mm_fault() for this page, which fault_step() would send to do_swap_page().
+    k.vm.pgfault++
+    k.resetPending()
+    k.cost('entry', k.cpu.faultEntryNs)
+    k.faultType = ''
+    k.faultRetries = 0
+    if (do_swap_page(k, mm, vma, e, at, false) !== FAULT_DONE || ev.nowNs !== clock) {
+      throw new SimInvariantError('swapin_cached_run: a swap-cache hit did not complete at once')
+    }
+    const fType = k.faultType || 'retry'
+    const fNs = k.pendingNs
+    const fParts = k.pendingParts
+    let same = count > 0 && fType === type && fNs === ns
+    for (let i = 0; same && i < parts.length; i++) same = fParts[i] === parts[i]
+    if (!same) {
+      // This fault starts a new batch; its figures are kept before the last one is settled.
+      scratch.set(fParts)
+      settleFaultRun(k, mm, type, ns, parts, count)
+      count = 0
+      let whole = Number.isInteger(fNs)
+      for (let i = 0; whole && i < parts.length; i++) whole = Number.isInteger(scratch[i])
+      type = fType
+      ns = fNs
+      parts.set(scratch)
+      if (!whole) {
+        // Not a whole number of ns: recorded and charged alone, as the per-page path does.
+        settleFaultRun(k, mm, type, ns, parts, 1)
+        touchFrames(k, mm, vma, at, fo.pfn[f], 1, false)
+        kswapdAfterAccess(k)
+        return done + 1
+      }
+    }
+    count++
+    // An event falls due within this fault's time: everything owed is settled now, before the
+    // access, where the per-page path moves the clock; the per-page path takes the next page.
+    if (ev.peekNs() <= ev.nowNs + ns * count) {
+      settleFaultRun(k, mm, type, ns, parts, count)
+      touchFrames(k, mm, vma, at, fo.pfn[f], 1, false)
+      kswapdAfterAccess(k)
+      return done + 1
+    }
+    // The access the fault was for (access_run()'s next pass finds the PTE present).
+    touchFrames(k, mm, vma, at, fo.pfn[f], 1, false)
+  }
+  if (done === 0) return 0
+  // The run ends after an access: settle, then the safe point kswapdAfterAccess() gives.
+  settleFaultRun(k, mm, type, ns, parts, count)
+  kswapdAfterAccess(k)
+  return done
+}
+
+/**
+ * What handle_mm_fault() does after each fault, for `count` equal faults at once: clear the
+ * figures, record them, move the clock (running what falls due) and stop if that killed the task.
+ */
+function settleFaultRun(
+  k: Kernel,
+  mm: Mm,
+  type: string,
+  ns: number,
+  parts: Float64Array,
+  count: number,
+): void {
+  k.resetPending()
+  if (count === 0) return
+  k.faults.recordMany(type, ns, parts, count)
+  k.events.advance(ns * count)
+  if (mm.exited) throw new TaskKilled()
 }
 
 /**

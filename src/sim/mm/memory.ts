@@ -237,11 +237,7 @@ function swapin_cached_run(
     const at = addr + done * PAGE_SIZE
     const clock = ev.nowNs
     // handle_mm_fault() for this page, which fault_step() would send to do_swap_page().
-    k.vm.pgfault++
-    k.resetPending()
-    k.cost('entry', k.cpu.faultEntryNs)
-    k.faultType = ''
-    k.faultRetries = 0
+    fault_enter(k)
     if (do_swap_page(k, mm, vma, e, at, false) !== FAULT_DONE || ev.nowNs !== clock) {
       throw new SimInvariantError('swapin_cached_run: a swap-cache hit did not complete at once')
     }
@@ -250,35 +246,30 @@ function swapin_cached_run(
     const fParts = k.pendingParts
     let same = count > 0 && fType === type && fNs === ns
     for (let i = 0; same && i < parts.length; i++) same = fParts[i] === parts[i]
+    let whole = true
     if (!same) {
       // This fault starts a new batch; its figures are kept before the last one is settled.
       scratch.set(fParts)
       settleFaultRun(k, mm, type, ns, parts, count)
       count = 0
-      let whole = Number.isInteger(fNs)
+      whole = Number.isInteger(fNs)
       for (let i = 0; whole && i < parts.length; i++) whole = Number.isInteger(scratch[i])
       type = fType
       ns = fNs
       parts.set(scratch)
-      if (!whole) {
-        // Not a whole number of ns: recorded and charged alone, as the per-page path does.
-        settleFaultRun(k, mm, type, ns, parts, 1)
-        touchFrames(k, mm, vma, at, fo.pfn[f], 1, false)
-        kswapdAfterAccess(k)
-        return done + 1
-      }
     }
     count++
-    // An event falls due within this fault's time: everything owed is settled now, before the
-    // access, where the per-page path moves the clock; the per-page path takes the next page.
-    if (ev.peekNs() <= ev.nowNs + ns * count) {
-      settleFaultRun(k, mm, type, ns, parts, count)
-      touchFrames(k, mm, vma, at, fo.pfn[f], 1, false)
+    // The run ends at this fault when its figures are not whole ns (it is recorded alone, as
+    // the per-page path does) or an event falls due within the time owed: everything owed is
+    // settled now, before the access, where the per-page path moves the clock.
+    const last = !whole || ev.peekNs() <= ev.nowNs + ns * count
+    if (last) settleFaultRun(k, mm, type, ns, parts, count)
+    // The access the fault was for (access_run()'s next pass finds the PTE present).
+    touchFrames(k, mm, vma, at, fo.pfn[f], 1, false)
+    if (last) {
       kswapdAfterAccess(k)
       return done + 1
     }
-    // The access the fault was for (access_run()'s next pass finds the PTE present).
-    touchFrames(k, mm, vma, at, fo.pfn[f], 1, false)
   }
   if (done === 0) return 0
   // The run ends after an access: settle, then the safe point kswapdAfterAccess() gives.
@@ -393,12 +384,8 @@ function touchFrames(
  * fault's type and simulated latency and advances the clock by it.
  */
 function handle_mm_fault(k: Kernel, mm: Mm, vma: Vma, addr: number, write: boolean): void {
-  k.vm.pgfault++
   const startNs = k.events.nowNs
-  k.resetPending()
-  k.cost('entry', k.cpu.faultEntryNs)
-  k.faultType = ''
-  k.faultRetries = 0
+  fault_enter(k)
   let r: FaultResult = FAULT_RETRY
   for (let step = 0; step < 8 && r !== FAULT_DONE; step++) {
     r = fault_step(k, mm, vma, addr, write)
@@ -418,6 +405,15 @@ function handle_mm_fault(k: Kernel, mm: Mm, vma: Vma, addr: number, write: boole
   k.events.advance(ns)
   if (mm.exited) throw new TaskKilled()
   if (r === FAULT_OOM) throw new SimUsageError('out of memory and nothing left to kill')
+}
+
+/** The start of every fault: pgfault +1, its figures from zero, the entry cost, no type yet. */
+function fault_enter(k: Kernel): void {
+  k.vm.pgfault++
+  k.resetPending()
+  k.cost('entry', k.cpu.faultEntryNs)
+  k.faultType = ''
+  k.faultRetries = 0
 }
 
 function fault_step(k: Kernel, mm: Mm, vma: Vma, addr: number, write: boolean): FaultResult {

@@ -20,6 +20,7 @@ import { Worker, type ResourceLimits } from 'node:worker_threads'
 import type { RunOutcome, RunProgress, ScenarioError } from '../shared/result'
 import type { RunRequest, WorkerMessage, WorkerRequest } from '../shared/worker-protocol'
 import { silenceBudgetMs } from './limits'
+import { createSpare, type Spare } from '../shared/spare'
 
 export const CANCELLED_MESSAGE = 'run cancelled'
 export const DEFAULT_RESOURCE_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 4096 }
@@ -131,16 +132,10 @@ function messageOf(e: unknown): string {
  * One worker started ahead of need and warmed up (`{ type: 'warm' }`: it runs a small built-in
  * scenario once, so its next run finds the QuickJS wasm and the engine compiled). A fresh Node
  * worker spends about half a second loading and compiling before it runs anything; Electron
- * main keeps a spare so the window's next run does not (docs/performance.md).
+ * main keeps a spare so the window's next run does not (docs/performance.md). take() hands it
+ * over for runInNodeWorker's `worker`; an idle spare does not keep the process alive.
  */
-export interface WorkerSpare {
-  /** The warmed worker if one is ready and alive; the caller owns it (runInNodeWorker's `worker`). */
-  take(): Worker | undefined
-  /** Starts the next spare after the delay, unless there is one (a run just ended). */
-  refill(): void
-  /** Stops the spare and any pending refill. */
-  dispose(): void
-}
+export type WorkerSpare = Spare<Worker>
 
 export function createWorkerSpare(opts: {
   workerUrl: URL | string
@@ -149,51 +144,29 @@ export function createWorkerSpare(opts: {
   delayMs?: number
 }): WorkerSpare {
   const resourceLimits = { ...DEFAULT_RESOURCE_LIMITS, ...opts.resourceLimits }
-  let spare: Worker | undefined
-  let timer: ReturnType<typeof setTimeout> | undefined
-
-  const start = (): void => {
-    clearTimeout(timer)
-    if (spare) return
-    let worker: Worker
-    try {
-      worker = new Worker(opts.workerUrl, { resourceLimits })
-    } catch {
-      return // the next run starts its own worker and reports why it cannot
-    }
-    // A spare that fails or exits before it is taken is dropped; nothing waits on it.
-    const drop = (): void => {
-      if (spare !== worker) return
-      spare = undefined
-      void worker.terminate().catch(() => {})
-    }
-    worker.on('error', drop)
-    worker.on('exit', drop)
-    // An idle spare does not keep the process alive.
-    worker.unref()
-    worker.postMessage({ type: 'warm' } satisfies WorkerRequest)
-    spare = worker
-  }
-  start()
-
-  return {
-    take() {
-      clearTimeout(timer)
-      const worker = spare
-      spare = undefined
-      worker?.ref()
+  const spare = createSpare<Worker>({
+    start(drop) {
+      let worker: Worker
+      try {
+        worker = new Worker(opts.workerUrl, { resourceLimits })
+      } catch {
+        return undefined
+      }
+      worker.on('error', drop)
+      worker.on('exit', drop)
+      worker.unref()
+      worker.postMessage({ type: 'warm' } satisfies WorkerRequest)
       return worker
     },
-    refill() {
-      clearTimeout(timer)
-      timer = setTimeout(start, opts.delayMs ?? 1000)
-      timer.unref?.()
-    },
-    dispose() {
-      clearTimeout(timer)
-      const worker = spare
-      spare = undefined
-      void worker?.terminate().catch(() => {})
+    stop: (worker) => void worker.terminate().catch(() => {}),
+    delayMs: opts.delayMs ?? 1000,
+  })
+  return {
+    ...spare,
+    take() {
+      const worker = spare.take()
+      worker?.ref()
+      return worker
     },
   }
 }

@@ -14,6 +14,7 @@ import type { HugeswapApi } from '../../../shared/ipc'
 import type { RunOutcome, RunProgress } from '../../../shared/result'
 import type { RunRequest, WorkerMessage, WorkerRequest } from '../../../shared/worker-protocol'
 import { silenceBudgetMs } from '../../../scenario/limits'
+import { createSpare } from '../../../shared/spare'
 
 export const CANCELLED_MESSAGE = 'Run cancelled'
 
@@ -50,36 +51,26 @@ export function createWebBackend(
   const listeners = new Set<(progress: RunProgress) => void>()
   let active: ActiveRun | null = null
   let nextId = 1
-  let spare: Worker | null = null
-  let spareTimer: ReturnType<typeof setTimeout> | undefined
-
-  /** Starts the spare worker and its warm-up, unless there is one. */
-  function prepareSpare(): void {
-    clearTimeout(spareTimer)
-    if (!keepSpare || spare) return
-    let worker: Worker
-    try {
-      worker = createWorker()
-    } catch {
-      return // the run will create its own worker and report why it cannot
-    }
-    // A spare that fails while warming up is dropped; the run creates its own worker instead.
-    worker.onerror = (event: ErrorEvent) => {
-      event.preventDefault()
-      if (spare === worker) spare = null
-      worker.terminate()
-    }
-    worker.postMessage({ type: 'warm' } satisfies WorkerRequest)
-    spare = worker
-  }
-
-  /** The spare worker if there is one (the run's own from now on), else a new one. */
-  function takeWorker(): Worker {
-    clearTimeout(spareTimer)
-    const worker = spare ?? createWorker()
-    spare = null
-    return worker
-  }
+  const spare = keepSpare
+    ? createSpare<Worker>({
+        start(drop) {
+          let worker: Worker
+          try {
+            worker = createWorker()
+          } catch {
+            return undefined
+          }
+          worker.onerror = (event: ErrorEvent) => {
+            event.preventDefault()
+            drop()
+          }
+          worker.postMessage({ type: 'warm' } satisfies WorkerRequest)
+          return worker
+        },
+        stop: (worker) => worker.terminate(),
+        delayMs: spareDelayMs,
+      })
+    : null
 
   function stop(outcome: RunOutcome): void {
     const run = active
@@ -87,16 +78,14 @@ export function createWebBackend(
     active = null
     run.worker.terminate()
     run.finish(outcome)
-    clearTimeout(spareTimer)
-    spareTimer = setTimeout(prepareSpare, spareDelayMs)
+    spare?.refill()
   }
-
-  prepareSpare()
 
   function run(request: RunRequest): Promise<RunOutcome> {
     stop(failure('internal', CANCELLED_MESSAGE))
     const id = nextId++
-    const worker = takeWorker()
+    // The spare if one is ready (the run's own from now on), else a new worker.
+    const worker = spare?.take() ?? createWorker()
     // Backstop on top of the engine's own script-time limit: re-armed by every message, so a
     // long simulation that keeps reporting progress is never cut off.
     const budgetMs = silenceBudgetMs(request)

@@ -1,5 +1,5 @@
 // The browser rows of `npm run bench` (docs/performance.md): the workbench's web build in Debian's
-// Chromium (playwright-core), against the CLI's Node worker on the same scenario.
+// Chromium (playwright-core), against the CLI's scenario process on the same scenario.
 //
 //   browser-edit-to-chart   the default scenario in the workbench: an edit, Run, until the
 //                           results and the first charts are drawn. The first run after the page
@@ -7,7 +7,7 @@
 //                           chart before it was drawn (a person reads the chart, then edits), and
 //                           of the same edits run at once (no spare worker ready yet).
 //   browser-fork-<procs>x<heap>  scenarios/fork-heap.ts (the fork question) with those params, in
-//                           a fresh scenario Web Worker in Chromium and in a fresh Node worker as
+//                           a fresh scenario Web Worker in Chromium and in a fresh scenario process as
 //                           the CLI runs it: wall time from posting the run to its outcome.
 import { build as esbuild } from 'esbuild'
 import { readdirSync, readFileSync } from 'node:fs'
@@ -166,15 +166,19 @@ function loadNodeHost(dir) {
   return nodeHost
 }
 
-/** A fresh Node worker as the CLI starts it (node-host.ts): ms from posting to the outcome. */
+/** A fresh scenario process as the CLI starts it (node-host.ts): ms from start to the outcome. */
 async function runInCliWorker(dir, request) {
-  const { runInNodeWorker } = await loadNodeHost(dir)
+  const { runInProcess, forkScenarioProcess } = await loadNodeHost(dir)
   const t0 = performance.now()
-  const outcome = await runInNodeWorker(request, {
-    workerUrl: pathToFileURL(join(ROOT, 'out/cli/node-worker.js')),
+  const entry = join(ROOT, 'out/cli/scenario-process.js')
+  const outcome = await runInProcess(request, {
+    start: () => forkScenarioProcess(entry),
+    // The bench's own bounds apply (--limit-s, --rss-cap), not a CLI run's defaults.
+    wallMs: 3_600_000,
+    rssBytes: 1024 ** 4,
   }).result
   const ms = performance.now() - t0
-  if (!outcome.ok) throw new Error(`bench: CLI worker: ${outcome.error.message}`)
+  if (!outcome.ok) throw new Error(`bench: CLI scenario process: ${outcome.error.message}`)
   return ms
 }
 
@@ -228,7 +232,7 @@ export async function browserRows(workloads, { dir, runs, bytesOf, log }) {
       const row = { workload, cliMs: median(cli), browserMs: median(web), cli, web }
       rows.push(row)
       log(
-        `${workload.padEnd(40)} CLI worker ${(row.cliMs / 1000).toFixed(2)} s, browser worker ${(row.browserMs / 1000).toFixed(2)} s: ${(row.browserMs / row.cliMs).toFixed(2)}x`,
+        `${workload.padEnd(40)} CLI process ${(row.cliMs / 1000).toFixed(2)} s, browser worker ${(row.browserMs / 1000).toFixed(2)} s: ${(row.browserMs / row.cliMs).toFixed(2)}x`,
       )
     }
   } finally {

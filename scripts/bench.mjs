@@ -12,7 +12,7 @@
 //                     reclaim pushes the heap out; every process reads it back
 //   browser-edit-to-chart, browser-fork-<procs>x<heap>  the web workbench in Chromium
 //                     (scripts/bench-browser.mjs): the default scenario's edit to chart, and the
-//                     fork question run in a browser Web Worker against the CLI's Node worker
+//                     fork question run in a browser Web Worker against the CLI's scenario process
 //
 // The ratio to the floor counts, per variant that splits (baseline, lazy-deposit), three passes
 // over every PTE the split path writes: the split, the unmap to swap entries, the swap-in. The

@@ -1,4 +1,4 @@
-// Builds the CLI bundle: src/cli/index.ts and the scenario worker entry into out/cli/.
+// Builds the CLI bundle: src/cli/index.ts and the scenario process entry into out/cli/.
 // Used by bin/hugeswap (when the bundle is missing or stale) and by `npm run build:cli`.
 //
 // Several launchers may build at once (parallel test files, two terminals), and a launcher may
@@ -12,9 +12,9 @@ import { fileURLToPath } from 'node:url'
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
 export const OUT_DIR = join(ROOT, 'out', 'cli')
-export const ENTRY_POINTS = ['src/cli/index.ts', 'src/scenario/node-worker.ts']
+export const ENTRY_POINTS = ['src/cli/index.ts', 'src/cli/scenario-process.ts']
 
-/** Builds out/cli/index.js and out/cli/node-worker.js. Throws esbuild's error on failure. */
+/** Builds out/cli/index.js and out/cli/scenario-process.js. Throws esbuild's error on failure. */
 export async function buildCli({ logLevel = 'warning' } = {}) {
   // Imported lazily so that a launcher with an up-to-date bundle never loads esbuild.
   const esbuild = await import('esbuild')

@@ -3,6 +3,7 @@
  * error out, so every rule here is testable without spawning a process.
  */
 import { parseArgs } from 'node:util'
+import { DEFAULT_RSS_LIMIT_BYTES, DEFAULT_WALL_MS } from '../scenario/limits'
 import { VARIANT_NAMES, type VariantName } from '../shared/result'
 
 /** `text`: the summary; `json`: the result JSON; `lkp`, `mmtests`: comparison tables for mail. */
@@ -21,6 +22,8 @@ export interface RunOptions {
   format: OutputFormat
   /** Script time allowed per variant, ms (RunRequest.limits.timeMs). */
   timeLimitMs?: number
+  /** Wall-clock time and resident memory allowed each run's process (--wall-limit, --rss-limit). */
+  limits?: ProcessLimitOptions
   /** Runs with derived seeds (runs.ts, runSeed); absent means one run. */
   runs?: number
   /** The cost profile `machine.costs: 'measured'` uses (default ~/.config/hugeswap/costs.json). */
@@ -44,8 +47,15 @@ export interface SweepParam {
   values: string[]
 }
 
+/** --wall-limit and --rss-limit: the bounds of a run's process (node-host.ts). */
+export interface ProcessLimitOptions {
+  wallMs?: number
+  rssBytes?: number
+}
+
 export interface SweepOptions {
   file?: string
+  limits?: ProcessLimitOptions
   /** As RunOptions.costs. */
   costs?: string
   params: SweepParam[]
@@ -63,6 +73,7 @@ export interface ExportSelftestOptions {
   /** The variant whose run supplies the expectations (default pmd-swap). */
   variant?: VariantName
   seed?: number
+  limits?: ProcessLimitOptions
 }
 
 export interface RealCommandOptions {
@@ -137,7 +148,7 @@ Options (run):
   --variants a,b       run only these variants, in this order:
                        ${VARIANT_NAMES.join(', ')}
   --seed N             override the scenario's seed (0 to ${MAX_SEED})
-  --runs N             run N times (1 to ${MAX_RUNS}) on a worker pool, one worker per core, with
+  --runs N             run N times (1 to ${MAX_RUNS}) in parallel, one process per core, with
                        seeds derived from the base seed B (--seed, else the scenario's):
                        run i uses (B + i * 0x9e3779b9) mod 2^32, so run 0 is B itself; the
                        tables then show the mean and %stddev over the runs
@@ -151,6 +162,10 @@ Options (run):
                        hugeswap calibrate; default ~/.config/hugeswap/costs.json)
   --time-limit MS      script time allowed per variant, in ms (default 10000); time spent
                        inside the simulator does not count
+  --wall-limit S       wall-clock time allowed per run, all variants, in seconds (default
+                       ${DEFAULT_WALL_MS / 1000}); a run past it is stopped (exit status 2)
+  --rss-limit SIZE     memory the run's process may hold (512M, 8G; default
+                       ${DEFAULT_RSS_LIMIT_BYTES / 1024 ** 3}G); a run past it is stopped (exit status 2)
   --audit              run: check the simulator's whole state after every operation (swap
                        counts, mapcounts, counters); the first inconsistency stops the run
                        at its FILE:LINE:COL. Slow: for model development
@@ -171,8 +186,8 @@ plain table (A, B, change). Exit status 2 when a file is unreadable, not JSON, o
 sweep: runs the scenario on every point of the grid of --param values (the cartesian product,
 first --param outermost), each point one run with its params applied to the definition
 (PATH: params.NAME for a parameter the scenario declares, or a definition field such as
-machine.swap[0].size, machine.vm.page_cluster, machine.zswap, seed), on a worker pool using
-every core. Prints one table row per point and variant.
+machine.swap[0].size, machine.vm.page_cluster, machine.zswap, seed), in parallel, one process
+per point and one per core at a time. Prints one table row per point and variant.
   --param PATH=V1,V2   an axis (repeatable; at least one)
   --out DIR            write DIR/points/<path=value,...>.json (one result per point),
                        DIR/sweep.json (the index) and DIR/charts/<metric>.svg|png: each metric
@@ -183,7 +198,7 @@ every core. Prints one table row per point and variant.
                        faults.byType.swapin-io.latencyNs.p99, pageTables.peakBytes, fallbacks.REASON, ...); default:
                        ${DEFAULT_SWEEP_METRICS.slice(0, 3).join(', ')},
                        ${DEFAULT_SWEEP_METRICS.slice(3).join(', ')}
-  --variants, --seed, --time-limit as for run
+  --variants, --seed, --time-limit, --wall-limit, --rss-limit as for run (per point)
 Progress on stderr on a terminal; wall time and core utilisation on stderr at the end.
 
 export-selftest: writes DIR/pmd_swap_<name>.c, a kselftest skeleton shaped like
@@ -192,7 +207,8 @@ tools/testing/selftests/mm/pmd_swap.c with the scenario's steps translated to sy
 with a usemem starting point and a virtme-ng command line for the scenario's machine.
 DIR defaults to the current directory.
   --variant NAME       the variant whose run supplies the expectations
-  --seed N             as for run
+  --seed N, --wall-limit S, --rss-limit SIZE
+                       as for run
 
 real: runs each scenario in the model and on this machine's own kernel, step by step, and
 prints them side by side: after every step, the /proc/vmstat events (as deltas), each task's
@@ -247,6 +263,8 @@ const OPTIONS = {
   param: { type: 'string', multiple: true },
   metrics: { type: 'string' },
   'time-limit': { type: 'string' },
+  'wall-limit': { type: 'string' },
+  'rss-limit': { type: 'string' },
   markdown: { type: 'string' },
   kernel: { type: 'string' },
   costs: { type: 'string' },
@@ -268,13 +286,25 @@ const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = {
     'out',
     'runs',
     'time-limit',
+    'wall-limit',
+    'rss-limit',
     'costs',
     'audit',
     'param',
   ],
   compare: ['format'],
-  sweep: ['param', 'variants', 'seed', 'out', 'metrics', 'time-limit', 'costs'],
-  'export-selftest': ['variant', 'seed', 'out'],
+  sweep: [
+    'param',
+    'variants',
+    'seed',
+    'out',
+    'metrics',
+    'time-limit',
+    'wall-limit',
+    'rss-limit',
+    'costs',
+  ],
+  'export-selftest': ['variant', 'seed', 'out', 'wall-limit', 'rss-limit'],
   real: ['variant', 'seed', 'json', 'out', 'markdown', 'kernel', 'costs', 'tolerance'],
   calibrate: ['out', 'markdown'],
 }
@@ -355,8 +385,11 @@ function common(values: Values): {
   out?: string
   timeLimitMs?: number
   costs?: string
+  limits?: ProcessLimitOptions
 } {
   const out: ReturnType<typeof common> = {}
+  const limits = processLimits(values)
+  if (limits) out.limits = limits
   if (values.costs !== undefined) {
     if (values.costs === '') fail('--costs needs a FILE (a profile from hugeswap calibrate)')
     out.costs = values.costs
@@ -387,12 +420,38 @@ function common(values: Values): {
   return out
 }
 
+/** The largest --wall-limit: a day. */
+const MAX_WALL_S = 86_400
+
+function processLimits(values: Values): ProcessLimitOptions | undefined {
+  const limits: ProcessLimitOptions = {}
+  const wall = values['wall-limit']
+  if (wall !== undefined) {
+    const s = /^\d+$/.test(wall) ? Number(wall) : NaN
+    if (!(s >= 1 && s <= MAX_WALL_S)) {
+      fail(`--wall-limit must be a whole number of seconds from 1 to ${MAX_WALL_S}, not '${wall}'`)
+    }
+    limits.wallMs = s * 1000
+  }
+  const rss = values['rss-limit']
+  if (rss !== undefined) {
+    const m = /^(\d+)([MG])$/i.exec(rss)
+    const bytes = m ? Number(m[1]) * 1024 ** (m[2].toUpperCase() === 'G' ? 3 : 2) : NaN
+    if (!(bytes >= 64 * 1024 ** 2 && bytes <= 1024 ** 4)) {
+      fail(`--rss-limit must be a size from 64M to 1024G (512M, 8G), not '${rss}'`)
+    }
+    limits.rssBytes = bytes
+  }
+  return wall === undefined && rss === undefined ? undefined : limits
+}
+
 function parseRun(rest: readonly string[], values: Values): Command {
   const options: RunOptions = { format: 'text' }
   const file = optionalFile('run', rest)
   if (file !== undefined) options.file = file
-  const { variants, seed, out, timeLimitMs, costs } = common(values)
+  const { variants, seed, out, timeLimitMs, costs, limits } = common(values)
   if (costs !== undefined) options.costs = costs
+  if (limits) options.limits = limits
   if (variants) options.variants = variants
   if (seed !== undefined) options.seed = seed
   if (values.audit) options.audit = true
@@ -482,9 +541,10 @@ function parseExport(rest: readonly string[], values: Values): Command {
   const options: ExportSelftestOptions = {}
   const file = optionalFile('export-selftest', rest)
   if (file !== undefined) options.file = file
-  const { seed, out } = common(values)
+  const { seed, out, limits } = common(values)
   if (seed !== undefined) options.seed = seed
   if (out !== undefined) options.out = out
+  if (limits) options.limits = limits
   if (values.variant !== undefined) {
     const variants = parseVariants(values.variant)
     if (typeof variants === 'string') fail(variants.replace('--variants', '--variant'))

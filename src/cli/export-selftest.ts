@@ -25,6 +25,7 @@ import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { runScenarioWith } from '../scenario/runner'
 import type { ResultJson, VariantName } from '../shared/result'
+import { forkScenarioProcess, startJob } from '../scenario/node-host'
 import type { RunRequest } from '../shared/worker-protocol'
 import type { MachineSpec, PagemapEntry, Simulator, SimulatorOptions } from '../sim/api'
 import { createSimulator, type AuditableSimulator } from '../sim/index'
@@ -35,6 +36,7 @@ import {
   describeIoError,
   formatErrorFor,
   loadScenario,
+  withModelBudget,
   type CliEnv,
 } from './run'
 import { HARNESS_SHIM, HELPERS, MADVICE, PROT } from './selftest-c'
@@ -202,7 +204,12 @@ export async function exportSelftestCommand(
     variants: [variant],
   }
   if (options.seed !== undefined) request.seed = options.seed
-  const recorded = await recordScenario(request)
+  withModelBudget(request, options.limits)
+  // Recorded in a process of its own, under a run's limits (node-host.ts).
+  const recorded = await startJob<{ recording: Recording }>('record', request, {
+    start: () => forkScenarioProcess(env.processEntry),
+    ...options.limits,
+  }).result
   if (!recorded.ok) {
     env.stderr.write(formatErrorFor(recorded.error, loaded.fileName, loaded.shownPath) + '\n')
     return EXIT_CANNOT_RUN

@@ -53,7 +53,7 @@ function cliEnv(): CliEnv {
     cwd: process.cwd(),
     // out/cli/index.js and src/cli/index.ts both sit two levels below the package root.
     packageRoot: fileURLToPath(new URL('../../', import.meta.url)),
-    workerUrl: new URL('./node-worker.js', import.meta.url),
+    processEntry: new URL('./scenario-process.js', import.meta.url),
   }
 }
 

@@ -1,19 +1,29 @@
 /**
- * A pool of scenario workers for `run --runs N` and `sweep`: at most `size` runs at once (default
- * os.availableParallelism(), one per core), each in its own node:worker_threads worker started by
- * runInNodeWorker (so each run keeps the watchdog, heap limit and cancel of a single run).
+ * A pool of scenario processes for `run --runs N` and `sweep`: at most `size` runs at once
+ * (default os.availableParallelism(), one per core), each in a process of its own started by
+ * runInProcess (so each run keeps the limits, watchdog and cancel of a single run, and one
+ * point's crash costs that point only).
  *
  * It also measures how busy the cores were: the summed wall time of the runs, and the CPU time of
- * the whole process (process.cpuUsage() counts every thread, workers included) over the pool's
- * wall time.
+ * this process and its finished children (process.cpuUsage() plus the children's rusage) over
+ * the pool's wall time.
  */
+import { readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import { DEFAULT_RESOURCE_LIMITS, runInNodeWorker, type NodeWorkerRun } from '../scenario/node-host'
+import {
+  forkScenarioProcess,
+  runInProcess,
+  type ProcessLimits,
+  type ScenarioProcessJob,
+} from '../scenario/node-host'
 import type { RunOutcome } from '../shared/result'
 import type { RunRequest } from '../shared/worker-protocol'
 
 export interface PoolOptions {
-  workerUrl: URL
+  /** The scenario process entry (CliEnv.processEntry). */
+  processEntry: URL
+  /** Each run's process limits (--wall-limit, --rss-limit). */
+  limits?: ProcessLimits
   /** Runs at once; default os.availableParallelism(). */
   size?: number
   /** Called as each run settles (in completion order). */
@@ -28,9 +38,9 @@ export interface PoolStats {
   /** Cores the machine reports (os.availableParallelism()). */
   cores: number
   wallMs: number
-  /** Sum of the runs' own wall times (worker start to result). */
+  /** Sum of the runs' own wall times (process start to result). */
   runWallMs: number
-  /** CPU time of this process (all threads) during the pool's life, user + system. */
+  /** CPU time of this process and its children during the pool's life, user + system. */
   cpuMs: number
 }
 
@@ -44,7 +54,7 @@ export interface PoolResult {
 
 export interface Pool {
   result: Promise<PoolResult>
-  /** Terminates every running worker; runs not yet started never start. */
+  /** Kills every running process; runs not yet started never start. */
   cancel(): void
 }
 
@@ -52,22 +62,23 @@ export function runPool(requests: readonly RunRequest[], opts: PoolOptions): Poo
   const cores = availableParallelism()
   const size = Math.max(1, Math.min(opts.size ?? cores, requests.length || 1))
   const outcomes: RunOutcome[] = new Array<RunOutcome>(requests.length)
-  const running = new Set<NodeWorkerRun>()
+  const running = new Set<ScenarioProcessJob<unknown>>()
   let next = 0
   let done = 0
   let cancelled = false
   let runWallMs = 0
   const started = performance.now()
   const cpuStart = process.cpuUsage()
+  const childStart = childrenCpuMs()
 
   const lane = async (): Promise<void> => {
     while (!cancelled && next < requests.length) {
       const index = next++
       opts.onStart?.(index)
       const t0 = performance.now()
-      const run = runInNodeWorker(requests[index], {
-        workerUrl: opts.workerUrl,
-        resourceLimits: DEFAULT_RESOURCE_LIMITS,
+      const run = runInProcess(requests[index], {
+        start: () => forkScenarioProcess(opts.processEntry),
+        ...opts.limits,
       })
       running.add(run)
       let outcome: RunOutcome
@@ -75,7 +86,10 @@ export function runPool(requests: readonly RunRequest[], opts: PoolOptions): Poo
         outcome = await run.result
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err)
-        outcome = { ok: false, error: { kind: 'internal', message: `worker failed: ${message}` } }
+        outcome = {
+          ok: false,
+          error: { kind: 'internal', message: `the scenario process failed: ${message}` },
+        }
       } finally {
         running.delete(run)
       }
@@ -96,7 +110,7 @@ export function runPool(requests: readonly RunRequest[], opts: PoolOptions): Poo
         cores,
         wallMs: performance.now() - started,
         runWallMs,
-        cpuMs: (cpu.user + cpu.system) / 1000,
+        cpuMs: (cpu.user + cpu.system) / 1000 + childrenCpuMs() - childStart,
       },
     }
   })
@@ -109,18 +123,32 @@ export function runPool(requests: readonly RunRequest[], opts: PoolOptions): Poo
   }
 }
 
+/** CPU time of this process's finished children (getrusage RUSAGE_CHILDREN via /proc/self/stat). */
+function childrenCpuMs(): number {
+  try {
+    // Fields 16 and 17 (cutime, cstime) in clock ticks; the comm field may hold spaces.
+    const stat = readFileSync('/proc/self/stat', 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return ((Number(fields[13]) + Number(fields[14])) * 1000) / CLOCK_TICKS
+  } catch {
+    return 0
+  }
+}
+/** USER_HZ: 100 on every Linux architecture Node runs on. */
+const CLOCK_TICKS = 100
+
 /**
- * `wall 3.2 s, 9 runs on 2 workers (2 cores): busy 96% (run wall / (wall x cores)), CPU 101%
- * (process CPU / (wall x cores))`.
+ * `wall 3.2 s, 9 runs on 2 processes (2 cores): busy 96% (run wall / (wall x cores)), CPU 101%
+ * (CPU of the processes / (wall x cores))`.
  */
 export function formatPoolStats(stats: PoolStats, runs: number): string {
   const capacity = stats.wallMs * stats.cores
   const pct = (x: number): string => `${capacity > 0 ? Math.round((x / capacity) * 100) : 0}%`
   return (
     `wall ${(stats.wallMs / 1000).toFixed(2)} s, ${runs} run${runs === 1 ? '' : 's'} on ` +
-    `${stats.size} worker${stats.size === 1 ? '' : 's'} (${stats.cores} cores): ` +
+    `${stats.size} process${stats.size === 1 ? '' : 'es'} (${stats.cores} cores): ` +
     `busy ${pct(stats.runWallMs)} (summed run wall time / (wall x cores)), ` +
-    `CPU ${pct(stats.cpuMs)} (process CPU time / (wall x cores))`
+    `CPU ${pct(stats.cpuMs)} (CPU time of the processes / (wall x cores))`
   )
 }
 

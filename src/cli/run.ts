@@ -1,5 +1,5 @@
 /**
- * `hugeswap run`: read the scenario, run it in a worker thread, print the report, write the JSON,
+ * `hugeswap run`: read the scenario, run it in a process of its own, print the report, write the JSON,
  * and turn the outcome into the exit status of CONTRACT.md §2.
  */
 import { readFile } from 'node:fs/promises'
@@ -9,7 +9,8 @@ import { formatMailReport } from '../report/text/mail'
 import type { RunsInput } from '../report/text/metrics'
 import { formatMmtests } from '../report/text/mmtests'
 import { formatSummary } from '../report/text/summary'
-import { DEFAULT_RESOURCE_LIMITS, runInNodeWorker } from '../scenario/node-host'
+import { forkScenarioProcess, runInProcess, startJob } from '../scenario/node-host'
+import type { Definition } from '../scenario/describe'
 import {
   formatScenarioError,
   type ResultJson,
@@ -17,7 +18,7 @@ import {
   type ScenarioError,
 } from '../shared/result'
 import type { RunRequest } from '../shared/worker-protocol'
-import type { OutputFormat, RunOptions } from './args'
+import type { OutputFormat, ProcessLimitOptions, RunOptions } from './args'
 import { writeOutDir } from './out-dir'
 import { createProgressLine } from './progress'
 import { formatPoolStats, runPool, runSeed } from './pool'
@@ -36,8 +37,8 @@ export interface CliEnv {
   cwd: string
   /** The package root: the default scenario is found from here, not from cwd. */
   packageRoot: string
-  /** The worker entry of the CLI bundle (out/cli/node-worker.js). */
-  workerUrl: URL
+  /** The scenario process entry of the CLI bundle (out/cli/scenario-process.js). */
+  processEntry: URL
 }
 
 const STDOUT_FORMATTERS = {
@@ -95,6 +96,7 @@ export async function runCommand(options: RunOptions, env: CliEnv): Promise<numb
   if (options.audit) request.audit = true
   if (options.params) request.params = options.params
   if (options.timeLimitMs !== undefined) request.limits = { timeMs: options.timeLimitMs }
+  withModelBudget(request, options.limits)
   const costs = await loadMeasuredCosts(options.costs, env.cwd)
   if (!costs.ok) {
     env.stderr.write(costs.message + '\n')
@@ -104,7 +106,7 @@ export async function runCommand(options: RunOptions, env: CliEnv): Promise<numb
 
   if ((options.runs ?? 1) > 1) return runMany(options, request, env, fail)
 
-  const outcome = await runInWorker(request, env)
+  const outcome = await runInChild(request, options, env)
   if (outcome === 'interrupted') return EXIT_INTERRUPTED
   if (!outcome.ok) return fail(outcome.error)
   const result = outcome.result
@@ -134,8 +136,11 @@ async function runMany(
   const count = options.runs ?? 1
   let base = options.seed
   if (base === undefined) {
-    const { describeScenario } = await import('./describe')
-    const described = await describeScenario(request)
+    // The definition is evaluated in a process of its own, under the same limits as a run.
+    const described = await startJob<Definition>('describe', request, {
+      start: () => forkScenarioProcess(env.processEntry),
+      ...options.limits,
+    }).result
     if (!described.ok) return fail(described.error)
     base = described.seed
   }
@@ -145,7 +150,8 @@ async function runMany(
   }))
   const progress = env.stderr.isTTY ? env.stderr : undefined
   const pool = runPool(requests, {
-    workerUrl: env.workerUrl,
+    processEntry: env.processEntry,
+    limits: options.limits,
     onSettled: (_i, _o, done, total) => {
       progress?.write(`\r\x1b[K[${done}/${total}] runs done`)
     },
@@ -247,16 +253,20 @@ export function formatErrorFor(error: ScenarioError, fileName: string, shownPath
   return formatScenarioError({ ...error, file })
 }
 
-async function runInWorker(request: RunRequest, env: CliEnv): Promise<RunOutcome | 'interrupted'> {
+async function runInChild(
+  request: RunRequest,
+  options: RunOptions,
+  env: CliEnv,
+): Promise<RunOutcome | 'interrupted'> {
   const progress = createProgressLine(env.stderr)
-  const run = runInNodeWorker(request, {
-    workerUrl: env.workerUrl,
+  // A process of its own: a scenario that makes V8 abort or fills memory costs this run, never
+  // the terminal (node-host.ts lists the limits).
+  const run = runInProcess(request, {
+    start: () => forkScenarioProcess(env.processEntry),
     onProgress: progress ? (p) => progress.update(p) : undefined,
-    // The worker's own V8 heap is bounded (node-host's default, sized for simulated machines of
-    // hundreds of GiB): a runaway host-side allocation kills the worker, not the terminal.
-    resourceLimits: DEFAULT_RESOURCE_LIMITS,
+    ...options.limits,
   })
-  // Ctrl-C stops the worker at once (terminate) and exits with the shell's usual status, without
+  // Ctrl-C kills the process at once and exits with the shell's usual status, without
   // waiting for the host to report the cancelled run.
   let onSigint = (): void => {}
   const interrupted = new Promise<'interrupted'>((resolve) => {
@@ -272,12 +282,21 @@ async function runInWorker(request: RunRequest, env: CliEnv): Promise<RunOutcome
     const message = err instanceof Error ? err.message : String(err)
     return {
       ok: false,
-      error: { kind: 'internal', message: `hugeswap: worker failed: ${message}` },
+      error: { kind: 'internal', message: `hugeswap: the scenario process failed: ${message}` },
     }
   } finally {
     process.removeListener('SIGINT', onSigint)
     progress?.clear()
   }
+}
+
+/**
+ * --rss-limit also sizes the model's byte budget (three quarters of it), so a scenario that asks
+ * for too much memory stops at its own call with a message, before the process limit kills it.
+ */
+export function withModelBudget(request: RunRequest, limits: ProcessLimitOptions | undefined): void {
+  if (limits?.rssBytes === undefined) return
+  request.limits = { ...request.limits, modelBytes: Math.floor(limits.rssBytes * 0.75) }
 }
 
 /** `FILE:LINE:COL: check failed: label (variant): actual X, expected Y` per failed check. */

@@ -1,7 +1,7 @@
 /**
  * `hugeswap sweep FILE --param PATH=V1,V2 [--param ...]`: the cartesian grid of the params (first
  * --param outermost, so points come out in reading order), each point one RunRequest with its
- * `params` applied to the definition, run on a worker pool of one worker per core.
+ * `params` applied to the definition, run on a pool of one scenario process per core.
  *
  * --out DIR gets:
  *   DIR/points/<path=value,...>.json   one result JSON per point (characters outside
@@ -32,6 +32,7 @@ import {
   failedChecks,
   formatErrorFor,
   loadScenario,
+  withModelBudget,
   type CliEnv,
 } from './run'
 import { loadMeasuredCosts } from './costs'
@@ -109,13 +110,15 @@ export async function sweepCommand(options: SweepOptions, env: CliEnv): Promise<
     if (options.variants) req.variants = options.variants
     if (options.seed !== undefined) req.seed = options.seed
     if (options.timeLimitMs !== undefined) req.limits = { timeMs: options.timeLimitMs }
+    withModelBudget(req, options.limits)
     if (costs.costs) req.measuredCosts = costs.costs
     return req
   })
 
   const tty = env.stderr.isTTY
   const pool = runPool(requests, {
-    workerUrl: env.workerUrl,
+    processEntry: env.processEntry,
+    limits: options.limits,
     onSettled: (index, outcome, done, total) => {
       if (!tty) return
       const status = outcome.ok ? '' : ' (failed)'

@@ -1,11 +1,10 @@
 /**
  * App lifecycle, with its dependencies handed in so tests can drive it with a mocked `electron`
- * (index.ts supplies the real worker URL and runner, which only exist in the electron-vite build).
+ * (index.ts supplies the real scenario process runner, which only exists in the electron-vite build).
  */
 import { app, dialog, session, type BrowserWindow } from 'electron'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { ResourceLimits } from 'node:worker_threads'
 import { parseCostProfile } from '../shared/cost-profile'
 import type { MeasuredCosts } from '../shared/worker-protocol'
 import { registerIpcHandlers } from './ipc'
@@ -15,8 +14,8 @@ import { createFileService } from './services/file-service'
 import { createHistoryService, HISTORY_FILE_NAME } from './services/history-service'
 import {
   createScenarioService,
-  type RunInWorker,
-  type SpareWorkers,
+  type RunInProcess,
+  type SpareProcesses,
 } from './services/scenario-service'
 import { createMainWindow } from './windows'
 
@@ -40,18 +39,15 @@ function readCostProfile(path: string): MeasuredCosts | undefined {
 export interface StartOptions {
   /** Directory of the built main bundle (out/main); preload and renderer sit beside it. */
   mainDir: string
-  /** file: URL of the built scenario worker (src/scenario/node-worker). */
-  workerUrl: URL
-  runInWorker: RunInWorker
-  /** V8 resource limits for each scenario worker. */
-  resourceLimits: ResourceLimits
+  /** Runs a scenario in a utilityProcess of its own (index.ts binds node-host's runInProcess). */
+  runInProcess: RunInProcess
   /**
    * The cost profile `hugeswap calibrate` writes (`machine.costs: 'measured'` reads it when the
    * window opened none); index.ts gives the user's, tests give none or their own.
    */
   costProfilePath?: string
-  /** A warmed-up scenario worker for the next run (index.ts: node-host's createWorkerSpare). */
-  spare?: SpareWorkers
+  /** A warmed-up scenario process for the next run (index.ts: node-host's createProcessSpare). */
+  spare?: SpareProcesses
 }
 
 export function startApp(options: StartOptions): Promise<void> {
@@ -66,9 +62,7 @@ export function startApp(options: StartOptions): Promise<void> {
   })
   const preloadPath = join(options.mainDir, '../preload/index.cjs')
   const scenarios = createScenarioService({
-    runInWorker: options.runInWorker,
-    workerUrl: options.workerUrl,
-    resourceLimits: options.resourceLimits,
+    runInProcess: options.runInProcess,
     measuredCosts: () =>
       options.costProfilePath === undefined ? undefined : readCostProfile(options.costProfilePath),
     spare: options.spare,
@@ -78,7 +72,7 @@ export function startApp(options: StartOptions): Promise<void> {
   const openMainWindow = () => {
     const window = createMainWindow({ preloadPath, location })
     window.on('closed', () => {
-      // Nobody is left to see the result; free the worker.
+      // Nobody is left to see the result; stop the process.
       scenarios.cancel()
       if (mainWindow === window) mainWindow = null
     })

@@ -1,23 +1,37 @@
 /**
- * Electron main entry. `?modulePath` makes electron-vite bundle src/scenario/node-worker.ts as its
- * own file next to this one and gives us its absolute path; runInNodeWorker wants a URL.
+ * Electron main entry. `?modulePath` makes electron-vite bundle src/scenario/scenario-process.ts
+ * as its own file next to this one and gives us its absolute path: each run forks it as an
+ * Electron utilityProcess (utility-process.ts), under node-host's limits.
  */
-import { pathToFileURL } from 'node:url'
-import workerPath from '../scenario/node-worker?modulePath'
-import { createWorkerSpare, DEFAULT_RESOURCE_LIMITS, runInNodeWorker } from '../scenario/node-host'
+import { utilityProcess } from 'electron'
+import entryPath from '../scenario/scenario-process?modulePath'
+import {
+  createProcessSpare,
+  DEFAULT_HEAP_MB,
+  runInProcess,
+  type ScenarioProcess,
+} from '../scenario/node-host'
 import { costProfilePath } from '../shared/cost-profile'
 import { startApp } from './app'
+import { adaptUtilityProcess } from './utility-process'
 
-const workerUrl = pathToFileURL(workerPath)
+function startScenarioProcess(): ScenarioProcess {
+  return adaptUtilityProcess(
+    utilityProcess.fork(entryPath, [], {
+      serviceName: 'Hugeswap scenario',
+      stdio: ['ignore', 'ignore', 'pipe'],
+      execArgv: [`--max-old-space-size=${DEFAULT_HEAP_MB}`],
+    }),
+  )
+}
+
 void startApp({
   mainDir: import.meta.dirname,
-  workerUrl,
-  runInWorker: runInNodeWorker,
-  // node-host's defaults are sized by the scenario engineer for the simulator's heap.
-  resourceLimits: DEFAULT_RESOURCE_LIMITS,
-  // The window's first run, and every run a second after the one before, finds its worker
-  // warmed up (the spare is unref'd: it never keeps the app from quitting).
-  spare: createWorkerSpare({ workerUrl, resourceLimits: DEFAULT_RESOURCE_LIMITS }),
+  runInProcess: (request, options) =>
+    runInProcess(request, { ...options, start: startScenarioProcess }),
+  // The window's first run, and every run a second after the one before, finds its process
+  // warmed up.
+  spare: createProcessSpare({ start: startScenarioProcess }),
   costProfilePath: costProfilePath(process.env),
 }).catch((error: unknown) => {
   console.error('hugeswap: failed to start', error)

@@ -1,172 +1,350 @@
 /**
- * Runs a scenario in a node:worker_threads worker (node-worker.ts) and watches it. Used by
- * Electron main and the CLI. The layers of protection, innermost first:
+ * Runs a scenario job in an OS process of its own (scenario-process.ts) and watches it: a Node
+ * child process for the CLI (forkScenarioProcess), an Electron utilityProcess for the app (main
+ * adapts it to ScenarioProcess). A scenario can make V8 abort (an array past its maximum, a
+ * heap limit reached) or fill the machine's memory; in a process of its own that costs one run,
+ * never the app, the terminal, or a sweep's other points. The layers of protection, innermost
+ * first:
  *
  * 1. the QuickJS sandbox: script time limit (interrupts), heap limit, bounded job pumping;
- * 2. `resourceLimits` on the worker (default 4 GiB old generation): the simulator's own heap;
- *    V8 kills the worker with ERR_WORKER_OUT_OF_MEMORY instead of the process;
- * 3. a silence watchdog (below): terminate() when the worker has said nothing for too long;
- * 4. cancel(): terminate() at once.
- *
- * Why a *silence* watchdog rather than a total wall-clock budget: the script time limit excludes
- * time inside simulator calls, because simulating a large machine can legitimately take minutes.
- * A total budget would kill such runs. Instead the worker reports progress on every scenario
- * operation (at most 20 per second, at least one per variant), so it only goes quiet when it is
- * stuck: a script inside one native call that never polls interrupts, or a simulator call that
- * runs longer than the margin. The margin is `timeMs * 3 + 60 s` (90 s by default): three times
- * the script's own budget, plus a minute for one very large simulated operation.
+ * 2. the process's V8 heap limit (`--max-old-space-size`, DEFAULT_HEAP_MB): the simulator's own
+ *    heap; V8 aborts the process, which is reported as a memory error;
+ * 3. an RSS limit (default DEFAULT_RSS_LIMIT_BYTES), polled from /proc where there is one: the
+ *    model's typed arrays live outside the V8 heap;
+ * 4. a wall-clock limit per run (default DEFAULT_WALL_MS): time inside simulator calls is not
+ *    script time, so without it a loop of simulator calls could run for ever;
+ * 5. a silence watchdog: kill when the process has said nothing for `timeMs * 3 + 60 s`
+ *    (progress arrives on every scenario operation, so only a stuck process goes quiet);
+ * 6. cancel(): kill at once.
+ * A process that dies without answering is reported with what it said last on stderr (V8's
+ * fatal error line), its exit code or signal.
  */
-import { Worker, type ResourceLimits } from 'node:worker_threads'
-import type { RunOutcome, RunProgress, ScenarioError } from '../shared/result'
-import type { RunRequest, WorkerMessage, WorkerRequest } from '../shared/worker-protocol'
+import { fork } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import type { ScenarioError } from '../shared/result'
+import type { JobOutcome, JobRequest, WorkerMessage, WorkerRequest } from '../shared/worker-protocol'
 import { silenceBudgetMs } from './limits'
 import { createSpare, type Spare } from '../shared/spare'
+import {
+  DEFAULT_HEAP_MB,
+  DEFAULT_RSS_LIMIT_BYTES,
+  DEFAULT_WALL_MS,
+  formatBytesShort,
+} from './limits'
 
 export const CANCELLED_MESSAGE = 'run cancelled'
-export const DEFAULT_RESOURCE_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 4096 }
+export { DEFAULT_HEAP_MB, DEFAULT_RSS_LIMIT_BYTES, DEFAULT_WALL_MS, silenceBudgetMs }
 
-export interface NodeWorkerOptions {
-  /** The built worker entry (node-worker.ts): a file: URL or a path. */
-  workerUrl: URL | string
-  onProgress?: (p: RunProgress) => void
-  /** Merged over DEFAULT_RESOURCE_LIMITS. */
-  resourceLimits?: ResourceLimits
-  /** Silence allowed before the worker is terminated; default `timeMs * 3 + 60 000`. */
-  silenceMs?: number
-  /**
-   * A worker already started on `workerUrl` to run in (a WorkerSpare's); default a new one.
-   * The run owns it from here on and terminates it when it ends.
-   */
-  worker?: Worker
+/** An OS process running scenario-process.ts, whatever started it. */
+export interface ScenarioProcess {
+  /** The OS process id, once known (the RSS watch needs it). */
+  readonly pid: number | undefined
+  post(message: WorkerRequest): void
+  onMessage(listener: (message: unknown) => void): void
+  /** Called once when the process is gone: its exit code, or the signal that killed it. */
+  onExit(listener: (code: number | null, signal: string | null) => void): void
+  /** The end of what the process wrote on stderr (for a crash report). */
+  stderrTail(): string
+  kill(): void
+  /** Whether an idle process keeps the host alive (the CLI's spare must not). */
+  ref(): void
+  unref(): void
 }
 
-export interface NodeWorkerRun {
-  result: Promise<RunOutcome>
-  /** Terminates the worker at once; `result` resolves with a 'run cancelled' error. */
+export type StartScenarioProcess = () => ScenarioProcess
+
+export interface ProcessLimits {
+  /** Wall-clock limit of one job, in ms (default DEFAULT_WALL_MS). */
+  wallMs?: number
+  /** Resident memory allowed the process, in bytes (default DEFAULT_RSS_LIMIT_BYTES). */
+  rssBytes?: number
+  /** Silence allowed before the process is killed; default `timeMs * 3 + 60 000`. */
+  silenceMs?: number
+}
+
+export interface ScenarioProcessOptions extends ProcessLimits {
+  /** Starts a new process for the job (unless `process` is given). */
+  start: StartScenarioProcess
+  /** A process already started (a spare's); the job owns it and kills it when it ends. */
+  process?: ScenarioProcess
+  onProgress?: (p: import('../shared/result').RunProgress) => void
+  /** Resident bytes of a process (default: /proc/PID/status on Linux, else unknown). */
+  rssOf?: (pid: number) => number | undefined
+  /** How often the RSS is polled, in ms (default 250). */
+  rssPollMs?: number
+}
+
+export interface ScenarioProcessJob<T> {
+  result: Promise<JobOutcome<T>>
+  /** Kills the process at once; `result` resolves with a 'run cancelled' error. */
   cancel(): void
 }
 
-export { silenceBudgetMs }
+/** Runs a scenario (`run`) in a process of its own. */
+export function runInProcess(
+  request: JobRequest['request'],
+  opts: ScenarioProcessOptions,
+): ScenarioProcessJob<{ result: import('../shared/result').ResultJson }> {
+  return startJob('run', request, opts)
+}
 
-export function runInNodeWorker(req: RunRequest, opts: NodeWorkerOptions): NodeWorkerRun {
-  const resourceLimits = { ...DEFAULT_RESOURCE_LIMITS, ...opts.resourceLimits }
-  const silenceMs = opts.silenceMs ?? silenceBudgetMs(req)
+/**
+ * One job (`run`, `describe`, `record`) in a process of its own: the process gets the request,
+ * answers with progress and one `done`, and is killed when the job ends, however it ends.
+ */
+export function startJob<T>(
+  type: JobRequest['type'],
+  request: JobRequest['request'],
+  opts: ScenarioProcessOptions,
+): ScenarioProcessJob<T> {
+  const silenceMs = opts.silenceMs ?? silenceBudgetMs(request)
+  const wallMs = opts.wallMs ?? DEFAULT_WALL_MS
+  const rssBytes = opts.rssBytes ?? DEFAULT_RSS_LIMIT_BYTES
+  const rssOf = opts.rssOf ?? procRss
   const id = 1
-  let settle: (o: RunOutcome) => void = () => {}
-  const result = new Promise<RunOutcome>((resolve) => (settle = resolve))
+  // What the host itself reports (limits, a dead process) names the scenario's file.
+  const failure = (kind: ScenarioError['kind'], message: string): { ok: false; error: ScenarioError } =>
+    fileFailure(kind, message, request.fileName)
+  let settle: (o: JobOutcome<T>) => void = () => {}
+  const result = new Promise<JobOutcome<T>>((resolve) => (settle = resolve))
 
-  let worker: Worker
+  let child: ScenarioProcess
   try {
-    worker = opts.worker ?? new Worker(opts.workerUrl, { resourceLimits })
+    child = opts.process ?? opts.start()
   } catch (e) {
-    settle(failure('internal', `could not start the scenario worker: ${messageOf(e)}`))
+    settle(failure('internal', `could not start the scenario process: ${messageOf(e)}`))
     return { result, cancel: () => {} }
   }
+  child.ref()
 
   let done = false
-  let watchdog: ReturnType<typeof setTimeout> | undefined
-  const finish = (outcome: RunOutcome, terminate: boolean): void => {
+  let silence: ReturnType<typeof setTimeout> | undefined
+  const finish = (outcome: JobOutcome<T>, kill: boolean): void => {
     if (done) return
     done = true
-    clearTimeout(watchdog)
+    clearTimeout(silence)
+    clearTimeout(wall)
+    clearInterval(rssPoll)
     settle(outcome)
-    // Terminate even after a normal `done`: the worker holds a wasm heap we no longer need.
-    if (terminate) void worker.terminate().catch(() => {})
+    // Kill even after a normal `done`: each job gets a fresh process.
+    if (kill) child.kill()
   }
   const arm = (): void => {
-    clearTimeout(watchdog)
-    watchdog = setTimeout(() => {
-      const seconds = Number((silenceMs / 1000).toFixed(1))
+    clearTimeout(silence)
+    silence = setTimeout(() => {
       finish(
         failure(
           'timeout',
-          `the scenario worker gave no sign of life for ${seconds} s and was stopped (a runaway script or simulator call)`,
+          `the scenario process gave no sign of life for ${seconds(silenceMs)} s and was stopped (a runaway script or simulator call)`,
         ),
         true,
       )
     }, silenceMs)
   }
+  const wall = setTimeout(() => {
+    finish(
+      failure(
+        'timeout',
+        `the run took longer than its wall-clock limit of ${seconds(wallMs)} s and was stopped (--wall-limit raises it)`,
+      ),
+      true,
+    )
+  }, wallMs)
+  let peak = 0
+  const rssPoll = setInterval(() => {
+    const pid = child.pid
+    if (pid === undefined) return
+    const rss = rssOf(pid)
+    if (rss === undefined) return
+    peak = Math.max(peak, rss)
+    if (rss > rssBytes) {
+      finish(
+        failure(
+          'memory',
+          `the scenario process used ${formatBytesShort(rss)} of memory, over its limit of ${formatBytesShort(rssBytes)}, and was stopped (--rss-limit raises it)`,
+        ),
+        true,
+      )
+    }
+  }, opts.rssPollMs ?? 250)
 
-  worker.on('message', (msg: WorkerMessage) => {
+  child.onMessage((raw) => {
+    const msg = raw as WorkerMessage
     if (done || msg?.id !== id) return
     arm()
     if (msg.type === 'progress') opts.onProgress?.(msg.progress)
-    else if (msg.type === 'done') finish(msg.outcome, true)
+    else if (msg.type === 'done') finish(msg.outcome as JobOutcome<T>, true)
   })
-  worker.on('error', (err: Error & { code?: string }) => {
-    if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-      const mb = resourceLimits.maxOldGenerationSizeMb
-      finish(
-        failure('memory', `the scenario worker ran out of memory (heap limit ${mb ?? '?'} MB)`),
-        true,
-      )
-      return
-    }
-    finish(failure('internal', `the scenario worker crashed: ${err.message}`), true)
-  })
-  worker.on('exit', (code) => {
-    finish(
-      failure('internal', `the scenario worker exited unexpectedly (exit code ${code})`),
-      false,
-    )
+  child.onExit((code, signal) => {
+    const { error } = describeExit(code, signal, child.stderrTail())
+    finish(failure(error.kind, error.message), false)
   })
 
   arm()
-  worker.postMessage({ type: 'run', id, request: req } satisfies WorkerRequest)
+  try {
+    child.post({ type, id, request } as WorkerRequest)
+  } catch (e) {
+    finish(failure('internal', `could not reach the scenario process: ${messageOf(e)}`), true)
+  }
 
   return {
     result,
-    cancel: () => finish(failure('internal', CANCELLED_MESSAGE), true),
+    cancel: () => finish(fileFailure('internal', CANCELLED_MESSAGE), true),
   }
 }
 
-function failure(kind: ScenarioError['kind'], message: string): RunOutcome {
-  return { ok: false, error: { kind, message } }
+/**
+ * What a process that ended without answering died of, from its exit and the end of its
+ * stderr: V8's fatal errors name the cause on a line of their own.
+ */
+export function describeExit(
+  code: number | null,
+  signal: string | null,
+  stderrTail: string,
+): { ok: false; error: ScenarioError } {
+  const lines = stderrTail
+    .split('\n')
+    .map((l) => l.replace(/^#\s*/, '').trim())
+    .filter((l) => l !== '')
+  const how = signal ? `killed by ${signal}` : `exit code ${code}`
+  const heap = lines.find((l) => /heap out of memory|Reached heap limit|allocation failed/i.test(l))
+  if (heap) {
+    return failure(
+      'memory',
+      `the scenario process ran out of memory (${how}): ${printable(heap)}`,
+    )
+  }
+  const fatal =
+    lines.find((l) => /^Fatal (?!error in)/.test(l)) ??
+    lines.find((l) => /^(FATAL ERROR|Error|RangeError|TypeError):/.test(l))
+  const said = fatal ? `: ${printable(fatal)}` : ''
+  return failure('internal', `the scenario process died (${how})${said}`)
+}
+
+/** Control characters shown escaped: the tail is another program's bytes. */
+function printable(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.slice(0, 300).replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) =>
+    `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  )
+}
+
+/** Resident bytes of `pid` from /proc (Linux); undefined elsewhere or once it is gone. */
+export function procRss(pid: number): number | undefined {
+  try {
+    const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return m ? Number(m[1]) * 1024 : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Starts scenario-process.js (the built entry) as a Node child process. */
+export function forkScenarioProcess(
+  entry: URL | string,
+  opts: { heapMb?: number } = {},
+): ScenarioProcess {
+  const path = typeof entry === 'string' ? entry : fileURLToPath(entry)
+  const child = fork(path, [], {
+    // Never the parent's flags (a test runner's loaders); the heap limit is the process's own.
+    execArgv: [`--max-old-space-size=${opts.heapMb ?? DEFAULT_HEAP_MB}`],
+    serialization: 'advanced',
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  })
+  let tail = ''
+  child.stderr?.setEncoding('utf8')
+  child.stderr?.on('data', (chunk: string) => {
+    tail = (tail + chunk).slice(-4096)
+  })
+  let exited = false
+  const exitListeners: ((code: number | null, signal: string | null) => void)[] = []
+  // 'exit' may come before stderr is drained; 'close' comes after both.
+  child.on('close', (code, signal) => {
+    if (exited) return
+    exited = true
+    for (const l of exitListeners) l(code, signal)
+  })
+  child.on('error', () => {
+    // A failed spawn also emits 'close'; a failed send is reported by post().
+  })
+  return {
+    get pid() {
+      return child.pid
+    },
+    post(message) {
+      child.send(message)
+    },
+    onMessage(listener) {
+      child.on('message', listener)
+    },
+    onExit(listener) {
+      exitListeners.push(listener)
+    },
+    stderrTail: () => tail,
+    kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    },
+    ref() {
+      child.ref()
+      child.channel?.ref()
+    },
+    unref() {
+      child.unref()
+      child.channel?.unref()
+    },
+  }
+}
+
+/**
+ * One process started ahead of need and warmed up (`{ type: 'warm' }` runs a small built-in
+ * scenario once, so its next run finds the QuickJS wasm and the engine compiled). A fresh
+ * process spends about half a second loading and compiling before it runs anything; Electron
+ * main keeps a spare so the window's next run does not (docs/performance.md). An idle spare does
+ * not keep the host alive.
+ */
+export type ProcessSpare = Spare<ScenarioProcess>
+
+export function createProcessSpare(opts: {
+  start: StartScenarioProcess
+  /** Delay of refill() (default 1 s: the window draws the last run's charts meanwhile). */
+  delayMs?: number
+}): ProcessSpare {
+  const spare = createSpare<ScenarioProcess>({
+    start(drop) {
+      let child: ScenarioProcess
+      try {
+        child = opts.start()
+      } catch {
+        return undefined
+      }
+      child.onExit(drop)
+      child.unref()
+      child.post({ type: 'warm' })
+      return child
+    },
+    stop: (child) => child.kill(),
+    delayMs: opts.delayMs ?? 1000,
+  })
+  return spare
+}
+
+function failure(kind: ScenarioError['kind'], message: string): { ok: false; error: ScenarioError } {
+  return fileFailure(kind, message)
+}
+
+function fileFailure(
+  kind: ScenarioError['kind'],
+  message: string,
+  file?: string,
+): { ok: false; error: ScenarioError } {
+  return { ok: false, error: file ? { kind, message, file } : { kind, message } }
 }
 
 function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e)
 }
 
-/**
- * One worker started ahead of need and warmed up (`{ type: 'warm' }`: it runs a small built-in
- * scenario once, so its next run finds the QuickJS wasm and the engine compiled). A fresh Node
- * worker spends about half a second loading and compiling before it runs anything; Electron
- * main keeps a spare so the window's next run does not (docs/performance.md). take() hands it
- * over for runInNodeWorker's `worker`; an idle spare does not keep the process alive.
- */
-export type WorkerSpare = Spare<Worker>
-
-export function createWorkerSpare(opts: {
-  workerUrl: URL | string
-  resourceLimits?: ResourceLimits
-  /** Delay of refill() (default 1 s: the window draws the last run's charts meanwhile). */
-  delayMs?: number
-}): WorkerSpare {
-  const resourceLimits = { ...DEFAULT_RESOURCE_LIMITS, ...opts.resourceLimits }
-  const spare = createSpare<Worker>({
-    start(drop) {
-      let worker: Worker
-      try {
-        worker = new Worker(opts.workerUrl, { resourceLimits })
-      } catch {
-        return undefined
-      }
-      worker.on('error', drop)
-      worker.on('exit', drop)
-      worker.unref()
-      worker.postMessage({ type: 'warm' } satisfies WorkerRequest)
-      return worker
-    },
-    stop: (worker) => void worker.terminate().catch(() => {}),
-    delayMs: opts.delayMs ?? 1000,
-  })
-  return {
-    ...spare,
-    take() {
-      const worker = spare.take()
-      worker?.ref()
-      return worker
-    },
-  }
+function seconds(ms: number): number {
+  return Number((ms / 1000).toFixed(1))
 }

@@ -17,13 +17,13 @@
  *   Content-Security-Policy must allow `'wasm-unsafe-eval'` for script-src (wasm compilation)
  *   and the worker itself (`worker-src 'self'`, or blob: if Vite inlines workers).
  */
-import type { WorkerMessage } from '../shared/worker-protocol'
+import type { JobOutcome, WorkerMessage } from '../shared/worker-protocol'
 import { createMessageQueue } from './worker-handler'
 
 /** The slice of DedicatedWorkerGlobalScope used here (this file also compiles without DOM libs). */
 interface WorkerScope {
   onmessage: ((event: { data: unknown }) => void) | null
-  postMessage(message: WorkerMessage): void
+  postMessage(message: WorkerMessage<JobOutcome<object>>): void
 }
 
 const scope = globalThis as unknown as WorkerScope

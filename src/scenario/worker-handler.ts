@@ -1,12 +1,17 @@
 /**
- * What both worker entries do with their messages (node-worker.ts over worker_threads,
- * web-worker.ts in the browser): validate each, run the scenario, post progress and exactly one
+ * What every worker entry does with its messages (process-child.ts in a scenario process,
+ * web-worker.ts in the browser): validate each, run the job, post progress and exactly one
  * `done`; or, for `warm`, run a small built-in scenario and post nothing. Messages are handled
  * one at a time, in arrival order. Free of Node and DOM APIs; each entry passes its own `post`.
  */
-import type { RunOutcome } from '../shared/result'
-import type { RunRequest, WorkerMessage } from '../shared/worker-protocol'
+import type { JobOutcome, RunRequest, WorkerMessage } from '../shared/worker-protocol'
+import { describeScenario } from './describe'
 import { runScenario } from './runner'
+
+/** Jobs an entry adds to `run` and `describe` (the CLI's `record`), by message type. */
+export type ExtraJobs = Partial<
+  Record<'record', (request: RunRequest) => Promise<JobOutcome<object>>>
+>
 
 function isRunRequest(v: unknown): v is RunRequest {
   if (typeof v !== 'object' || v === null) return false
@@ -43,7 +48,8 @@ export default defineScenario({
 /** Handles one incoming message; resolves once it is done (`done` posted, or warmed up). */
 export async function handleWorkerMessage(
   data: unknown,
-  post: (message: WorkerMessage) => void,
+  post: (message: WorkerMessage<JobOutcome<object>>) => void,
+  extra: ExtraJobs = {},
 ): Promise<void> {
   const msg = data as { type?: unknown; id?: unknown; request?: unknown } | null
   if (msg?.type === 'warm') {
@@ -51,9 +57,22 @@ export async function handleWorkerMessage(
     await runScenario(WARM_UP_REQUEST).catch(() => {})
     return
   }
-  if (!msg || msg.type !== 'run' || typeof msg.id !== 'number') return
+  if (!msg || typeof msg.id !== 'number') return
   const id = msg.id
-  let outcome: RunOutcome
+  const type = msg.type
+  const job =
+    type === 'run'
+      ? (request: RunRequest) =>
+          runScenario(request, {
+            onProgress: (progress) => post({ type: 'progress', id, progress }),
+          })
+      : type === 'describe'
+        ? describeScenario
+        : type === 'record'
+          ? extra.record
+          : undefined
+  if (!job) return
+  let outcome: JobOutcome<object>
   if (!isRunRequest(msg.request)) {
     outcome = {
       ok: false,
@@ -61,9 +80,7 @@ export async function handleWorkerMessage(
     }
   } else {
     try {
-      outcome = await runScenario(msg.request, {
-        onProgress: (progress) => post({ type: 'progress', id, progress }),
-      })
+      outcome = await job(msg.request)
     } catch (e) {
       // runScenario() turns every failure it knows into an outcome; anything else still ends
       // the run with exactly one `done`, never a host left waiting for its watchdog.
@@ -85,12 +102,15 @@ export async function handleWorkerMessage(
  * thread with it.
  */
 export function createMessageQueue(
-  post: (message: WorkerMessage) => void,
+  post: (message: WorkerMessage<JobOutcome<object>>) => void,
+  extra: ExtraJobs = {},
 ): (data: unknown) => void {
   let last: Promise<void> = Promise.resolve()
   return (data) => {
     // handleWorkerMessage() does not throw but for a failing `post`, which a later message
     // must not inherit.
-    last = last.then(() => handleWorkerMessage(data, post)).catch(() => {})
+    last = last
+      .then(() => handleWorkerMessage(data, post, extra))
+      .catch(() => {})
   }
 }

@@ -9,7 +9,7 @@ import type { RunRequest } from './worker-protocol'
 
 /** Renderer -> main, request/response (`ipcRenderer.invoke` / `ipcMain.handle`). */
 export interface IpcInvokeChannels {
-  /** Runs a scenario in main's worker thread. One run at a time; a new run cancels the old one. */
+  /** Runs a scenario in a process of main's. One run at a time; a new run cancels the old one. */
   'scenario:run': { args: [request: RunRequest]; result: RunOutcome }
   /** Stops the running scenario's worker at once (`worker.terminate()`). */
   'scenario:cancel': { args: []; result: void }

@@ -1,6 +1,6 @@
 /**
  * One worker started ahead of need, for the next run to take (the browser's Web Worker backend
- * and Electron main's Node worker threads both keep one, warmed up: docs/performance.md). Free of
+ * and Electron main's scenario processes both keep one, warmed up: docs/performance.md). Free of
  * DOM and Node APIs: the host says how to start a worker and how to stop one.
  */
 export interface Spare<W> {

@@ -1,10 +1,10 @@
 /**
  * Messages between a scenario host (Electron main, the CLI, the browser page) and the worker that
- * runs src/scenario. The same shapes travel over node:worker_threads and over a browser Web Worker.
- * Cancelling a run is `worker.terminate()`: there is no cancel message, so a runaway script cannot
- * ignore it.
+ * runs src/scenario. The same shapes travel over a Node child process's IPC channel, an Electron
+ * utilityProcess's port and a browser Web Worker. Cancelling a run is killing the process (or
+ * `worker.terminate()`): there is no cancel message, so a runaway script cannot ignore it.
  */
-import type { RunOutcome, RunProgress, VariantName } from './result'
+import type { RunOutcome, RunProgress, ScenarioError, VariantName } from './result'
 
 export interface RunRequest {
   /** TypeScript source of the scenario module. */
@@ -35,6 +35,11 @@ export interface RunRequest {
     timeMs?: number
     /** QuickJS heap limit in bytes (default 256 MiB). */
     memoryBytes?: number
+    /**
+     * Bytes the model's typed arrays may hold (default 3 GiB; the CLI gives three quarters of
+     * --rss-limit): past it the run stops with a memory error at the scenario's call.
+     */
+    modelBytes?: number
   }
 }
 
@@ -48,13 +53,26 @@ export interface MeasuredCosts {
 
 /**
  * `run`: one scenario; the worker answers with progress and exactly one `done` of the same id.
+ * `describe`: the scenario's resolved definition (seed, machine, variant) without simulating;
+ * `record`: one variant run with its simulator calls recorded (`hugeswap export-selftest`; only
+ * the CLI's process entry knows it). Both answer with one `done` as well.
  * `warm`: compile and run the engine once on a small built-in scenario and answer nothing, so a
  * worker started ahead of need (the browser keeps one spare) runs the next scenario with its code
  * already loaded and compiled. Messages are handled one at a time, in order: a `run` that arrives
  * during the warm-up waits for it.
  */
-export type WorkerRequest = { type: 'run'; id: number; request: RunRequest } | { type: 'warm' }
+export interface JobRequest {
+  type: 'run' | 'describe' | 'record'
+  id: number
+  request: RunRequest
+}
 
-export type WorkerMessage =
+export type WorkerRequest = JobRequest | { type: 'warm' }
+
+/** What a job ends with: its payload, or why it could not run (the CLI's exit status 2). */
+export type JobOutcome<T> = ({ ok: true } & T) | { ok: false; error: ScenarioError }
+
+/** `O`: the outcome of the job asked for (a run's by default). */
+export type WorkerMessage<O = RunOutcome> =
   | { type: 'progress'; id: number; progress: RunProgress }
-  | { type: 'done'; id: number; outcome: RunOutcome }
+  | { type: 'done'; id: number; outcome: O }

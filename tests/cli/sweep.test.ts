@@ -74,7 +74,7 @@ describe.concurrent('hugeswap sweep', () => {
     )
     expect(r.status).toBe(0)
     expect(r.stderr).toMatch(
-      /^sweep: wall [\d.]+ s, 4 runs on \d+ workers? \(\d+ cores\): busy \d+% .*CPU \d+%/m,
+      /^sweep: wall [\d.]+ s, 4 runs on \d+ process(es)? \(\d+ cores\): busy \d+% .*CPU \d+%/m,
     )
     // One table row per point and variant (passing.ts runs two variants).
     expect(r.stdout).toMatch(/^sweep: passing\.ts \(CLI fixture: passing\), seed 1, 4 points\n/)

@@ -25,9 +25,7 @@ const rendererFile = '/opt/hugeswap/out/renderer/index.html'
 function start() {
   return startApp({
     mainDir,
-    workerUrl: new URL('file:///opt/hugeswap/out/main/chunks/node-worker.js'),
-    runInWorker: vi.fn(),
-    resourceLimits: { maxOldGenerationSizeMb: 4096 },
+    runInProcess: vi.fn(),
   })
 }
 

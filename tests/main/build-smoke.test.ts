@@ -2,7 +2,8 @@
  * Smoke test of the BUILT main bundle (out/main/index.js from `electron-vite build`): runs it in a
  * plain Node child process with `electron` mapped to a stub (fixtures/electron-stub), and checks
  * that it hardens the window, registers every IPC handler, guards the sender and the payload, and
- * that `scenario:run` reaches the bundled scenario worker (emitted via `?modulePath`) and back.
+ * that `scenario:run` reaches the bundled scenario process entry (emitted via `?modulePath`, forked
+ * as a utilityProcess, which the stub starts as a Node child process) and back.
  *
  * Builds first when the bundle is missing or older than its sources (~5-10 s).
  */
@@ -134,11 +135,12 @@ describe('built main bundle (out/main/index.js) under a stub electron', () => {
     expect(report.leaveOnUnload).toBe(true)
   })
 
-  it('runs the default scenario in the bundled worker and returns its outcome', () => {
+  it('runs the default scenario in a utilityProcess of the bundled entry and returns its outcome', () => {
     expect(report.run?.ok).toBe(true)
+    expect(report.events.some((e) => /^utilityProcess.fork:scenario-process\S*\.js$/.test(e))).toBe(true)
     const outcome = report.run!.value!
-    // An 'internal' error means the worker could not be started or crashed: the wiring is broken.
-    // Any other outcome (even a scenario error) proves main -> worker -> main works.
+    // An 'internal' error means the process could not be started or crashed: the wiring is
+    // broken. Any other outcome (even a scenario error) proves main -> process -> main works.
     if (!outcome.ok) expect(outcome.error?.kind, outcome.error?.message).not.toBe('internal')
     expect(outcome.ok, JSON.stringify(outcome).slice(0, 500)).toBe(true)
     expect(report.progressEvents).toBeGreaterThan(0)

@@ -414,9 +414,7 @@ describe('wired through startApp', () => {
     app.userDataPath = dir
     await startApp({
       mainDir: '/opt/hugeswap/out/main',
-      workerUrl: new URL('file:///w.js'),
-      runInWorker: vi.fn(),
-      resourceLimits: {},
+      runInProcess: vi.fn(),
     })
     expect(app.getPath).toHaveBeenCalledWith('userData')
     const fromApp = { sender: FakeBrowserWindow.instances[0]!.webContents }

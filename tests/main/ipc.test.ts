@@ -13,7 +13,7 @@ import type { BrowserWindow } from 'electron'
 import { startApp } from '../../src/main/app'
 import { registerIpcHandlers } from '../../src/main/ipc'
 import { MAX_SOURCE_BYTES } from '../../src/main/ipc-validate'
-import type { RunInWorker, ScenarioService } from '../../src/main/services/scenario-service'
+import type { RunInProcess, ScenarioService } from '../../src/main/services/scenario-service'
 import { INVOKE_CHANNELS } from '../../src/shared/ipc'
 import type { RunOutcome, RunProgress } from '../../src/shared/result'
 import type { RunRequest } from '../../src/shared/worker-protocol'
@@ -274,18 +274,16 @@ describe('bad payloads are rejected with a clear message', () => {
   })
 })
 
-describe('wired through startApp with the worker runner mocked', () => {
-  it('a call from the app window reaches the worker and its answer comes back', async () => {
+describe('wired through startApp with the process runner mocked', () => {
+  it('a call from the app window reaches the scenario process and its answer comes back', async () => {
     resetElectronMock()
     vi.stubEnv('ELECTRON_RENDERER_URL', '')
     const cancel = vi.fn()
-    const runInWorker = vi.fn<RunInWorker>((_request, options) => {
+    const runInProcess = vi.fn<RunInProcess>((_request, options) => {
       options.onProgress?.(progress)
       return { result: Promise.resolve(okOutcome), cancel }
     })
-    const workerUrl = new URL('file:///opt/hugeswap/out/main/chunks/node-worker.js')
-    const resourceLimits = { maxOldGenerationSizeMb: 4096 }
-    await startApp({ mainDir: '/opt/hugeswap/out/main', workerUrl, runInWorker, resourceLimits })
+    await startApp({ mainDir: '/opt/hugeswap/out/main', runInProcess })
     const appWindow = FakeBrowserWindow.instances[0]!
 
     const answer = await ipcMain.invoke(
@@ -294,9 +292,9 @@ describe('wired through startApp with the worker runner mocked', () => {
       validRequest,
     )
     expect(answer).toEqual(okOutcome)
-    expect(runInWorker).toHaveBeenCalledWith(
+    expect(runInProcess).toHaveBeenCalledWith(
       validRequest,
-      expect.objectContaining({ workerUrl, resourceLimits }),
+      expect.objectContaining({ onProgress: expect.any(Function) }),
     )
     expect(appWindow.webContents.send).toHaveBeenCalledWith('scenario:progress', progress)
 
@@ -304,7 +302,7 @@ describe('wired through startApp with the worker runner mocked', () => {
     await expect(
       ipcMain.invoke('scenario:run', { sender: stranger }, validRequest),
     ).rejects.toThrow(/untrusted sender/)
-    expect(runInWorker).toHaveBeenCalledOnce()
+    expect(runInProcess).toHaveBeenCalledOnce()
     vi.unstubAllEnvs()
   })
 
@@ -321,20 +319,18 @@ describe('wired through startApp with the worker runner mocked', () => {
         costs: { cpu: { faultEntryNs: 900 } },
       }),
     )
-    const runInWorker = vi.fn<RunInWorker>(() => ({
+    const runInProcess = vi.fn<RunInProcess>(() => ({
       result: Promise.resolve(okOutcome),
       cancel: vi.fn(),
     }))
     await startApp({
       mainDir: '/o/out/main',
-      workerUrl: new URL('file:///w.js'),
-      runInWorker,
-      resourceLimits: {},
+      runInProcess,
       costProfilePath: path,
     })
     const appWindow = FakeBrowserWindow.instances[0]!
     await ipcMain.invoke('scenario:run', { sender: appWindow.webContents }, validRequest)
-    expect(runInWorker.mock.calls[0]![0].measuredCosts).toEqual({
+    expect(runInProcess.mock.calls[0]![0].measuredCosts).toEqual({
       source: `${path} (kernel 6.18, 2026-12-04)`,
       cpu: { faultEntryNs: 900 },
     })
@@ -346,16 +342,14 @@ describe('wired through startApp with the worker runner mocked', () => {
     resetElectronMock()
     vi.stubEnv('ELECTRON_RENDERER_URL', '')
     const cancel = vi.fn()
-    const runInWorker = vi.fn<RunInWorker>(() => ({ result: new Promise(() => {}), cancel }))
+    const runInProcess = vi.fn<RunInProcess>(() => ({ result: new Promise(() => {}), cancel }))
     await startApp({
       mainDir: '/o/out/main',
-      workerUrl: new URL('file:///w.js'),
-      runInWorker,
-      resourceLimits: {},
+      runInProcess,
     })
     const appWindow = FakeBrowserWindow.instances[0]!
     const pending = ipcMain.invoke('scenario:run', { sender: appWindow.webContents }, validRequest)
-    await vi.waitFor(() => expect(runInWorker).toHaveBeenCalled())
+    await vi.waitFor(() => expect(runInProcess).toHaveBeenCalled())
     appWindow.emit('closed')
     expect(cancel).toHaveBeenCalledOnce()
     await expect(pending).resolves.toMatchObject({ ok: false, error: { kind: 'internal' } })

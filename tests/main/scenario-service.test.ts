@@ -1,16 +1,14 @@
-/** The scenario service: one run at a time in a worker, cancellation, and failure handling. */
+/** The scenario service: one run at a time in a process, cancellation, and failure handling. */
 import { describe, expect, it, vi } from 'vitest'
 import {
   CANCELLED_MESSAGE,
   createScenarioService,
   SUPERSEDED_MESSAGE,
-  type RunInWorker,
+  type RunInProcess,
 } from '../../src/main/services/scenario-service'
 import type { RunOutcome, RunProgress } from '../../src/shared/result'
 import type { RunRequest } from '../../src/shared/worker-protocol'
 
-const workerUrl = new URL('file:///opt/hugeswap/out/main/chunks/node-worker.js')
-const resourceLimits = { maxOldGenerationSizeMb: 4096 }
 const request: RunRequest = { source: 'export default 1', fileName: 'a.ts' }
 const ok = (title: string) =>
   ({ ok: true, result: { scenario: { title } } }) as unknown as RunOutcome
@@ -22,15 +20,15 @@ const progressAt = (percent: number): RunProgress => ({
   percent,
 })
 
-/** A fake runInNodeWorker whose runs the test finishes by hand. */
-function fakeWorkers() {
+/** A fake runInProcess whose runs the test finishes by hand. */
+function fakeProcesses() {
   const runs: {
     resolve(outcome: RunOutcome): void
     reject(error: unknown): void
     progress(p: RunProgress): void
     cancel: ReturnType<typeof vi.fn>
   }[] = []
-  const runInWorker = vi.fn<RunInWorker>((_request, options) => {
+  const runInProcess = vi.fn<RunInProcess>((_request, options) => {
     let resolve!: (o: RunOutcome) => void
     let reject!: (e: unknown) => void
     const result = new Promise<RunOutcome>((res, rej) => {
@@ -41,19 +39,17 @@ function fakeWorkers() {
     runs.push({ resolve, reject, cancel, progress: (p) => options.onProgress?.(p) })
     return { result, cancel }
   })
-  return { runs, runInWorker }
+  return { runs, runInProcess }
 }
 
 describe('scenario service', () => {
-  it('runs in a worker with resource limits and returns its outcome', async () => {
-    const { runs, runInWorker } = fakeWorkers()
-    const service = createScenarioService({ runInWorker, workerUrl, resourceLimits })
+  it('runs in a process and returns its outcome', async () => {
+    const { runs, runInProcess } = fakeProcesses()
+    const service = createScenarioService({ runInProcess })
     const onProgress = vi.fn()
     const pending = service.run(request, onProgress)
     expect(service.busy).toBe(true)
-    expect(runInWorker).toHaveBeenCalledWith(request, {
-      workerUrl,
-      resourceLimits,
+    expect(runInProcess).toHaveBeenCalledWith(request, {
       onProgress: expect.any(Function),
     })
     runs[0]!.progress(progressAt(50))
@@ -64,25 +60,23 @@ describe('scenario service', () => {
   })
 
   it("fills in the user's measured cost profile, unless the window sent one", async () => {
-    const { runs, runInWorker } = fakeWorkers()
+    const { runs, runInProcess } = fakeProcesses()
     const profile = { source: 'costs.json (kernel 6.18, 2026-12-04)', cpu: { faultEntryNs: 900 } }
     const service = createScenarioService({
-      runInWorker,
-      workerUrl,
-      resourceLimits,
+      runInProcess,
       measuredCosts: () => profile,
     })
     void service.run(request, () => {})
-    expect(runInWorker.mock.calls[0]![0]).toEqual({ ...request, measuredCosts: profile })
+    expect(runInProcess.mock.calls[0]![0]).toEqual({ ...request, measuredCosts: profile })
     const opened = { source: 'opened.json', cpu: { faultEntryNs: 1 } }
     void service.run({ ...request, measuredCosts: opened }, () => {})
-    expect(runInWorker.mock.calls[1]![0].measuredCosts).toBe(opened)
+    expect(runInProcess.mock.calls[1]![0].measuredCosts).toBe(opened)
     runs.forEach((r) => r.resolve(ok('x')))
   })
 
   it('a new run cancels the previous one, whose progress stops and whose promise settles', async () => {
-    const { runs, runInWorker } = fakeWorkers()
-    const service = createScenarioService({ runInWorker, workerUrl, resourceLimits })
+    const { runs, runInProcess } = fakeProcesses()
+    const service = createScenarioService({ runInProcess })
     const firstProgress = vi.fn()
     const first = service.run(request, firstProgress)
     const second = service.run(request, () => {})
@@ -102,8 +96,8 @@ describe('scenario service', () => {
   })
 
   it('cancel() stops the run in flight and is harmless when idle', async () => {
-    const { runs, runInWorker } = fakeWorkers()
-    const service = createScenarioService({ runInWorker, workerUrl, resourceLimits })
+    const { runs, runInProcess } = fakeProcesses()
+    const service = createScenarioService({ runInProcess })
     service.cancel()
     const pending = service.run(request, () => {})
     service.cancel()
@@ -117,9 +111,9 @@ describe('scenario service', () => {
     expect(runs[0]!.cancel).toHaveBeenCalledOnce()
   })
 
-  it('a cancel that throws (worker already gone) still settles the run', async () => {
-    const { runs, runInWorker } = fakeWorkers()
-    const service = createScenarioService({ runInWorker, workerUrl, resourceLimits })
+  it('a cancel that throws (process already gone) still settles the run', async () => {
+    const { runs, runInProcess } = fakeProcesses()
+    const service = createScenarioService({ runInProcess })
     const pending = service.run(request, () => {})
     runs[0]!.cancel.mockImplementation(() => {
       throw new Error('already terminated')
@@ -128,25 +122,25 @@ describe('scenario service', () => {
     await expect(pending).resolves.toMatchObject({ ok: false })
   })
 
-  it('turns a crashed worker into an internal-error outcome', async () => {
-    const { runs, runInWorker } = fakeWorkers()
-    const service = createScenarioService({ runInWorker, workerUrl, resourceLimits })
+  it('turns a crashed process into an internal-error outcome', async () => {
+    const { runs, runInProcess } = fakeProcesses()
+    const service = createScenarioService({ runInProcess })
     const pending = service.run(request, () => {})
     runs[0]!.reject(new Error('Worker terminated due to reaching memory limit'))
     await expect(pending).resolves.toEqual({
       ok: false,
       error: {
         kind: 'internal',
-        message: 'Scenario worker failed: Worker terminated due to reaching memory limit',
+        message: 'Scenario process failed: Worker terminated due to reaching memory limit',
       },
     })
   })
 
-  it('turns a worker that cannot start into an internal-error outcome', async () => {
-    const runInWorker = vi.fn<RunInWorker>(() => {
-      throw new Error('ENOENT node-worker.js')
+  it('turns a process that cannot start into an internal-error outcome', async () => {
+    const runInProcess = vi.fn<RunInProcess>(() => {
+      throw new Error('ENOENT scenario-process.js')
     })
-    const service = createScenarioService({ runInWorker, workerUrl, resourceLimits })
+    const service = createScenarioService({ runInProcess })
     await expect(service.run(request, () => {})).resolves.toMatchObject({
       ok: false,
       error: { kind: 'internal', message: expect.stringContaining('ENOENT') },
@@ -154,9 +148,9 @@ describe('scenario service', () => {
     expect(service.busy).toBe(false)
   })
 
-  it('passes scenario errors from the worker through unchanged', async () => {
-    const { runs, runInWorker } = fakeWorkers()
-    const service = createScenarioService({ runInWorker, workerUrl, resourceLimits })
+  it('passes scenario errors from the process through unchanged', async () => {
+    const { runs, runInProcess } = fakeProcesses()
+    const service = createScenarioService({ runInProcess })
     const pending = service.run(request, () => {})
     const syntax: RunOutcome = {
       ok: false,
@@ -166,14 +160,14 @@ describe('scenario service', () => {
     await expect(pending).resolves.toBe(syntax)
   })
 
-  it('runs in the spare worker when there is one, and asks for the next when the run ends', async () => {
-    const { runs, runInWorker } = fakeWorkers()
-    const warmed = { warmed: true } as unknown as import('node:worker_threads').Worker
+  it('runs in the spare process when there is one, and asks for the next when the run ends', async () => {
+    const { runs, runInProcess } = fakeProcesses()
+    const warmed = { warmed: true } as unknown as import('../../src/scenario/node-host').ScenarioProcess
     const spare = { take: vi.fn(() => warmed), refill: vi.fn() }
-    const service = createScenarioService({ runInWorker, workerUrl, resourceLimits, spare })
+    const service = createScenarioService({ runInProcess, spare })
     const pending = service.run(request, vi.fn())
     expect(spare.take).toHaveBeenCalledTimes(1)
-    expect(runInWorker.mock.calls[0]![1].worker).toBe(warmed)
+    expect(runInProcess.mock.calls[0]![1].process).toBe(warmed)
     expect(spare.refill).not.toHaveBeenCalled()
     runs[0]!.resolve(ok('one'))
     await pending

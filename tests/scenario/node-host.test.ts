@@ -1,32 +1,49 @@
 /**
- * runInNodeWorker with a real worker thread: the esbuild bundle of node-worker.ts (as the CLI
- * ships it) for real runs, and tiny stand-in workers for the failure modes of the host itself.
+ * runInProcess with real child processes: the esbuild bundle of scenario-process.ts (as Electron
+ * main ships it; the CLI's entry adds `record` to the same code) for real runs, and tiny
+ * stand-in processes for the failure modes of the host itself.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CANCELLED_MESSAGE, createWorkerSpare, runInNodeWorker } from '../../src/scenario/node-host'
+import {
+  CANCELLED_MESSAGE,
+  createProcessSpare,
+  describeExit,
+  forkScenarioProcess,
+  runInProcess,
+  type ScenarioProcessOptions,
+} from '../../src/scenario/node-host'
 import type { RunProgress } from '../../src/shared/result'
 
 const root = resolve(import.meta.dirname, '../..')
 // Inside node_modules so the bundle's bare imports (quickjs, sucrase) resolve as in out/cli.
 const dir = join(root, 'node_modules/.cache/hugeswap-node-host-test', String(process.pid))
-const workerFile = join(dir, 'node-worker.mjs')
+const entry = join(dir, 'scenario-process.mjs')
 const oneThp = readFileSync(join(root, 'scenarios/one-thp.ts'), 'utf8')
 
-function standIn(name: string, code: string): URL {
+function standIn(name: string, code: string): string {
   const file = join(dir, name)
   writeFileSync(file, code)
-  return pathToFileURL(file)
+  return file
 }
+
+const start = (file = entry, heapMb?: number): Pick<ScenarioProcessOptions, 'start'> => ({
+  start: () => forkScenarioProcess(file, heapMb === undefined ? {} : { heapMb }),
+})
+
+/** A stand-in that answers every job with progress every 20 ms and never finishes. */
+const CHATTY = `process.on('message', (m) => {
+  setInterval(() => process.send({ type: 'progress', id: m.id, progress: { percent: 1 } }), 20)
+})
+`
 
 beforeAll(async () => {
   mkdirSync(dir, { recursive: true })
   await build({
-    entryPoints: [join(root, 'src/scenario/node-worker.ts')],
-    outfile: workerFile,
+    entryPoints: [join(root, 'src/scenario/scenario-process.ts')],
+    outfile: entry,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -37,12 +54,12 @@ beforeAll(async () => {
 })
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-describe('runInNodeWorker', () => {
-  it('runs a scenario in a worker thread and reports progress', async () => {
+describe('runInProcess', () => {
+  it('runs a scenario in a process of its own and reports progress', async () => {
     const progress: RunProgress[] = []
-    const run = runInNodeWorker(
+    const run = runInProcess(
       { source: oneThp, fileName: 'one-thp.ts', variants: ['baseline', 'pmd-swap'] },
-      { workerUrl: pathToFileURL(workerFile), onProgress: (p) => progress.push(p) },
+      { ...start(), onProgress: (p) => progress.push(p) },
     )
     const o = await run.result
     if (!o.ok) throw new Error(JSON.stringify(o.error))
@@ -51,18 +68,18 @@ describe('runInNodeWorker', () => {
     expect(progress.at(-1)?.percent).toBe(100)
   })
 
-  it('accepts a path as well as a URL, and reports scenario errors as they are', async () => {
+  it('reports scenario errors as they are', async () => {
     const source = `import { defineScenario } from 'hugeswap'\nexport default defineScenario({ run(k) { for (;;) { Math.abs(1) } } })\n`
-    const o = await runInNodeWorker(
+    const o = await runInProcess(
       { source, fileName: 'loop.ts', limits: { timeMs: 200 } },
-      { workerUrl: workerFile },
+      start(),
     ).result
     expect(o).toMatchObject({ ok: false, error: { kind: 'timeout', file: 'loop.ts', line: 2 } })
   })
 
-  it('cancel() terminates at once and resolves with a cancelled error', async () => {
+  it('cancel() kills at once and resolves with a cancelled error', async () => {
     const source = `import { defineScenario } from 'hugeswap'\nexport default defineScenario({ run(k) { for (;;) {} } })\n`
-    const run = runInNodeWorker({ source, fileName: 'loop.ts' }, { workerUrl: workerFile })
+    const run = runInProcess({ source, fileName: 'loop.ts' }, start())
     setTimeout(() => run.cancel(), 100)
     const t0 = performance.now()
     const o = await run.result
@@ -70,57 +87,100 @@ describe('runInNodeWorker', () => {
     expect(o).toEqual({ ok: false, error: { kind: 'internal', message: CANCELLED_MESSAGE } })
   })
 
-  it('stops a worker that goes silent', async () => {
-    const url = standIn('silent.mjs', `setInterval(() => {}, 1000)\n`)
-    const o = await runInNodeWorker(
-      { source: '', fileName: 'x.ts' },
-      { workerUrl: url, silenceMs: 200 },
-    ).result
+  it('stops a process that goes silent', async () => {
+    const file = standIn('silent.mjs', `setInterval(() => {}, 1000)\n`)
+    const o = await runInProcess({ source: '', fileName: 'x.ts' }, { ...start(file), silenceMs: 200 })
+      .result
     expect(o).toMatchObject({ ok: false, error: { kind: 'timeout' } })
     if (!o.ok) expect(o.error.message).toMatch(/no sign of life for 0.2 s/)
   })
 
-  it('turns a worker out of memory into a memory error', async () => {
-    const url = standIn(
+  it('stops a run past its wall-clock limit, however much it talks', async () => {
+    const file = standIn('chatty.mjs', CHATTY)
+    const t0 = performance.now()
+    const o = await runInProcess({ source: '', fileName: 'x.ts' }, { ...start(file), wallMs: 300 })
+      .result
+    expect(performance.now() - t0).toBeLessThan(3000)
+    expect(o).toMatchObject({ ok: false, error: { kind: 'timeout' } })
+    if (!o.ok) expect(o.error.message).toMatch(/wall-clock limit of 0.3 s .*--wall-limit/)
+  })
+
+  it.runIf(process.platform === 'linux')(
+    'stops a process past its RSS limit (memory outside the V8 heap)',
+    async () => {
+      const file = standIn(
+        'rss-hog.mjs',
+        `const keep = []
+process.on('message', (m) => {
+  setInterval(() => {
+    keep.push(new Uint8Array(16 << 20).fill(1))
+    process.send({ type: 'progress', id: m.id, progress: { percent: keep.length } })
+  }, 10)
+})
+`,
+      )
+      const o = await runInProcess(
+        { source: '', fileName: 'x.ts' },
+        { ...start(file), rssBytes: 200 * 1024 ** 2, rssPollMs: 20 },
+      ).result
+      expect(o).toMatchObject({ ok: false, error: { kind: 'memory' } })
+      if (!o.ok) expect(o.error.message).toMatch(/over its limit of 200 MiB.*--rss-limit/)
+    },
+  )
+
+  it('turns a process that dies of its V8 heap limit into a memory error', async () => {
+    const file = standIn(
       'hog.mjs',
       `const a = []\nfor (;;) a.push(new Array(1e5).fill({ x: a.length }))\n`,
     )
-    const o = await runInNodeWorker(
-      { source: '', fileName: 'x.ts' },
-      {
-        workerUrl: url,
-        resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 },
-      },
-    ).result
+    const o = await runInProcess({ source: '', fileName: 'x.ts' }, start(file, 32)).result
     expect(o).toMatchObject({ ok: false, error: { kind: 'memory' } })
+    if (!o.ok) expect(o.error.message).toMatch(/ran out of memory .*heap/i)
   })
 
-  it('turns a worker crash into an internal error', async () => {
-    const url = standIn('crash.mjs', `throw new Error('kaboom')\n`)
-    const o = await runInNodeWorker({ source: '', fileName: 'x.ts' }, { workerUrl: url }).result
+  it('turns a process crash into an internal error naming what it said', async () => {
+    const file = standIn('crash.mjs', `throw new Error('kaboom')\n`)
+    const o = await runInProcess({ source: '', fileName: 'x.ts' }, start(file)).result
     expect(o).toMatchObject({ ok: false, error: { kind: 'internal' } })
-    if (!o.ok) expect(o.error.message).toMatch(/crashed: kaboom/)
+    if (!o.ok) expect(o.error.message).toMatch(/died \(exit code 1\): Error: kaboom/)
   })
 
-  it('reports a worker that cannot be found', async () => {
-    const o = await runInNodeWorker(
+  it('reports an entry that cannot be found', async () => {
+    const o = await runInProcess(
       { source: '', fileName: 'x.ts' },
-      { workerUrl: join(dir, 'missing.mjs') },
+      start(join(dir, 'missing.mjs')),
     ).result
     expect(o).toMatchObject({ ok: false, error: { kind: 'internal' } })
   })
 })
 
-describe('createWorkerSpare', () => {
-  it('hands out a warmed-up worker once; a run in it works; refill starts the next', async () => {
-    const spare = createWorkerSpare({ workerUrl: pathToFileURL(workerFile), delayMs: 0 })
+describe('describeExit', () => {
+  it("names V8's fatal error line, escaped", () => {
+    const tail =
+      '\n#\n# Fatal error in , line 0\n# Fatal JavaScript invalid size error 169220804\n#\n#FailureMessage Object: 0x7ffd\n----- Native stack trace -----\n'
+    expect(describeExit(null, 'SIGTRAP', tail).error.message).toBe(
+      'the scenario process died (killed by SIGTRAP): Fatal JavaScript invalid size error 169220804',
+    )
+    expect(describeExit(1, null, 'Error: a\x1b]52;c;x\x07b').error.message).toBe(
+      'the scenario process died (exit code 1): Error: a\\x1b]52;c;x\\x07b',
+    )
+    expect(describeExit(134, null, '').error).toEqual({
+      kind: 'internal',
+      message: 'the scenario process died (exit code 134)',
+    })
+  })
+})
+
+describe('createProcessSpare', () => {
+  it('hands out a warmed-up process once; a run in it works; refill starts the next', async () => {
+    const spare = createProcessSpare({ ...start(), delayMs: 0 })
     try {
-      const worker = spare.take()
-      expect(worker).toBeDefined()
+      const child = spare.take()
+      expect(child).toBeDefined()
       expect(spare.take()).toBeUndefined() // taken: nothing until refill()
-      const o = await runInNodeWorker(
+      const o = await runInProcess(
         { source: oneThp, fileName: 'one-thp.ts', variants: ['pmd-swap'] },
-        { workerUrl: pathToFileURL(workerFile), worker },
+        { ...start(), process: child },
       ).result
       if (!o.ok) throw new Error(JSON.stringify(o.error))
       expect(o.result.variants.flatMap((v) => v.checks).every((c) => c.pass)).toBe(true)
@@ -128,19 +188,20 @@ describe('createWorkerSpare', () => {
       await new Promise((r) => setTimeout(r, 100)) // the refill's timer (0 ms) has fired
       const next = spare.take()
       expect(next).toBeDefined()
-      expect(next).not.toBe(worker)
+      expect(next).not.toBe(child)
+      next?.kill()
     } finally {
       spare.dispose()
     }
   })
 
   it('drops a spare that exits before it is taken', async () => {
-    const url = standIn('exits.mjs', `process.exit(3)\n`)
-    const spare = createWorkerSpare({ workerUrl: url })
+    const file = standIn('exits.mjs', `process.exit(3)\n`)
+    const spare = createProcessSpare(start(file))
     try {
       // Long enough for the stand-in to start and exit; a take() after that gets nothing, not
-      // a dead worker that no message would ever answer.
-      await new Promise((r) => setTimeout(r, 500))
+      // a dead process that no message would ever answer.
+      await new Promise((r) => setTimeout(r, 800))
       expect(spare.take()).toBeUndefined()
     } finally {
       spare.dispose()

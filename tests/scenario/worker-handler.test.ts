@@ -10,7 +10,7 @@ import {
   handleWorkerMessage,
   WARM_UP_REQUEST,
 } from '../../src/scenario/worker-handler'
-import type { WorkerMessage } from '../../src/shared/worker-protocol'
+import type { JobOutcome, WorkerMessage } from '../../src/shared/worker-protocol'
 
 const SCENARIO = `import { defineScenario } from 'hugeswap'
 export default defineScenario({
@@ -32,7 +32,7 @@ describe('worker message queue', () => {
   })
 
   it('warm answers nothing; a run posted meanwhile is handled after it, with one done', async () => {
-    const posted: WorkerMessage[] = []
+    const posted: WorkerMessage<JobOutcome<object>>[] = []
     let finished: () => void = () => {}
     const allDone = new Promise<void>((r) => (finished = r))
     const handle = createMessageQueue((m) => {
@@ -71,7 +71,7 @@ describe('a run the engine throws on', () => {
   it('still ends with one done carrying an internal error', async () => {
     const runner = await import('../../src/scenario/runner')
     const spy = vi.spyOn(runner, 'runScenario').mockRejectedValueOnce(new Error('boom'))
-    const posted: WorkerMessage[] = []
+    const posted: WorkerMessage<JobOutcome<object>>[] = []
     await handleWorkerMessage(
       { type: 'run', id: 3, request: { source: SCENARIO, fileName: 'x.ts' } },
       (m) => posted.push(m),

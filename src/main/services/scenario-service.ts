@@ -1,27 +1,26 @@
 /**
- * Runs scenarios for the window: one at a time, each in a worker thread of its own (src/scenario's
- * node-worker via runInNodeWorker), the warmed-up spare when there is one. No Electron imports: the worker starter, its URL and the
- * progress sink are handed in, so tests drive it with a fake worker.
+ * Runs scenarios for the window: one at a time, each in a process of its own (an Electron
+ * utilityProcess running src/scenario/scenario-process.ts, through node-host's runInProcess),
+ * the warmed-up spare when there is one. No Electron imports: the runner and the progress sink
+ * are handed in, so tests drive it with a fake process.
  */
-import type { ResourceLimits, Worker } from 'node:worker_threads'
+import type { ScenarioProcess } from '../../scenario/node-host'
 import type { RunOutcome, RunProgress } from '../../shared/result'
 import type { MeasuredCosts, RunRequest } from '../../shared/worker-protocol'
 
-/** The signature of `runInNodeWorker` in src/scenario/node-host.ts. */
-export type RunInWorker = (
+/** node-host's `runInProcess`, with the process starter and limits bound by index.ts. */
+export type RunInProcess = (
   request: RunRequest,
   options: {
-    workerUrl: URL
     onProgress?: (progress: RunProgress) => void
-    resourceLimits?: ResourceLimits
-    /** A warmed-up worker to run in (the spare's); absent: the runner starts a new one. */
-    worker?: Worker
+    /** A warmed-up process to run in (the spare's); absent: the runner starts a new one. */
+    process?: ScenarioProcess
   },
 ) => { result: Promise<RunOutcome>; cancel(): void }
 
-/** node-host's WorkerSpare, as far as the service uses it. */
-export interface SpareWorkers {
-  take(): Worker | undefined
+/** node-host's ProcessSpare, as far as the service uses it. */
+export interface SpareProcesses {
+  take(): ScenarioProcess | undefined
   refill(): void
 }
 
@@ -39,7 +38,7 @@ export interface ScenarioService {
 }
 
 interface ActiveRun {
-  cancelWorker(): void
+  cancelProcess(): void
   settle(outcome: RunOutcome): void
 }
 
@@ -48,38 +47,31 @@ function failure(message: string): RunOutcome {
 }
 
 export function createScenarioService(options: {
-  runInWorker: RunInWorker
-  workerUrl: URL
-  /**
-   * V8 limits for the worker, a backstop that turns a runaway simulator heap into a 'memory'
-   * outcome instead of taking main down (the script's own QuickJS heap is limited inside it).
-   */
-  resourceLimits: ResourceLimits
+  runInProcess: RunInProcess
   /**
    * The figures `machine.costs: 'measured'` stands for when the window sends none: the profile
    * `hugeswap calibrate` wrote for this user, read at each run (undefined: there is none).
    */
   measuredCosts?: () => MeasuredCosts | undefined
   /**
-   * A warmed-up worker for the next run (node-host's createWorkerSpare): a run takes it, and
-   * the next one starts when that run ends. Absent: every run starts a fresh worker.
+   * A warmed-up process for the next run (node-host's createProcessSpare): a run takes it, and
+   * the next one starts when that run ends. Absent: every run starts a fresh process.
    */
-  spare?: SpareWorkers
+  spare?: SpareProcesses
 }): ScenarioService {
-  const { resourceLimits } = options
   let active: ActiveRun | null = null
 
   function stop(message: string): void {
     const run = active
     if (!run) return
     active = null
-    // Settle first: the caller learns of the cancel even if terminating the worker throws or its
+    // Settle first: the caller learns of the cancel even if killing the process throws or its
     // own outcome never arrives.
     run.settle(failure(message))
     try {
-      run.cancelWorker()
+      run.cancelProcess()
     } catch {
-      // The worker is already gone; nothing left to stop.
+      // The process is already gone; nothing left to stop.
     }
   }
 
@@ -93,7 +85,7 @@ export function createScenarioService(options: {
     return new Promise<RunOutcome>((resolve) => {
       let settled = false
       const self: ActiveRun = {
-        cancelWorker: () => {},
+        cancelProcess: () => {},
         settle(outcome) {
           if (settled) return
           settled = true
@@ -104,25 +96,23 @@ export function createScenarioService(options: {
       }
       active = self
 
-      let handle: ReturnType<RunInWorker>
+      let handle: ReturnType<RunInProcess>
       try {
-        handle = options.runInWorker(request, {
-          workerUrl: options.workerUrl,
-          resourceLimits,
-          worker: options.spare?.take(),
+        handle = options.runInProcess(request, {
+          process: options.spare?.take(),
           // Progress of a cancelled or replaced run must not reach the window.
           onProgress: (progress) => {
             if (!settled) onProgress(progress)
           },
         })
       } catch (error) {
-        self.settle(failure(`Could not start the scenario worker: ${messageOf(error)}`))
+        self.settle(failure(`Could not start the scenario process: ${messageOf(error)}`))
         return
       }
-      self.cancelWorker = () => handle.cancel()
+      self.cancelProcess = () => handle.cancel()
       handle.result.then(
         (outcome) => self.settle(outcome),
-        (error: unknown) => self.settle(failure(`Scenario worker failed: ${messageOf(error)}`)),
+        (error: unknown) => self.settle(failure(`Scenario process failed: ${messageOf(error)}`)),
       )
     })
   }

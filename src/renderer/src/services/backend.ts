@@ -1,6 +1,6 @@
 /**
  * The one renderer module that knows where scenarios run. In Electron the preload exposes
- * `window.hugeswap` (main runs the engine in a worker thread); in a plain browser the same engine
+ * `window.hugeswap` (main runs the engine in a utilityProcess); in a plain browser the same engine
  * runs here in a Web Worker (src/scenario/web-worker.ts), one worker per run so that cancel is
  * simply `worker.terminate()`.
  *

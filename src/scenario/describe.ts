@@ -2,16 +2,22 @@
  * Reads a scenario's resolved definition (seed, machine, variants) without simulating anything:
  * the scenario pipeline itself evaluates the module and validates the definition (params and
  * --seed applied), then asks for a simulator; the factory given here records what it was asked
- * for and stops the run there. Runs on the calling thread (one QuickJS evaluation, no run(k)).
+ * for and stops the run there. One QuickJS evaluation, no run(k): a `describe` job of a scenario
+ * process (worker-handler.ts), so a module that never ends is stopped like a run.
  */
-import { runScenarioWith } from '../scenario/runner'
-import type { ScenarioError, VariantName } from '../shared/result'
-import type { RunRequest } from '../shared/worker-protocol'
+import { runScenarioWith } from './runner'
+import type { VariantName } from '../shared/result'
+import type { JobOutcome, RunRequest } from '../shared/worker-protocol'
 import type { MachineSpec, SimulatorOptions } from '../sim/api'
 
-export type Described =
-  | { ok: true; seed: number; machine: MachineSpec; variant: VariantName }
-  | { ok: false; error: ScenarioError }
+export interface Definition {
+  seed: number
+  machine: MachineSpec
+  variant: VariantName
+}
+
+/** The definition, or why the module could not be evaluated (a `describe` job's outcome). */
+export type Described = JobOutcome<Definition>
 
 class Stop extends Error {}
 

@@ -1,0 +1,9 @@
+/**
+ * The CLI's scenario process entry (forked by node-host.ts forkScenarioProcess, bundled to
+ * out/cli/scenario-process.js): every job of Electron's entry, plus `record` for
+ * `hugeswap export-selftest`. See src/scenario/process-child.ts.
+ */
+import { serveScenarioProcess } from '../scenario/process-child'
+import { recordScenario } from './export-selftest'
+
+serveScenarioProcess({ record: (request) => recordScenario(request) })

@@ -294,7 +294,10 @@ async function runInChild(
  * --rss-limit also sizes the model's byte budget (three quarters of it), so a scenario that asks
  * for too much memory stops at its own call with a message, before the process limit kills it.
  */
-export function withModelBudget(request: RunRequest, limits: ProcessLimitOptions | undefined): void {
+export function withModelBudget(
+  request: RunRequest,
+  limits: ProcessLimitOptions | undefined,
+): void {
   if (limits?.rssBytes === undefined) return
   request.limits = { ...request.limits, modelBytes: Math.floor(limits.rssBytes * 0.75) }
 }

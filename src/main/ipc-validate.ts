@@ -12,8 +12,9 @@ import {
 } from '../shared/ipc'
 import { measuredCostsProblem } from '../shared/cost-profile'
 import type { MeasuredCosts, RunRequest } from '../shared/worker-protocol'
+import { MAX_SOURCE_BYTES } from '../scenario/limits'
 
-export const MAX_SOURCE_BYTES = 1024 * 1024
+export { MAX_SOURCE_BYTES }
 export const MAX_FILE_NAME_LENGTH = 255
 /** Upper bounds for requested limits, so the renderer cannot lift the watchdog. */
 export const MAX_TIME_MS = 10 * 60 * 1000

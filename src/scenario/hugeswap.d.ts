@@ -87,9 +87,20 @@ declare module 'hugeswap' {
   // Machine
   // ---------------------------------------------------------------------------------------------
 
-  /** The simulated machine (x86-64, 4 KB pages, 2 MB PMD THPs). */
+  /**
+   * The simulated machine (x86-64, 4 KB pages, 2 MB PMD THPs).
+   *
+   * The model's limits (a scenario shared on a mailing list cannot take the machine that runs
+   * it): RAM at most 4T; a swap device at most 4T, all of them at most 16T; a process's address
+   * space 128T (TASK_SIZE: `mmap` fails with ENOMEM past it); 32768 processes alive at once
+   * (`fork` fails with EAGAIN past it); `pagemap` and `mincore` answer at most 1 Mi pages (4G)
+   * per call. The model's state itself (frames, folios, page tables, swap slots) may take 3 GiB
+   * (`hugeswap run --rss-limit` sets it to three quarters of its value): past it the run stops
+   * with a memory error at the call that asked for more. A run also stops past its wall-clock
+   * limit (5 minutes by default, `--wall-limit`), whatever the script does.
+   */
   export interface Machine {
-    /** RAM. A multiple of 2M, at least 32M. Default `'8G'`. */
+    /** RAM. A multiple of 2M, at least 32M, at most 4T. Default `'8G'`. */
     memory?: Size
     /**
      * Swap devices in `swapon` order. Default: one 16G NVMe device.
@@ -291,7 +302,10 @@ declare module 'hugeswap' {
   export interface SwapDevice {
     /** `'zram' | 'nvme' | 'hdd' | 'file'`. */
     type: SwapDeviceType
-    /** Size of the area: a multiple of 2M (one 512-slot swap cluster). Default `'16G'`. */
+    /**
+     * Size of the area: a multiple of 2M (one 512-slot swap cluster), at most 4T (16T for all
+     * devices together). Default `'16G'`.
+     */
     size?: Size
     /**
      * `swapon -p` priority, -1..32767; higher is used first. Default: -2 for the first device,
@@ -675,7 +689,8 @@ declare module 'hugeswap' {
     /**
      * `mmap(NULL, size, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS)`, placed at a
      * PMD-aligned (2 MB) address so THPs can map it.
-     * @param size length of the mapping, rounded up to 4K.
+     * @param size length of the mapping, rounded up to 4K. The process's address space is 128T
+     *   (TASK_SIZE): a mapping past it fails with ENOMEM.
      * @param options.advice `'hugepage'` = `MADV_HUGEPAGE`, `'nohugepage'` = `MADV_NOHUGEPAGE`
      *   right after mapping.
      */
@@ -702,7 +717,8 @@ declare module 'hugeswap' {
     mremap(range: Range, newAddress?: number | Range): Range
     /**
      * `fork(2)`: a child sharing every page copy-on-write; swap entries are duplicated (swap
-     * count + 1). Ranges name addresses, so the parent's ranges work in the child.
+     * count + 1). Ranges name addresses, so the parent's ranges work in the child. Fails with
+     * EAGAIN when 32768 processes are alive (pid_max).
      */
     fork(): Task
     /** `exit(2)`: zaps the whole mm. Later calls on this task fail. */
@@ -714,11 +730,14 @@ declare module 'hugeswap' {
     smaps(range?: Range): Smaps
     /** `/proc/<pid>/status` memory fields, in kB. */
     status(): Status
-    /** `/proc/<pid>/pagemap`: one entry per 4 KB page of `range`, in address order. */
+    /**
+     * `/proc/<pid>/pagemap`: one entry per 4 KB page of `range`, in address order; at most
+     * 1 Mi pages (a 4G range) per call.
+     */
     pagemap(range: Range): PagemapEntry[]
     /**
      * `mincore(2)`: one entry per 4 KB page of `range`, true when the page is resident (mapped,
-     * or swapped out but still in the swap cache).
+     * or swapped out but still in the swap cache); at most 1 Mi pages (a 4G range) per call.
      */
     mincore(range: Range): boolean[]
     /**

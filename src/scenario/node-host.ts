@@ -23,7 +23,13 @@ import { fork } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { ScenarioError } from '../shared/result'
-import type { JobOutcome, JobRequest, WorkerMessage, WorkerRequest } from '../shared/worker-protocol'
+import { showControls } from '../shared/terminal'
+import type {
+  JobOutcome,
+  JobRequest,
+  WorkerMessage,
+  WorkerRequest,
+} from '../shared/worker-protocol'
 import { silenceBudgetMs } from './limits'
 import { createSpare, type Spare } from '../shared/spare'
 import {
@@ -104,8 +110,10 @@ export function startJob<T>(
   const rssOf = opts.rssOf ?? procRss
   const id = 1
   // What the host itself reports (limits, a dead process) names the scenario's file.
-  const failure = (kind: ScenarioError['kind'], message: string): { ok: false; error: ScenarioError } =>
-    fileFailure(kind, message, request.fileName)
+  const failure = (
+    kind: ScenarioError['kind'],
+    message: string,
+  ): { ok: false; error: ScenarioError } => fileFailure(kind, message, request.fileName)
   let settle: (o: JobOutcome<T>) => void = () => {}
   const result = new Promise<JobOutcome<T>>((resolve) => (settle = resolve))
 
@@ -210,10 +218,7 @@ export function describeExit(
   const how = signal ? `killed by ${signal}` : `exit code ${code}`
   const heap = lines.find((l) => /heap out of memory|Reached heap limit|allocation failed/i.test(l))
   if (heap) {
-    return failure(
-      'memory',
-      `the scenario process ran out of memory (${how}): ${printable(heap)}`,
-    )
+    return failure('memory', `the scenario process ran out of memory (${how}): ${printable(heap)}`)
   }
   const fatal =
     lines.find((l) => /^Fatal (?!error in)/.test(l)) ??
@@ -222,12 +227,9 @@ export function describeExit(
   return failure('internal', `the scenario process died (${how})${said}`)
 }
 
-/** Control characters shown escaped: the tail is another program's bytes. */
+/** One line of another program's bytes, control characters escaped. */
 function printable(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.slice(0, 300).replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) =>
-    `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  )
+  return showControls(s.slice(0, 300), true)
 }
 
 /** Resident bytes of `pid` from /proc (Linux); undefined elsewhere or once it is gone. */
@@ -329,7 +331,10 @@ export function createProcessSpare(opts: {
   return spare
 }
 
-function failure(kind: ScenarioError['kind'], message: string): { ok: false; error: ScenarioError } {
+function failure(
+  kind: ScenarioError['kind'],
+  message: string,
+): { ok: false; error: ScenarioError } {
   return fileFailure(kind, message)
 }
 

@@ -24,10 +24,17 @@ import {
 import type { RunRequest } from '../shared/worker-protocol'
 import { TOOL_NAME, TOOL_VERSION } from '../shared/version'
 import { MODEL_ID } from '../sim/version'
-import { SimUsageError, type MachineSpec, type Simulator, type SimulatorOptions } from '../sim/api'
+import {
+  SimLimitError,
+  SimUsageError,
+  type MachineSpec,
+  type Simulator,
+  type SimulatorOptions,
+} from '../sim/api'
 import { describeMachine, normalizeMachine } from '../sim/machine'
 import { createHostApi } from './host-api'
 import { ParamError, applyParams, paramBehind, type AppliedParams } from './params'
+import { MAX_SOURCE_BYTES } from './limits'
 import {
   DEFAULT_MEMORY_BYTES,
   DEFAULT_TIME_MS,
@@ -73,6 +80,8 @@ interface Plan {
   machine: MachineSpec
   /** The simulator's full-state audit after every operation. */
   audit: boolean
+  /** RunRequest.limits.modelBytes (SimulatorOptions.modelBytes). */
+  modelBytes?: number
 }
 
 async function execute(
@@ -81,6 +90,14 @@ async function execute(
   hooks: RunHooks,
 ): Promise<ResultJson> {
   const limits = resolveLimits(req)
+  const sourceBytes = new TextEncoder().encode(req.source).length
+  if (sourceBytes > MAX_SOURCE_BYTES) {
+    throw new ScenarioFailure({
+      kind: 'option',
+      file: req.fileName,
+      message: `the scenario is ${sourceBytes} bytes; a scenario may be at most ${MAX_SOURCE_BYTES} (1 MiB)`,
+    })
+  }
   const transpiled = transpileScenario(req.source, req.fileName)
   if (!transpiled.ok) throw new ScenarioFailure(transpiled.error)
   const base = { fileName: req.fileName, source: req.source, transpiled: transpiled.value, limits }
@@ -124,6 +141,13 @@ function resolveLimits(req: RunRequest): SandboxLimits {
       message: `limits.timeMs: expected ms > 0, got ${timeMs}`,
     })
   }
+  const modelBytes = req.limits?.modelBytes
+  if (modelBytes !== undefined && !(Number.isSafeInteger(modelBytes) && modelBytes >= 1024 ** 2)) {
+    throw new ScenarioFailure({
+      kind: 'option',
+      message: `limits.modelBytes: expected at least 1 MiB, got ${modelBytes}`,
+    })
+  }
   if (!Number.isSafeInteger(memoryBytes) || memoryBytes < 1024 * 1024) {
     throw new ScenarioFailure({
       kind: 'option',
@@ -165,7 +189,12 @@ async function runVariant(
   hooks: RunHooks,
 ): Promise<VariantResult> {
   const features = VARIANT_FEATURES[name]
-  const sim = createSim(simulatorFactory, { variant: name, machine: plan.machine, seed: plan.seed })
+  const sim = createSim(simulatorFactory, {
+    variant: name,
+    machine: plan.machine,
+    seed: plan.seed,
+    ...(plan.modelBytes !== undefined ? { modelBytes: plan.modelBytes } : {}),
+  })
   const sandbox = await createSandbox({
     ...base,
     seed: plan.seed,
@@ -222,6 +251,8 @@ function createSim(factory: SimulatorFactory, opts: SimulatorOptions): Simulator
   } catch (e) {
     if (e instanceof SimUsageError)
       throw new ScenarioFailure({ kind: 'option', message: e.message })
+    if (e instanceof SimLimitError)
+      throw new ScenarioFailure({ kind: 'memory', message: e.message })
     throw new ScenarioFailure({
       kind: 'internal',
       message: `simulator failed to start: ${errText(e)}`,
@@ -310,6 +341,7 @@ function resolvePlan(raw: RawDefinition, req: RunRequest, params: AppliedParams)
     variants,
     machine,
     audit: req.audit === true,
+    ...(req.limits?.modelBytes !== undefined ? { modelBytes: req.limits.modelBytes } : {}),
   }
 }
 

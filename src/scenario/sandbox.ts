@@ -24,7 +24,13 @@ import {
 } from 'quickjs-emscripten-core'
 import wasmVariant from '@jitl/quickjs-wasmfile-release-sync'
 import type { CheckResult, ParamValue, ScenarioError } from '../shared/result'
-import { SimInvariantError, SimUsageError, type MachineSpec, type VariantInfo } from '../sim/api'
+import {
+  SimInvariantError,
+  SimLimitError,
+  SimUsageError,
+  type MachineSpec,
+  type VariantInfo,
+} from '../sim/api'
 import { GUEST_PRELUDE, MODULE_NAME, MODULE_SOURCE, PRELUDE_FILE } from './guest-prelude'
 import { lineColumnAt, toSourcePosition, type Transpiled } from './transpile'
 
@@ -593,6 +599,9 @@ function importMessage(name: string): string {
 }
 
 function internalError(e: unknown): ScenarioError {
+  if (e instanceof SimLimitError || (e instanceof Error && e.name === 'SimLimitError')) {
+    return { kind: 'memory', message: `${e.message} (hugeswap run --rss-limit raises it)` }
+  }
   if (e instanceof SimInvariantError || (e instanceof Error && e.name === 'SimInvariantError')) {
     return { kind: 'internal', message: `simulator invariant violated: ${e.message}` }
   }

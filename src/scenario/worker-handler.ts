@@ -109,8 +109,6 @@ export function createMessageQueue(
   return (data) => {
     // handleWorkerMessage() does not throw but for a failing `post`, which a later message
     // must not inherit.
-    last = last
-      .then(() => handleWorkerMessage(data, post, extra))
-      .catch(() => {})
+    last = last.then(() => handleWorkerMessage(data, post, extra)).catch(() => {})
   }
 }

@@ -74,5 +74,4 @@ export type JobOutcome<T> = ({ ok: true } & T) | { ok: false; error: ScenarioErr
 
 /** `O`: the outcome of the job asked for (a run's by default). */
 export type WorkerMessage<O = RunOutcome> =
-  | { type: 'progress'; id: number; progress: RunProgress }
-  | { type: 'done'; id: number; outcome: O }
+  { type: 'progress'; id: number; progress: RunProgress } | { type: 'done'; id: number; outcome: O }

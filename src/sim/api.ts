@@ -246,7 +246,34 @@ export interface SimulatorOptions {
    * (docs/performance.md). Default true.
    */
   fastPaths?: boolean
+  /**
+   * Bytes the model's typed arrays may hold (pages, folios, page tables, swap slots, per-page
+   * content tags); past it the run stops with a SimLimitError where the scenario asked for the
+   * memory. Default MODEL_LIMITS.defaultModelBytes.
+   */
+  modelBytes?: number
 }
+
+/**
+ * The sizes the model accepts: past them a call fails as the kernel would (ENOMEM, EAGAIN) or
+ * with a usage error naming the limit. Written out for users in hugeswap.d.ts.
+ */
+export const MODEL_LIMITS = {
+  /** machine.memory (4 TiB). */
+  maxMemoryBytes: 4 * 1024 ** 4,
+  /** One swap device (4 TiB: a swap entry's offset is 31 bits of 4 KB slots here). */
+  maxSwapDeviceBytes: 4 * 1024 ** 4,
+  /** All swap devices together (16 TiB). */
+  maxSwapTotalBytes: 16 * 1024 ** 4,
+  /** A process's address space (TASK_SIZE of x86-64 with 4-level paging: 128 TiB). */
+  taskSize: 2 ** 47,
+  /** Pages a per-page query (t.pagemap, t.mincore) answers at once: 1 Mi pages, 4 GiB. */
+  maxQueryPages: 2 ** 20,
+  /** Processes alive at once (PID_MAX_DEFAULT). */
+  maxTasks: 32768,
+  /** Default of SimulatorOptions.modelBytes: 3 GiB. */
+  defaultModelBytes: 3 * 1024 ** 3,
+} as const
 
 /** What run(k) produced for one variant, before the scenario layer adds its checks. */
 export type SimulatorResult = Omit<VariantResult, 'checks'>
@@ -344,6 +371,14 @@ export interface Simulator {
  */
 export class SimUsageError extends Error {
   override name = 'SimUsageError'
+}
+
+/**
+ * The scenario asked for more than the run may use (SimulatorOptions.modelBytes). Unlike a
+ * SimUsageError it stops the run: the operation that hit it is half done.
+ */
+export class SimLimitError extends Error {
+  override name = 'SimLimitError'
 }
 
 /** The simulator found its own state inconsistent (e.g. a content tag mismatch: data loss). */

@@ -5,6 +5,8 @@
  * kernel rooms under mm/, and advances the simulated clock by what it cost.
  */
 import {
+  MODEL_LIMITS,
+  SimLimitError,
   SimUsageError,
   type Advice,
   type PagemapEntry,
@@ -18,7 +20,7 @@ import {
 import { auditKernel } from './audit'
 import { Kernel } from './kernel'
 import { VM_EVENTS, vmEventExists } from './include/vmstat'
-import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from './include/units'
+import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE, formatSize } from './include/units'
 import { khugepaged_do_scan, khugepaged_enter } from './mm/khugepaged'
 import { thp_vma_allowable_order } from './mm/huge_memory'
 import { dup_mmap } from './mm/fork'
@@ -102,7 +104,7 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
   const features = VARIANT_FEATURES[opts.variant]
   if (!features) throw new SimUsageError(`unknown variant '${opts.variant}'`)
   const variant: VariantInfo = { name: opts.variant, ...features }
-  const k = new Kernel(opts.machine, variant, opts.seed, opts.fastPaths ?? true)
+  const k = new Kernel(opts.machine, variant, opts.seed, opts.fastPaths ?? true, opts.modelBytes)
   const snapshots: Snapshot[] = []
   const phases = new PhaseLog(k)
   const timeline: PageTableSample[] = [{ timeNs: 0, bytes: 0 }]
@@ -147,9 +149,31 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
     return [addr, addr + length]
   }
 
+  /** A range a per-page query answers entry by entry: at most MODEL_LIMITS.maxQueryPages. */
+  const queryRange = (addr: number, length: number, what: string): [number, number] => {
+    const r = range(addr, length, what)
+    const pages = length / PAGE_SIZE
+    if (pages > MODEL_LIMITS.maxQueryPages) {
+      throw new SimUsageError(
+        `${what}: ${pages} pages is more than one query answers (${MODEL_LIMITS.maxQueryPages}: ` +
+          `${formatSize(MODEL_LIMITS.maxQueryPages * PAGE_SIZE)} of address space); ask for the range in parts`,
+      )
+    }
+    return r
+  }
+
+  /** fork() and spawn fail with EAGAIN once MODEL_LIMITS.maxTasks processes are alive. */
+  const checkTasks = (what: string): void => {
+    if (k.nrTasks < MODEL_LIMITS.maxTasks) return
+    throw new SimUsageError(
+      `${what}: EAGAIN: ${k.nrTasks} processes are alive, the most there can be (pid_max ${MODEL_LIMITS.maxTasks})`,
+    )
+  }
+
   /** Runs one operation: its cost advances the clock; an OOM kill of the caller ends it. */
   const op = <T>(fn: () => T, onKilled: T): T => {
     k.resetPending()
+    let halfDone = false
     try {
       return fn()
     } catch (e) {
@@ -157,18 +181,25 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
         k.warnings.push('the task was OOM-killed during the operation; the rest of it was skipped')
         return onKilled
       }
+      // The run stops here: nothing of the half-done operation is accounted.
+      halfDone = e instanceof SimLimitError
       throw e
     } finally {
-      k.chargeTo = 0
-      zram_pool_shrink(k)
-      const cost = k.pendingNs
-      k.resetPending()
-      advance(cost)
-      k.noteTableBytes()
-      const bytes = k.pteTableBytes()
-      if (timeline[timeline.length - 1].bytes !== bytes)
-        timeline.push({ timeNs: k.events.nowNs, bytes })
+      if (!halfDone) settleOp()
     }
+  }
+
+  /** What follows every operation: its cost moves the clock, the page-table timeline a point. */
+  const settleOp = (): void => {
+    k.chargeTo = 0
+    zram_pool_shrink(k)
+    const cost = k.pendingNs
+    k.resetPending()
+    advance(cost)
+    k.noteTableBytes()
+    const bytes = k.pteTableBytes()
+    if (timeline[timeline.length - 1].bytes !== bytes)
+      timeline.push({ timeNs: k.events.nowNs, bytes })
   }
 
   /**
@@ -299,7 +330,9 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
       if (!Number.isInteger(cgroup) || !k.memcgs[cgroup]) {
         throw new SimUsageError(`spawn: no cgroup with id ${String(cgroup)}`)
       }
+      checkTasks('spawn')
       const pid = k.nextPid++
+      k.nrTasks++
       k.mms.set(pid, {
         memcg: cgroup,
         upper: new Map(),
@@ -362,6 +395,7 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
       const parent = task(pid, 'fork')
       if (!parent) return 0
       // The child starts in its parent's cgroup (cgroup_post_fork()).
+      checkTasks('fork')
       const child = sim.spawn(parent.comm, parent.memcg)
       const mm = k.mms.get(child)!
       k.chargeTo = parent.memcg
@@ -395,7 +429,7 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
     pagemap(pid, addr, length): PagemapEntry[] {
       const mm = task(pid, 'pagemap')
       if (!mm) return []
-      const [s, e] = range(addr, length, 'pagemap')
+      const [s, e] = queryRange(addr, length, 'pagemap')
       return op(() => pagemap(k, mm, s, e), [])
     },
     cgroupCreate(name, maxBytes) {
@@ -451,7 +485,7 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
     mincore(pid, addr, length) {
       const mm = task(pid, 'mincore')
       if (!mm) return []
-      const [s, e] = range(addr, length, 'mincore')
+      const [s, e] = queryRange(addr, length, 'mincore')
       return op(() => do_mincore(k, mm, s, e), [])
     },
     clearRefs(pid, value) {

@@ -3,7 +3,8 @@
  * the rooms under mm/ share (counters, the page-table ledger, fault recording, the clock).
  * This file is ours (camelCase); the kernel's functions live in src/sim/mm/*.ts.
  */
-import type { MachineSpec, VariantInfo } from './api'
+import { MODEL_LIMITS, type MachineSpec, type VariantInfo } from './api'
+import { ByteBudget } from './engine/budget'
 import type { CompressorCost, CpuCost } from './cost/defaults'
 import { EventQueue } from './engine/events'
 import { FaultRecorder } from './engine/faults'
@@ -127,6 +128,8 @@ export class Kernel {
   readonly swap: SwapInfo[]
   readonly mms = new Map<number, Mm>()
   nextPid = 1
+  /** Processes alive (spawned or forked, not exited). */
+  nrTasks = 0
   /** anon_vma roots by id (folios name theirs by id). */
   readonly anonVmas = new Map<number, AnonVma>()
   nextAnonVma = 1
@@ -219,17 +222,38 @@ export class Kernel {
    */
   readonly fastPaths: boolean
 
-  constructor(spec: MachineSpec, variant: VariantInfo, seed: number, fastPaths = true) {
+  /** The byte budget of the model's typed arrays (SimulatorOptions.modelBytes). */
+  readonly budget: ByteBudget
+
+  constructor(
+    spec: MachineSpec,
+    variant: VariantInfo,
+    seed: number,
+    fastPaths = true,
+    modelBytes: number = MODEL_LIMITS.defaultModelBytes,
+  ) {
     this.spec = spec
     this.fastPaths = fastPaths
+    this.budget = new ByteBudget(modelBytes, () => this.modelBytes())
+    this.folios.budget = this.budget
+    this.pmds.budget = this.budget
+    this.ptes.budget = this.budget
     this.variant = variant
     this.cpu = spec.costs.cpu
     this.zswapCompressor = spec.costs.compressors[spec.zswap_compressor]
     this.scenarioRng = new Rng(seed)
     this.kernelRng = new Rng(seed ^ 0x5eed_ce11)
-    this.mem = new PageAlloc(spec.memoryBytes, spec.fragmentation, !fastPaths)
+    this.mem = new PageAlloc(spec.memoryBytes, spec.fragmentation, !fastPaths, this.budget)
     this.swap = spec.swap.map((s, i) => {
-      const si = new SwapInfo(i, s.type, s.sizeBytes, s.priority, s.fragmentation, !fastPaths)
+      const si = new SwapInfo(
+        i,
+        s.type,
+        s.sizeBytes,
+        s.priority,
+        s.fragmentation,
+        !fastPaths,
+        this.budget,
+      )
       si.cost = spec.costs.devices[s.type]
       si.queue = new DeviceQueue(si.cost)
       si.compressor = spec.costs.compressors[s.compressor]
@@ -338,6 +362,17 @@ export class Kernel {
     w.calls++
     w.entriesVisited += entries
     w.lockHoldNs = (w.lockHoldNs ?? 0) + entries * this.cpu.walkEntryNs
+  }
+
+  /**
+   * Bytes the model's typed arrays hold now: what the ByteBudget counts when its charges pass the
+   * budget (page frames, swap devices, the pools, every mapping's content tags).
+   */
+  modelBytes(): number {
+    let n = this.mem.bytes + this.folios.bytes + this.pmds.bytes + this.ptes.bytes
+    for (const si of this.swap) n += si.bytes
+    for (const mm of this.mms.values()) for (const v of mm.vmas) n += v.expected.bytes
+    return n
   }
 
   /** Bytes of PTE-table pages in use (what differs between the variants). */

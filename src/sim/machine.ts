@@ -5,6 +5,7 @@
 import { ZRAM_OBJECT_BYTES } from './mm/zram'
 import {
   MTHP_SIZES,
+  MODEL_LIMITS,
   SimUsageError,
   type MthpEnabled,
   type MthpSize,
@@ -17,7 +18,7 @@ import {
   type ThpEnabled,
 } from './api'
 import type { MachineSummary } from './result'
-import { HPAGE_PMD_NR, PMD_SIZE, parseSize } from './include/units'
+import { HPAGE_PMD_NR, PMD_SIZE, formatSize, parseSize } from './include/units'
 import {
   COMPRESSOR_COSTS,
   CPU_COSTS,
@@ -231,6 +232,11 @@ export function normalizeMachine(input: MachineInput | undefined): MachineSpec {
   if (memoryBytes < 16 * PMD_SIZE || memoryBytes % PMD_SIZE !== 0) {
     throw new SimUsageError('machine.memory: expected a multiple of 2M and at least 32M')
   }
+  if (memoryBytes > MODEL_LIMITS.maxMemoryBytes) {
+    throw new SimUsageError(
+      `machine.memory: at most ${formatSize(MODEL_LIMITS.maxMemoryBytes)} (the model's limit)`,
+    )
+  }
   if (m.swap !== undefined && !Array.isArray(m.swap)) {
     throw new SimUsageError('machine.swap: expected an array of swap devices')
   }
@@ -254,6 +260,11 @@ export function normalizeMachine(input: MachineInput | undefined): MachineSpec {
     const sizeBytes = s.size === undefined ? 16 * 1024 ** 3 : parseSize(s.size, `${what}.size`)
     if (sizeBytes < PMD_SIZE || sizeBytes % PMD_SIZE !== 0) {
       throw new SimUsageError(`${what}.size: expected a multiple of 2M (one 512-slot cluster)`)
+    }
+    if (sizeBytes > MODEL_LIMITS.maxSwapDeviceBytes) {
+      throw new SimUsageError(
+        `${what}.size: at most ${formatSize(MODEL_LIMITS.maxSwapDeviceBytes)} per device (the model's limit)`,
+      )
     }
     // Unprioritised devices get -2, -3, ... in swapon order (mm/swapfile.c, SYSCALL_DEFINE2(swapon)).
     const priority =
@@ -282,6 +293,12 @@ export function normalizeMachine(input: MachineInput | undefined): MachineSpec {
     }
   })
   if (swap.length > 32) throw new SimUsageError('machine.swap: at most 32 devices (MAX_SWAPFILES)')
+  const swapTotal = swap.reduce((n, s) => n + s.sizeBytes, 0)
+  if (swapTotal > MODEL_LIMITS.maxSwapTotalBytes) {
+    throw new SimUsageError(
+      `machine.swap: ${formatSize(swapTotal)} in all, at most ${formatSize(MODEL_LIMITS.maxSwapTotalBytes)} (the model's limit)`,
+    )
+  }
   const thpIn = m.thp ?? {}
   checkKeys(thpIn, ['enabled', 'defrag', 'use_zero_page', 'khugepaged', 'hugepages'], 'machine.thp')
   const hpIn = thpIn.hugepages ?? {}

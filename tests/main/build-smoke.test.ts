@@ -137,7 +137,9 @@ describe('built main bundle (out/main/index.js) under a stub electron', () => {
 
   it('runs the default scenario in a utilityProcess of the bundled entry and returns its outcome', () => {
     expect(report.run?.ok).toBe(true)
-    expect(report.events.some((e) => /^utilityProcess.fork:scenario-process\S*\.js$/.test(e))).toBe(true)
+    expect(report.events.some((e) => /^utilityProcess.fork:scenario-process\S*\.js$/.test(e))).toBe(
+      true,
+    )
     const outcome = report.run!.value!
     // An 'internal' error means the process could not be started or crashed: the wiring is
     // broken. Any other outcome (even a scenario error) proves main -> process -> main works.

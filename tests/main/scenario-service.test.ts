@@ -162,7 +162,9 @@ describe('scenario service', () => {
 
   it('runs in the spare process when there is one, and asks for the next when the run ends', async () => {
     const { runs, runInProcess } = fakeProcesses()
-    const warmed = { warmed: true } as unknown as import('../../src/scenario/node-host').ScenarioProcess
+    const warmed = {
+      warmed: true,
+    } as unknown as import('../../src/scenario/node-host').ScenarioProcess
     const spare = { take: vi.fn(() => warmed), refill: vi.fn() }
     const service = createScenarioService({ runInProcess, spare })
     const pending = service.run(request, vi.fn())

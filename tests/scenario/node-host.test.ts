@@ -70,10 +70,8 @@ describe('runInProcess', () => {
 
   it('reports scenario errors as they are', async () => {
     const source = `import { defineScenario } from 'hugeswap'\nexport default defineScenario({ run(k) { for (;;) { Math.abs(1) } } })\n`
-    const o = await runInProcess(
-      { source, fileName: 'loop.ts', limits: { timeMs: 200 } },
-      start(),
-    ).result
+    const o = await runInProcess({ source, fileName: 'loop.ts', limits: { timeMs: 200 } }, start())
+      .result
     expect(o).toMatchObject({ ok: false, error: { kind: 'timeout', file: 'loop.ts', line: 2 } })
   })
 
@@ -89,8 +87,10 @@ describe('runInProcess', () => {
 
   it('stops a process that goes silent', async () => {
     const file = standIn('silent.mjs', `setInterval(() => {}, 1000)\n`)
-    const o = await runInProcess({ source: '', fileName: 'x.ts' }, { ...start(file), silenceMs: 200 })
-      .result
+    const o = await runInProcess(
+      { source: '', fileName: 'x.ts' },
+      { ...start(file), silenceMs: 200 },
+    ).result
     expect(o).toMatchObject({ ok: false, error: { kind: 'timeout' } })
     if (!o.ok) expect(o.error.message).toMatch(/no sign of life for 0.2 s/)
   })
@@ -146,10 +146,8 @@ process.on('message', (m) => {
   })
 
   it('reports an entry that cannot be found', async () => {
-    const o = await runInProcess(
-      { source: '', fileName: 'x.ts' },
-      start(join(dir, 'missing.mjs')),
-    ).result
+    const o = await runInProcess({ source: '', fileName: 'x.ts' }, start(join(dir, 'missing.mjs')))
+      .result
     expect(o).toMatchObject({ ok: false, error: { kind: 'internal' } })
   })
 })

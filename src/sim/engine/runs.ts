@@ -13,6 +13,8 @@
  * This file is ours: no kernel counterpart.
  */
 
+import type { ByteBudget } from './budget'
+
 const SHIFT = 9
 const CHUNK = 1 << SHIFT
 const MASK = CHUNK - 1
@@ -28,6 +30,8 @@ const MAX = 0xffffffff
  */
 const BLOCK_SHIFT = 6
 const BLOCK_MASK = (1 << BLOCK_SHIFT) - 1
+/** Bytes of one block of slabs. */
+const BLOCK_BYTES = (CHUNK << BLOCK_SHIFT) * 4
 
 export class RunArray {
   readonly length: number
@@ -40,13 +44,28 @@ export class RunArray {
   private readonly freeSlabs: number[] = []
   private nextSlab = 0
 
-  constructor(length: number, flat = false) {
+  /**
+   * `budget`: what the array's storage is charged to (the kernel's ByteBudget; slices and
+   * concatenations inherit it). Absent: nothing is charged.
+   */
+  constructor(
+    length: number,
+    flat = false,
+    readonly budget?: ByteBudget,
+  ) {
     this.length = length
     const n = flat ? 0 : (length + MASK) >>> SHIFT
+    budget?.charge(flat ? length * 4 : n * 9)
     this.flat = flat ? new Uint32Array(length) : null
     this.kind = new Uint8Array(n)
     this.base = new Uint32Array(n)
     this.slab = new Int32Array(n).fill(-1)
+  }
+
+  /** Bytes of storage the array holds now (its chunk headers and slabs, or its flat form). */
+  get bytes(): number {
+    if (this.flat) return this.flat.byteLength
+    return this.kind.byteLength * 9 + this.blocks.length * BLOCK_BYTES
   }
 
   /** Whether this array keeps the oracle form. */
@@ -229,14 +248,14 @@ export class RunArray {
 
   /** A new array holding entries [from, to). */
   slice(from = 0, to = this.length): RunArray {
-    const out = new RunArray(to - from, this.isFlat)
+    const out = new RunArray(to - from, this.isFlat, this.budget)
     RunArray.copy(out, 0, this, from, to - from)
     return out
   }
 
   /** A new array holding a's entries, then b's. */
   static concat(a: RunArray, b: RunArray): RunArray {
-    const out = new RunArray(a.length + b.length, a.isFlat)
+    const out = new RunArray(a.length + b.length, a.isFlat, a.budget)
     RunArray.copy(out, 0, a, 0, a.length)
     RunArray.copy(out, a.length, b, 0, b.length)
     return out
@@ -264,8 +283,10 @@ export class RunArray {
     if (this.freeSlabs.length) s = this.freeSlabs.pop()!
     else {
       s = this.nextSlab++
-      if (s >>> BLOCK_SHIFT >= this.blocks.length)
+      if (s >>> BLOCK_SHIFT >= this.blocks.length) {
+        this.budget?.charge(BLOCK_BYTES)
         this.blocks.push(new Uint32Array(CHUNK << BLOCK_SHIFT))
+      }
     }
     const block = this.blocks[s >>> BLOCK_SHIFT]
     const at = this.slabAt(s)

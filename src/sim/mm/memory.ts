@@ -125,6 +125,7 @@ export function access_range(
       i += access_run(k, mm, addr + i * PAGE_SIZE, nrPages - i, opts.write)
     return
   }
+  k.budget.charge(nrPages * 4)
   const order = new Int32Array(nrPages)
   for (let i = 0; i < nrPages; i++) order[i] = i
   if (random || n < nrPages) k.scenarioRng.shuffle(order)

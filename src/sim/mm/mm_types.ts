@@ -6,8 +6,10 @@
  * - PMDs: one row per populated 2 MB range per mm (an mm maps its PMD index to a row).
  * - PTE tables: pooled 512-entry tables that exist only where a PMD points to one, or where one is
  *   deposited under a huge PMD.
- * Every pool grows by doubling and recycles freed rows through a free list.
+ * Every pool grows by doubling and recycles freed rows through a free list; growth is charged to
+ * the kernel's ByteBudget (`budget`, set by Kernel).
  */
+import type { ByteBudget } from '../engine/budget'
 import type { RunArray } from '../engine/runs'
 import { HPAGE_PMD_NR } from '../include/units'
 
@@ -27,6 +29,13 @@ export const PG_PARTIALLY_MAPPED = 1 << 8
 export const PG_ACTIVE = 1 << 9
 /** MADV_FREE'd: !PG_swapbacked. A clean lazyfree folio is discarded by reclaim, not swapped. */
 export const PG_LAZYFREE = 1 << 10
+
+/** Bytes of all of a pool's columns. */
+function columnBytes(columns: readonly { byteLength: number }[]): number {
+  let n = 0
+  for (const c of columns) n += c.byteLength
+  return n
+}
 
 function grow<T extends Int32Array | Uint8Array | Uint16Array | Float64Array>(a: T, n: number): T {
   const b = new (a.constructor as new (n: number) => T)(n)
@@ -55,6 +64,25 @@ export class FolioPool {
   private freeList: number[] = []
   private next = 0
   nrLive = 0
+  budget?: ByteBudget
+
+  /** Bytes of the pool's columns. */
+  get bytes(): number {
+    return columnBytes([
+      this.order,
+      this.pfn,
+      this.flags,
+      this.pteMapcount,
+      this.pmdMapcount,
+      this.swapType,
+      this.swapOffset,
+      this.index,
+      this.anonVma,
+      this.lruPrev,
+      this.lruNext,
+      this.lruList,
+    ])
+  }
 
   /** One past the highest folio id ever handed out: live folios are below it (pfn >= 0). */
   get highWater(): number {
@@ -100,6 +128,7 @@ export class FolioPool {
   }
 
   private resize(n: number): void {
+    this.budget?.charge((this.bytes / this.order.length) * n)
     this.order = grow(this.order, n)
     this.pfn = grow(this.pfn, n)
     this.flags = grow(this.flags, n)
@@ -126,6 +155,12 @@ export class PmdPool {
   deposit = new Int32Array(256)
   private freeList: number[] = []
   private next = 0
+  budget?: ByteBudget
+
+  /** Bytes of the pool's columns. */
+  get bytes(): number {
+    return columnBytes([this.kind, this.val, this.swapType, this.flags, this.deposit])
+  }
 
   alloc(): number {
     let p: number
@@ -135,6 +170,7 @@ export class PmdPool {
       p = this.next++
       if (p >= this.kind.length) {
         const n = this.kind.length * 2
+        this.budget?.charge((this.bytes / this.kind.length) * n)
         this.kind = grow(this.kind, n)
         this.val = grow(this.val, n)
         this.swapType = grow(this.swapType, n)
@@ -183,6 +219,20 @@ export class PtePool {
   nrLive = 0
   /** Bare tables in use. */
   private nrBare = 0
+  budget?: ByteBudget
+
+  /** Bytes of the pool's columns. */
+  get bytes(): number {
+    return columnBytes([
+      this.kind,
+      this.val,
+      this.sub,
+      this.swapType,
+      this.flags,
+      this.tablePfn,
+      this.barePfn,
+    ])
+  }
 
   /** Tables in use whose entries are stored. */
   get nrStored(): number {
@@ -197,6 +247,7 @@ export class PtePool {
       t = this.next++
       if (t >= this.tablePfn.length) {
         const n = this.tablePfn.length * 2
+        this.budget?.charge(n * (4 + HPAGE_PMD_NR * 9))
         this.tablePfn = grow(this.tablePfn, n)
         this.kind = grow(this.kind, n * HPAGE_PMD_NR)
         this.val = grow(this.val, n * HPAGE_PMD_NR)
@@ -219,7 +270,10 @@ export class PtePool {
     if (this.bareFree.length) b = this.bareFree.pop()!
     else {
       b = this.bareNext++
-      if (b >= this.barePfn.length) this.barePfn = grow(this.barePfn, this.barePfn.length * 2)
+      if (b >= this.barePfn.length) {
+        this.budget?.charge(this.barePfn.length * 8)
+        this.barePfn = grow(this.barePfn, this.barePfn.length * 2)
+      }
     }
     this.barePfn[b] = pfn
     this.nrLive++

@@ -4,10 +4,10 @@
  * free_pgtables()), and exit_mmap().
  */
 import { RunArray } from '../engine/runs'
-import { SimInvariantError, SimUsageError } from '../api'
+import { MODEL_LIMITS, SimInvariantError, SimUsageError } from '../api'
 import type { Kernel } from '../kernel'
 import { PMD_HUGE, PMD_HUGE_ZERO, PMD_SWAP, PMD_TABLE } from '../include/pgtable'
-import { PAGE_SIZE, PMD_SIZE } from '../include/units'
+import { PAGE_SIZE, PMD_SIZE, formatSize } from '../include/units'
 import { __split_huge_pmd, pmdClear, zap_huge_pmd } from './huge_memory'
 import { tableEmpty, zap_pte_range } from './memory'
 import {
@@ -40,6 +40,13 @@ export function do_mmap(
   }
   const start = mm.mmapCursor
   const end = start + length
+  // The model places mappings upward from MMAP_BASE and never reuses a hole: the span they take
+  // is what TASK_SIZE bounds.
+  if (end - MMAP_BASE > MODEL_LIMITS.taskSize) {
+    throw new SimUsageError(
+      `mmap: ENOMEM: no room for ${formatSize(length)} in the process's address space (${formatSize(MODEL_LIMITS.taskSize)}, TASK_SIZE)`,
+    )
+  }
   mm.mmapCursor = Math.ceil(end / PMD_SIZE) * PMD_SIZE + PMD_SIZE
   const id = k.nextAnonVma++
   const anonVma = { id, vmas: new Set<Vma>() }
@@ -57,7 +64,7 @@ export function do_mmap(
     flags,
     pgoff: start / PAGE_SIZE,
     anonVma,
-    expected: new RunArray(length / PAGE_SIZE, !k.fastPaths),
+    expected: new RunArray(length / PAGE_SIZE, !k.fastPaths, k.budget),
   }
   anonVma.vmas.add(vma)
   insertVma(mm, vma)
@@ -194,6 +201,7 @@ export function exit_mmap(k: Kernel, mm: Mm): void {
   k.tlbBatchPending = false
   // mm_put_huge_zero_folio()
   k.hugeZeroUsers.delete(mm.pid)
+  if (!mm.exited) k.nrTasks--
   mm.exited = true
   if (mm.pmds.size !== 0 || mm.nrPtes !== 0 || mm.anonRss !== 0 || mm.swapEnts !== 0) {
     throw new SimInvariantError(

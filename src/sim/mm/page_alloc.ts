@@ -7,6 +7,7 @@
  * State is struct-of-arrays: a used-page count and a 512-bit bitmap per block, and one 32-bit
  * content tag per page frame (the "data" of RAM, so data loss is detectable).
  */
+import type { ByteBudget } from '../engine/budget'
 import { RunArray } from '../engine/runs'
 import type { Kernel } from '../kernel'
 import { HPAGE_PMD_NR, HPAGE_PMD_ORDER } from '../include/units'
@@ -25,6 +26,8 @@ import {
 const BLOCK_FREE = 0
 const BLOCK_PARTIAL = 1
 const BLOCK_FULL = 2
+/** Bytes per 2 MB block of blockUsed, blockState, bitmap, freeStack, partialStack, inPartial. */
+const BLOCK_ARRAY_BYTES = 2 + 1 + HPAGE_PMD_NR / 8 + 4 + 4 + 1
 
 export class PageAlloc {
   readonly nrBlocks: number
@@ -43,11 +46,20 @@ export class PageAlloc {
   private readonly inPartial: Uint8Array
   nrFree: number
 
-  /** `flatTags`: keep the content tags entry by entry (fast paths off, the oracle). */
-  constructor(totalBytes: number, fragmentation = 0, flatTags = false) {
+  /**
+   * `flatTags`: keep the content tags entry by entry (fast paths off, the oracle). `budget`: what
+   * the frame arrays are charged to.
+   */
+  constructor(
+    totalBytes: number,
+    fragmentation = 0,
+    flatTags = false,
+    private readonly budget?: ByteBudget,
+  ) {
     this.totalPages = totalBytes / 4096
     this.nrBlocks = this.totalPages / HPAGE_PMD_NR
-    this.pageTag = new RunArray(this.totalPages, flatTags)
+    budget?.charge(this.nrBlocks * BLOCK_ARRAY_BYTES)
+    this.pageTag = new RunArray(this.totalPages, flatTags, budget)
     this.blockUsed = new Uint16Array(this.nrBlocks)
     this.blockState = new Uint8Array(this.nrBlocks)
     this.bitmap = new Uint32Array(this.nrBlocks * (HPAGE_PMD_NR / 32))
@@ -69,6 +81,13 @@ export class PageAlloc {
     }
   }
 
+  /** Bytes of the frame arrays. */
+  get bytes(): number {
+    return (
+      this.nrBlocks * BLOCK_ARRAY_BYTES + this.pageTag.bytes + (this.pageMemcg?.byteLength ?? 0)
+    )
+  }
+
   /** Pages held since boot by the fragmentation knob (never freed). */
   bootPages = 0
 
@@ -84,6 +103,7 @@ export class PageAlloc {
   /** Turns per-frame charging on (the first non-root cgroup): what is in use stays the root's. */
   enableMemcg(): void {
     if (this.pageMemcg) return
+    this.budget?.charge(this.totalPages)
     this.pageMemcg = new Uint8Array(this.totalPages)
     this.memcgPages[0] = this.totalPages - this.nrFree
   }

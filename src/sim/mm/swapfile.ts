@@ -4,6 +4,7 @@
  * the swap-cache folio (ci->table's folio pointer), a content tag (the data on the device) and
  * flags (zero-filled, stored in zswap). Clusters are free, nonfull (per order), frag or full.
  */
+import type { ByteBudget } from '../engine/budget'
 import type { SwapDeviceType } from '../api'
 import {
   COMPRESSOR_COSTS,
@@ -32,6 +33,9 @@ const CLUSTER_FULL = 3
  * device's size in pages (si->pages, SwapTotal) leaves it out.
  */
 export const SWAP_HEADER_SLOT = 0
+
+/** Bytes per cluster of clusterUsed, clusterState, clusterOrder and freeQ. */
+const CLUSTER_ARRAY_BYTES = 2 + 1 + 1 + 4
 
 /** Largest count kept inline; above it the count lives in the extension table. */
 const SWP_TB_COUNT_MAX = 0xfe
@@ -90,6 +94,17 @@ export class SwapInfo {
   poolBytesPerPage = 0
   readonly zramPool: number[] = []
 
+  /** Bytes of the slot and cluster arrays. */
+  get bytes(): number {
+    return (
+      this.nrClusters * CLUSTER_ARRAY_BYTES +
+      this.count.bytes +
+      this.cache.bytes +
+      this.tag.bytes +
+      this.slotFlags.bytes
+    )
+  }
+
   /** Slots held since boot by swap entries outside the scenario (the fragmentation knob). */
   readonly bootHeld = new Set<number>()
 
@@ -100,6 +115,7 @@ export class SwapInfo {
     priority: number,
     fragmentation = 0,
     flatTags = false,
+    budget?: ByteBudget,
   ) {
     this.type = type
     this.deviceType = deviceType
@@ -108,10 +124,11 @@ export class SwapInfo {
     this.priority = priority
     this.nrSlots = sizeBytes / 4096
     this.nrClusters = this.nrSlots / SWAPFILE_CLUSTER
-    this.count = new RunArray(this.nrSlots, flatTags)
-    this.cache = new RunArray(this.nrSlots, flatTags)
-    this.tag = new RunArray(this.nrSlots, flatTags)
-    this.slotFlags = new RunArray(this.nrSlots, flatTags)
+    budget?.charge(this.nrClusters * CLUSTER_ARRAY_BYTES)
+    this.count = new RunArray(this.nrSlots, flatTags, budget)
+    this.cache = new RunArray(this.nrSlots, flatTags, budget)
+    this.tag = new RunArray(this.nrSlots, flatTags, budget)
+    this.slotFlags = new RunArray(this.nrSlots, flatTags, budget)
     this.clusterUsed = new Uint16Array(this.nrClusters)
     this.clusterState = new Uint8Array(this.nrClusters)
     this.clusterOrder = new Uint8Array(this.nrClusters)

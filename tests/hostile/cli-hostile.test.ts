@@ -1,0 +1,155 @@
+/**
+ * The hostile suite: scenarios written to crash, hang or exhaust the CLI, each run through the
+ * real launcher (bin/hugeswap). Every one must end with exit status 2 and a clear message,
+ * within a time bound and (where /usr/bin/time can say) a memory bound, leaving nothing behind.
+ * One test per finding of the containment review; the fixtures say what each one attacks.
+ */
+import { execFile } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const LAUNCHER = join(ROOT, 'bin', 'hugeswap')
+const fixture = (name: string): string => join(ROOT, 'tests', 'hostile', 'fixtures', name)
+/** GNU time reports the peak RSS of the launcher and its children (%M, in KB). */
+const GNU_TIME = '/usr/bin/time'
+const HAS_TIME = existsSync(GNU_TIME)
+
+interface Run {
+  status: number
+  stdout: string
+  stderr: string
+  seconds: number
+  /** Peak RSS of the CLI or its scenario process, whichever was larger (when measurable). */
+  maxRssBytes?: number
+}
+
+function hugeswap(args: string[], cwd: string, timeoutMs = 120_000): Promise<Run> {
+  const t0 = performance.now()
+  const timeFile = join(cwd, `.time-${Math.random().toString(36).slice(2)}`)
+  const [cmd, argv] = HAS_TIME
+    ? [GNU_TIME, ['-o', timeFile, '-f', '%M', process.execPath, LAUNCHER, ...args]]
+    : [process.execPath, [LAUNCHER, ...args]]
+  return new Promise((resolve, reject) => {
+    execFile(
+      cmd,
+      argv,
+      { cwd, encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 << 20 },
+      (error, stdout, stderr) => {
+        const status = error ? (typeof error.code === 'number' ? error.code : null) : 0
+        if (status === null) {
+          reject(new Error(`hugeswap ${args.join(' ')} did not end in ${timeoutMs} ms`))
+          return
+        }
+        let maxRssBytes: number | undefined
+        if (HAS_TIME) {
+          try {
+            const text = readFileSync(timeFile, 'utf8')
+            maxRssBytes = Number(text.trim().split('\n').at(-1)) * 1024
+          } catch {
+            maxRssBytes = undefined
+          }
+          rmSync(timeFile, { force: true })
+        }
+        // GNU time adds its own line when the command failed.
+        const cleaned = stderr.replace(/^Command exited with non-zero status \d+\n/m, '')
+        resolve({
+          status,
+          stdout,
+          stderr: cleaned,
+          seconds: (performance.now() - t0) / 1000,
+          maxRssBytes,
+        })
+      },
+    )
+  })
+}
+
+let cwd: string
+beforeAll(async () => {
+  cwd = mkdtempSync(join(tmpdir(), 'hugeswap-hostile-'))
+  // Builds the bundle if needed, so no test below is also timing esbuild.
+  expect((await hugeswap(['--version'], cwd)).status).toBe(0)
+})
+afterAll(() => rmSync(cwd, { recursive: true, force: true }))
+
+/** Exit 2, one clear line naming the file and what happened, in bounded time and memory. */
+function expectContained(r: Run, message: RegExp, maxSeconds: number, maxRssGiB = 4.5): void {
+  expect(r.status, r.stderr).toBe(2)
+  expect(r.stderr).toMatch(message)
+  // No stack trace, no V8 banner: a message a user can act on.
+  expect(r.stderr).not.toMatch(/^\s+at |Fatal error in|Native stack trace/m)
+  expect(r.seconds).toBeLessThan(maxSeconds)
+  if (r.maxRssBytes !== undefined) expect(r.maxRssBytes).toBeLessThan(maxRssGiB * 1024 ** 3)
+  // Nothing written beside the user's files.
+  expect(readdirSync(cwd).filter((f) => !f.startsWith('.time-'))).toEqual([])
+}
+
+describe.concurrent('hostile scenarios against the CLI', () => {
+  it('1. a per-page query over 1 TiB is refused at its call (it made V8 abort the CLI)', async () => {
+    const r = await hugeswap(['run', fixture('mincore-1t.ts')], cwd)
+    expectContained(
+      r,
+      /mincore-1t\.ts:8:7: mincore: 268435456 pages is more than one query answers \(1048576: 4G of address space\)/,
+      30,
+      1,
+    )
+  })
+
+  it('1. a source past 1 MiB is refused before it is compiled (a 50 MB file aborted the CLI)', async () => {
+    const big = join(cwd, '..', `hugeswap-hostile-big-${process.pid}.ts`)
+    writeFileSync(
+      big,
+      `import { defineScenario } from 'hugeswap'\nexport default defineScenario({ run() {} })\n` +
+        `// ${'x'.repeat(50 * 1024 * 1024)}\n`,
+    )
+    try {
+      const r = await hugeswap(['run', big], cwd)
+      expectContained(r, /a scenario may be at most 1048576 \(1 MiB\)/, 30, 1)
+    } finally {
+      rmSync(big, { force: true })
+    }
+  })
+
+  it('2. processes without end stop at pid_max with EAGAIN at the fork (8.7 GB and 96 s before)', async () => {
+    const r = await hugeswap(['run', fixture('fork-forever.ts')], cwd)
+    expectContained(r, /fork-forever\.ts:9:16: fork: EAGAIN: 32768 processes are alive/, 60, 2)
+  })
+
+  it('2. a scenario past the model byte budget stops at its call with a memory error', async () => {
+    const r = await hugeswap(['run', fixture('model-budget.ts'), '--rss-limit', '1G'], cwd)
+    expectContained(
+      r,
+      /model-budget\.ts:\d+:\d+: the simulated machine's state would need more than 768 MiB/,
+      60,
+      1.5,
+    )
+  })
+
+  it('3, 4. a native builtin that never polls, at module level, under --runs (hung for ever)', async () => {
+    const r = await hugeswap(
+      ['run', fixture('native-hang.ts'), '--runs', '2', '--wall-limit', '3'],
+      cwd,
+    )
+    expectContained(r, /wall-clock limit of 3 s/, 30, 1)
+  })
+
+  it('3, 4. the same under export-selftest (hung for ever)', async () => {
+    const r = await hugeswap(
+      ['export-selftest', fixture('native-hang.ts'), '--out', join(cwd, 'x'), '--wall-limit', '3'],
+      cwd,
+    )
+    expectContained(r, /wall-clock limit of 3 s/, 30, 1)
+  })
+
+  it('5. a loop of simulator calls stops at the wall-clock limit (ran 108 s under --time-limit 100)', async () => {
+    const r = await hugeswap(
+      ['run', fixture('sim-loop.ts'), '--time-limit', '100', '--wall-limit', '4'],
+      cwd,
+    )
+    expectContained(r, /sim-loop\.ts: the run took longer than its wall-clock limit of 4 s/, 30, 1)
+  })
+})

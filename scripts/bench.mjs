@@ -36,6 +36,8 @@ import { parseArgs } from 'node:util'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const GiB = 1024 ** 3
+/** The model's byte budget in a bench child: none (the parent's --rss-cap is the bound). */
+const UNBOUNDED = 2 ** 50
 const SPLIT_VARIANTS = new Set(['baseline', 'lazy-deposit'])
 const DEFAULT_WORKLOADS = [
   'roundtrip-64G',
@@ -107,7 +109,7 @@ async function child(spec) {
       memory: `${gib + 8}G`,
       swap: [{ type: 'nvme', size: `${gib + 8}G` }],
     })
-    const s = sim.createSimulator({ variant, seed: 1, machine })
+    const s = sim.createSimulator({ variant, seed: 1, machine, modelBytes: UNBOUNDED })
     const pid = s.spawn('usemem')
     const addr = s.mmap(pid, bytes, 'hugepage')
     lap('write', () => s.touch(pid, addr, bytes, { write: true }))
@@ -135,7 +137,7 @@ async function child(spec) {
       memory: `${Math.ceil(gib * 2 + 2)}G`,
       swap: [{ type: 'nvme', size: `${Math.ceil(gib * 2 + 2)}G` }],
     })
-    const s = sim.createSimulator({ variant, seed: 1, machine })
+    const s = sim.createSimulator({ variant, seed: 1, machine, modelBytes: UNBOUNDED })
     const parent = s.spawn('parent')
     const addr = s.mmap(parent, bytes, 'hugepage')
     const pids = [parent]

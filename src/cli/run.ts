@@ -111,7 +111,8 @@ export async function runCommand(options: RunOptions, env: CliEnv): Promise<numb
   if (!outcome.ok) return fail(outcome.error)
   const result = outcome.result
 
-  const json = JSON.stringify(result, null, 2) + '\n'
+  const json = resultJson(result)
+  if (json === undefined) return fail(tooLarge(path))
   const report = (format: Exclude<OutputFormat, 'json'>) => STDOUT_FORMATTERS[format](result)
   if (!(await writeOutputs(options, env, json, report, result))) return EXIT_CANNOT_RUN
 
@@ -180,7 +181,8 @@ async function runMany(
     results.push(outcome.result)
   }
   const runsJson: RunsJson = { schema: 1, runs: results }
-  const json = JSON.stringify(runsJson, null, 2) + '\n'
+  const json = resultJson(runsJson)
+  if (json === undefined) return fail(tooLarge(options.file ?? DEFAULT_SCENARIO))
   const report = (format: Exclude<OutputFormat, 'json'>) => RUNS_FORMATTERS[format](results)
   // The out-dir files describe run 0 (the base seed); results.json holds every run.
   if (!(await writeOutputs(options, env, json, report, results[0]))) return EXIT_CANNOT_RUN
@@ -287,6 +289,28 @@ async function runInChild(
   } finally {
     process.removeListener('SIGINT', onSigint)
     progress?.clear()
+  }
+}
+
+/**
+ * The result JSON as written (two-space indent), or undefined when it is past what a JavaScript
+ * string holds: the limits on checks, snapshots and warnings keep a run well below that, so this
+ * is the last line of defence, not the way out.
+ */
+export function resultJson(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value, null, 2) + '\n'
+  } catch (e) {
+    if (e instanceof RangeError) return undefined
+    throw e
+  }
+}
+
+function tooLarge(path: string): ScenarioError {
+  return {
+    kind: 'memory',
+    file: basename(path),
+    message: 'the result is too large to write as JSON (more than 512 MiB)',
   }
 }
 

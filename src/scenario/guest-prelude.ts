@@ -7,8 +7,8 @@
  *
  * The prelude is a function expression; the sandbox calls it with `hostCall` as an argument, so the
  * host function is never on the guest's global object at all. It returns a control object (kept
- * by the host, unreachable from the scenario) with `describe(ns)`, `run(ns, runJson)` and
- * `checks()`. The 'hugeswap' module (MODULE_SOURCE) picks up `defineScenario` from a hidden global
+ * by the host, unreachable from the scenario) with `describe(ns)` and `run(ns, runJson)`; checks
+ * go to the host as they are made (`$check`). The 'hugeswap' module (MODULE_SOURCE) picks up `defineScenario` from a hidden global
  * that it deletes on first import.
  *
  * Keep in step with hugeswap.d.ts (the types users see) and host-api.ts (the ops).
@@ -35,6 +35,13 @@ export const GUEST_PRELUDE = String.raw`(function (hostCall, configJson) {
   const freeze = Object.freeze
   const objectIs = Object.is
   const isArray = Array.isArray
+  // What checks use, captured too: a scenario that replaces Object.keys or Function.prototype.call
+  // must not be able to make a failing check pass.
+  const keysOf = Object.keys
+  const hasOwn = Object.prototype.hasOwnProperty
+  const apply = Reflect.apply
+  const abs = Math.abs
+  const StringCtor = String
   const config = parse(configJson)
   const FRAME = '(' + config.fileName + ':'
 
@@ -183,38 +190,81 @@ export const GUEST_PRELUDE = String.raw`(function (hostCall, configJson) {
     })
   }
 
+  /** An error reported like a usage error of the call (no 'TypeError:' prefix). */
+  function usage(message) {
+    const err = new ErrorCtor(message)
+    err.name = 'SimUsageError'
+    return err
+  }
+
+  const MAX_DEPTH = 64
+  const MAX_PARTS = 100000
+
+  /**
+   * A plain copy of a checked value, every property read once (a getter or a Proxy runs here and
+   * nowhere else): the check compares the copies and records them, so what it reports is what
+   * it compared. Functions and symbols are left out as JSON leaves them out; a bigint becomes
+   * its text.
+   */
+  function plainCopy(value, depth, budget) {
+    const type = typeof value
+    if (type === 'bigint') return StringCtor(value) + 'n'
+    if (type === 'function' || type === 'symbol') return undefined
+    if (value === null || type !== 'object') return value
+    if (--budget.parts < 0) throw usage('k.expect: the value has more than ' + MAX_PARTS + ' parts; check a smaller one')
+    if (depth >= MAX_DEPTH) throw usage('k.expect: the value nests deeper than ' + MAX_DEPTH + ' levels')
+    if (isArray(value)) {
+      const n = value.length
+      const out = []
+      for (let i = 0; i < n; i++) out[i] = plainCopy(value[i], depth + 1, budget)
+      return out
+    }
+    const keys = keysOf(value)
+    const out = {}
+    for (let i = 0; i < keys.length; i++) out[keys[i]] = plainCopy(value[keys[i]], depth + 1, budget)
+    return out
+  }
+
+  /** Deep equality of two plain copies. */
   function deepEqual(a, b) {
     if (objectIs(a, b)) return true
     if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
     if (isArray(a) !== isArray(b)) return false
-    const ka = Object.keys(a)
-    const kb = Object.keys(b)
+    const ka = keysOf(a)
+    const kb = keysOf(b)
     if (ka.length !== kb.length) return false
-    for (const key of ka) {
-      if (!Object.prototype.hasOwnProperty.call(b, key) || !deepEqual(a[key], b[key])) return false
+    for (let i = 0; i < ka.length; i++) {
+      const key = ka[i]
+      if (!apply(hasOwn, b, [key]) || !deepEqual(a[key], b[key])) return false
     }
     return true
   }
 
-  const checks = []
-
-  function expect(actual, label) {
+  function expect(actualValue, label) {
     const pos = callerPosition()
+    const defaultLabel = label === undefined || label === null
+    const text = defaultLabel ? '' : StringCtor(label)
+    const actual = plainCopy(actualValue, 0, { parts: MAX_PARTS })
     const isNum = typeof actual === 'number'
-    function record(matcher, expected, pass) {
-      const text = label === undefined || label === null ? 'expect(' + fmt(actual) + ').' + matcher + '(' + fmt(expected) + ')' : String(label)
-      checks.push({ label: text, pass: !!pass, actual: actual, expected: expected, matcher: matcher, pos: pos, defaultLabel: label === undefined || label === null })
+    // The host keeps the checks ('$check'): nothing the scenario does later can change one.
+    function record(matcher, expectedValue, pass) {
+      const expected = plainCopy(expectedValue, 0, { parts: MAX_PARTS })
+      const result = pass(expected)
+      const shown = defaultLabel ? 'expect(' + fmt(actual) + ').' + matcher + '(' + fmt(expected) + ')' : text
+      call('$check', [{ label: shown, pass: result === true, actual: actual, expected: expected, matcher: matcher, pos: pos, defaultLabel: defaultLabel }])
     }
+    const num = (e) => isNum && typeof e === 'number'
     return freeze({
-      toBe(expected) { record('toBe', expected, objectIs(actual, expected)) },
-      toEqual(expected) { record('toEqual', expected, deepEqual(actual, expected)) },
-      toBeGreaterThan(expected) { record('toBeGreaterThan', expected, isNum && actual > expected) },
-      toBeGreaterThanOrEqual(expected) { record('toBeGreaterThanOrEqual', expected, isNum && actual >= expected) },
-      toBeLessThan(expected) { record('toBeLessThan', expected, isNum && actual < expected) },
-      toBeLessThanOrEqual(expected) { record('toBeLessThanOrEqual', expected, isNum && actual <= expected) },
+      // Identity of the values themselves (a copy of an object is never identical to it).
+      toBe(expected) { record('toBe', expected, () => objectIs(actualValue, expected)) },
+      toEqual(expected) { record('toEqual', expected, (e) => deepEqual(actual, e)) },
+      toBeGreaterThan(expected) { record('toBeGreaterThan', expected, (e) => num(e) && actual > e) },
+      toBeGreaterThanOrEqual(expected) { record('toBeGreaterThanOrEqual', expected, (e) => num(e) && actual >= e) },
+      toBeLessThan(expected) { record('toBeLessThan', expected, (e) => num(e) && actual < e) },
+      toBeLessThanOrEqual(expected) { record('toBeLessThanOrEqual', expected, (e) => num(e) && actual <= e) },
       toBeCloseTo(expected, tolerance) {
         const tol = tolerance === undefined ? 0.005 : tolerance
-        record('toBeCloseTo', expected, isNum && Math.abs(actual - expected) <= tol)
+        record('toBeCloseTo', expected, (e) => num(e) && typeof tol === 'number' && abs(actual - e) <= tol)
       },
     })
   }
@@ -324,9 +374,6 @@ export const GUEST_PRELUDE = String.raw`(function (hostCall, configJson) {
       const def = definitionOf(ns)
       const r = parse(runJson)
       return def.run(makeKernel(r.variant, r.machine), freeze(r.params))
-    },
-    checks() {
-      return stringify(checks)
     },
   })
 })`

@@ -44,6 +44,26 @@ const MAX_STACK_BYTES = 256 * 1024
 /** How long past the time limit the hard interrupt waits for a loop mark to stop the script. */
 const LOOP_MARK_GRACE_MS = 100
 
+/** Characters kept of a guest error's name, message or stack. */
+const ERROR_TEXT_MAX = 16 * 1024
+
+function cut(text: string): string {
+  return text.length > ERROR_TEXT_MAX ? `${text.slice(0, ERROR_TEXT_MAX)}...` : text
+}
+
+/** A check as the guest prelude sends it (`$check`). */
+type RawCheck = Omit<GuestCheck, 'location'> & { pos: Position | null }
+
+/** What a run's checks may hold (result size: every check is kept whole in the result JSON). */
+export const CHECK_LIMITS = {
+  /** One check's record (label, actual, expected) as JSON. */
+  maxCheckBytes: 256 * 1024,
+  /** Checks per variant. */
+  maxChecks: 10_000,
+  /** All of a variant's checks as JSON. */
+  maxTotalBytes: 32 * 1024 * 1024,
+} as const
+
 /** Pending jobs run per batch between deadline checks. */
 const JOB_BATCH = 1000
 
@@ -131,7 +151,8 @@ function formatSeconds(ms: number): string {
 
 function formatBytes(bytes: number): string {
   const mib = bytes / (1024 * 1024)
-  return Number.isInteger(mib) ? `${mib} MiB` : `${bytes} bytes`
+  if (Number.isInteger(mib)) return `${mib} MiB`
+  return Number.isInteger(bytes / 1024) ? `${bytes / 1024} KiB` : `${bytes} bytes`
 }
 
 function isUsageError(e: unknown): boolean {
@@ -327,6 +348,7 @@ export class Sandbox {
         return this.abort ? '{"fatal":1}' : '{}'
       }
       if (this.abort) return '{"fatal":1}'
+      if (op === '$check') return this.keepCheck(argsJson, args[0] as RawCheck)
       const value = this.opts.host(op, args)
       return value === undefined ? '{}' : JSON.stringify({ v: value })
     } catch (e) {
@@ -336,6 +358,31 @@ export class Sandbox {
     } finally {
       this.clock.enter()
     }
+  }
+
+  /** Checks as the guest made them (`k.expect`), kept here where the scenario cannot reach. */
+  private readonly checks: RawCheck[] = []
+  private checkBytes = 0
+
+  /** A check's record, within the per-check and per-run budgets (CHECK_LIMITS). */
+  private keepCheck(json: string, check: RawCheck): string {
+    const refuse = (message: string): string => JSON.stringify({ e: `k.expect: ${message}` })
+    if (json.length > CHECK_LIMITS.maxCheckBytes) {
+      return refuse(
+        `this check's values take ${json.length} bytes as JSON; a check keeps at most ${formatBytes(CHECK_LIMITS.maxCheckBytes)} (check a part of them)`,
+      )
+    }
+    if (this.checks.length >= CHECK_LIMITS.maxChecks) {
+      return refuse(`at most ${CHECK_LIMITS.maxChecks} checks per run`)
+    }
+    if (this.checkBytes + json.length > CHECK_LIMITS.maxTotalBytes) {
+      return refuse(
+        `the checks of this run would take more than ${formatBytes(CHECK_LIMITS.maxTotalBytes)} as JSON`,
+      )
+    }
+    this.checkBytes += json.length
+    this.checks.push(check)
+    return '{}'
   }
 
   private shouldInterrupt(): boolean {
@@ -477,9 +524,7 @@ export class Sandbox {
   // --- results and errors -----------------------------------------------------------------------
 
   private readChecks(): GuestCheck[] {
-    type Raw = Omit<GuestCheck, 'location'> & { pos: Position | null }
-    const raw = JSON.parse(this.callControl('checks', [])) as Raw[]
-    return raw.map(({ pos, label, pass, actual, expected, matcher }) => {
+    return this.checks.map(({ pos, label, pass, actual, expected, matcher }) => {
       const at = pos ? this.toSource(pos) : undefined
       // An undefined value (a check on a missing property) stays undefined: the key is left out
       // of the result JSON and every report prints `undefined`, never a null the scenario never had.
@@ -533,17 +578,33 @@ export class Sandbox {
     return new ScenarioFailure({ kind, message, ...(at ?? { file: this.opts.fileName }) })
   }
 
+  /**
+   * What the guest threw. Reading `name`, `message` and `stack` may run the guest's own code (a
+   * getter, a Proxy trap), so it runs on the script clock like any guest code, each read on its
+   * own: one that throws, loops past the deadline or is not a string reads as ''. Texts are cut
+   * at ERROR_TEXT_MAX characters.
+   */
   private errorInfo(h: QuickJSHandle): { name: string; message: string; stack: string } {
     const { ctx } = this
-    if (ctx.typeof(h) !== 'object') {
-      // `throw 'text'` or `throw 42`
-      return { name: '', message: `uncaught ${JSON.stringify(ctx.dump(h))}`, stack: '' }
+    const type = ctx.typeof(h)
+    if (type !== 'object' && type !== 'function') {
+      // `throw 'text'` or `throw 42`: a primitive, no guest code to run.
+      const value: unknown = type === 'string' ? ctx.getString(h) : ctx.dump(h)
+      const text = JSON.stringify(value) ?? String(value)
+      return { name: '', message: `uncaught ${cut(text)}`, stack: '' }
     }
     const read = (key: string): string => {
-      const p = ctx.getProp(h, key)
-      const value = ctx.typeof(p) === 'string' ? ctx.getString(p) : ''
-      p.dispose()
-      return value
+      this.clock.enter()
+      try {
+        const p = ctx.getProp(h, key)
+        const value = ctx.typeof(p) === 'string' ? cut(ctx.getString(p)) : ''
+        p.dispose()
+        return value
+      } catch {
+        return ''
+      } finally {
+        this.clock.leave()
+      }
     }
     return { name: read('name'), message: read('message'), stack: read('stack') }
   }

@@ -271,6 +271,12 @@ export const MODEL_LIMITS = {
   maxQueryPages: 2 ** 20,
   /** Processes alive at once (PID_MAX_DEFAULT). */
   maxTasks: 32768,
+  /** Snapshots and phase marks per run (each is kept whole in the result). */
+  maxMarks: 10_000,
+  /** Warnings kept in the result; later ones are counted. */
+  maxWarnings: 1000,
+  /** Characters of a snapshot label or phase name. */
+  maxLabelLength: 200,
   /** Default of SimulatorOptions.modelBytes: 3 GiB. */
   defaultModelBytes: 3 * 1024 ** 3,
 } as const

@@ -114,7 +114,7 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
     const mm = k.mms.get(pid)
     if (!mm) throw new SimUsageError(`${what}: no task with pid ${pid}`)
     if (mm.oomKilled) {
-      k.warnings.push(`${what}: pid ${pid} (${mm.comm}) was OOM-killed; call ignored`)
+      k.warn(`${what}: pid ${pid} (${mm.comm}) was OOM-killed; call ignored`)
       return null
     }
     if (mm.exited) throw new SimUsageError(`${what}: pid ${pid} (${mm.comm}) has exited`)
@@ -162,6 +162,21 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
     return r
   }
 
+  /** Snapshots and phase marks: each adds to the result, so a run has at most maxMarks. */
+  let marks = 0
+  const mark = (what: string, label: unknown): void => {
+    if (String(label).length > MODEL_LIMITS.maxLabelLength) {
+      throw new SimUsageError(
+        `${what}: a label of at most ${MODEL_LIMITS.maxLabelLength} characters (got ${String(label).length})`,
+      )
+    }
+    if (++marks > MODEL_LIMITS.maxMarks) {
+      throw new SimUsageError(
+        `${what}: at most ${MODEL_LIMITS.maxMarks} snapshots and phases per run (each is kept in the result)`,
+      )
+    }
+  }
+
   /** fork() and spawn fail with EAGAIN once MODEL_LIMITS.maxTasks processes are alive. */
   const checkTasks = (what: string): void => {
     if (k.nrTasks < MODEL_LIMITS.maxTasks) return
@@ -178,7 +193,7 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
       return fn()
     } catch (e) {
       if (e instanceof TaskKilled) {
-        k.warnings.push('the task was OOM-killed during the operation; the rest of it was skipped')
+        k.warn('the task was OOM-killed during the operation; the rest of it was skipped')
         return onKilled
       }
       // The run stops here: nothing of the half-done operation is accounted.
@@ -453,7 +468,7 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
         throw new SimUsageError('memory.reclaim: expected a positive size')
       const done = op(() => memory_reclaim(k, bytes, cg), 0)
       if (done < bytes)
-        k.warnings.push(`${cg.name}/memory.reclaim: -EAGAIN: reclaimed ${done} of ${bytes} bytes`)
+        k.warn(`${cg.name}/memory.reclaim: -EAGAIN: reclaimed ${done} of ${bytes} bytes`)
       return done
     },
     cgroupStat(id) {
@@ -473,8 +488,7 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
         throw new SimUsageError('reclaim: expected a positive size')
       const done = op(() => memory_reclaim(k, bytes), 0)
       // memory.reclaim answers -EAGAIN when it falls short; the scenario gets the bytes it did.
-      if (done < bytes)
-        k.warnings.push(`memory.reclaim: -EAGAIN: reclaimed ${done} of ${bytes} bytes`)
+      if (done < bytes) k.warn(`memory.reclaim: -EAGAIN: reclaimed ${done} of ${bytes} bytes`)
       return done
     },
     sleep(ms) {
@@ -555,6 +569,7 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
     vmstat,
     meminfo,
     snapshot(label) {
+      mark('snapshot', label)
       snapshots.push({
         label: String(label),
         timeNs: k.events.nowNs,
@@ -574,10 +589,11 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
       phases.snapshot(String(label))
     },
     phase(name) {
+      if (name !== null) mark('phase', name)
       phases.named(name === null ? null : String(name))
     },
     warn(message) {
-      k.warnings.push(String(message))
+      k.warn(String(message))
     },
     finish(): SimulatorResult {
       return {
@@ -591,7 +607,10 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
         faults: k.faults.stats(),
         walkers: sortKeys(k.walkers),
         fallbacks: sortKeys(k.fallbacks as Record<string, number>),
-        warnings: k.warnings,
+        warnings:
+          k.warningsDropped > 0
+            ? [...k.warnings, `... and ${k.warningsDropped} more warnings, not kept`]
+            : k.warnings,
         phases: phases.finish(),
         endTimeNs: k.events.nowNs,
         mthp: sortKeys(

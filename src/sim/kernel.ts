@@ -183,7 +183,10 @@ export class Kernel {
   readonly faults = new FaultRecorder(COST_COMPONENTS)
   readonly walkers: Record<string, WalkerStats> = {}
   readonly fallbacks: Partial<Record<FallbackReason, number>> = {}
+  /** The run's warnings, the first MODEL_LIMITS.maxWarnings of them (warn()). */
   readonly warnings: string[] = []
+  /** Warnings past MODEL_LIMITS.maxWarnings, counted, not kept. */
+  warningsDropped = 0
   readonly khugepaged: KhugepagedState
   /** Per-size counters: /sys/kernel/mm/transparent_hugepage/hugepages-<size>kB/stats/<name>. */
   readonly mthp: Partial<Record<string, Record<string, number>>> = {}
@@ -349,7 +352,13 @@ export class Kernel {
   warnOnce(key: string, message: string): void {
     if (this.warned.has(key)) return
     this.warned.add(key)
-    this.warnings.push(message)
+    this.warn(message)
+  }
+
+  /** A warning in the result (a loop of failing calls keeps the first MODEL_LIMITS.maxWarnings). */
+  warn(message: string): void {
+    if (this.warnings.length < MODEL_LIMITS.maxWarnings) this.warnings.push(message)
+    else this.warningsDropped++
   }
 
   count(reason: FallbackReason): void {

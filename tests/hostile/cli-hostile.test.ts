@@ -152,4 +152,45 @@ describe.concurrent('hostile scenarios against the CLI', () => {
     )
     expectContained(r, /sim-loop\.ts: the run took longer than its wall-clock limit of 4 s/, 30, 1)
   })
+
+  it('4. a throwing getter on the error is read on the script clock (ran until the 90 s watchdog)', async () => {
+    const r = await hugeswap(['run', fixture('throw-getter.ts'), '--time-limit', '500'], cwd)
+    expectContained(r, /throw-getter\.ts:\d+:\d+: script time limit of 0\.5 s exceeded/, 30, 1)
+  })
+
+  it('4. the same through a Proxy trap', async () => {
+    const r = await hugeswap(['run', fixture('throw-proxy.ts'), '--time-limit', '500'], cwd)
+    expectContained(r, /throw-proxy\.ts:\d+:\d+: script time limit of 0\.5 s exceeded/, 30, 1)
+  })
+
+  it('6. 60 k snapshots stop at the snapshot limit (a RangeError crashed the CLI with exit 1)', async () => {
+    const r = await hugeswap(['run', fixture('snapshots-60k.ts')], cwd)
+    expectContained(
+      r,
+      /snapshots-60k\.ts:6:\d+: snapshot: at most 10000 snapshots and phases per run/,
+      60,
+      1.5,
+    )
+  })
+
+  it('6. a check on a value nested 20 000 deep is refused at the check', async () => {
+    const r = await hugeswap(['run', fixture('expect-deep.ts')], cwd)
+    expectContained(
+      r,
+      /expect-deep\.ts:9:\d+: k\.expect: the value nests deeper than 64 levels/,
+      30,
+      1,
+    )
+  })
+})
+
+describe("checks are the host's", () => {
+  it('9. replacing Object.keys cannot make a failing check pass', async () => {
+    const r = await hugeswap(['run', fixture('checks-forged.ts')], cwd)
+    expect(r.status, r.stderr).toBe(1)
+    expect(r.stdout).toMatch(/checks: 0 passed, 1 failed/)
+    expect(r.stdout).toMatch(
+      /FAIL  baseline  forged: actual {"swapped":512}, expected {"swapped":0}/,
+    )
+  })
 })

@@ -42,7 +42,7 @@ function oom_kill_in(k: Kernel, memcg: MemCgroup | null): boolean {
   let totalVmPages = 0
   for (const vma of victim.vmas) totalVmPages += (vma.end - vma.start) / PAGE_SIZE
   const message = memcg ? 'Memory cgroup out of memory' : 'Out of memory'
-  k.warnings.push(
+  k.warn(
     `${message}: Killed process ${victim.pid} (${victim.comm}) total-vm:${totalVmPages * 4}kB, anon-rss:${victim.anonRss * 4}kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:${status(k, victim).VmPTE}kB oom_score_adj:0`,
   )
   exit_mmap(k, victim)

@@ -190,7 +190,7 @@ describe("checks are the host's", () => {
     expect(r.status, r.stderr).toBe(1)
     expect(r.stdout).toMatch(/checks: 0 passed, 1 failed/)
     expect(r.stdout).toMatch(
-      /FAIL  baseline  forged: actual {"swapped":512}, expected {"swapped":0}/,
+      /FAIL {2}baseline {2}forged: actual {"swapped":512}, expected {"swapped":0}/,
     )
   })
 })

@@ -40,7 +40,7 @@ import {
   type CliEnv,
 } from './run'
 import { HARNESS_SHIM, HELPERS, MADVICE, PROT } from './selftest-c'
-import { writeFileAtomic } from './write-file-atomic'
+import { writeFileAtomic } from '../node/write-file'
 
 const PAGE = 4096
 /** Ranges up to this size get pagemap/smaps probes after swap-relevant steps. */

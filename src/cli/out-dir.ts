@@ -4,20 +4,22 @@
  * chartSvg: chart, caption, and the banner of a broken run); the PNGs are resvg at 2x with only the DejaVu Sans vendored in
  * resources/fonts/ loaded, so they too are the same bytes on every machine.
  */
-import { mkdir } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { formatCsv } from '../report/text/csv'
 import { formatMailReport } from '../report/text'
 import type { ResultJson } from '../shared/result'
-import { writeFileAtomic } from './write-file-atomic'
+import { replaceDirectory } from '../node/write-file'
 
-/** Writes every output file into `dir` (created if missing); returns the file names written. */
+/**
+ * Writes every output file into `dir`, replacing what an earlier --out left there as a whole
+ * (never a mix of two runs; a directory holding other files is refused); returns the names.
+ */
 export async function writeOutDir(
   dir: string,
   result: ResultJson,
   json: string,
 ): Promise<string[]> {
-  await mkdir(dir, { recursive: true })
   const files: [string, string | Uint8Array][] = [
     ['results.json', json],
     ['results.csv', formatCsv(result)],
@@ -33,6 +35,14 @@ export async function writeOutDir(
     const svg = chartSvg(result, id)
     files.push([`${id}.svg`, svg], [`${id}.png`, svgToPng(svg)])
   }
-  for (const [name, data] of files) await writeFileAtomic(join(dir, name), data)
-  return files.map(([name]) => name)
+  const names = files.map(([name]) => name)
+  const ours = new Set(names)
+  await replaceDirectory(
+    dir,
+    (name) => ours.has(name),
+    async (tmp) => {
+      for (const [name, data] of files) await writeFile(join(tmp, name), data)
+    },
+  )
+  return names
 }

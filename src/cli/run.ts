@@ -23,7 +23,7 @@ import { writeOutDir } from './out-dir'
 import { createProgressLine } from './progress'
 import { formatPoolStats, runPool, runSeed } from './pool'
 import { loadMeasuredCosts } from './costs'
-import { writeFileAtomic } from './write-file-atomic'
+import { checkWritable, writeFileAtomic } from '../node/write-file'
 
 export const EXIT_OK = 0
 export const EXIT_CHECK_FAILED = 1
@@ -88,6 +88,17 @@ export async function runCommand(options: RunOptions, env: CliEnv): Promise<numb
       file: shownPath,
       message: `cannot read: ${describeIoError(err)}`,
     })
+  }
+
+  // Where the results go is checked before the run, not after it.
+  try {
+    if (options.json !== undefined && options.json !== '-') {
+      await checkWritable(resolve(env.cwd, options.json))
+    }
+    if (options.out !== undefined) await checkWritable(resolve(env.cwd, options.out), true)
+  } catch (err) {
+    env.stderr.write(`hugeswap: cannot write: ${describeIoError(err)}\n`)
+    return EXIT_CANNOT_RUN
   }
 
   const request: RunRequest = { source, fileName: basename(path) }

@@ -14,7 +14,7 @@
  * Exit status: 2 when some point could not run (the others are still written), else 1 when some
  * check failed, else 0.
  */
-import { mkdir } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { metricUnit, resolveMetric, sweepOption, type SweepPoint } from '../report/charts/sweep'
 import { ascii, formatNumber } from '../report/text/metrics'
@@ -36,7 +36,7 @@ import {
   type CliEnv,
 } from './run'
 import { loadMeasuredCosts } from './costs'
-import { writeFileAtomic } from './write-file-atomic'
+import { replaceDirectory } from '../node/write-file'
 
 /** DIR/sweep.json. */
 export interface SweepIndex {
@@ -174,21 +174,32 @@ export async function sweepCommand(options: SweepOptions, env: CliEnv): Promise<
   if (options.out !== undefined) {
     const dir = resolve(env.cwd, options.out)
     try {
-      const charts = await writeSweepDir(dir, options.params, metrics, points, outcomes, names)
-      const first = points[0]?.result
-      const sweepJson: SweepIndex = {
-        schema: 1,
-        kind: 'hugeswap-sweep',
-        scenario: first
-          ? { title: first.scenario.title, file: first.scenario.file, seed: first.scenario.seed }
-          : null,
-        tool: first ? first.tool : null,
-        params: options.params,
-        metrics,
-        points: index,
-        charts,
-      }
-      await writeFileAtomic(join(dir, 'sweep.json'), JSON.stringify(sweepJson, null, 2) + '\n')
+      // Replaced as a whole: the old sweep's files or the new one's, never a mix.
+      await replaceDirectory(
+        dir,
+        (name) => SWEEP_DIR_NAMES.has(name),
+        async (tmp) => {
+          const charts = await writeSweepDir(tmp, options.params, metrics, points, outcomes, names)
+          const first = points[0]?.result
+          const sweepJson: SweepIndex = {
+            schema: 1,
+            kind: 'hugeswap-sweep',
+            scenario: first
+              ? {
+                  title: first.scenario.title,
+                  file: first.scenario.file,
+                  seed: first.scenario.seed,
+                }
+              : null,
+            tool: first ? first.tool : null,
+            params: options.params,
+            metrics,
+            points: index,
+            charts,
+          }
+          await writeFile(join(tmp, 'sweep.json'), JSON.stringify(sweepJson, null, 2) + '\n')
+        },
+      )
     } catch (err) {
       env.stderr.write(`hugeswap: cannot write ${options.out}: ${describeIoError(err)}\n`)
       return EXIT_CANNOT_RUN
@@ -198,6 +209,9 @@ export async function sweepCommand(options: SweepOptions, env: CliEnv): Promise<
   if (cannotRun) return EXIT_CANNOT_RUN
   return checksFailed ? EXIT_CHECK_FAILED : EXIT_OK
 }
+
+/** What a sweep's --out DIR holds: a directory holding anything else is not replaced. */
+const SWEEP_DIR_NAMES = new Set(['points', 'charts', 'sweep.json'])
 
 async function writeSweepDir(
   dir: string,
@@ -213,10 +227,7 @@ async function writeSweepDir(
   for (const [i, outcome] of outcomes.entries()) {
     if (!outcome.ok) continue
     const result = points[k++].result
-    await writeFileAtomic(
-      join(dir, 'points', `${names[i]}.json`),
-      JSON.stringify(result, null, 2) + '\n',
-    )
+    await writeFile(join(dir, 'points', `${names[i]}.json`), JSON.stringify(result, null, 2) + '\n')
   }
   if (points.length === 0) return []
   // Loaded only here: ECharts and resvg (a native module) are slow to load, and no other command
@@ -261,8 +272,8 @@ async function writeSweepDir(
       const svg = composeSvg(renderChartSvg(option), banner, caption)
       const base = others.length > 0 ? `${metric}@${pointName(slice)}` : metric
       const name = base.replace(/[^A-Za-z0-9._=,+@-]/g, '_')
-      await writeFileAtomic(join(dir, 'charts', `${name}.svg`), svg)
-      await writeFileAtomic(join(dir, 'charts', `${name}.png`), svgToPng(svg))
+      await writeFile(join(dir, 'charts', `${name}.svg`), svg)
+      await writeFile(join(dir, 'charts', `${name}.png`), svgToPng(svg))
       charts.push(`charts/${name}.svg`, `charts/${name}.png`)
     }
   }

@@ -4,8 +4,19 @@
  * within a time bound and (where /usr/bin/time can say) a memory bound, leaving nothing behind.
  * One test per finding of the containment review; the fixtures say what each one attacks.
  */
-import { execFile } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { execFile, execFileSync } from 'node:child_process'
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -192,5 +203,77 @@ describe("checks are the host's", () => {
     expect(r.stdout).toMatch(
       /FAIL {2}baseline {2}forged: actual {"swapped":512}, expected {"swapped":0}/,
     )
+  })
+})
+
+describe('writes that refuse anything but a regular file or a new path', () => {
+  const quick = ['run', join(ROOT, 'scenarios/one-thp.ts'), '--variants', 'pmd-swap']
+  let dir: string
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hugeswap-hostile-write-'))
+  })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('7. --json onto a symbolic link is refused and the link and its target are untouched', async () => {
+    const target = join(dir, 'target.txt')
+    writeFileSync(target, 'precious')
+    const link = join(dir, 'link.json')
+    symlinkSync(target, link)
+    const r = await hugeswap([...quick, '--json', link], cwd)
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(
+      /link\.json: a symbolic link, not a regular file; refusing to replace it/,
+    )
+    expect(lstatSync(link).isSymbolicLink()).toBe(true)
+    expect(readFileSync(target, 'utf8')).toBe('precious')
+  })
+
+  it('7. --json onto a FIFO is refused without blocking', async () => {
+    const fifo = join(dir, 'fifo.json')
+    execFileSync('mkfifo', [fifo])
+    const r = await hugeswap([...quick, '--json', fifo], cwd)
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(/fifo\.json: a FIFO, not a regular file/)
+    expect(lstatSync(fifo).isFIFO()).toBe(true)
+  })
+
+  it('7. --json /dev/null and --out under /proc are refused (kernel file systems)', async () => {
+    const before = lstatSync('/dev/null')
+    const r = await hugeswap([...quick, '--json', '/dev/null'], cwd)
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(/\/dev\/null: refusing to write under \/dev/)
+    const after = lstatSync('/dev/null')
+    expect(after.isCharacterDevice()).toBe(true)
+    expect(after.ino).toBe(before.ino)
+    const p = await hugeswap([...quick, '--out', '/proc/self/hugeswap-out'], cwd)
+    expect(p.status).toBe(2)
+    expect(p.stderr).toMatch(/refusing to write under \/proc/)
+  })
+
+  it('7. a replaced file keeps its mode (0600 stayed 0644 before)', async () => {
+    const path = join(dir, 'private.json')
+    writeFileSync(path, '{}', { mode: 0o600 })
+    chmodSync(path, 0o600)
+    const r = await hugeswap([...quick, '--json', path], cwd)
+    expect(r.status, r.stderr).toBe(0)
+    expect(statSync(path).mode & 0o777).toBe(0o600)
+    expect(JSON.parse(readFileSync(path, 'utf8')).schema).toBe(1)
+  })
+
+  it('7. --out replaces its directory as a whole and refuses one holding other files', async () => {
+    const out = join(dir, 'out')
+    const first = await hugeswap([...quick, '--out', out], cwd)
+    expect(first.status, first.stderr).toBe(0)
+    writeFileSync(join(out, 'results.json'), 'stale')
+    const second = await hugeswap([...quick, '--out', out], cwd)
+    expect(second.status, second.stderr).toBe(0)
+    expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')).schema).toBe(1)
+    // Nothing left beside it: no temporary or old directory.
+    expect(readdirSync(dir).filter((n) => n.startsWith('.out.'))).toEqual([])
+    writeFileSync(join(out, 'notes.txt'), 'mine')
+    const third = await hugeswap([...quick, '--out', out], cwd)
+    expect(third.status).toBe(2)
+    expect(third.stderr).toMatch(/out: holds files hugeswap did not write \(notes\.txt\)/)
+    expect(readFileSync(join(out, 'notes.txt'), 'utf8')).toBe('mine')
   })
 })

@@ -162,7 +162,7 @@ describe('createHistoryService', () => {
     await service({ fs }).add(entry('a'))
     expect(calls).toHaveLength(2)
     const temp = calls[0]!.slice('write '.length)
-    expect(temp).toMatch(new RegExp(`^${dir}/\\.history\\.json\\.[0-9a-f]+\\.tmp$`))
+    expect(temp).toMatch(new RegExp(`^${dir}/\\.history\\.json\\.\\d+\\.[0-9a-f]{8}\\.tmp$`))
     expect(calls[1]).toBe(`rename ${temp} -> ${path}`)
   })
 

@@ -30,7 +30,7 @@ import {
 import type { RealCommandOptions as RealOptions } from '../args'
 import { loadMeasuredCosts } from '../costs'
 import { formatBytes } from '../export-selftest'
-import { writeFileAtomic } from '../write-file-atomic'
+import { writeFileAtomic } from '../../node/write-file'
 import type { RealReport } from '../../shared/real-report'
 import { compareRuns, formatComparison, parseKernelOutput } from './compare'
 import { HostMachine, realSystem, type Prepared, type System } from './host'

@@ -3,9 +3,9 @@
  * The renderer never names an arbitrary path: it may save only to a path this service handed out
  * earlier through a dialog the user answered (file:open or file:save-as).
  */
-import { randomBytes } from 'node:crypto'
 import * as fsp from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
+import { basename } from 'node:path'
+import { writeFileAtomic as writeAtomic, type AtomicWriteFs } from '../../node/write-file'
 import type { OpenedFile, SaveAsRequest, SaveRequest, SavedFile } from '../../shared/ipc'
 
 export const MAX_FILE_BYTES = 1024 * 1024
@@ -27,12 +27,9 @@ export interface FileDialogs {
   }): Promise<{ canceled: boolean; filePath?: string }>
 }
 
-/** The file-system calls of an atomic write (injectable so tests can make one fail). */
-export interface FileSystem {
+/** The file-system calls of the service (injectable so tests can make one fail). */
+export interface FileSystem extends AtomicWriteFs {
   readFile(path: string, encoding: 'utf8'): Promise<string>
-  writeFile(path: string, data: string, encoding: 'utf8'): Promise<void>
-  rename(from: string, to: string): Promise<void>
-  rm(path: string, options: { force: true }): Promise<void>
   stat(path: string): Promise<{ size: number; isFile(): boolean }>
 }
 
@@ -46,24 +43,9 @@ export interface FileService {
   saveAs(request: SaveAsRequest): Promise<SavedFile | null>
 }
 
-/**
- * Writes `data` to `path` atomically: a temp file in the same directory (so the rename stays on
- * one file system), then rename over the target. On any failure the temp file is removed and the
- * old file is left as it was.
- */
-export async function writeFileAtomic(
-  path: string,
-  data: string,
-  fs: FileSystem = fsp,
-): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
-  try {
-    await fs.writeFile(temp, data, 'utf8')
-    await fs.rename(temp, path)
-  } catch (e) {
-    await fs.rm(temp, { force: true }).catch(() => undefined)
-    throw e
-  }
+/** Writes `data` to `path` as src/node/write-file.ts does (atomic, regular files only, mode kept). */
+export function writeFileAtomic(path: string, data: string, fs: FileSystem = fsp): Promise<void> {
+  return writeAtomic(path, data, fs)
 }
 
 export function createFileService(dialogs: FileDialogs, fs: FileSystem = fsp): FileService {

@@ -54,6 +54,44 @@ export async function loadSide(cwd: string, file: string): Promise<Side> {
   return { file, runs: parseResults(file, data) }
 }
 
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+const numbersIn = (v: unknown): boolean =>
+  isRecord(v) && Object.values(v).every((x) => typeof x === 'number')
+
+/**
+ * What in `r` the tables could not read, or '' (every field formatCompare() and the metric
+ * tables read, with its type: a hand-edited or truncated file is named, never a stack trace).
+ */
+function resultProblem(r: Record<string, unknown>): string {
+  const tool = r.tool
+  if (!isRecord(tool) || typeof tool.version !== 'string' || typeof tool.model !== 'string') {
+    return 'tool.version and tool.model missing'
+  }
+  const s = r.scenario
+  if (!isRecord(s) || typeof s.title !== 'string' || typeof s.file !== 'string') {
+    return 'scenario.title and scenario.file missing'
+  }
+  if (typeof s.seed !== 'number') return 'scenario.seed missing'
+  if (!Array.isArray(r.variants) || r.variants.length === 0) return 'no variants'
+  for (const [i, v] of (r.variants as unknown[]).entries()) {
+    const at = `variants[${i}]`
+    if (!isRecord(v) || typeof v.name !== 'string') return `${at}.name missing`
+    if (!numbersIn(v.vmstat)) return `${at}.vmstat is not an object of numbers`
+    if (!numbersIn(v.meminfo)) return `${at}.meminfo is not an object of numbers`
+    const f = v.faults
+    if (!isRecord(f) || typeof f.count !== 'number' || typeof f.totalNs !== 'number') {
+      return `${at}.faults missing`
+    }
+    if (!isRecord(f.latencyNs) || !isRecord(f.byType)) return `${at}.faults.latencyNs missing`
+    if (!numbersIn(v.pageTables)) return `${at}.pageTables is not an object of numbers`
+    for (const list of ['checks', 'snapshots'] as const) {
+      if (v[list] !== undefined && !Array.isArray(v[list])) return `${at}.${list} is not a list`
+    }
+  }
+  return ''
+}
+
 /** A ResultJson, or `{ schema: 1, runs: [...] }`, checked enough for the tables to be sound. */
 export function parseResults(file: string, data: unknown): ResultJson[] {
   const bad = (why: string): never => {
@@ -77,21 +115,8 @@ export function parseResults(file: string, data: unknown): ResultJson[] {
     if (r.schema !== RESULT_SCHEMA) {
       return bad(`${where}schema ${JSON.stringify(r.schema)}: this hugeswap reads schema 1`)
     }
-    if (
-      typeof r.scenario !== 'object' ||
-      r.scenario === null ||
-      !Array.isArray(r.variants) ||
-      r.variants.some(
-        (v) =>
-          typeof v?.name !== 'string' ||
-          typeof v.vmstat !== 'object' ||
-          typeof v.meminfo !== 'object' ||
-          typeof v.faults !== 'object' ||
-          typeof v.pageTables !== 'object',
-      )
-    ) {
-      return bad(`${where}not a hugeswap result (scenario or variants missing or malformed)`)
-    }
+    const problem = resultProblem(r)
+    if (problem) return bad(`${where}not a hugeswap result: ${problem}`)
     return r as ResultJson
   })
 }
@@ -106,7 +131,16 @@ export async function compareCommand(options: CompareOptions, env: CliEnv): Prom
     env.stderr.write(`hugeswap: ${err.message}\n`)
     return EXIT_CANNOT_RUN
   }
-  env.stdout.write(formatCompare(a, b, options.format))
+  let text: string
+  try {
+    text = formatCompare(a, b, options.format)
+  } catch (err) {
+    // The check above reads every field the tables do; anything it missed lands here.
+    const why = err instanceof Error ? err.message : String(err)
+    env.stderr.write(`hugeswap: cannot compare ${options.a} and ${options.b}: ${why}\n`)
+    return EXIT_CANNOT_RUN
+  }
+  env.stdout.write(text)
   return EXIT_OK
 }
 

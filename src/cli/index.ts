@@ -4,6 +4,7 @@
  */
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { forTerminal } from '../shared/terminal'
 import { TOOL_VERSION } from '../shared/version'
 import { MODEL_ID } from '../sim/version'
 import { USAGE, parseCommandLine } from './args'
@@ -29,7 +30,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`hugeswap ${TOOL_VERSION}\nmodel ${MODEL_ID}\n`)
       return EXIT_OK
     case 'usage-error':
-      process.stderr.write(`hugeswap: ${command.message}\nTry 'hugeswap --help'.\n`)
+      process.stderr.write(forTerminal(`hugeswap: ${command.message}\nTry 'hugeswap --help'.\n`))
       return EXIT_CANNOT_RUN
     case 'run':
       return runCommand(command.options, cliEnv())
@@ -46,10 +47,32 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/**
+ * A stream whose string writes pass through forTerminal(): what the CLI prints may carry a
+ * scenario's strings (its labels, its error messages), and none of their control characters
+ * reaches the terminal or a file the output is redirected to (an OSC 52 clipboard write, a
+ * title change). Everything else about the stream is the stream's own.
+ */
+export function escapingStream<S extends NodeJS.WritableStream>(stream: S): S {
+  return new Proxy(stream, {
+    get(target, key) {
+      const value = Reflect.get(target, key, target) as unknown
+      if (key === 'write') {
+        return (chunk: unknown, ...rest: unknown[]) =>
+          (target.write as (...a: unknown[]) => boolean)(
+            typeof chunk === 'string' ? forTerminal(chunk) : chunk,
+            ...rest,
+          )
+      }
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+}
+
 function cliEnv(): CliEnv {
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: escapingStream(process.stdout),
+    stderr: escapingStream(process.stderr),
     cwd: process.cwd(),
     // out/cli/index.js and src/cli/index.ts both sit two levels below the package root.
     packageRoot: fileURLToPath(new URL('../../', import.meta.url)),
@@ -59,5 +82,15 @@ function cliEnv(): CliEnv {
 
 // `node out/cli/index.js run ...` works too, without the launcher's rebuild check.
 if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exitCode = await main(process.argv.slice(2))
+  try {
+    process.exitCode = await main(process.argv.slice(2))
+  } catch (err) {
+    // A bug of ours: one line and exit status 2, the stack only when asked for.
+    const message = err instanceof Error ? err.message : String(err)
+    process.stderr.write(forTerminal(`hugeswap: internal error: ${message}\n`))
+    if (process.env['HUGESWAP_DEBUG'])
+      process.stderr.write(forTerminal(`${(err as Error)?.stack}\n`))
+    else process.stderr.write('hugeswap: HUGESWAP_DEBUG=1 shows where it happened\n')
+    process.exitCode = EXIT_CANNOT_RUN
+  }
 }

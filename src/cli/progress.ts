@@ -3,6 +3,7 @@
  * in place with `\r` and erased when the run ends so the report starts on a clean line.
  */
 import type { RunProgress } from '../shared/result'
+import { CLEAR_LINE } from '../shared/terminal'
 
 export interface ProgressLine {
   update(progress: RunProgress): void
@@ -12,7 +13,6 @@ export interface ProgressLine {
 /** Redraws at most this often: progress can arrive once per scenario operation. */
 const REDRAW_INTERVAL_MS = 80
 const BAR_WIDTH = 20
-const CLEAR_LINE = '\r\x1b[K'
 
 export function createProgressLine(stream: NodeJS.WriteStream): ProgressLine | undefined {
   if (!stream.isTTY) return undefined

@@ -2,6 +2,7 @@
  * `hugeswap run`: read the scenario, run it in a process of its own, print the report, write the JSON,
  * and turn the outcome into the exit status of CONTRACT.md §2.
  */
+import { CLEAR_LINE, jsonForTerminal } from '../shared/terminal'
 import { readFile } from 'node:fs/promises'
 import { basename, isAbsolute, relative, resolve } from 'node:path'
 import { formatLkp } from '../report/text/lkp'
@@ -165,7 +166,7 @@ async function runMany(
     processEntry: env.processEntry,
     limits: options.limits,
     onSettled: (_i, _o, done, total) => {
-      progress?.write(`\r\x1b[K[${done}/${total}] runs done`)
+      progress?.write(`${CLEAR_LINE}[${done}/${total}] runs done`)
     },
   })
   const onSigint = (): void => pool.cancel()
@@ -177,7 +178,7 @@ async function runMany(
     ;({ outcomes, cancelled, stats } = await pool.result)
   } finally {
     process.removeListener('SIGINT', onSigint)
-    progress?.write('\r\x1b[K')
+    progress?.write(CLEAR_LINE)
   }
   if (cancelled) return EXIT_INTERRUPTED
   const results: ResultJson[] = []
@@ -310,7 +311,7 @@ async function runInChild(
  */
 export function resultJson(value: unknown): string | undefined {
   try {
-    return JSON.stringify(value, null, 2) + '\n'
+    return jsonForTerminal(JSON.stringify(value, null, 2)) + '\n'
   } catch (e) {
     if (e instanceof RangeError) return undefined
     throw e

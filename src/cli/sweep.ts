@@ -14,6 +14,7 @@
  * Exit status: 2 when some point could not run (the others are still written), else 1 when some
  * check failed, else 0.
  */
+import { CLEAR_LINE } from '../shared/terminal'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { metricUnit, resolveMetric, sweepOption, type SweepPoint } from '../report/charts/sweep'
@@ -122,7 +123,7 @@ export async function sweepCommand(options: SweepOptions, env: CliEnv): Promise<
     onSettled: (index, outcome, done, total) => {
       if (!tty) return
       const status = outcome.ok ? '' : ' (failed)'
-      env.stderr.write(`\r\x1b[K[${done}/${total}] ${ascii(names[index])}${status}`)
+      env.stderr.write(`${CLEAR_LINE}[${done}/${total}] ${ascii(names[index])}${status}`)
     },
   })
   const onSigint = (): void => pool.cancel()
@@ -132,7 +133,7 @@ export async function sweepCommand(options: SweepOptions, env: CliEnv): Promise<
     poolResult = await pool.result
   } finally {
     process.removeListener('SIGINT', onSigint)
-    if (tty) env.stderr.write('\r\x1b[K')
+    if (tty) env.stderr.write(CLEAR_LINE)
   }
   if (poolResult.cancelled) return EXIT_INTERRUPTED
   const { outcomes, stats } = poolResult

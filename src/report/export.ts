@@ -7,6 +7,7 @@
  * process-wide counters, so both are renumbered: the same option always gives the same bytes,
  * however many charts came before.
  */
+import { showControls } from '../shared/terminal'
 import type { EChartsOption } from 'echarts'
 import { init, use } from 'echarts/core'
 import { BarChart, LineChart } from 'echarts/charts'
@@ -243,12 +244,16 @@ export function composeSvg(
       )
       .join('\n')
   const inner = svg.replace(/^<svg /, `<svg x="0" y="${top}" `)
-  return [
-    `<svg width="${width}" height="${total}" xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" viewBox="0 0 ${width} ${total}">`,
-    `<rect width="${width}" height="${total}" x="0" y="0" fill="#ffffff"></rect>`,
-    ...(banner.length > 0 ? [text(banner, 16, '#b00020', 'bold')] : []),
-    inner,
-    text(caption, top + height + 14, '#444444', 'normal'),
-    '</svg>',
-  ].join('\n')
+  // Control characters (a scenario's labels may carry any) are not allowed in XML: shown as
+  // `\x1b` text, the document stays well-formed and resvg renders it.
+  return showControls(
+    [
+      `<svg width="${width}" height="${total}" xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" viewBox="0 0 ${width} ${total}">`,
+      `<rect width="${width}" height="${total}" x="0" y="0" fill="#ffffff"></rect>`,
+      ...(banner.length > 0 ? [text(banner, 16, '#b00020', 'bold')] : []),
+      inner,
+      text(caption, top + height + 14, '#444444', 'normal'),
+      '</svg>',
+    ].join('\n'),
+  )
 }

@@ -44,6 +44,9 @@ const MAX_STACK_BYTES = 256 * 1024
 /** How long past the time limit the hard interrupt waits for a loop mark to stop the script. */
 const LOOP_MARK_GRACE_MS = 100
 
+/** The largest answer a host call hands the script (its JSON, in characters). */
+const MAX_REPLY_CHARS = 32 * 1024 * 1024
+
 /** Characters kept of a guest error's name, message or stack. */
 const ERROR_TEXT_MAX = 16 * 1024
 
@@ -350,7 +353,16 @@ export class Sandbox {
       if (this.abort) return '{"fatal":1}'
       if (op === '$check') return this.keepCheck(argsJson, args[0] as RawCheck)
       const value = this.opts.host(op, args)
-      return value === undefined ? '{}' : JSON.stringify({ v: value })
+      if (value === undefined) return '{}'
+      const reply = JSON.stringify({ v: value })
+      if (reply.length > MAX_REPLY_CHARS) {
+        // Copied into the script's heap and parsed there, it would take several times its size.
+        const mib = Math.ceil(reply.length / 1024 ** 2)
+        return JSON.stringify({
+          e: `${op}: the answer is ${mib} MiB as JSON, more than a script takes at once (${MAX_REPLY_CHARS / 1024 ** 2} MiB); ask for a smaller range`,
+        })
+      }
+      return reply
     } catch (e) {
       if (isUsageError(e)) return JSON.stringify({ e: (e as Error).message })
       this.abort = internalError(e)
@@ -571,10 +583,9 @@ export class Sandbox {
       })
     }
     const kind = phase === 'load' && info.name === 'SyntaxError' ? 'syntax' : 'runtime'
+    const said = info.message === '' ? '(no message)' : info.message
     const message =
-      info.name === 'SimUsageError' || info.name === ''
-        ? info.message
-        : `${info.name}: ${info.message}`
+      info.name === 'SimUsageError' || info.name === '' ? said : `${info.name}: ${said}`
     return new ScenarioFailure({ kind, message, ...(at ?? { file: this.opts.fileName }) })
   }
 

@@ -14,6 +14,29 @@ function hex(c: string): string {
   return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`
 }
 
+/** The one sequence of our own the CLI writes: back to the line's start and erase it. */
+export const CLEAR_LINE = '\r\x1b[K'
+
+/**
+ * Text for a terminal: control characters escaped but for newlines, tabs and the CLI's own
+ * CLEAR_LINE (the progress line's redraw).
+ */
+export function forTerminal(s: string): string {
+  if (!s.includes(CLEAR_LINE)) return showControls(s)
+  return s
+    .split(CLEAR_LINE)
+    .map((part) => showControls(part))
+    .join(CLEAR_LINE)
+}
+
+/**
+ * JSON text whose DEL and C1 characters (which JSON.stringify leaves raw inside strings) are
+ * \u escapes: the same JSON, safe on a terminal, and untouched by forTerminal().
+ */
+export function jsonForTerminal(json: string): string {
+  return json.replace(/[\u007f-\u009f]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`)
+}
+
 /** `s` with control characters escaped; newlines and tabs kept unless `oneLine`. */
 export function showControls(s: string, oneLine = false): string {
   return s.replace(oneLine ? CONTROL_OR_NEWLINE : CONTROL, hex)

@@ -164,7 +164,7 @@ describe.concurrent('hostile scenarios against the CLI', () => {
     expectContained(r, /sim-loop\.ts: the run took longer than its wall-clock limit of 4 s/, 30, 1)
   })
 
-  it('4. a throwing getter on the error is read on the script clock (ran until the 90 s watchdog)', async () => {
+  it('4. a getter that spins on the thrown error is stopped by the script clock, at its line', async () => {
     const r = await hugeswap(['run', fixture('throw-getter.ts'), '--time-limit', '500'], cwd)
     expectContained(r, /throw-getter\.ts:\d+:\d+: script time limit of 0\.5 s exceeded/, 30, 1)
   })
@@ -172,6 +172,16 @@ describe.concurrent('hostile scenarios against the CLI', () => {
   it('4. the same through a Proxy trap', async () => {
     const r = await hugeswap(['run', fixture('throw-proxy.ts'), '--time-limit', '500'], cwd)
     expectContained(r, /throw-proxy\.ts:\d+:\d+: script time limit of 0\.5 s exceeded/, 30, 1)
+  })
+
+  it('4. a getter running a builtin that never polls is stopped by the wall-clock limit', async () => {
+    const r = await hugeswap(['run', fixture('throw-native.ts'), '--wall-limit', '3'], cwd)
+    expectContained(
+      r,
+      /throw-native\.ts: the run took longer than its wall-clock limit of 3 s/,
+      30,
+      1,
+    )
   })
 
   it('6. 60 k snapshots stop at the snapshot limit (a RangeError crashed the CLI with exit 1)', async () => {
@@ -275,5 +285,85 @@ describe('writes that refuse anything but a regular file or a new path', () => {
     expect(third.status).toBe(2)
     expect(third.stderr).toMatch(/out: holds files hugeswap did not write \(notes\.txt\)/)
     expect(readFileSync(join(out, 'notes.txt'), 'utf8')).toBe('mine')
+  })
+})
+
+/** Control characters but newline and tab (and carriage return in files, CSV's line end). */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/
+// eslint-disable-next-line no-control-regex
+const CONTROL_IN_FILE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/
+
+describe('text from a scenario on a terminal and in files', () => {
+  it('8. an escape sequence in an error message reaches stderr escaped', async () => {
+    const r = await hugeswap(['run', fixture('escapes-throw.ts')], cwd)
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain('Error: \\x1b]52;c;ZXZpbA==\\x07 gotcha')
+    expect(r.stderr).not.toMatch(CONTROL)
+  })
+
+  it('8. labels with control characters: stdout, --json - and --out stay free of them', async () => {
+    const out = join(cwd, '..', `hugeswap-hostile-escapes-${process.pid}`)
+    try {
+      const r = await hugeswap(['run', fixture('escapes.ts'), '--out', out], cwd)
+      expect(r.status, r.stderr).toBe(0)
+      expect(r.stdout + r.stderr).not.toMatch(CONTROL)
+      // The control character in a snapshot label broke --out (invalid XML for resvg).
+      for (const name of readdirSync(out).filter((n) => !n.endsWith('.png'))) {
+        const text = readFileSync(join(out, name), 'utf8')
+        expect(text, name).not.toMatch(CONTROL_IN_FILE)
+      }
+      const csv = readFileSync(join(out, 'results.csv'), 'utf8')
+      expect(csv).toContain('\\x1b]0;title\\x07\\x9b2J')
+      const json = await hugeswap(['run', fixture('escapes.ts'), '--json', '-'], cwd)
+      expect(json.stdout).not.toMatch(CONTROL)
+      const result = JSON.parse(json.stdout) as { variants: { snapshots: { label: string }[] }[] }
+      // The result keeps the scenario's own label; only its display is escaped.
+      expect(result.variants[0].snapshots[0].label).toBe('\x1b]0;title\x07\x9b2J')
+    } finally {
+      rmSync(out, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('smaller findings', () => {
+  it('9. compare names what is missing in a result instead of printing a stack trace', async () => {
+    const result = JSON.parse(
+      (
+        await hugeswap(
+          ['run', join(ROOT, 'scenarios/one-thp.ts'), '--variants', 'pmd-swap', '--json', '-'],
+          cwd,
+        )
+      ).stdout,
+    ) as Record<string, unknown>
+    const good = join(cwd, '..', `hugeswap-hostile-a-${process.pid}.json`)
+    const bad = join(cwd, '..', `hugeswap-hostile-b-${process.pid}.json`)
+    try {
+      writeFileSync(good, JSON.stringify(result))
+      delete result.tool
+      writeFileSync(bad, JSON.stringify(result))
+      const r = await hugeswap(['compare', bad, good], cwd)
+      expect(r.status).toBe(2)
+      expect(r.stderr).toMatch(/not a hugeswap result: tool\.version and tool\.model missing/)
+      expect(r.stderr).not.toMatch(/^\s+at /m)
+    } finally {
+      rmSync(good, { force: true })
+      rmSync(bad, { force: true })
+    }
+  })
+
+  it('9. an answer too large for the script is refused at the call', async () => {
+    const r = await hugeswap(['run', fixture('pagemap-4g.ts')], cwd)
+    expectContained(
+      r,
+      /pagemap-4g\.ts:9:7: t\.pagemap: the answer is \d+ MiB as JSON, more than a script takes at once \(32 MiB\)/,
+      30,
+      1,
+    )
+  })
+
+  it('9. an error without a message says so', async () => {
+    const r = await hugeswap(['run', fixture('error-empty.ts')], cwd)
+    expectContained(r, /error-empty\.ts:5:15: Error: \(no message\)/, 30, 1)
   })
 })

@@ -187,6 +187,19 @@ describe('createHistoryService', () => {
   })
 
   describe('an unreadable file', () => {
+    it('far larger than a history holds is kept aside unread (it broke the history for good)', async () => {
+      const big = JSON.stringify({ schema: 1, entries: [] }) + ' '.repeat(64 * 1024)
+      await writeFile(path, big)
+      const history = service({ maxBytes: 1000 })
+      await expect(history.load()).resolves.toEqual([])
+      expect((await readFile(`${path}.corrupt-1`, 'utf8')).length).toBe(big.length)
+      expect(warn).toHaveBeenCalledWith(
+        expect.stringMatching(/\d+ bytes, far more than a history holds.*corrupt-1/),
+      )
+      await history.add(entry('a'))
+      expect(await fileIds()).toEqual(['a'])
+    })
+
     it('that is not JSON is kept aside, and the history starts empty', async () => {
       await writeFile(path, '{"schema":1,"entries":[{"id":')
       const history = service()

@@ -10,6 +10,7 @@
  * Exit status: 0 every judged observable agrees; 1 some differ; 2 it could not run (not root,
  * no compiler, a bad scenario, ...), with what is missing and how to get it.
  */
+import { jsonForTerminal } from '../../shared/terminal'
 import { spawn } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -237,7 +238,8 @@ export async function realCommand(options: RealOptions, env: CliEnv): Promise<nu
     }
   }
   if (options.json !== undefined) {
-    const text = JSON.stringify({ schema: 1, kind: 'hugeswap-real', reports }, null, 2) + '\n'
+    const text =
+      jsonForTerminal(JSON.stringify({ schema: 1, kind: 'hugeswap-real', reports }, null, 2)) + '\n'
     if (options.json === '-') env.stdout.write(text)
     else {
       try {

@@ -157,14 +157,24 @@ export function createHistoryService(options: HistoryServiceOptions): HistorySer
   }
 
   async function read(): Promise<Kept[]> {
-    let text: string
+    let entries: HistoryEntry[] = []
+    let problem: string | null
     try {
-      text = await fs.readFile(path, 'utf8')
+      const size = (await fs.stat(path)).size
+      // Written by us it is at most maxBytes; far more is not ours, and reading it whole would
+      // fail (or fill memory) at every start: it is moved aside like an unreadable one.
+      if (size > maxBytes * 4) {
+        problem = `${size} bytes, far more than a history holds`
+      } else {
+        ;({ entries, problem } = parseHistoryFile(await fs.readFile(path, 'utf8')))
+      }
     } catch (e) {
       if (errorCode(e) === 'ENOENT') return []
-      throw new HistoryAccessError(`Could not read the run history ${path}: ${describeError(e)}`)
+      if (errorCode(e) !== 'ERR_STRING_TOO_LONG') {
+        throw new HistoryAccessError(`Could not read the run history ${path}: ${describeError(e)}`)
+      }
+      problem = 'larger than a string holds'
     }
-    const { entries, problem } = parseHistoryFile(text)
     if (problem !== null) {
       try {
         await setAside(problem)

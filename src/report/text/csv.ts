@@ -11,6 +11,7 @@
  * that the scenario itself labelled `final` is indistinguishable from the final rows but for
  * `time_ns`.
  */
+import { showControls } from '../../shared/terminal'
 import type { Phase, ResultJson, Snapshot, VariantResult } from '../../shared/result'
 import { displayOrder } from './metrics'
 
@@ -127,8 +128,15 @@ export function formatCsv(result: ResultJson): string {
   return rows.map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n'
 }
 
-/** Quotes a field only when it must be (comma, quote, line break), doubling inner quotes. */
+/**
+ * Quotes a field only when it must be (comma, quote, line break), doubling inner quotes. A text
+ * field a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a carriage
+ * return: a scenario names its snapshots and phases) gets a leading ' (OWASP's CSV injection
+ * advice); numbers stay numbers.
+ */
 export function csvField(value: string | number): string {
-  const text = String(value)
+  // Control characters (a scenario's labels may carry any) shown as `\x1b` text.
+  let text = showControls(String(value), true)
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
 }

@@ -72,6 +72,7 @@ export default tseslint.config(
   {
     ignores: [
       'out/**',
+      'dist/**',
       'node_modules/**',
       'coverage/**',
       'tests/golden/**',

@@ -51,6 +51,12 @@ export interface StartOptions {
 }
 
 export function startApp(options: StartOptions): Promise<void> {
+  // One instance per user: a second launch hands over to the first (which shows its window)
+  // and quits, so two apps never write the same history file.
+  if (!app.requestSingleInstanceLock()) {
+    app.quit()
+    return Promise.resolve()
+  }
   // Every renderer sandboxed, whatever its webPreferences say. Must run before `ready`.
   app.enableSandbox()
   hardenApp(app)
@@ -99,6 +105,15 @@ export function startApp(options: StartOptions): Promise<void> {
       history: createHistoryService({ path: join(app.getPath('userData'), HISTORY_FILE_NAME) }),
     })
     openMainWindow()
+    app.on('second-instance', () => {
+      const window = mainWindow
+      if (window === null) {
+        openMainWindow()
+        return
+      }
+      if (window.isMinimized()) window.restore()
+      window.focus()
+    })
     // macOS: clicking the dock icon with no window open reopens one.
     app.on('activate', () => {
       if (mainWindow === null) openMainWindow()

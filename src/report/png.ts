@@ -28,7 +28,10 @@ export function packageRoot(from: string = fileURLToPath(import.meta.url)): stri
 
 /** The vendored fonts, absolute paths (regular, bold: chart titles are bold). */
 export function fontFiles(root: string = packageRoot()): string[] {
-  return ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map((f) => join(root, 'resources', 'fonts', f))
+  // In the packaged app the fonts are unpacked beside the asar (electron-builder.yml asarUnpack):
+  // resvg reads them natively, and native code cannot read inside an asar.
+  const base = root.replace(/app\.asar(?=$|[\\/])/, 'app.asar.unpacked')
+  return ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map((f) => join(base, 'resources', 'fonts', f))
 }
 
 let fonts: string[] | undefined

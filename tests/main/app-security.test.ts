@@ -98,6 +98,26 @@ describe('main window', () => {
   })
 })
 
+describe('single instance', () => {
+  it('a second launch quits at once, before any window or handler', async () => {
+    app.gotLock = false
+    await start()
+    expect(app.quit).toHaveBeenCalledOnce()
+    expect(app.enableSandbox).not.toHaveBeenCalled()
+    expect(FakeBrowserWindow.instances).toHaveLength(0)
+  })
+
+  it('the first instance shows its window again when a second one is launched', async () => {
+    await start()
+    const window = onlyWindow()
+    window.minimized = true
+    app.emit('second-instance')
+    expect(window.restore).toHaveBeenCalledOnce()
+    expect(window.focus).toHaveBeenCalledOnce()
+    expect(FakeBrowserWindow.instances).toHaveLength(1)
+  })
+})
+
 describe('Content-Security-Policy', () => {
   beforeEach(() => start())
 

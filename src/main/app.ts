@@ -2,14 +2,15 @@
  * App lifecycle, with its dependencies handed in so tests can drive it with a mocked `electron`
  * (index.ts supplies the real scenario process runner, which only exists in the electron-vite build).
  */
-import { app, dialog, session, type BrowserWindow } from 'electron'
+import { app, dialog, protocol, session, type BrowserWindow } from 'electron'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseCostProfile } from '../shared/cost-profile'
 import type { MeasuredCosts } from '../shared/worker-protocol'
 import { registerIpcHandlers } from './ipc'
-import { isAppUrl, resolveRendererLocation } from './renderer-location'
-import { hardenApp, hardenSession } from './security'
+import { serveAppRequest } from './app-protocol'
+import { APP_SCHEME, isAppUrl, resolveRendererLocation } from './renderer-location'
+import { contentSecurityPolicy, hardenApp, hardenSession } from './security'
 import { createFileService } from './services/file-service'
 import { createHistoryService, HISTORY_FILE_NAME } from './services/history-service'
 import {
@@ -66,6 +67,16 @@ export function startApp(options: StartOptions): Promise<void> {
     devServerUrl: process.env['ELECTRON_RENDERER_URL'],
     mainDir: options.mainDir,
   })
+  if (location.kind === 'app') {
+    // Before `ready`: app:// is a standard, secure scheme (an origin of its own, fetch, module
+    // workers and the code cache, as an https page has), served by serveAppRequest().
+    protocol.registerSchemesAsPrivileged([
+      {
+        scheme: APP_SCHEME,
+        privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
+      },
+    ])
+  }
   const preloadPath = join(options.mainDir, '../preload/index.cjs')
   const scenarios = createScenarioService({
     runInProcess: options.runInProcess,
@@ -91,6 +102,10 @@ export function startApp(options: StartOptions): Promise<void> {
 
   return app.whenReady().then(() => {
     hardenSession(session.defaultSession, location)
+    if (location.kind === 'app') {
+      const csp = contentSecurityPolicy(location)
+      protocol.handle(APP_SCHEME, (request) => serveAppRequest(location, request.url, csp))
+    }
     registerIpcHandlers({
       getMainWindow: () => mainWindow,
       isAppUrl: (url) => isAppUrl(location, url),

@@ -36,9 +36,8 @@ export function createMainWindow(options: {
     if (confirmLeave(window)) event.preventDefault()
   })
 
-  const { location } = options
-  if (location.kind === 'dev-server') void window.loadURL(location.url)
-  else void window.loadFile(location.path)
+  // The dev server, or the built renderer over app:// (app-protocol.ts).
+  void window.loadURL(options.location.url)
   return window
 }
 

@@ -15,6 +15,7 @@ import {
   dialog,
   FakeBrowserWindow,
   FakeWebContents,
+  protocol,
   resetElectronMock,
   session,
 } from './fixtures/electron-mock'
@@ -67,11 +68,31 @@ describe('main window', () => {
     expect(app.enableSandbox).toHaveBeenCalledOnce()
   })
 
-  it('loads the built renderer from disk when no dev server is given', async () => {
+  it('loads the built renderer over app:// when no dev server is given, never from file://', async () => {
     await start()
     const window = onlyWindow()
-    expect(window.loadFile).toHaveBeenCalledWith(rendererFile)
-    expect(window.loadURL).not.toHaveBeenCalled()
+    expect(window.loadURL).toHaveBeenCalledWith('app://hugeswap/index.html')
+    expect(window.loadFile).not.toHaveBeenCalled()
+    expect(protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([
+      {
+        scheme: 'app',
+        privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
+      },
+    ])
+    expect(protocol.handle).toHaveBeenCalledWith('app', expect.any(Function))
+  })
+
+  it('serves out/renderer over app:// with the policy on every response, and nothing else', async () => {
+    await start()
+    const serve = protocol.handlers.get('app')!
+    // A path outside the renderer's directory, however it is spelt, is not found.
+    for (const url of [
+      'app://hugeswap/..%2fmain%2findex.js',
+      'app://hugeswap/%2e%2e%2f%2e%2e%2fpackage.json',
+      'app://other/index.html',
+    ]) {
+      expect((await serve({ url })).status, url).toBe(404)
+    }
   })
 
   it('loads the dev server URL in development', async () => {
@@ -85,8 +106,7 @@ describe('main window', () => {
     app.isPackaged = true
     await start()
     const window = onlyWindow()
-    expect(window.loadURL).not.toHaveBeenCalled()
-    expect(window.loadFile).toHaveBeenCalledWith(rendererFile)
+    expect(window.loadURL).toHaveBeenCalledWith('app://hugeswap/index.html')
   })
 
   it('shows the window only once it is ready', async () => {
@@ -200,9 +220,15 @@ describe('navigation, window.open and <webview>', () => {
     await start()
     const contents = onlyWindow().webContents
     const current = contents.getURL()
-    expect(current).toBe(`file://${rendererFile}`)
+    expect(current).toBe('app://hugeswap/index.html')
 
-    for (const url of ['https://evil.example/', 'file:///etc/passwd', 'http://localhost:5173/']) {
+    for (const url of [
+      'https://evil.example/',
+      'file:///etc/passwd',
+      `file://${rendererFile}`,
+      'app://hugeswap/other.html',
+      'http://localhost:5173/',
+    ]) {
       const event = navigationEvent(url)
       contents.emit('will-navigate', event, url)
       expect(event.preventDefault, url).toHaveBeenCalled()

@@ -1,7 +1,7 @@
 /**
  * Smoke test of the BUILT main bundle (out/main/index.js from `electron-vite build`): runs it in a
  * plain Node child process with `electron` mapped to a stub (fixtures/electron-stub), and checks
- * that it hardens the window, registers every IPC handler, guards the sender and the payload, and
+ * that it serves the renderer over app://, hardens the window, registers every IPC handler, guards the sender and the payload, and
  * that `scenario:run` reaches the bundled scenario process entry (emitted via `?modulePath`, forked
  * as a utilityProcess, which the stub starts as a Node child process) and back.
  *
@@ -57,6 +57,8 @@ interface SmokeReport {
   leaveOnUnload: boolean
   run?: { ok: boolean; value?: { ok: boolean; error?: { kind: string; message: string } } }
   progressEvents?: number
+  appPage?: { status: number; type: string; csp: string; html: boolean }
+  appEscape?: number
 }
 
 let report: SmokeReport
@@ -105,7 +107,16 @@ describe('built main bundle (out/main/index.js) under a stub electron', () => {
       nodeIntegration: false,
       webSecurity: true,
     })
-    expect(report.url).toMatch(/^file:\/\/.*\/out\/renderer\/index\.html$/)
+    expect(report.url).toBe('app://hugeswap/index.html')
+    expect(report.events).toContain('protocol.registerSchemesAsPrivileged:app')
+    // Served from out/renderer over app://, with the policy on the response itself.
+    expect(report.appPage).toEqual({
+      status: 200,
+      type: 'text/html; charset=utf-8',
+      csp: expect.stringMatching(/default-src 'self'.*object-src 'none'/),
+      html: true,
+    })
+    expect(report.appEscape).toBe(404)
     expect(report.csp).toMatch(/default-src 'self'/)
     expect(report.csp).toMatch(/object-src 'none'/)
     expect(report.windowOpen).toEqual({ action: 'deny' })

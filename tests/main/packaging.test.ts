@@ -59,7 +59,7 @@ describe('electron-builder.yml', () => {
     expect(config.win?.target).toBe('nsis')
   })
 
-  it('turns off running as Node, NODE_OPTIONS and --inspect; on cookie encryption and asar integrity', () => {
+  it('turns off running as Node, NODE_OPTIONS, --inspect and file:// privileges; on cookie encryption and asar integrity', () => {
     expect(wantedFuses()).toEqual({
       runAsNode: false,
       enableCookieEncryption: true,
@@ -67,6 +67,7 @@ describe('electron-builder.yml', () => {
       enableNodeCliInspectArguments: false,
       enableEmbeddedAsarIntegrityValidation: true,
       onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
     })
   })
 
@@ -106,6 +107,7 @@ describe('the afterSign fuse check', () => {
       enableNodeCliInspectArguments: FuseV1Options.EnableNodeCliInspectArguments,
       enableEmbeddedAsarIntegrityValidation: FuseV1Options.EnableEmbeddedAsarIntegrityValidation,
       onlyLoadAppFromAsar: FuseV1Options.OnlyLoadAppFromAsar,
+      grantFileProtocolExtraPrivileges: FuseV1Options.GrantFileProtocolExtraPrivileges,
     }
     for (const [key, on] of Object.entries(wanted)) options[keys[key]] = on
     const flipped = standInBinary(join(dir, 'hugeswap'))

@@ -1,6 +1,11 @@
 /** Which URLs count as "our app" for the IPC sender check and the navigation guard. */
 import { describe, expect, it } from 'vitest'
-import { isAppUrl, isSameDocument, resolveRendererLocation } from '../../src/main/renderer-location'
+import {
+  appFilePath,
+  isAppUrl,
+  isSameDocument,
+  resolveRendererLocation,
+} from '../../src/main/renderer-location'
 
 describe('renderer location', () => {
   const file = resolveRendererLocation({
@@ -15,7 +20,12 @@ describe('renderer location', () => {
   })
 
   it('resolves the built page next to the main bundle, or the dev server', () => {
-    expect(file).toEqual({ kind: 'file', path: '/opt/Hugeswap App/out/renderer/index.html' })
+    expect(file).toEqual({
+      kind: 'app',
+      url: 'app://hugeswap/index.html',
+      origin: 'app://hugeswap',
+      dir: '/opt/Hugeswap App/out/renderer',
+    })
     expect(dev).toEqual({
       kind: 'dev-server',
       url: 'http://localhost:5173/',
@@ -23,14 +33,17 @@ describe('renderer location', () => {
     })
   })
 
-  it('accepts exactly our index.html on disk, with any hash or query', () => {
-    const url = 'file:///opt/Hugeswap%20App/out/renderer/index.html'
+  it('accepts exactly our index.html on the app origin, with any hash or query', () => {
+    const url = 'app://hugeswap/index.html'
     expect(isAppUrl(file, url)).toBe(true)
     expect(isAppUrl(file, `${url}#/results`)).toBe(true)
     expect(isAppUrl(file, `${url}?tab=2`)).toBe(true)
   })
 
   it.each([
+    'file:///opt/Hugeswap%20App/out/renderer/index.html',
+    'app://hugeswap/other.html',
+    'app://evil/index.html',
     'file:///opt/Hugeswap%20App/out/renderer/other.html',
     'file:///tmp/index.html',
     'file://evil-host/opt/Hugeswap%20App/out/renderer/index.html',
@@ -42,6 +55,28 @@ describe('renderer location', () => {
     '',
   ])('refuses %s for the file build', (url) => {
     expect(isAppUrl(file, url)).toBe(false)
+  })
+
+  it('maps app:// paths into the renderer directory and nowhere else', () => {
+    expect(appFilePath(file, 'app://hugeswap/index.html')).toBe(
+      '/opt/Hugeswap App/out/renderer/index.html',
+    )
+    expect(appFilePath(file, 'app://hugeswap/assets/a%20b.js?x#y')).toBe(
+      '/opt/Hugeswap App/out/renderer/assets/a b.js',
+    )
+    for (const url of [
+      'app://hugeswap/..%2f..%2fmain/index.js',
+      'app://hugeswap/%2e%2e%2fpreload/index.cjs',
+      'app://hugeswap/a%00b',
+      'app://hugeswap/a%5c..%5c..%5cx',
+      'app://hugeswap/%E0%A4%A',
+      'app://hugeswap/',
+      'app://other/index.html',
+      'file:///opt/Hugeswap%20App/out/renderer/index.html',
+    ]) {
+      expect(appFilePath(file, url), url).toBeNull()
+    }
+    expect(appFilePath(dev, 'app://hugeswap/index.html')).toBeNull()
   })
 
   it('accepts the dev server origin only', () => {

@@ -103,6 +103,7 @@ export function startJob<T>(
   type: JobRequest['type'],
   request: JobRequest['request'],
   opts: ScenarioProcessOptions,
+  jobOptions?: JobRequest['options'],
 ): ScenarioProcessJob<T> {
   const silenceMs = opts.silenceMs ?? silenceBudgetMs(request)
   const wallMs = opts.wallMs ?? DEFAULT_WALL_MS
@@ -191,7 +192,12 @@ export function startJob<T>(
 
   arm()
   try {
-    child.post({ type, id, request } as WorkerRequest)
+    child.post({
+      type,
+      id,
+      request,
+      ...(jobOptions ? { options: jobOptions } : {}),
+    } as WorkerRequest)
   } catch (e) {
     finish(failure('internal', `could not reach the scenario process: ${messageOf(e)}`), true)
   }

@@ -4,13 +4,16 @@
  * `done`; or, for `warm`, run a small built-in scenario and post nothing. Messages are handled
  * one at a time, in arrival order. Free of Node and DOM APIs; each entry passes its own `post`.
  */
-import type { JobOutcome, RunRequest, WorkerMessage } from '../shared/worker-protocol'
+import type { JobOutcome, JobRequest, RunRequest, WorkerMessage } from '../shared/worker-protocol'
 import { describeScenario } from './describe'
 import { runScenario } from './runner'
 
 /** Jobs an entry adds to `run` and `describe` (the CLI's `record`), by message type. */
 export type ExtraJobs = Partial<
-  Record<'record', (request: RunRequest) => Promise<JobOutcome<object>>>
+  Record<
+    'record' | 'trace',
+    (request: RunRequest, options: JobRequest['options']) => Promise<JobOutcome<object>>
+  >
 >
 
 function isRunRequest(v: unknown): v is RunRequest {
@@ -51,7 +54,7 @@ export async function handleWorkerMessage(
   post: (message: WorkerMessage<JobOutcome<object>>) => void,
   extra: ExtraJobs = {},
 ): Promise<void> {
-  const msg = data as { type?: unknown; id?: unknown; request?: unknown } | null
+  const msg = data as { type?: unknown; id?: unknown; request?: unknown; options?: unknown } | null
   if (msg?.type === 'warm') {
     // A warm-up that fails costs nothing but time: the run after it reports whatever is wrong.
     await runScenario(WARM_UP_REQUEST).catch(() => {})
@@ -68,8 +71,8 @@ export async function handleWorkerMessage(
           })
       : type === 'describe'
         ? describeScenario
-        : type === 'record'
-          ? extra.record
+        : type === 'record' || type === 'trace'
+          ? extra[type]
           : undefined
   if (!job) return
   let outcome: JobOutcome<object>
@@ -80,7 +83,11 @@ export async function handleWorkerMessage(
     }
   } else {
     try {
-      outcome = await job(msg.request)
+      const options =
+        typeof msg.options === 'object' && msg.options !== null
+          ? (msg.options as JobRequest['options'])
+          : undefined
+      outcome = await job(msg.request, options)
     } catch (e) {
       // runScenario() turns every failure it knows into an outcome; anything else still ends
       // the run with exactly one `done`, never a host left waiting for its watchdog.

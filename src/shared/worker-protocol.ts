@@ -54,17 +54,20 @@ export interface MeasuredCosts {
 /**
  * `run`: one scenario; the worker answers with progress and exactly one `done` of the same id.
  * `describe`: the scenario's resolved definition (seed, machine, variant) without simulating;
- * `record`: one variant run with its simulator calls recorded (`hugeswap export-selftest`; only
- * the CLI's process entry knows it). Both answer with one `done` as well.
+ * `record`: one variant run with its simulator calls recorded (`hugeswap export-selftest`), and
+ * `trace`: one with the model observed after every step (`hugeswap real`); only the CLI's
+ * process entry knows these two. Both answer with one `done` as well.
  * `warm`: compile and run the engine once on a small built-in scenario and answer nothing, so a
  * worker started ahead of need (the browser keeps one spare) runs the next scenario with its code
  * already loaded and compiled. Messages are handled one at a time, in order: a `run` that arrives
  * during the warm-up waits for it.
  */
 export interface JobRequest {
-  type: 'run' | 'describe' | 'record'
+  type: 'run' | 'describe' | 'record' | 'trace'
   id: number
   request: RunRequest
+  /** `trace`: the kernel's zswap was enabled once since boot (hugeswap real). */
+  options?: { zswapEverEnabled?: boolean }
 }
 
 export type WorkerRequest = JobRequest | { type: 'warm' }

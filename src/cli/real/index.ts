@@ -36,7 +36,8 @@ import type { RealReport } from '../../shared/real-report'
 import { compareRuns, formatComparison, parseKernelOutput } from './compare'
 import { HostMachine, realSystem, type Prepared, type System } from './host'
 import { formatMarkdown } from './markdown'
-import { traceModel, type Step, type Trace } from './trace'
+import { type Step, type Trace, type TraceOptions } from './trace'
+import { forkScenarioProcess, startJob } from '../../scenario/node-host'
 import { ZERO_PAGE_PROBE, generateTraceProgram, unsupportedReason } from './trace-c'
 import {
   Guest,
@@ -285,6 +286,15 @@ async function realOne(
     env.stderr.write(costs.message + '\n')
     return EXIT_CANNOT_RUN
   }
+  // The model's trace of the scenario (untrusted code) runs in a scenario process of its own,
+  // under a run's limits, like every other command's.
+  const traceInProcess = (request: RunRequest, traceOptions: TraceOptions) =>
+    startJob<{ trace: Trace }>(
+      'trace',
+      request,
+      { start: () => forkScenarioProcess(env.processEntry) },
+      traceOptions,
+    ).result
   const requestFor = (variant: VariantName, quirks?: KernelQuirks): RunRequest => {
     const request: RunRequest = {
       source: loaded.source,
@@ -316,7 +326,7 @@ async function realOne(
     } else {
       // The guest is booted as the scenario's machine (its RAM, its disks): the model's machine
       // is read from a first run, which no kernel fact changes.
-      const first = await traceModel(requestFor(options.variant ?? 'baseline'), {
+      const first = await traceInProcess(requestFor(options.variant ?? 'baseline'), {
         zswapEverEnabled: false,
       })
       if (!first.ok) {
@@ -359,7 +369,9 @@ async function realOne(
     // zswap enabled once since boot changes swap-in for good (zswap_never_enabled() is false):
     // a scenario run earlier, here or by anyone, may have done it.
     const zswapEverEnabled = await zswapWasEnabled(target.sys)
-    const traced = await traceModel(requestFor(chosen.variant, facts.quirks), { zswapEverEnabled })
+    const traced = await traceInProcess(requestFor(chosen.variant, facts.quirks), {
+      zswapEverEnabled,
+    })
     if (!traced.ok) {
       env.stderr.write(formatErrorFor(traced.error, loaded.fileName, loaded.shownPath) + '\n')
       return EXIT_CANNOT_RUN

@@ -42,6 +42,11 @@ export const GUEST_PRELUDE = String.raw`(function (hostCall, configJson) {
   const apply = Reflect.apply
   const abs = Math.abs
   const StringCtor = String
+  const defineProp = Object.defineProperty
+  /** An own property, whatever setters the prototypes carry (and a key '__proto__' stays a key). */
+  function put(target, key, value) {
+    defineProp(target, key, { value: value, enumerable: true, writable: true, configurable: true })
+  }
   const config = parse(configJson)
   const FRAME = '(' + config.fileName + ':'
 
@@ -193,7 +198,7 @@ export const GUEST_PRELUDE = String.raw`(function (hostCall, configJson) {
   /** An error reported like a usage error of the call (no 'TypeError:' prefix). */
   function usage(message) {
     const err = new ErrorCtor(message)
-    err.name = 'SimUsageError'
+    put(err, 'name', 'SimUsageError')
     return err
   }
 
@@ -216,12 +221,12 @@ export const GUEST_PRELUDE = String.raw`(function (hostCall, configJson) {
     if (isArray(value)) {
       const n = value.length
       const out = []
-      for (let i = 0; i < n; i++) out[i] = plainCopy(value[i], depth + 1, budget)
+      for (let i = 0; i < n; i++) put(out, i, plainCopy(value[i], depth + 1, budget))
       return out
     }
     const keys = keysOf(value)
     const out = {}
-    for (let i = 0; i < keys.length; i++) out[keys[i]] = plainCopy(value[keys[i]], depth + 1, budget)
+    for (let i = 0; i < keys.length; i++) put(out, keys[i], plainCopy(value[keys[i]], depth + 1, budget))
     return out
   }
 

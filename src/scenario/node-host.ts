@@ -22,7 +22,7 @@
 import { fork } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import type { ScenarioError } from '../shared/result'
+import type { ResultJson, RunProgress, ScenarioError } from '../shared/result'
 import { showControls } from '../shared/terminal'
 import type {
   JobOutcome,
@@ -30,13 +30,13 @@ import type {
   WorkerMessage,
   WorkerRequest,
 } from '../shared/worker-protocol'
-import { silenceBudgetMs } from './limits'
 import { createSpare, type Spare } from '../shared/spare'
 import {
   DEFAULT_HEAP_MB,
   DEFAULT_RSS_LIMIT_BYTES,
   DEFAULT_WALL_MS,
   formatBytesShort,
+  silenceBudgetMs,
 } from './limits'
 
 export const CANCELLED_MESSAGE = 'run cancelled'
@@ -74,7 +74,7 @@ export interface ScenarioProcessOptions extends ProcessLimits {
   start: StartScenarioProcess
   /** A process already started (a spare's); the job owns it and kills it when it ends. */
   process?: ScenarioProcess
-  onProgress?: (p: import('../shared/result').RunProgress) => void
+  onProgress?: (p: RunProgress) => void
   /** Resident bytes of a process (default: /proc/PID/status on Linux, else unknown). */
   rssOf?: (pid: number) => number | undefined
   /** How often the RSS is polled, in ms (default 250). */
@@ -91,12 +91,12 @@ export interface ScenarioProcessJob<T> {
 export function runInProcess(
   request: JobRequest['request'],
   opts: ScenarioProcessOptions,
-): ScenarioProcessJob<{ result: import('../shared/result').ResultJson }> {
+): ScenarioProcessJob<{ result: ResultJson }> {
   return startJob('run', request, opts)
 }
 
 /**
- * One job (`run`, `describe`, `record`) in a process of its own: the process gets the request,
+ * One job (`run`, `describe`, `record`, `trace`) in a process of its own: the process gets the request,
  * answers with progress and one `done`, and is killed when the job ends, however it ends.
  */
 export function startJob<T>(
@@ -160,22 +160,18 @@ export function startJob<T>(
       true,
     )
   }, wallMs)
-  let peak = 0
   const rssPoll = setInterval(() => {
     const pid = child.pid
     if (pid === undefined) return
     const rss = rssOf(pid)
-    if (rss === undefined) return
-    peak = Math.max(peak, rss)
-    if (rss > rssBytes) {
-      finish(
-        failure(
-          'memory',
-          `the scenario process used ${formatBytesShort(rss)} of memory, over its limit of ${formatBytesShort(rssBytes)}, and was stopped (--rss-limit raises it)`,
-        ),
-        true,
-      )
-    }
+    if (rss === undefined || rss <= rssBytes) return
+    finish(
+      failure(
+        'memory',
+        `the scenario process used ${formatBytesShort(rss)} of memory, over its limit of ${formatBytesShort(rssBytes)}, and was stopped (--rss-limit raises it)`,
+      ),
+      true,
+    )
   }, opts.rssPollMs ?? 250)
 
   child.onMessage((raw) => {

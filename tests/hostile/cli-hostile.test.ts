@@ -214,6 +214,11 @@ describe("checks are the host's", () => {
       /FAIL {2}baseline {2}forged: actual {"swapped":512}, expected {"swapped":0}/,
     )
   })
+  it('9. a setter on Array.prototype cannot change what a check compares', async () => {
+    const r = await hugeswap(['run', fixture('checks-forged-setter.ts')], cwd)
+    expect(r.status, r.stderr).toBe(1)
+    expect(r.stdout).toMatch(/checks: 0 passed, 1 failed/)
+  })
 })
 
 describe('writes that refuse anything but a regular file or a new path', () => {

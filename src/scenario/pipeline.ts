@@ -230,6 +230,10 @@ async function runVariant(
     warnings: r.warnings,
     ...(r.phases ? { phases: r.phases } : {}),
     endTimeNs: r.endTimeNs,
+    // These two were left out here for a while: a khugepaged or mTHP run's JSON had neither
+    // (tests/scenario/result-assembly.test.ts now holds every field to the simulator's).
+    ...(r.khugepaged ? { khugepaged: r.khugepaged } : {}),
+    ...(r.mthp ? { mthp: r.mthp } : {}),
   }
 }
 

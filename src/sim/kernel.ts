@@ -378,8 +378,11 @@ export class Kernel {
    * budget (page frames, swap devices, the pools, every mapping's content tags).
    */
   modelBytes(): number {
-    let n = this.mem.bytes + this.folios.bytes + this.pmds.bytes + this.ptes.bytes
-    for (const si of this.swap) n += si.bytes
+    // Also asked while the constructor builds the frame and swap arrays (not assigned yet).
+    const mem = this.mem as PageAlloc | undefined
+    const swap = (this.swap as SwapInfo[] | undefined) ?? []
+    let n = (mem?.bytes ?? 0) + this.folios.bytes + this.pmds.bytes + this.ptes.bytes
+    for (const si of swap) n += si.bytes
     for (const mm of this.mms.values()) for (const v of mm.vmas) n += v.expected.bytes
     return n
   }

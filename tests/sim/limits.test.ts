@@ -114,3 +114,14 @@ describe('the model byte budget', () => {
     expect(a.slice(0, 512).budget).toBe(counting)
   })
 })
+
+it('a machine whose frame arrays alone pass the budget is refused as it is built', () => {
+  expect(() =>
+    createSimulator({
+      variant: 'baseline',
+      seed: 1,
+      machine: normalizeMachine({ memory: '4T' }),
+      modelBytes: 64 * 1024 ** 2,
+    }),
+  ).toThrow(SimLimitError)
+})

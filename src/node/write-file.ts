@@ -152,14 +152,24 @@ export async function checkWritable(path: string, dir = false): Promise<void> {
   }
 }
 
-/** Writes `path` atomically, as the file's header says. */
+/**
+ * Writes `path` atomically, as the file's header says. `followLink`: a symbolic link at `path`
+ * is written through, to the regular file it names (the app saving a scenario the user opened
+ * through a link), instead of refused (the CLI's --json and --out).
+ */
 export async function writeFileAtomic(
   path: string,
   data: string | Uint8Array,
   fs: AtomicWriteFs = fsp as unknown as AtomicWriteFs,
+  followLink = false,
 ): Promise<void> {
   refuseKernelFs(path)
-  const info = await lstatOrNull(fs, path)
+  let info = await lstatOrNull(fs, path)
+  if (followLink && info?.isSymbolicLink()) {
+    path = await fsp.realpath(path)
+    refuseKernelFs(path)
+    info = await lstatOrNull(fs, path)
+  }
   if (info && !info.isFile()) {
     throw new WriteRefused(`${path}: ${kindOf(info)}, not a regular file; refusing to replace it`)
   }

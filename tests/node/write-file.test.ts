@@ -1,6 +1,16 @@
 /** src/node/write-file.ts: atomic writes of regular files only, temporary files never left. */
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -95,5 +105,19 @@ describe('checkWritable', () => {
     writeFileSync(join(dir, 'f'), '')
     await expect(checkWritable(join(dir, 'f'), true)).rejects.toThrow(/not a directory/)
     await expect(checkWritable(join(dir, 'f'))).resolves.toBeUndefined()
+  })
+})
+
+describe('writeFileAtomic through a link', () => {
+  it('refuses a symbolic link unless told to follow it, then writes the file it names', async () => {
+    const target = join(dir, 'real.ts')
+    const link = join(dir, 'link.ts')
+    writeFileSync(target, 'old', { mode: 0o600 })
+    symlinkSync(target, link)
+    await expect(writeFileAtomic(link, 'new')).rejects.toThrow(/a symbolic link/)
+    await writeFileAtomic(link, 'new', undefined, true)
+    expect(readFileSync(target, 'utf8')).toBe('new')
+    expect(lstatSync(link).isSymbolicLink()).toBe(true)
+    expect(statSync(target).mode & 0o777).toBe(0o600)
   })
 })

@@ -43,9 +43,12 @@ export interface FileService {
   saveAs(request: SaveAsRequest): Promise<SavedFile | null>
 }
 
-/** Writes `data` to `path` as src/node/write-file.ts does (atomic, regular files only, mode kept). */
+/**
+ * Writes `data` to `path` as src/node/write-file.ts does (atomic, regular files only, mode kept);
+ * a scenario the user opened through a symbolic link is saved to the file the link names.
+ */
 export function writeFileAtomic(path: string, data: string, fs: FileSystem = fsp): Promise<void> {
-  return writeAtomic(path, data, fs)
+  return writeAtomic(path, data, fs, true)
 }
 
 export function createFileService(dialogs: FileDialogs, fs: FileSystem = fsp): FileService {

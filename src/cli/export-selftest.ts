@@ -40,7 +40,7 @@ import {
   type CliEnv,
 } from './run'
 import { HARNESS_SHIM, HELPERS, MADVICE, PROT } from './selftest-c'
-import { writeFileAtomic } from '../node/write-file'
+import { checkWritable, writeFileAtomic } from '../node/write-file'
 
 const PAGE = 4096
 /** Ranges up to this size get pagemap/smaps probes after swap-relevant steps. */
@@ -195,6 +195,12 @@ export async function exportSelftestCommand(
   const loaded = await loadScenario(options.file, env)
   if (!loaded.ok) {
     env.stderr.write(loaded.message + '\n')
+    return EXIT_CANNOT_RUN
+  }
+  try {
+    await checkWritable(resolve(env.cwd, options.out ?? '.'), true)
+  } catch (err) {
+    env.stderr.write(`hugeswap: cannot write: ${describeIoError(err)}\n`)
     return EXIT_CANNOT_RUN
   }
   const variant = options.variant ?? 'pmd-swap'

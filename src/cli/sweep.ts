@@ -37,7 +37,7 @@ import {
   type CliEnv,
 } from './run'
 import { loadMeasuredCosts } from './costs'
-import { replaceDirectory } from '../node/write-file'
+import { checkWritable, replaceDirectory } from '../node/write-file'
 
 /** DIR/sweep.json. */
 export interface SweepIndex {
@@ -106,6 +106,15 @@ export async function sweepCommand(options: SweepOptions, env: CliEnv): Promise<
   const metrics = options.metrics ?? [...DEFAULT_SWEEP_METRICS]
   const grid = sweepGrid(options.params)
   const names = uniqueNames(grid)
+  // Where the results go is checked before the sweep, not after it.
+  if (options.out !== undefined) {
+    try {
+      await checkWritable(resolve(env.cwd, options.out), true)
+    } catch (err) {
+      env.stderr.write(`hugeswap: cannot write: ${describeIoError(err)}\n`)
+      return EXIT_CANNOT_RUN
+    }
+  }
   const requests = grid.map((params): RunRequest => {
     const req: RunRequest = { source: loaded.source, fileName: loaded.fileName, params }
     if (options.variants) req.variants = options.variants

@@ -265,6 +265,24 @@ describe('writes that refuse anything but a regular file or a new path', () => {
     expect(p.stderr).toMatch(/refusing to write under \/proc/)
   })
 
+  it('7. sweep and export-selftest check where they write before they run', async () => {
+    const t0 = performance.now()
+    const sweep = await hugeswap(
+      ['sweep', join(ROOT, 'scenarios/one-thp.ts'), '--param', 'seed=1,2', '--out', '/proc/self/x'],
+      cwd,
+    )
+    expect(sweep.status).toBe(2)
+    expect(sweep.stderr).toMatch(/refusing to write under \/proc/)
+    const exported = await hugeswap(
+      ['export-selftest', join(ROOT, 'scenarios/one-thp.ts'), '--out', '/dev/null'],
+      cwd,
+    )
+    expect(exported.status).toBe(2)
+    expect(exported.stderr).toMatch(/\/dev\/null: refusing to write under \/dev/)
+    // Refused at once, not after the runs.
+    expect(performance.now() - t0).toBeLessThan(15_000)
+  })
+
   it('7. a replaced file keeps its mode (0600 stayed 0644 before)', async () => {
     const path = join(dir, 'private.json')
     writeFileSync(path, '{}', { mode: 0o600 })

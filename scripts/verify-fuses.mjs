@@ -1,16 +1,12 @@
 // electron-builder's afterSign hook (electron-builder.yml): reads the fuse wire of the packaged,
-// signed Electron binary and fails the build unless every fuse electron-builder.yml sets is set
-// that way. A packaging step that silently skipped the fuses (an old @electron/fuses, a wire
+// signed Electron binary and fails the build unless every fuse of the config's electronFuses is
+// set that way. A packaging step that silently skipped the fuses (an old @electron/fuses, a wire
 // Electron changed) would otherwise ship an app that runs as Node for anyone who asks.
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { FuseState, FuseV1Options, getCurrentFuseWire } from '@electron/fuses'
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
-
 /** electron-builder.yml's `electronFuses` keys -> @electron/fuses' FuseV1Options. */
-const FUSE_OPTIONS = {
+export const FUSE_OPTIONS = {
   runAsNode: FuseV1Options.RunAsNode,
   enableCookieEncryption: FuseV1Options.EnableCookieEncryption,
   enableNodeOptionsEnvironmentVariable: FuseV1Options.EnableNodeOptionsEnvironmentVariable,
@@ -19,19 +15,6 @@ const FUSE_OPTIONS = {
   onlyLoadAppFromAsar: FuseV1Options.OnlyLoadAppFromAsar,
   loadBrowserProcessSpecificV8Snapshot: FuseV1Options.LoadBrowserProcessSpecificV8Snapshot,
   grantFileProtocolExtraPrivileges: FuseV1Options.GrantFileProtocolExtraPrivileges,
-}
-
-/** `electronFuses` of electron-builder.yml (a flat block of `key: true|false` lines). */
-export function wantedFuses(configText = readFileSync(join(ROOT, 'electron-builder.yml'), 'utf8')) {
-  const block = /^electronFuses:\n((?: {2}\w+: (?:true|false)\n)+)/m.exec(configText)
-  if (!block) throw new Error('electron-builder.yml: no electronFuses block')
-  const wanted = {}
-  for (const line of block[1].trim().split('\n')) {
-    const [key, value] = line.trim().split(': ')
-    if (!(key in FUSE_OPTIONS)) throw new Error(`electron-builder.yml: unknown fuse ${key}`)
-    wanted[key] = value === 'true'
-  }
-  return wanted
 }
 
 /** The Electron binary electron-builder packaged (as its addElectronFuses() names it). */
@@ -46,11 +29,12 @@ export function electronBinary(context) {
   return join(appOutDir, packager.executableName)
 }
 
-/** Throws, naming every fuse that is not as wanted. */
-export async function verifyFuses(binary, wanted = wantedFuses()) {
+/** Throws, naming every fuse that is not as `wanted` (electron-builder's `electronFuses`). */
+export async function verifyFuses(binary, wanted) {
   const wire = await getCurrentFuseWire(binary)
   const wrong = []
   for (const [key, on] of Object.entries(wanted)) {
+    if (!(key in FUSE_OPTIONS)) continue // resetAdHocDarwinSignature: not a fuse
     const state = wire[FUSE_OPTIONS[key]]
     const expected = on ? FuseState.ENABLE : FuseState.DISABLE
     if (state !== expected)
@@ -59,6 +43,9 @@ export async function verifyFuses(binary, wanted = wantedFuses()) {
   if (wrong.length > 0) throw new Error(`${binary}: fuses not applied: ${wrong.join('; ')}`)
 }
 
+/** The hook: the fuses electron-builder read from electron-builder.yml, in the signed binary. */
 export default async function afterSign(context) {
-  await verifyFuses(electronBinary(context))
+  const wanted = context.packager.config.electronFuses
+  if (!wanted) throw new Error('electron-builder.yml: no electronFuses to check')
+  await verifyFuses(electronBinary(context), wanted)
 }

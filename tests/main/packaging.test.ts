@@ -16,12 +16,25 @@ const ROOT = join(import.meta.dirname, '../..')
 const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'
 
 interface Verify {
-  wantedFuses(text?: string): Record<string, boolean>
+  FUSE_OPTIONS: Record<string, FuseV1Options>
   electronBinary(context: unknown): string
-  verifyFuses(binary: string, wanted?: Record<string, boolean>): Promise<void>
+  verifyFuses(binary: string, wanted: Record<string, boolean>): Promise<void>
   default(context: unknown): Promise<void>
 }
-const { wantedFuses, electronBinary, verifyFuses, default: afterSign } = verify as Verify
+const { FUSE_OPTIONS, electronBinary, verifyFuses, default: afterSign } = verify as Verify
+
+/** electron-builder.yml as electron-builder reads it. */
+async function builderConfig() {
+  const { getConfig } = await import('app-builder-lib/out/util/config/config.js')
+  return getConfig(ROOT, join(ROOT, 'electron-builder.yml'), null)
+}
+
+/** The config's electronFuses: the fuses the afterSign hook checks. */
+async function wantedFuses(): Promise<Record<string, boolean>> {
+  const fuses = (await builderConfig()).electronFuses
+  if (!fuses) throw new Error('electron-builder.yml: no electronFuses')
+  return fuses as Record<string, boolean>
+}
 
 let dir: string
 beforeAll(() => {
@@ -59,8 +72,8 @@ describe('electron-builder.yml', () => {
     expect(config.win?.target).toBe('nsis')
   })
 
-  it('turns off running as Node, NODE_OPTIONS, --inspect and file:// privileges; on cookie encryption and asar integrity', () => {
-    expect(wantedFuses()).toEqual({
+  it('turns off running as Node, NODE_OPTIONS, --inspect and file:// privileges; on cookie encryption and asar integrity', async () => {
+    expect(await wantedFuses()).toEqual({
       runAsNode: false,
       enableCookieEncryption: true,
       enableNodeOptionsEnvironmentVariable: false,
@@ -98,18 +111,9 @@ describe('the afterSign fuse check', () => {
   })
 
   it('accepts a binary flipped as the config says and refuses one left as it was', async () => {
-    const wanted = wantedFuses()
+    const wanted = await wantedFuses()
     const options: Record<number, boolean> = {}
-    const keys: Record<string, FuseV1Options> = {
-      runAsNode: FuseV1Options.RunAsNode,
-      enableCookieEncryption: FuseV1Options.EnableCookieEncryption,
-      enableNodeOptionsEnvironmentVariable: FuseV1Options.EnableNodeOptionsEnvironmentVariable,
-      enableNodeCliInspectArguments: FuseV1Options.EnableNodeCliInspectArguments,
-      enableEmbeddedAsarIntegrityValidation: FuseV1Options.EnableEmbeddedAsarIntegrityValidation,
-      onlyLoadAppFromAsar: FuseV1Options.OnlyLoadAppFromAsar,
-      grantFileProtocolExtraPrivileges: FuseV1Options.GrantFileProtocolExtraPrivileges,
-    }
-    for (const [key, on] of Object.entries(wanted)) options[keys[key]] = on
+    for (const [key, on] of Object.entries(wanted)) options[FUSE_OPTIONS[key]] = on
     const flipped = standInBinary(join(dir, 'hugeswap'))
     const untouched = standInBinary(join(dir, 'untouched'))
     await flipFuses(flipped, { version: FuseVersion.V1, ...options })
@@ -124,7 +128,11 @@ describe('the afterSign fuse check', () => {
       afterSign({
         appOutDir: join(dir, 'linux-unpacked'),
         electronPlatformName: 'linux',
-        packager: { appInfo: { productFilename: 'Hugeswap' }, executableName: 'hugeswap' },
+        packager: {
+          appInfo: { productFilename: 'Hugeswap' },
+          executableName: 'hugeswap',
+          config: { electronFuses: wanted },
+        },
       }),
     ).resolves.toBeUndefined()
   })

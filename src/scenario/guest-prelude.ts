@@ -11,8 +11,57 @@
  * go to the host as they are made (`$check`). The 'hugeswap' module (MODULE_SOURCE) picks up `defineScenario` from a hidden global
  * that it deletes on first import.
  *
- * Keep in step with hugeswap.d.ts (the types users see) and host-api.ts (the ops).
+ * The methods of the kernel, task and cgroup objects are generated from VERBS (verbs.ts), the
+ * scenario API's one source, which hugeswap.d.ts and host-api.ts are held to.
  */
+import {
+  VERBS,
+  VERB_OPS,
+  splitOp,
+  type ArgKind,
+  type ReturnKind,
+  type VerbObject,
+  type VerbSpec,
+} from './verbs'
+
+/** How an argument of each kind crosses into the host (prelude functions below). */
+const ARG_CODE: Record<ArgKind, (name: string) => string> = {
+  value: (name) => name,
+  range: (name) => `rangeArg(${name})`,
+  task: (name) => `taskArg(${name})`,
+  address: (name) => `addressArg(${name})`,
+}
+
+/** What the guest makes of the host's answer, for each kind. */
+const RETURN_CODE: Record<ReturnKind, (call: string) => string> = {
+  void: (call) => `${call}`,
+  value: (call) => `return ${call}`,
+  frozen: (call) => `return deepFreeze(${call})`,
+  task: (call) => `return makeTask(${call})`,
+  range: (call) => `return makeRange(${call})`,
+  cgroup: (call) => `return makeCgroup(${call})`,
+}
+
+/** The first argument of every op on a task or a cgroup (prelude variables). */
+const RECEIVER: Record<VerbObject, string[]> = { k: [], t: ['pid'], cg: ['id'] }
+
+/**
+ * The guest object's methods for the verbs on `object`, generated from VERBS (verbs.ts):
+ * `mmap(size, options) { return makeRange(call('t.mmap', [pid, size, options])) },`.
+ */
+export function guestMethods(object: VerbObject): string {
+  const lines: string[] = []
+  for (const op of VERB_OPS) {
+    const [on, method] = splitOp(op)
+    if (on !== object) continue
+    const spec: VerbSpec = VERBS[op]
+    const params = spec.args.map(([name]) => name)
+    const args = [...RECEIVER[object], ...spec.args.map(([name, kind]) => ARG_CODE[kind](name))]
+    const call = `call('${op}', [${args.join(', ')}])`
+    lines.push(`      ${method}(${params.join(', ')}) { ${RETURN_CODE[spec.returns](call)} },`)
+  }
+  return lines.join('\n')
+}
 
 /** Filename QuickJS shows for prelude frames; stack parsing skips them. */
 export const PRELUDE_FILE = 'hugeswap:prelude'
@@ -115,14 +164,16 @@ export const GUEST_PRELUDE = String.raw`(function (hostCall, configJson) {
     return { start: range.start, length: range.length }
   }
 
+  /** An address given as a number, or as a range whose start is used. */
+  function addressArg(address) {
+    return typeof address === 'object' && address !== null ? address.start : address
+  }
+
   function makeCgroup(info) {
     const id = info.id
     return freeze({
       name: info.name,
-      spawn(comm) { return makeTask(call('cg.spawn', [id, comm])) },
-      setMax(max) { call('cg.setMax', [id, max]) },
-      reclaim(size) { return call('cg.reclaim', [id, size]) },
-      stat() { return deepFreeze(call('cg.stat', [id])) },
+${guestMethods('cg')}
     })
   }
 
@@ -131,67 +182,7 @@ export const GUEST_PRELUDE = String.raw`(function (hostCall, configJson) {
     return freeze({
       pid: pid,
       comm: info.comm,
-      mmap(size, options) {
-        return makeRange(call('t.mmap', [pid, size, options]))
-      },
-      write(range, options) {
-        call('t.write', [pid, rangeArg(range), options])
-      },
-      read(range, options) {
-        call('t.read', [pid, rangeArg(range), options])
-      },
-      madvise(range, advice) {
-        call('t.madvise', [pid, rangeArg(range), advice])
-      },
-      mprotect(range, prot) {
-        call('t.mprotect', [pid, rangeArg(range), prot])
-      },
-      munmap(range) {
-        call('t.munmap', [pid, rangeArg(range)])
-      },
-      mremap(range, newAddress) {
-        const to = typeof newAddress === 'object' && newAddress !== null ? newAddress.start : newAddress
-        return makeRange(call('t.mremap', [pid, rangeArg(range), to]))
-      },
-      fork() {
-        return makeTask(call('t.fork', [pid]))
-      },
-      exit() {
-        call('t.exit', [pid])
-      },
-      smaps(range) {
-        return call('t.smaps', [pid, range === undefined ? null : rangeArg(range)])
-      },
-      status() {
-        return call('t.status', [pid])
-      },
-      pagemap(range) {
-        return call('t.pagemap', [pid, rangeArg(range)])
-      },
-      mincore(range) {
-        return call('t.mincore', [pid, rangeArg(range)])
-      },
-      clearRefs(value) {
-        call('t.clearRefs', [pid, value])
-      },
-      uffdRegister(range, modes) {
-        call('t.uffdRegister', [pid, rangeArg(range), modes])
-      },
-      uffdProtect(range, mode, protect) {
-        call('t.uffdProtect', [pid, rangeArg(range), mode, protect])
-      },
-      uffdMove(dst, src) {
-        return call('t.uffdMove', [pid, rangeArg(dst), rangeArg(src)])
-      },
-      uffdEvents() {
-        return call('t.uffdEvents', [pid])
-      },
-      pin(range) {
-        call('t.pin', [pid, rangeArg(range)])
-      },
-      unpin(range) {
-        call('t.unpin', [pid, rangeArg(range)])
-      },
+${guestMethods('t')}
     })
   }
 
@@ -291,19 +282,7 @@ export const GUEST_PRELUDE = String.raw`(function (hostCall, configJson) {
     return freeze({
       variant: freeze({ name: variant.name, pmdSwap: variant.pmdSwap, lazyDeposit: variant.lazyDeposit }),
       machine: deepFreeze(machine),
-      spawn(comm) { return makeTask(call('k.spawn', [comm])) },
-      reclaim(size) { return call('k.reclaim', [size]) },
-      cgroup(name, options) { return makeCgroup(call('k.cgroup', [name, options])) },
-      sleep(ms) { call('k.sleep', [ms]) },
-      khugepaged(scans) { call('k.khugepaged', [scans]) },
-      swapoff(index) { call('k.swapoff', [index]) },
-      swapon(index) { call('k.swapon', [index]) },
-      zswap(enabled) { call('k.zswap', [enabled]) },
-      splitFolio(task, range) { return call('k.splitFolio', [taskArg(task), rangeArg(range)]) },
-      vmstat() { return call('k.vmstat', []) },
-      meminfo() { return call('k.meminfo', []) },
-      snapshot(label) { call('k.snapshot', [label]) },
-      phase(name) { call('k.phase', [name]) },
+${guestMethods('k')}
       expect: expect,
     })
   }

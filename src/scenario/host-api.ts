@@ -13,6 +13,7 @@ import {
   type UffdMode,
 } from '../sim/api'
 import { parseSize } from '../sim/include/units'
+import type { VerbOp } from './verbs'
 
 interface RangeArg {
   start: number
@@ -153,7 +154,8 @@ export function createHostApi(
     return parseSize(v as never, what)
   }
 
-  const ops: Record<string, HostOp> = {
+  // One op per verb of VERBS (verbs.ts), and no other: the type holds the table to it.
+  const ops: Record<VerbOp, HostOp> = {
     'k.spawn': ([comm]) => {
       const name = optionalString(comm, 'k.spawn: comm') ?? 'task'
       const pid = sim.spawn(name)
@@ -331,25 +333,28 @@ export function createHostApi(
       const a = range(r, 't.unpin')
       sim.pin(task(pid, 't.unpin'), a.start, a.length, false)
     },
-    'range.sub': ([r, offset, size]) => {
-      const a = range(r, 'range.sub')
-      const off = parseSize(offset as never, 'range.sub: offset')
-      const len = parseSize(size as never, 'range.sub: size')
-      if (len <= 0 || off + len > a.length) {
-        throw new SimUsageError(
-          `range.sub: [${off}, ${off + len}) is not inside the range's ${a.length} bytes`,
-        )
-      }
-      return { start: a.start + off, length: len }
-    },
+  }
+
+  /** `Range.sub()`: arithmetic on a range, not a verb (no simulator call, no progress phase). */
+  const rangeSub: HostOp = ([r, offset, size]) => {
+    const a = range(r, 'range.sub')
+    const off = parseSize(offset as never, 'range.sub: offset')
+    const len = parseSize(size as never, 'range.sub: size')
+    if (len <= 0 || off + len > a.length) {
+      throw new SimUsageError(
+        `range.sub: [${off}, ${off + len}) is not inside the range's ${a.length} bytes`,
+      )
+    }
+    return { start: a.start + off, length: len }
   }
 
   return (op, args) => {
-    const fn = Object.prototype.hasOwnProperty.call(ops, op) ? ops[op] : undefined
+    if (op === 'range.sub') return rangeSub(args)
+    const fn = Object.prototype.hasOwnProperty.call(ops, op) ? ops[op as VerbOp] : undefined
     if (!fn) throw new SimUsageError(`unknown operation '${op}'`)
-    if (onOp && op !== 'range.sub') onOp(phaseOf(op, args))
+    onOp?.(phaseOf(op, args))
     const result = fn(args)
-    if (afterOp && op !== 'range.sub') afterOp()
+    afterOp?.()
     return result
   }
 }

@@ -280,7 +280,8 @@ ${guestMethods('t')}
 
   function makeKernel(variant, machine) {
     return freeze({
-      variant: freeze({ name: variant.name, pmdSwap: variant.pmdSwap, lazyDeposit: variant.lazyDeposit }),
+      // The name and every feature flag (VARIANT_FEATURES in src/sim/result.ts), as the host sent them.
+      variant: freeze(variant),
       machine: deepFreeze(machine),
 ${guestMethods('k')}
       expect: expect,

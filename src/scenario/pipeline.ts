@@ -217,7 +217,7 @@ async function runVariant(
   // Fixed key order: the JSON is compared byte for byte.
   return {
     name,
-    features: { pmdSwap: features.pmdSwap, lazyDeposit: features.lazyDeposit },
+    features: { ...features },
     vmstat: r.vmstat,
     meminfo: r.meminfo,
     snapshots: r.snapshots,

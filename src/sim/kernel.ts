@@ -30,6 +30,8 @@ import { DeviceQueue } from './cost/queue'
 import {
   COST_COMPONENTS,
   type CostComponent,
+  type FallbackReason,
+  type FaultType,
   type PageTableLedger,
   type WalkerStats,
 } from './result'
@@ -60,48 +62,7 @@ const COMPONENT_INDEX = Object.fromEntries(COST_COMPONENTS.map((c, i) => [c, i])
   number
 >
 
-export type FallbackReason =
-  | 'F1-zswap-enabled'
-  | 'F2-no-free-cluster'
-  | 'F2-swap-file'
-  | 'F2-no-thp-swap'
-  | 'F3-partially-mapped'
-  | 'F4-pte-mapped'
-  | 'F5-set-pmd-swap-entry-failed'
-  | 'F6-swapin-alloc-failed'
-  | 'F7-swapcache-not-pmd'
-  | 'F8-swapin-race'
-  | 'F9-swap-read-error'
-  | 'F10-zswap-entries'
-  | 'F11-partial-range'
-  | 'F12-pmd-cow-split'
-  | 'F13-fork-enomem'
-  | 'F15-swapoff-split'
-  | 'F16-stable-writes-writeback'
-  | 'lazy-deposit-pte-alloc-failed'
-
-export const FALLBACK_LABELS = {
-  'F1-zswap-enabled': 'zswap was enabled since boot: reclaim keeps TTU_SPLIT_HUGE_PMD',
-  'F2-no-free-cluster': 'no wholly free 512-slot swap cluster: folio split before swap-out',
-  'F2-swap-file': 'swap file on a filesystem (not SWP_BLKDEV): order-0 slots only',
-  'F2-no-thp-swap': 'kernel without CONFIG_THP_SWAP: large folios split before swap-out',
-  'F3-partially-mapped': 'partially mapped THP split by reclaim before swap-out',
-  'F4-pte-mapped': 'PMD-sized folio mapped by PTEs at reclaim: per-PTE swap entries',
-  'F5-set-pmd-swap-entry-failed':
-    'set_pmd_swap_entry() failed: present PMD restored, split instead',
-  'F6-swapin-alloc-failed': 'PMD-order folio allocation failed on swap-in: swap PMD split',
-  'F7-swapcache-not-pmd': 'swap cache holds per-page folios behind a swap PMD: split',
-  'F8-swapin-race': 'the swap PMD changed under the fault (racing swap-in): fault retried',
-  'F9-swap-read-error': 'the PMD-order read failed (folio not uptodate): split, PTE path',
-  'F10-zswap-entries': 'zswap holds per-page entries behind a swap PMD: split',
-  'F11-partial-range': 'partial-range operation on a swap PMD: split to 512 swap PTEs',
-  'F12-pmd-cow-split': 'write to a shared or read-only THP: PMD split, 4 KB copy on write',
-  'F13-fork-enomem': 'fork could not get a PTE table (-ENOMEM): fork failed',
-  'F15-swapoff-split': 'swapoff could not bring a swap PMD back whole: split, unuse_pte_range()',
-  'F16-stable-writes-writeback':
-    'PMD swapped in under writeback to a stable-writes device: mapped read-only',
-  'lazy-deposit-pte-alloc-failed': 'PTE table allocation for a PMD split failed (lazy deposit)',
-} as const satisfies Record<FallbackReason, string>
+export { FALLBACK_LABELS, type FallbackReason } from './result'
 
 export class Kernel {
   readonly spec: MachineSpec
@@ -213,7 +174,7 @@ export class Kernel {
   readonly runParts = new Float64Array(COST_COMPONENTS.length)
   readonly runScratch = new Float64Array(COST_COMPONENTS.length)
   /** Type of the fault in progress (set by the handler that resolves it). */
-  faultType = ''
+  faultType: FaultType | '' = ''
   /** Retries the fault in progress has taken (a racing event is injected at most once). */
   faultRetries = 0
   /** Pages written so far (the content-tag sequence: one new tag per 4 KB page written). */

@@ -6,26 +6,105 @@
 
 export const RESULT_SCHEMA = 1 as const
 
-export type VariantName = 'baseline' | 'lazy-deposit' | 'pmd-swap' | 'pmd-swap+lazy-deposit'
-
-export const VARIANT_NAMES: readonly VariantName[] = [
-  'baseline',
-  'lazy-deposit',
-  'pmd-swap',
-  'pmd-swap+lazy-deposit',
-]
-
+/** What sets a kernel variant apart: the two series it has applied or not. */
 export interface VariantFeatures {
+  /** The PMD-level swap entry series: swap-out may install one PMD swap entry. */
   pmdSwap: boolean
+  /** Lazy page-table deposit: no PTE table deposited at THP fault time. */
   lazyDeposit: boolean
 }
 
+/**
+ * The four kernel variants and their features: the one source of the variant names
+ * (`VariantName` is its keys, VARIANT_NAMES its order; hugeswap.d.ts is held to both by
+ * tests/scenario/typings.test.ts).
+ */
 export const VARIANT_FEATURES = {
   baseline: { pmdSwap: false, lazyDeposit: false },
   'lazy-deposit': { pmdSwap: false, lazyDeposit: true },
   'pmd-swap': { pmdSwap: true, lazyDeposit: false },
   'pmd-swap+lazy-deposit': { pmdSwap: true, lazyDeposit: true },
-} as const satisfies Record<VariantName, VariantFeatures>
+} as const satisfies Record<string, VariantFeatures>
+
+export type VariantName = keyof typeof VARIANT_FEATURES
+
+export const VARIANT_NAMES = Object.keys(VARIANT_FEATURES) as readonly VariantName[]
+
+/**
+ * Why a PMD-level path fell back to the split path: the keys of a variant's `fallbacks`, each with
+ * the sentence users see. The one source of the reasons: `FallbackReason` is its keys.
+ */
+export const FALLBACK_LABELS = {
+  'F1-zswap-enabled': 'zswap was enabled since boot: reclaim keeps TTU_SPLIT_HUGE_PMD',
+  'F2-no-free-cluster': 'no wholly free 512-slot swap cluster: folio split before swap-out',
+  'F2-swap-file': 'swap file on a filesystem (not SWP_BLKDEV): order-0 slots only',
+  'F2-no-thp-swap': 'kernel without CONFIG_THP_SWAP: large folios split before swap-out',
+  'F3-partially-mapped': 'partially mapped THP split by reclaim before swap-out',
+  'F4-pte-mapped': 'PMD-sized folio mapped by PTEs at reclaim: per-PTE swap entries',
+  'F5-set-pmd-swap-entry-failed':
+    'set_pmd_swap_entry() failed: present PMD restored, split instead',
+  'F6-swapin-alloc-failed': 'PMD-order folio allocation failed on swap-in: swap PMD split',
+  'F7-swapcache-not-pmd': 'swap cache holds per-page folios behind a swap PMD: split',
+  'F8-swapin-race': 'the swap PMD changed under the fault (racing swap-in): fault retried',
+  'F9-swap-read-error': 'the PMD-order read failed (folio not uptodate): split, PTE path',
+  'F10-zswap-entries': 'zswap holds per-page entries behind a swap PMD: split',
+  'F11-partial-range': 'partial-range operation on a swap PMD: split to 512 swap PTEs',
+  'F12-pmd-cow-split': 'write to a shared or read-only THP: PMD split, 4 KB copy on write',
+  'F13-fork-enomem': 'fork could not get a PTE table (-ENOMEM): fork failed',
+  'F15-swapoff-split': 'swapoff could not bring a swap PMD back whole: split, unuse_pte_range()',
+  'F16-stable-writes-writeback':
+    'PMD swapped in under writeback to a stable-writes device: mapped read-only',
+  'lazy-deposit-pte-alloc-failed': 'PTE table allocation for a PMD split failed (lazy deposit)',
+} as const
+
+export type FallbackReason = keyof typeof FALLBACK_LABELS
+
+/**
+ * @kernel mm/khugepaged.c enum scan_result (the ones the model can produce): the keys of
+ * `khugepaged.results`, each with the sentence users see.
+ */
+export const SCAN_RESULT_LABELS = {
+  SCAN_SUCCEED: 'collapsed into a THP',
+  SCAN_PMD_NULL: 'no PTE table here (empty, or a swap PMD: nothing to collapse)',
+  SCAN_PMD_NONE: 'PMD empty',
+  SCAN_PMD_MAPPED: 'already PMD-mapped',
+  SCAN_EXCEED_NONE_PTE: 'more empty PTEs than max_ptes_none',
+  SCAN_EXCEED_SWAP_PTE: 'more swap PTEs than max_ptes_swap',
+  SCAN_EXCEED_SHARED_PTE: 'more shared pages than max_ptes_shared',
+  SCAN_PTE_UFFD_WP: 'a PTE is uffd-wp protected',
+  SCAN_LACK_REFERENCED_PAGE: 'too few referenced pages',
+  SCAN_VMA_CHECK: 'the VMA does not allow a THP here',
+  SCAN_ALLOC_HUGE_PAGE_FAIL: 'no PMD-order page for the new THP',
+  SCAN_CGROUP_CHARGE_FAIL: "the new THP does not fit under the mm's memory.max",
+  SCAN_SWAP_IN_FAILED: 'swapping in the swap PTEs failed',
+} as const
+
+export type ScanResult = keyof typeof SCAN_RESULT_LABELS
+
+/**
+ * The model's fault types: the keys of `faults.byType` and of a phase's faults, each with the
+ * kernel path that handles it (mm/memory.c, mm/huge_memory.c). `retry` is a fault that returned
+ * VM_FAULT_RETRY (or found the work done by a racing fault) and was taken again.
+ */
+export const FAULT_TYPES = {
+  'anon-4k': 'do_anonymous_page(): a 4 KB anonymous page',
+  'anon-mthp': 'do_anonymous_page(): an mTHP folio (alloc_anon_folio())',
+  'anon-thp': 'do_huge_pmd_anonymous_page(): a PMD-mapped THP',
+  'zero-page': 'do_anonymous_page(): the shared zero page mapped on a read',
+  'huge-zero': 'do_huge_pmd_anonymous_page(): the huge zero page mapped on a read',
+  'cow-pte': 'do_wp_page(): a 4 KB copy on write',
+  'wp-reuse-pte': 'do_wp_page(): an exclusive 4 KB page reused on a write',
+  'wp-reuse-pmd': 'do_huge_pmd_wp_page(): an exclusive THP reused on a write',
+  'swapin-io': 'do_swap_page(): read from the swap device',
+  'swapin-cache': 'do_swap_page(): found in the swap cache',
+  'pmd-swapin-io': 'do_huge_pmd_swap_page(): a PMD swap entry read from the device',
+  'pmd-swapin-cache': 'do_huge_pmd_swap_page(): a PMD swap entry found in the swap cache',
+  'uffd-missing': 'handle_userfault(): a missing fault the monitor answered with UFFDIO_COPY',
+  'uffd-wp': 'handle_userfault(): a write-protect (or read-write-protect) fault the monitor resolved',
+  retry: 'a fault retried (VM_FAULT_RETRY or a racing fault)',
+} as const
+
+export type FaultType = keyof typeof FAULT_TYPES
 
 /** /proc/vmstat event and counter names, verbatim. */
 export type Vmstat = Record<string, number>

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { createSimulator, normalizeMachine } from '../../src/sim'
 import { VM_EVENTS } from '../../src/sim/include/vmstat'
 import { COST_PROFILES } from '../../src/sim/cost/profiles'
+import { VARIANT_FEATURES, VARIANT_NAMES } from '../../src/sim/result'
 
 const root = resolve(import.meta.dirname, '../..')
 const dts = join(root, 'src/scenario/hugeswap.d.ts')
@@ -185,6 +186,22 @@ export const spec: MachineSpec = ${JSON.stringify(spec)}
 export const vmstat: Required<Vmstat> = ${JSON.stringify(counters)}
 `
     expect(check([], { '/virtual/spec.ts': source })).toEqual([])
+  })
+
+  it('names the same variants, with the same feature flags, as the simulator', () => {
+    // VARIANT_FEATURES (src/sim/result.ts) is the one source; hugeswap.d.ts's VariantName and
+    // Variant are held to it both ways (object literals: excess and missing properties).
+    const names = Object.fromEntries(VARIANT_NAMES.map((n) => [n, true]))
+    const variants = VARIANT_NAMES.map((name) =>
+      JSON.stringify({ name, ...VARIANT_FEATURES[name] }),
+    )
+    const source = `import type { Variant, VariantName } from 'hugeswap'
+export const names: Record<VariantName, true> = ${JSON.stringify(names)}
+export const variants: Required<Variant>[] = [${variants.join(', ')}]
+`
+    expect(check([], { '/virtual/variants.ts': source })).toEqual([])
+    const fewer = source.replace('"baseline":true,', '')
+    expect(check([], { '/virtual/variants-fewer.ts': fewer }).join('\n')).toMatch(/baseline/)
   })
 
   it('accepts every cost profile the simulator has, and no other name', () => {

@@ -9,7 +9,13 @@
  * src/sim/index.ts merges segments into the phases the report shows (a per-phase percentile
  * needs the phase's own values, not a difference of two cumulative summaries).
  */
-import type { FaultStats, LatencyHistogram, LatencySummaryNs, PhaseFaults } from '../result'
+import type {
+  FaultStats,
+  FaultType,
+  LatencyHistogram,
+  LatencySummaryNs,
+  PhaseFaults,
+} from '../result'
 
 const MAX_DISTINCT = 4096
 
@@ -105,7 +111,7 @@ export class FaultRecorder {
   private lastSeg: LatencySet | null = null
   private lastParts: Float64Array | null = null
 
-  record(type: string, ns: number, parts: Float64Array): void {
+  record(type: FaultType, ns: number, parts: Float64Array): void {
     this.recordMany(type, ns, parts, 1)
   }
 
@@ -115,7 +121,7 @@ export class FaultRecorder {
    * `ns * times` once equals adding `ns` that many times, bit for bit, as long as the sums stay
    * below 2^53, and the result JSON is the same as the per-fault path's.
    */
-  recordMany(type: string, ns: number, parts: Float64Array, times: number): void {
+  recordMany(type: FaultType, ns: number, parts: Float64Array, times: number): void {
     this.all.add(ns, times)
     this.totalNs += ns * times
     if (type !== this.lastType || this.lastSet === null) {

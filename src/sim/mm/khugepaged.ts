@@ -39,37 +39,9 @@ import { folio_add_new_anon_rmap, folio_remove_rmap_ptes } from './rmap'
 import { folio_put_if_unused } from './swap'
 import { free_swap_cache } from './swap_state'
 
-/** @kernel mm/khugepaged.c enum scan_result (the ones the model can produce). */
-export type ScanResult =
-  | 'SCAN_SUCCEED'
-  | 'SCAN_PMD_NULL'
-  | 'SCAN_PMD_NONE'
-  | 'SCAN_PMD_MAPPED'
-  | 'SCAN_EXCEED_NONE_PTE'
-  | 'SCAN_EXCEED_SWAP_PTE'
-  | 'SCAN_EXCEED_SHARED_PTE'
-  | 'SCAN_PTE_UFFD_WP'
-  | 'SCAN_LACK_REFERENCED_PAGE'
-  | 'SCAN_VMA_CHECK'
-  | 'SCAN_ALLOC_HUGE_PAGE_FAIL'
-  | 'SCAN_CGROUP_CHARGE_FAIL'
-  | 'SCAN_SWAP_IN_FAILED'
+import type { ScanResult } from '../result'
 
-export const SCAN_RESULT_LABELS = {
-  SCAN_SUCCEED: 'collapsed into a THP',
-  SCAN_PMD_NULL: 'no PTE table here (empty, or a swap PMD: nothing to collapse)',
-  SCAN_PMD_NONE: 'PMD empty',
-  SCAN_PMD_MAPPED: 'already PMD-mapped',
-  SCAN_EXCEED_NONE_PTE: 'more empty PTEs than max_ptes_none',
-  SCAN_EXCEED_SWAP_PTE: 'more swap PTEs than max_ptes_swap',
-  SCAN_EXCEED_SHARED_PTE: 'more shared pages than max_ptes_shared',
-  SCAN_PTE_UFFD_WP: 'a PTE is uffd-wp protected',
-  SCAN_LACK_REFERENCED_PAGE: 'too few referenced pages',
-  SCAN_VMA_CHECK: 'the VMA does not allow a THP here',
-  SCAN_ALLOC_HUGE_PAGE_FAIL: 'no PMD-order page for the new THP',
-  SCAN_CGROUP_CHARGE_FAIL: "the new THP does not fit under the mm's memory.max",
-  SCAN_SWAP_IN_FAILED: 'swapping in the swap PTEs failed',
-} as const satisfies Record<ScanResult, string>
+export { SCAN_RESULT_LABELS, type ScanResult } from '../result'
 
 /** Per-machine khugepaged state: the mm slots, the scan cursor and the sysfs statistics. */
 export interface KhugepagedState {

@@ -10,6 +10,7 @@
 import { SimInvariantError, SimUsageError, type TouchOptions } from '../api'
 import { RunArray } from '../engine/runs'
 import type { Kernel } from '../kernel'
+import type { FaultType } from '../result'
 import {
   E_DIRTY,
   E_SOFT_DIRTY,
@@ -226,7 +227,7 @@ function swapin_cached_run(
   const scratch = k.runScratch
   // Faults done and accessed but not yet recorded: `count` of `type`, each `ns` long with
   // `parts`; the clock owes them `count * ns`.
-  let type = ''
+  let type: FaultType | '' = ''
   let ns = 0
   let count = 0
   let done = 0
@@ -286,13 +287,13 @@ function swapin_cached_run(
 function settleFaultRun(
   k: Kernel,
   mm: Mm,
-  type: string,
+  type: FaultType | '',
   ns: number,
   parts: Float64Array,
   count: number,
 ): void {
   k.resetPending()
-  if (count === 0) return
+  if (count === 0 || type === '') return
   k.faults.recordMany(type, ns, parts, count)
   k.events.advance(ns * count)
   if (mm.exited) throw new TaskKilled()

@@ -17,34 +17,51 @@ import type { RunRequest } from '../../shared/worker-protocol'
 import type { ResultJson, ScenarioError } from '../../shared/result'
 import type { MachineSpec } from '../../sim/api'
 import type { AuditableSimulator } from '../../sim/index'
+import type { SimVerb } from '../../scenario/verbs'
 import { formatBytes, recordScenario, type TraceStep } from '../export-selftest'
 
-/** Simulator calls that only read (or only read for the scenario): not replayed, not observed. */
-const QUERIES = new Set([
-  'smaps',
-  'status',
-  'pagemap',
-  'mincore',
-  'vmstat',
-  'meminfo',
-  'cgroupStat',
-])
-
-/** Calls made by the kernel rather than by one task (the acting task is -1). */
-const KERNEL_CALLS = new Set([
-  'spawn',
-  'zswap',
-  'reclaim',
-  'sleep',
-  'khugepaged',
-  'swapoff',
-  'swapon',
-  'snapshot',
-  'splitFolio',
-  'cgroupCreate',
-  'cgroupSetMax',
-  'cgroupReclaim',
-])
+/**
+ * How each simulator verb is traced: `query` only reads (or, k.phase, only marks the timeline):
+ * not replayed, not observed; `kernel` is made by the kernel rather than by one task (the acting
+ * task is -1); `task` is one task's call. A Record over SimVerb (src/scenario/verbs.ts): a new
+ * verb does not compile until it is placed here, and in trace-c.ts's REPLAYS.
+ */
+const TRACE_KIND: Record<SimVerb, 'query' | 'kernel' | 'task'> = {
+  spawn: 'kernel',
+  reclaim: 'kernel',
+  cgroupCreate: 'kernel',
+  sleep: 'kernel',
+  khugepaged: 'kernel',
+  swapoff: 'kernel',
+  swapon: 'kernel',
+  zswap: 'kernel',
+  splitFolio: 'kernel',
+  vmstat: 'query',
+  meminfo: 'query',
+  snapshot: 'kernel',
+  phase: 'query',
+  cgroupSetMax: 'kernel',
+  cgroupReclaim: 'kernel',
+  cgroupStat: 'query',
+  mmap: 'task',
+  touch: 'task',
+  madvise: 'task',
+  mprotect: 'task',
+  munmap: 'task',
+  mremap: 'task',
+  fork: 'task',
+  exit: 'task',
+  smaps: 'query',
+  status: 'query',
+  pagemap: 'query',
+  mincore: 'query',
+  clearRefs: 'task',
+  uffdRegister: 'task',
+  uffdProtect: 'task',
+  uffdMove: 'task',
+  uffdEvents: 'task',
+  pin: 'task',
+}
 
 /** The status fields observed per task, kB. */
 export const STATUS_FIELDS = ['VmPTE', 'VmSwap', 'RssAnon'] as const
@@ -154,8 +171,9 @@ export async function traceModel(
       initial = observe(sim)
       return
     }
-    if (QUERIES.has(step.method)) return
-    const task = KERNEL_CALLS.has(step.method) ? -1 : pids.indexOf(step.args[0] as number)
+    const kind = TRACE_KIND[step.method]
+    if (kind === 'query') return
+    const task = kind === 'kernel' ? -1 : pids.indexOf(step.args[0] as number)
     const describe = describeStep(step, task, pids, extents)
     if (step.method === 'spawn' || step.method === 'fork') {
       pids.push(step.result as number)

@@ -1,26 +1,9 @@
 /**
- * The fixed parts of the exported selftest: a stand-in for kselftest_harness.h (used only when the
+ * The fixed C of the exported selftest: a stand-in for kselftest_harness.h (used only when the
  * real one is not on the include path, so the file also builds and runs outside a kernel tree)
  * and the helpers pmd_swap.c gets from vm_util.c, written out so the file stands alone.
- * See export-selftest.ts for the generated parts.
+ * c-file.ts puts them around the generated parts (translate.ts).
  */
-
-/** The C name of each scenario madvise advice, and of each mprotect protection. */
-export const MADVICE: Record<string, string> = {
-  pageout: 'MADV_PAGEOUT',
-  cold: 'MADV_COLD',
-  willneed: 'MADV_WILLNEED',
-  dontneed: 'MADV_DONTNEED',
-  free: 'MADV_FREE',
-  hugepage: 'MADV_HUGEPAGE',
-  nohugepage: 'MADV_NOHUGEPAGE',
-  collapse: 'MADV_COLLAPSE',
-}
-export const PROT: Record<string, string> = {
-  none: 'PROT_NONE',
-  r: 'PROT_READ',
-  rw: 'PROT_READ | PROT_WRITE',
-}
 
 export const HARNESS_SHIM = String.raw`#if __has_include("../kselftest_harness.h")
 #include "../kselftest_harness.h"

@@ -1,5 +1,5 @@
 /**
- * The scenario API (CONTRACT.md §1): what `import { defineScenario } from 'hugeswap'` gives a
+ * The scenario API (docs/scenario-api.md): what `import { defineScenario } from 'hugeswap'` gives a
  * scenario. This one file is the single source of the API's types and docs: Monaco loads it as an
  * extra lib (`?raw`), the CLI prints from it, and tests/scenario type-check scenarios/*.ts with it.
  *
@@ -1002,6 +1002,8 @@ declare module 'hugeswap' {
     SwapTotal: number
     /** Unused swap space. */
     SwapFree: number
+    /** Memory stored in zswap, before compression (0 while zswap holds nothing). */
+    Zswapped: number
   }
 
   /** `/proc/<pid>/smaps` fields, in kB. */

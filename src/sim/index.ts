@@ -19,13 +19,17 @@ import {
 } from './api'
 import { auditKernel } from './audit'
 import { Kernel } from './kernel'
-import { VM_EVENTS, vmEventExists } from './include/vmstat'
-import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE, formatSize } from './include/units'
-import { khugepaged_do_scan, khugepaged_enter } from './mm/khugepaged'
-import { thp_vma_allowable_order } from './mm/huge_memory'
+import { PAGE_SIZE, formatSize } from './include/units'
+import {
+  khugepagedEnterMm,
+  khugepagedRunUntil,
+  khugepaged_do_scan,
+  khugepaged_enter,
+} from './mm/khugepaged'
 import { dup_mmap } from './mm/fork'
 import { do_madvise } from './mm/madvise'
-import { TaskKilled, access_range } from './mm/memory'
+import { TaskKilled } from './mm/memory'
+import { accessRange } from './user/access'
 import { MMAP_BASE, do_mmap, do_munmap, exit_mmap } from './mm/mmap'
 import { do_mprotect } from './mm/mprotect'
 import { do_mremap } from './mm/mremap'
@@ -33,11 +37,12 @@ import { swapoff, swapon } from './mm/swapoff'
 import { move_pages, uffdEvents, uffd_protect, uffd_register } from './mm/userfaultfd'
 import type { Mm } from './mm/mm_types'
 import { memory_reclaim } from './mm/vmscan'
-import { zram_pool_shrink } from './mm/zram'
-import { mem_cgroup_create, mem_cgroup_usage, memory_max_write } from './mm/memcontrol'
-import { clear_refs, pagemap, rangeStates, smaps, status, upperTables } from './mm/task_mmu'
+import { zramPoolShrink } from './mm/zram'
+import { memcgCreate, memcgUsage, memory_max_write } from './mm/memcontrol'
+import { clear_refs, pagemap, rangeStates, smaps, status } from './mm/task_mmu'
+import { meminfo_proc_show, vmstat_show } from './mm/vmstat'
 import { do_mincore } from './mm/mincore'
-import { gup_pin } from './mm/gup'
+import { gupPin } from './mm/gup'
 import { splitFolioAt } from './mm/huge_memory'
 import { LatencySet, phaseFaults } from './engine/faults'
 import {
@@ -207,7 +212,7 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
   /** What follows every operation: its cost moves the clock, the page-table timeline a point. */
   const settleOp = (): void => {
     k.chargeTo = 0
-    zram_pool_shrink(k)
+    zramPoolShrink(k)
     const cost = k.pendingNs
     k.resetPending()
     advance(cost)
@@ -219,85 +224,19 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
 
   /**
    * Moves the clock forward by `ns`, waking khugepaged at each scan_sleep_millisecs tick on the
-   * way. khugepaged runs on its own CPU: its work does not add to the scenario's time.
+   * way (khugepagedRunUntil()).
    */
   const advance = (ns: number): void => k.atSafePointDo(() => advanceSafely(ns))
-  const advanceSafely = (ns: number): void => {
-    const target = k.events.nowNs + ns
-    const st = k.khugepaged
-    const periodNs = Math.max(1, k.spec.thp.khugepaged.scan_sleep_millisecs) * 1e6
-    while (st.nextWakeNs <= target) {
-      if (st.mmSlots.length === 0) {
-        // Asleep with nothing to scan: skip the ticks that fall inside this advance.
-        st.nextWakeNs += (Math.floor((target - st.nextWakeNs) / periodNs) + 1) * periodNs
-        break
-      }
-      k.events.runUntil(st.nextWakeNs)
-      st.nextWakeNs += periodNs
-      khugepaged_do_scan(k)
-      k.resetPending()
-      if (st.allocBackoff) {
-        st.allocBackoff = false
-        st.nextWakeNs = k.events.nowNs + k.spec.thp.khugepaged.alloc_sleep_millisecs * 1e6
-      }
-    }
-    k.events.runUntil(target)
-  }
-
-  /** khugepaged_enter_vma(): an mm with a VMA that may hold THPs joins khugepaged's list. */
-  const enterKhugepaged = (mm: Mm): void => {
-    if (mm.vmas.some((v) => thpAllowedSomewhere(v))) khugepaged_enter(k, mm)
-  }
-  const thpAllowedSomewhere = (v: Mm['vmas'][number]): boolean => {
-    const first = Math.ceil(v.start / PMD_SIZE) * PMD_SIZE
-    return first + PMD_SIZE <= v.end && thp_vma_allowable_order(k, v, first)
-  }
+  const advanceSafely = (ns: number): void => khugepagedRunUntil(k, k.events.nowNs + ns)
+  const enterKhugepaged = (mm: Mm): void => khugepagedEnterMm(k, mm)
 
   const rangeSnapshot = (): { ranges: RangeState[]; rangesTruncated?: boolean } => {
     const { ranges, truncated } = rangeStates(k)
     return truncated ? { ranges, rangesTruncated: true } : { ranges }
   }
 
-  const vmstat = (): Record<string, number> => {
-    const out: Record<string, number> = {
-      nr_free_pages: k.mem.nrFree,
-      nr_anon_pages: k.nrAnonMapped,
-      nr_anon_transparent_hugepages: k.nrAnonThps,
-      nr_page_table_pages: pageTablePages(),
-      nr_swapcached: k.nrSwapCache,
-    }
-    for (const name of VM_EVENTS) if (vmEventExists(name, features)) out[name] = k.vm[name]
-    return out
-  }
-
-  const pageTablePages = (): number => {
-    let upper = 0
-    for (const mm of k.mms.values()) if (!mm.exited) upper += upperTables(mm)
-    return k.ptes.nrLive + upper
-  }
-
-  const meminfo = (): Record<string, number> => {
-    let total = 0
-    let free = 0
-    for (const si of k.swap) {
-      if (!si.enabled) continue
-      total += si.pages
-      free += si.pages - si.inuseSlots
-    }
-    return {
-      MemTotal: opts.machine.memoryBytes / 1024,
-      MemFree: k.mem.nrFree * 4,
-      AnonPages: k.nrAnonMapped * 4,
-      AnonHugePages: k.nrAnonThps * HPAGE_PMD_NR * 4,
-      PageTables: pageTablePages() * 4,
-      SwapCached: k.nrSwapCache * 4,
-      SwapTotal: total * 4,
-      SwapFree: free * 4,
-      // Pages stored in zswap; the compressed pool size (Zswap) needs a compression model and
-      // is not reported yet.
-      Zswapped: k.swap.reduce((n, si) => n + si.zswapped, 0) * 4,
-    }
-  }
+  const vmstat = (): Record<string, number> => vmstat_show(k)
+  const meminfo = (): Record<string, number> => meminfo_proc_show(k)
 
   const sim: AuditableSimulator = {
     variant,
@@ -351,6 +290,7 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
       k.mms.set(pid, {
         memcg: cgroup,
         upper: new Map(),
+        uffdQueue: [],
         pid,
         comm: String(comm).slice(0, 15),
         vmas: [],
@@ -377,7 +317,7 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
       const mm = task(pid, o.write ? 'write' : 'read')
       if (!mm) return
       range(addr, length, o.write ? 'write' : 'read')
-      op(() => access_range(k, mm, addr, length, o), undefined)
+      op(() => accessRange(k, mm, addr, length, o), undefined)
     },
     madvise(pid, addr, length, advice: Advice) {
       const mm = task(pid, 'madvise')
@@ -453,7 +393,7 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
           `cgroup: a name is 1 to 64 letters, digits, '.', '_' or '-' (got ${JSON.stringify(name)})`,
         )
       }
-      return mem_cgroup_create(k, name, cgroupMax(maxBytes, 'cgroup'))
+      return memcgCreate(k, name, cgroupMax(maxBytes, 'cgroup'))
     },
     cgroupSetMax(id, maxBytes) {
       const cg = cgroupOf(id, 'memory.max')
@@ -474,7 +414,7 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
     cgroupStat(id) {
       const cg = cgroupOf(id, 'cgroup stat')
       return {
-        'memory.current': mem_cgroup_usage(k, cg.id) * PAGE_SIZE,
+        'memory.current': memcgUsage(k, cg.id) * PAGE_SIZE,
         'memory.max': cg.max === Infinity ? Infinity : cg.max * PAGE_SIZE,
         'memory.events.max': cg.events.max,
         'memory.events.oom': cg.events.oom,
@@ -539,7 +479,7 @@ export function createSimulator(opts: SimulatorOptions): AuditableSimulator {
       const mm = task(pid, 'pin')
       if (!mm) return
       const [s, e] = range(addr, length, 'pin')
-      op(() => gup_pin(k, mm, s, e, pinned), undefined)
+      op(() => gupPin(k, mm, s, e, pinned), undefined)
     },
     zswap(enabled) {
       k.zswapEnabled = Boolean(enabled)

@@ -23,7 +23,7 @@ import {
   type Mm,
 } from './mm/mm_types'
 import { PageAlloc } from './mm/page_alloc'
-import { kswapd_catch_up, newKswapdState } from './mm/vmscan'
+import { kswapdCatchUp, newKswapdState } from './mm/vmscan'
 import { newKhugepagedState, type KhugepagedState } from './mm/khugepaged'
 import { SwapInfo } from './mm/swapfile'
 import { DeviceQueue } from './cost/queue'
@@ -37,7 +37,7 @@ import {
 } from './result'
 
 /**
- * Why a PMD-order path fell back to splitting (../shared/domain.md §1.5). Stable keys of the
+ * Why a PMD-order path fell back to splitting (docs/kernel-facts.md#fallbacks). Stable keys of the
  * result's `fallbacks`.
  */
 /** @kernel include/linux/huge_mm.h enum mthp_stat_item (its sysfs names) */
@@ -168,7 +168,7 @@ export class Kernel {
   /** The same, by component (COST_COMPONENTS order). */
   readonly pendingParts = new Float64Array(COST_COMPONENTS.length)
   /**
-   * Scratch for a run of equal faults recorded at once (memory.ts swapin_cached_run()): the
+   * Scratch for a run of equal faults recorded at once (memory.ts swapinCachedRun()): the
    * run's parts, and a fault's kept while the run before it is settled.
    */
   readonly runParts = new Float64Array(COST_COMPONENTS.length)
@@ -239,7 +239,7 @@ export class Kernel {
     const was = this.atSafePoint
     this.atSafePoint = true
     try {
-      kswapd_catch_up(this)
+      kswapdCatchUp(this)
       fn()
     } finally {
       this.atSafePoint = was

@@ -1,5 +1,5 @@
 /**
- * Result JSON, schema 1 (CONTRACT.md §3). Pure types: shared by src/sim, src/scenario, src/report,
+ * Result JSON, schema 1 (docs/result-json.md). Pure types: shared by src/sim, src/scenario, src/report,
  * the CLI, Electron main and the renderer. Identical input gives byte-identical JSON, so nothing
  * here may hold a wall-clock time.
  */
@@ -100,7 +100,8 @@ export const FAULT_TYPES = {
   'pmd-swapin-io': 'do_huge_pmd_swap_page(): a PMD swap entry read from the device',
   'pmd-swapin-cache': 'do_huge_pmd_swap_page(): a PMD swap entry found in the swap cache',
   'uffd-missing': 'handle_userfault(): a missing fault the monitor answered with UFFDIO_COPY',
-  'uffd-wp': 'handle_userfault(): a write-protect (or read-write-protect) fault the monitor resolved',
+  'uffd-wp':
+    'handle_userfault(): a write-protect (or read-write-protect) fault the monitor resolved',
   retry: 'a fault retried (VM_FAULT_RETRY or a racing fault)',
 } as const
 

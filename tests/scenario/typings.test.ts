@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path'
 import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
 import { createSimulator, normalizeMachine } from '../../src/sim'
-import { VM_EVENTS } from '../../src/sim/include/vmstat'
+import { MEMINFO_FIELDS, VM_EVENTS } from '../../src/sim/include/vmstat'
 import { COST_PROFILES } from '../../src/sim/cost/profiles'
 import { VARIANT_FEATURES, VARIANT_NAMES } from '../../src/sim/result'
 
@@ -172,7 +172,7 @@ describe('hugeswap.d.ts', () => {
     expect(errors.join('\n')).toMatch(/pinn/)
   })
 
-  it('k.machine matches what normalizeMachine() gives and Vmstat names every counter', () => {
+  it('k.machine matches what normalizeMachine() gives; Vmstat and Meminfo name every counter', () => {
     // Object literals are checked for excess and missing properties in both directions.
     const spec = normalizeMachine({ swap: [{ type: 'zram' }, { type: 'hdd' }] })
     const vmstat = createSimulator({
@@ -181,9 +181,11 @@ describe('hugeswap.d.ts', () => {
       seed: 1,
     }).vmstat()
     const counters = Object.fromEntries([...VM_EVENTS, ...Object.keys(vmstat)].map((n) => [n, 0]))
-    const source = `import type { MachineSpec, Vmstat } from 'hugeswap'
+    const meminfo = Object.fromEntries(MEMINFO_FIELDS.map((n) => [n, 0]))
+    const source = `import type { MachineSpec, Meminfo, Vmstat } from 'hugeswap'
 export const spec: MachineSpec = ${JSON.stringify(spec)}
 export const vmstat: Required<Vmstat> = ${JSON.stringify(counters)}
+export const meminfo: Required<Meminfo> = ${JSON.stringify(meminfo)}
 `
     expect(check([], { '/virtual/spec.ts': source })).toEqual([])
   })

@@ -56,7 +56,7 @@ describe('fast paths against their per-page oracle', () => {
   }
 })
 
-describe('the batched swap-cache hits (swapin_cached_run) are taken, so the comparison above covers them', () => {
+describe('the batched swap-cache hits (swapinCachedRun) are taken, so the comparison above covers them', () => {
   afterEach(() => vi.restoreAllMocks())
 
   it('fork-twice-swapped.ts records runs of equal faults at once with fast paths, never without', async () => {

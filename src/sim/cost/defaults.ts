@@ -1,9 +1,9 @@
 /**
  * The cost model's figures, in simulated nanoseconds. Every default cites its source
- * (../shared/domain.md §7); docs/cost-model.md explains the whole model and docs/calibration.md
- * sets its ratios beside published measurements. The defaults are round mid-range values of the
- * cited ranges, never fitted to a benchmark. Scenarios override any figure (`machine.costs`) or
- * pick a named profile (src/sim/cost/profiles.ts).
+ * (docs/kernel-facts.md#cost-figures); docs/cost-model.md explains the whole model and
+ * docs/calibration.md sets its ratios beside published measurements. The defaults are round
+ * mid-range values of the cited ranges, never fitted to a benchmark. Scenarios override any figure
+ * (`machine.costs`) or pick a named profile (src/sim/cost/profiles.ts).
  */
 import type { SwapDeviceType } from '../api'
 
@@ -34,10 +34,10 @@ export interface CompressorCost {
 }
 
 export const COMPRESSOR_COSTS: Record<Compressor, CompressorCost> = {
-  // Decompression: fio random 4 KB reads on zram at page-cluster 0, x86 desktop: lz4 ~1.7 us,
-  // lzo ~2.4 us, zstd ~5.7 us mean (notes.xeome.dev/notes/Zram). Compression: "~5-20 us, lz4 low
-  // end, zstd high end" (domain.md §7, weakly sourced: a 1.1 GB copy into zram took lz4 4.5 s,
-  // zstd 7.9 s); lzo sits between.
+  // Decompression: fio random 4 KB reads on zram at page-cluster 0, x86 desktop: lz4 ~1.7 us, lzo
+  // ~2.4 us, zstd ~5.7 us mean (notes.xeome.dev/notes/Zram). Compression: "~5-20 us, lz4 low end,
+  // zstd high end" (docs/kernel-facts.md#cost-figures, weakly sourced: a 1.1 GB copy into zram took
+  // lz4 4.5 s, zstd 7.9 s); lzo sits between.
   lz4: { compressNs: 5_000, decompressNs: 1_700 },
   lzo: { compressNs: 7_000, decompressNs: 2_400 },
   zstd: { compressNs: 12_000, decompressNs: 5_700 },
@@ -113,13 +113,14 @@ export interface CpuCost {
   /** Writing one PTE or PMD entry with its rmap and counter updates [inferred: tens of ns]. */
   installEntryNs: number
   /** pte_alloc_one() beyond the page allocation itself: zeroing 4 KB and the ptdesc/accounting
-   *  setup; with pageAllocNs ~0.3-2 us normally (domain.md §7). */
+   *  setup; with pageAllocNs ~0.3-2 us normally (docs/kernel-facts.md#cost-figures). */
   pteTableAllocNs: number
   /** A local TLB flush (one entry or a range): ~10-40 ns per walk it saves; the flush itself a
    *  few hundred ns [secondary sources: notes.elimelt.com TLB notes]. */
   tlbFlushNs: number
-  /** A TLB shootdown IPI round trip to other CPUs: ~1-3 us on few cores (domain.md §7). Paid
-   *  per flush when tasks run on more than one CPU (`costs.cpu.tlbShootdownCpus` > 0). */
+  /** A TLB shootdown IPI round trip to other CPUs: ~1-3 us on few cores
+   *  (docs/kernel-facts.md#cost-figures). Paid per flush when tasks run on more than one CPU
+   *  (`costs.cpu.tlbShootdownCpus` > 0). */
   tlbShootdownNs: number
   /** Other CPUs a task's mm is active on (threads); 0: single-threaded tasks, local flushes. */
   tlbShootdownCpus: number

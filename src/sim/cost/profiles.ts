@@ -31,7 +31,7 @@ export const COST_PROFILES: Record<CostProfileName, CostProfile> = {
   },
   // A large server: clearing at 23.6 GB/s after the folio_zero_user() optimisation on AMD Genoa
   // (lexplain 9890ecab: 2 MB in ~89 us), and shootdowns that reach more CPUs (tens of us on large
-  // machines, domain.md §7; 10 us taken here).
+  // machines, docs/kernel-facts.md#cost-figures; 10 us taken here).
   'server-zram': {
     description: 'large x86 server (AMD Genoa clearing rates), zram swap',
     cpu: {
@@ -44,8 +44,9 @@ export const COST_PROFILES: Record<CostProfileName, CostProfile> = {
     devices: {},
   },
   // A phone: Barry Song's zram figures imply ~35 us per page swapped out and ~18 us per page
-  // swapped in end to end with lz4 (domain.md §7, derived from §8 anchor 4); a Raspberry Pi 4
-  // decompresses 4 KB with lz4 in ~9.4 us (notes.xeome.dev). Slower CPU: 4 KB faults ~2 us.
+  // swapped in end to end with lz4 (docs/kernel-facts.md#cost-figures, derived from anchor 4); a
+  // Raspberry Pi 4 decompresses 4 KB with lz4 in ~9.4 us (notes.xeome.dev). Slower CPU: 4 KB faults
+  // ~2 us.
   'phone-zram': {
     description: 'arm64 phone, zram (Barry Song-like setup)',
     cpu: {

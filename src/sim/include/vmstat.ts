@@ -1,6 +1,7 @@
 /**
- * /proc/vmstat names, verbatim (include/linux/vm_event_item.h, mm/vmstat.c). Events are
- * cumulative; the `nr_*` gauges are computed when read.
+ * /proc/vmstat and /proc/meminfo names, verbatim (include/linux/vm_event_item.h, mm/vmstat.c,
+ * fs/proc/meminfo.c): the one source of the counter names. Events are cumulative; the `nr_*`
+ * gauges and the meminfo fields are computed when read (mm/vmstat.ts).
  */
 import type { VariantFeatures } from '../result'
 
@@ -67,3 +68,35 @@ export function vmEventExists(name: VmEvent, f: VariantFeatures): boolean {
   if (name === 'thp_split_pmd_failed') return f.lazyDeposit
   return true
 }
+
+/** The `nr_*` gauges of /proc/vmstat the model reports, in /proc/vmstat's order. */
+export const VM_GAUGES = [
+  'nr_free_pages',
+  'nr_anon_pages',
+  'nr_anon_transparent_hugepages',
+  'nr_page_table_pages',
+  'nr_swapcached',
+] as const
+
+export type VmGauge = (typeof VM_GAUGES)[number]
+
+/** A /proc/vmstat name a result can hold: a gauge or an event. */
+export type VmstatName = VmGauge | VmEvent
+
+/** Every /proc/vmstat name a result can hold, gauges first (as /proc/vmstat lists them). */
+export const VMSTAT_NAMES: readonly VmstatName[] = [...VM_GAUGES, ...VM_EVENTS]
+
+/** The /proc/meminfo fields the model reports (kB), in /proc/meminfo's order. */
+export const MEMINFO_FIELDS = [
+  'MemTotal',
+  'MemFree',
+  'AnonPages',
+  'AnonHugePages',
+  'PageTables',
+  'SwapCached',
+  'SwapTotal',
+  'SwapFree',
+  'Zswapped',
+] as const
+
+export type MeminfoField = (typeof MEMINFO_FIELDS)[number]

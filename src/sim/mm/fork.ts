@@ -12,6 +12,7 @@ import { copy_pte_range } from './memory'
 import { exit_mmap } from './mmap'
 import { VM_UFFD_ANY, type Mm, type Vma } from './mm_types'
 
+/** @kernel mm/mmap.c dup_mmap(): copy every VMA, then every page-table entry, to the child. */
 export function dup_mmap(k: Kernel, parent: Mm, child: Mm): void {
   for (const vma of parent.vmas) {
     // dup_userfaultfd() without UFFD_FEATURE_EVENT_FORK: the child's VMA is not registered.

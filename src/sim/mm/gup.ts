@@ -6,11 +6,11 @@ import { SimUsageError } from '../api'
 import type { Kernel } from '../kernel'
 import { PMD_HUGE, PMD_TABLE, PTE_PRESENT, pte_index } from '../include/pgtable'
 import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
-import { access_range } from './memory'
+import { accessRange } from '../user/access'
 import type { Mm } from './mm_types'
 
-export function gup_pin(k: Kernel, mm: Mm, start: number, end: number, pinned: boolean): void {
-  if (pinned) access_range(k, mm, start, end - start, { write: true })
+export function gupPin(k: Kernel, mm: Mm, start: number, end: number, pinned: boolean): void {
+  if (pinned) accessRange(k, mm, start, end - start, { write: true })
   const seen = new Set<number>()
   for (let a = start; a < end; a += PAGE_SIZE) {
     const p = mm.pmds.get(Math.floor(a / PMD_SIZE))

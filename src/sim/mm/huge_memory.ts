@@ -55,7 +55,7 @@ import {
   folio_remove_rmap_pmd,
   rmap_walk_anon,
 } from './rmap'
-import { __folio_put, folio_put_if_unused } from './swap'
+import { __folio_put, folioPutIfUnused } from './swap'
 import {
   folio_free_swap,
   free_swap_and_cache,
@@ -86,7 +86,7 @@ export function pmdIndexOf(addr: number): number {
  * whole aligned 2 MB range.
  */
 export function thp_vma_allowable_order(k: Kernel, vma: Vma, addr: number): boolean {
-  if (!thp_order_enabled(k, vma, HPAGE_PMD_ORDER)) return false
+  if (!thpOrderEnabled(k, vma, HPAGE_PMD_ORDER)) return false
   const start = pmdIndexOf(addr) * PMD_SIZE
   return start >= vma.start && start + PMD_SIZE <= vma.end
 }
@@ -96,7 +96,7 @@ export function thp_vma_allowable_order(k: Kernel, vma: Vma, addr: number): bool
  * ('inherit' follows the top-level `enabled`), with 'madvise' needing MADV_HUGEPAGE, and
  * MADV_NOHUGEPAGE turning everything off (__thp_vma_allowable_orders()).
  */
-export function thp_order_enabled(k: Kernel, vma: Vma, order: number): boolean {
+export function thpOrderEnabled(k: Kernel, vma: Vma, order: number): boolean {
   if (vma.flags & VM_NOHUGEPAGE) return false
   const size = `${4 << order}kB` as MthpSize
   let mode: MthpEnabled | ThpEnabled = k.spec.thp.hugepages[size]
@@ -454,7 +454,7 @@ export function zap_huge_pmd(k: Kernel, mm: Mm, pmdIdx: number): void {
     folio_remove_rmap_pmd(k, f)
     mm.anonRss -= HPAGE_PMD_NR
     free_swap_cache(k, f)
-    folio_put_if_unused(k, f)
+    folioPutIfUnused(k, f)
   } else if (kind === PMD_SWAP) {
     mm.swapEnts -= HPAGE_PMD_NR
     free_swap_and_cache(k, k.swap[pm.swapType[p]], pm.val[p], HPAGE_PMD_NR)
@@ -536,7 +536,7 @@ export function do_huge_pmd_swap_page(
   if (r === FAULT_RETRY || r === FAULT_OOM) return r
   if (r === FAULT_FALLBACK) return __split_huge_pmd(k, mm, pmdIdx) ? FAULT_FALLBACK : FAULT_OOM
   const major = r.read
-  map_swap_pmd(k, mm, vma, pmdIdx, r.folio, write)
+  mapSwapPmd(k, mm, vma, pmdIdx, r.folio, write)
   if (major) k.vm.pgmajfault++
   k.faultType = major ? 'pmd-swapin-io' : 'pmd-swapin-cache'
   return FAULT_DONE
@@ -607,6 +607,7 @@ function injectSwapcacheSplit(k: Kernel, si: SwapInfo, off: number): void {
 }
 
 /**
+ * @kernel-series https://lkml.iu.edu/2604.3/03974.html madvise_willneed() on a swap PMD
  * MADV_WILLNEED on a swap PMD (series): read the PMD folio into the swap cache without mapping
  * it. Returns false when the swap PMD had to be split instead (the caller reads per PTE).
  */
@@ -627,15 +628,8 @@ function swapPmdSplitReason(
   return undefined
 }
 
-/** Maps a PMD-sized swap-cache folio in place of the swap PMD `p`. */
-function map_swap_pmd(
-  k: Kernel,
-  mm: Mm,
-  vma: Vma,
-  pmdIdx: number,
-  f: number,
-  write: boolean,
-): void {
+/** Maps a PMD-sized swap-cache folio in place of the swap PMD `p` (the model's part of it). */
+function mapSwapPmd(k: Kernel, mm: Mm, vma: Vma, pmdIdx: number, f: number, write: boolean): void {
   const p = mm.pmds.get(pmdIdx)!
   const pm = k.pmds
   const fo = k.folios

@@ -24,7 +24,7 @@ import {
 } from '../include/pgtable'
 import { HPAGE_PMD_NR, HPAGE_PMD_ORDER, PAGE_SIZE, PMD_SIZE } from '../include/units'
 import { FAULT_DONE, pmdIndexOf, thp_vma_allowable_order } from './huge_memory'
-import { do_swap_page_for_collapse } from './memory'
+import { doSwapPageForCollapse } from './memory'
 import {
   PG_ANON_EXCLUSIVE,
   PG_REFERENCED,
@@ -36,7 +36,7 @@ import {
 import { alloc_pages } from './page_alloc'
 import { pgtable_trans_huge_deposit, pte_free } from './pgtable_generic'
 import { folio_add_new_anon_rmap, folio_remove_rmap_ptes } from './rmap'
-import { folio_put_if_unused } from './swap'
+import { folioPutIfUnused } from './swap'
 import { free_swap_cache } from './swap_state'
 
 import type { ScanResult } from '../result'
@@ -73,6 +73,46 @@ export function newKhugepagedState(sleepMs: number): KhugepagedState {
 /** @kernel mm/khugepaged.c __khugepaged_enter(): an mm with an eligible VMA joins the scan list. */
 export function khugepaged_enter(k: Kernel, mm: Mm): void {
   if (!k.khugepaged.mmSlots.includes(mm.pid)) k.khugepaged.mmSlots.push(mm.pid)
+}
+
+/**
+ * khugepaged_enter_vma() for every VMA of `mm` (after mmap, madvise, fork): the mm joins the scan
+ * list when one of its VMAs may hold a THP somewhere (a whole PMD-aligned 2 MB inside it).
+ */
+export function khugepagedEnterMm(k: Kernel, mm: Mm): void {
+  if (mm.vmas.some((v) => thpAllowedSomewhere(k, v))) khugepaged_enter(k, mm)
+}
+
+function thpAllowedSomewhere(k: Kernel, v: Vma): boolean {
+  const first = Math.ceil(v.start / PMD_SIZE) * PMD_SIZE
+  return first + PMD_SIZE <= v.end && thp_vma_allowable_order(k, v, first)
+}
+
+/**
+ * The khugepaged kthread as the clock moves to `targetNs` (mm/khugepaged.c khugepaged() ->
+ * khugepaged_do_scan(), then khugepaged_wait_work()): it wakes every scan_sleep_millisecs while
+ * the scan list holds an mm, and sleeps alloc_sleep_millisecs after a failed THP allocation.
+ * It runs on its own CPU: its work does not add to the scenario's time. Asleep with nothing to
+ * scan, the ticks that fall inside the advance are skipped.
+ */
+export function khugepagedRunUntil(k: Kernel, targetNs: number): void {
+  const st = k.khugepaged
+  const periodNs = Math.max(1, k.spec.thp.khugepaged.scan_sleep_millisecs) * 1e6
+  while (st.nextWakeNs <= targetNs) {
+    if (st.mmSlots.length === 0) {
+      st.nextWakeNs += (Math.floor((targetNs - st.nextWakeNs) / periodNs) + 1) * periodNs
+      break
+    }
+    k.events.runUntil(st.nextWakeNs)
+    st.nextWakeNs += periodNs
+    khugepaged_do_scan(k)
+    k.resetPending()
+    if (st.allocBackoff) {
+      st.allocBackoff = false
+      st.nextWakeNs = k.events.nowNs + k.spec.thp.khugepaged.alloc_sleep_millisecs * 1e6
+    }
+  }
+  k.events.runUntil(targetNs)
 }
 
 /**
@@ -231,9 +271,7 @@ function collapse_huge_page(k: Kernel, mm: Mm, vma: Vma, pmdIdx: number): ScanRe
   for (let i = 0; i < HPAGE_PMD_NR; i++) {
     const e = pm.val[p] * HPAGE_PMD_NR + i
     if (pt.kind[e] !== PTE_SWAP) continue
-    if (
-      do_swap_page_for_collapse(k, mm, vma, e, pmdIdx * PMD_SIZE + i * PAGE_SIZE) !== FAULT_DONE
-    ) {
+    if (doSwapPageForCollapse(k, mm, vma, e, pmdIdx * PMD_SIZE + i * PAGE_SIZE) !== FAULT_DONE) {
       k.mem.free(pfn, HPAGE_PMD_ORDER)
       return 'SCAN_SWAP_IN_FAILED'
     }
@@ -262,7 +300,7 @@ function collapse_huge_page(k: Kernel, mm: Mm, vma: Vma, pmdIdx: number): ScanRe
     present++
     if (!fo.mapped(old)) {
       free_swap_cache(k, old)
-      folio_put_if_unused(k, old)
+      folioPutIfUnused(k, old)
     }
   }
   const f = fo.alloc()

@@ -18,7 +18,6 @@ import {
 } from '../include/pgtable'
 import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
 import { __split_huge_pmd, split_folio, swapin_pmd_readahead, zap_huge_pmd } from './huge_memory'
-import { read_swap_cache_async, type ReadBatch } from './memory'
 import { swapReadAsync } from './page_io'
 import type { SwapInfo } from './swapfile'
 import { madvise_collapse } from './khugepaged'
@@ -32,10 +31,16 @@ import {
   type Mm,
   type Vma,
 } from './mm_types'
-import { folio_free_swap, free_swap_and_cache } from './swap_state'
+import {
+  folio_free_swap,
+  free_swap_and_cache,
+  read_swap_cache_async,
+  type ReadBatch,
+} from './swap_state'
 import { reclaim_pages } from './vmscan'
 import { folio_deactivate } from './swap'
 
+/** @kernel mm/madvise.c do_madvise() */
 export function do_madvise(k: Kernel, mm: Mm, start: number, end: number, advice: Advice): void {
   switch (advice) {
     case 'hugepage':
@@ -59,6 +64,7 @@ export function do_madvise(k: Kernel, mm: Mm, start: number, end: number, advice
 }
 
 /**
+ * @kernel mm/madvise.c madvise_update_vma()
  * MADV_HUGEPAGE / MADV_NOHUGEPAGE set VM_HUGEPAGE / VM_NOHUGEPAGE (hugepage_madvise()), splitting
  * VMAs at the edges of the range (madvise_update_vma()).
  */

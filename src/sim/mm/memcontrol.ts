@@ -41,7 +41,7 @@ export function newMemCgroup(id: number, name: string, max: number): MemCgroup {
 }
 
 /** mkdir /sys/fs/cgroup/NAME, then memory.max. Returns the cgroup's id. */
-export function mem_cgroup_create(k: Kernel, name: string, maxBytes: number): number {
+export function memcgCreate(k: Kernel, name: string, maxBytes: number): number {
   if (k.memcgs.some((c) => c.name === name)) {
     throw new SimUsageError(`cgroup: '${name}' exists already`)
   }
@@ -58,7 +58,7 @@ function pagesOf(maxBytes: number): number {
 }
 
 /** memory.current in pages. */
-export function mem_cgroup_usage(k: Kernel, id: number): number {
+export function memcgUsage(k: Kernel, id: number): number {
   return k.mem.memcgPages[id]
 }
 
@@ -70,9 +70,9 @@ export function memory_max_write(k: Kernel, id: number, maxBytes: number): void 
   const cg = k.memcgs[id]
   cg.max = pagesOf(maxBytes)
   let retries = MAX_RECLAIM_RETRIES
-  while (mem_cgroup_usage(k, id) > cg.max) {
+  while (memcgUsage(k, id) > cg.max) {
     if (retries > 0) {
-      if (!try_to_free_mem_cgroup_pages(k, cg, mem_cgroup_usage(k, id) - cg.max)) {
+      if (!try_to_free_mem_cgroup_pages(k, cg, memcgUsage(k, id) - cg.max)) {
         retries--
         reclaim_throttle(k)
       }
@@ -97,11 +97,11 @@ export function try_charge(k: Kernel, order: number, mayReclaim: boolean): boole
   const n = 1 << order
   let retries = MAX_RECLAIM_RETRIES
   for (;;) {
-    if (mem_cgroup_usage(k, cg.id) + n <= cg.max) return true
+    if (memcgUsage(k, cg.id) + n <= cg.max) return true
     cg.events.max++
     if (!mayReclaim) return false
     const progress = try_to_free_mem_cgroup_pages(k, cg, n)
-    if (mem_cgroup_usage(k, cg.id) + n <= cg.max) return true
+    if (memcgUsage(k, cg.id) + n <= cg.max) return true
     if (progress && n <= 1 << PAGE_ALLOC_COSTLY_ORDER) continue
     if (retries-- > 0) {
       if (!progress) reclaim_throttle(k)

@@ -1,16 +1,11 @@
 /**
- * PTE-level faults and page-table walks (mm/memory.c): handle_mm_fault() and its handlers,
- * do_swap_page() with VMA readahead (mm/swap_state.c), zap and fork copies of PTE tables.
- *
- * Accesses: every 4 KB page a task reads or writes goes through `access_range()`. An access the
- * page tables already allow costs no fault; anything else is one handle_mm_fault() call, recorded
- * with its type and latency. Each read checks the page's content tag against the reference held
- * in the VMA, so a data-losing bug stops the run.
+ * mm/memory.c: PTE-level faults and page-table walks. handle_mm_fault() and its handlers
+ * (do_anonymous_page(), do_wp_page(), do_swap_page(), whose readahead is in swap_state.ts), zap
+ * and fork copies of PTE tables. What user space does before it enters handle_mm_fault() (the
+ * MMU's walk, the model's data check) is in ../user/access.ts.
  */
-import { SimInvariantError, SimUsageError, type TouchOptions } from '../api'
-import { RunArray } from '../engine/runs'
+import { SimUsageError } from '../api'
 import type { Kernel } from '../kernel'
-import type { FaultType } from '../result'
 import {
   E_DIRTY,
   E_SOFT_DIRTY,
@@ -41,7 +36,7 @@ import {
   pmdIndexOf,
   pmdRow,
   thpDirectReclaim,
-  thp_order_enabled,
+  thpOrderEnabled,
   thp_vma_allowable_order,
   type FaultResult,
 } from './huge_memory'
@@ -49,19 +44,15 @@ import {
   PG_ANON_EXCLUSIVE,
   PG_DIRTY,
   PG_PARTIALLY_MAPPED,
-  PG_READAHEAD,
   PG_SWAPCACHE,
   PG_UPTODATE,
-  VM_READ,
-  VM_UFFD_ANY,
   VM_WRITE,
   type Mm,
   type Vma,
 } from './mm_types'
 import { out_of_memory } from './oom_kill'
-import { handle_userfault, mfill_atomic_pte_copy, uffdResolve } from './userfaultfd'
 import { alloc_pages } from './page_alloc'
-import { swapReadIo, swap_read_folio } from './page_io'
+import { swap_read_folio } from './page_io'
 import { pte_alloc_one, pte_free } from './pgtable_generic'
 import {
   folio_add_anon_rmap_ptes,
@@ -70,7 +61,7 @@ import {
   folioPtes,
   rmap_walk_anon,
 } from './rmap'
-import { folio_put_if_unused } from './swap'
+import { folioPutIfUnused } from './swap'
 import {
   folio_free_swap,
   free_swap_and_cache,
@@ -78,14 +69,17 @@ import {
   swap_cache_add_folio,
   swap_cache_del_folio,
   swap_cache_get_folio,
+  swap_update_readahead,
+  swapin_readahead,
 } from './swap_state'
-import { SLOT_ZERO, SLOT_ZSWAP, SWAP_HEADER_SLOT, type SwapInfo } from './swapfile'
+import { SLOT_ZERO, type SwapInfo } from './swapfile'
 
 /** Thrown when the task doing an operation was OOM-killed under it; the op is abandoned. */
 export class TaskKilled extends Error {
   override name = 'TaskKilled'
 }
 
+/** @kernel mm/mmap.c find_vma(): the VMA holding `addr` (the model never needs the next one above). */
 export function find_vma(mm: Mm, addr: number): Vma | undefined {
   const vmas = mm.vmas
   let lo = 0
@@ -100,297 +94,17 @@ export function find_vma(mm: Mm, addr: number): Vma | undefined {
   return undefined
 }
 
-/** Reads or writes pages of [addr, addr + length), faulting as needed (t.read() / t.write()). */
-export function access_range(
-  k: Kernel,
-  mm: Mm,
-  addr: number,
-  length: number,
-  opts: TouchOptions,
-): void {
-  const nrPages = length / PAGE_SIZE
-  let n = nrPages
-  if (opts.pages !== undefined) {
-    n =
-      opts.pages > 0 && opts.pages <= 1 && !Number.isInteger(opts.pages)
-        ? Math.ceil(opts.pages * nrPages)
-        : opts.pages
-    if (!Number.isInteger(n) || n < 0 || n > nrPages) {
-      throw new SimUsageError(`pages: expected a count in [0, ${nrPages}] or a fraction in (0, 1]`)
-    }
-  }
-  const random = opts.order === 'random'
-  if (n === nrPages && !random) {
-    k.lastTouchPages = null
-    for (let i = 0; i < nrPages;)
-      i += access_run(k, mm, addr + i * PAGE_SIZE, nrPages - i, opts.write)
-    return
-  }
-  k.budget.charge(nrPages * 4)
-  const order = new Int32Array(nrPages)
-  for (let i = 0; i < nrPages; i++) order[i] = i
-  if (random || n < nrPages) k.scenarioRng.shuffle(order)
-  const pick = order.subarray(0, n)
-  if (!random) pick.sort()
-  k.lastTouchPages = pick
-  for (let i = 0; i < n; i++) access_run(k, mm, addr + pick[i] * PAGE_SIZE, 1, opts.write)
-}
-
-/**
- * One access at `addr`, extended over up to `maxPages` pages of the same PMD when the PMD maps
- * them all (a THP touched in one sweep costs one step, not 512). Returns pages accessed.
- */
-function access_run(k: Kernel, mm: Mm, addr: number, maxPages: number, write: boolean): number {
-  const vma = find_vma(mm, addr)
-  if (!vma) throw new SimUsageError(`SIGSEGV: address 0x${addr.toString(16)} is not mapped`)
-  if (!(vma.flags & (write ? VM_WRITE : VM_READ))) {
-    throw new SimUsageError(
-      `SIGSEGV: ${write ? 'write to' : 'read from'} 0x${addr.toString(16)}: mapping is ${
-        vma.flags & VM_READ ? 'read-only' : 'PROT_NONE'
-      }`,
-    )
-  }
-  const pmdIdx = pmdIndexOf(addr)
-  for (let attempt = 0; attempt < 8; attempt++) {
-    if (mm.exited) throw new TaskKilled()
-    const p = mm.pmds.get(pmdIdx)
-    const pm = k.pmds
-    const kind = p === undefined ? PMD_NONE : pm.kind[p]
-    if (vma.flags & VM_UFFD_ANY && userfault(k, mm, vma, addr, write)) continue
-    if (kind === PMD_HUGE && (!write || pm.flags[p!] & E_WRITE)) {
-      const first = pte_index(addr)
-      const n = Math.min(maxPages, HPAGE_PMD_NR - first, (vma.end - addr) / PAGE_SIZE)
-      const f = pm.val[p!]
-      pm.flags[p!] |= E_YOUNG | (write ? E_DIRTY | E_SOFT_DIRTY : 0)
-      touchFrames(k, mm, vma, addr, k.folios.pfn[f] + first, n, write)
-      kswapdAfterAccess(k)
-      return n
-    }
-    if (kind === PMD_HUGE_ZERO && !write) {
-      const first = pte_index(addr)
-      const n = Math.min(maxPages, HPAGE_PMD_NR - first, (vma.end - addr) / PAGE_SIZE)
-      touchFrames(k, mm, vma, addr, -1, n, false)
-      kswapdAfterAccess(k)
-      return n
-    }
-    if (kind === PMD_TABLE) {
-      const e = pm.val[p!] * HPAGE_PMD_NR + pte_index(addr)
-      const pt = k.ptes
-      const pk = pt.kind[e]
-      if (pk === PTE_PRESENT && (!write || pt.flags[e] & E_WRITE)) {
-        pt.flags[e] |= E_YOUNG | (write ? E_DIRTY | E_SOFT_DIRTY : 0)
-        touchFrames(k, mm, vma, addr, k.folios.pfn[pt.val[e]] + pt.sub[e], 1, write)
-        kswapdAfterAccess(k)
-        return 1
-      }
-      if (pk === PTE_ZERO && !write) {
-        touchFrames(k, mm, vma, addr, -1, 1, false)
-        kswapdAfterAccess(k)
-        return 1
-      }
-      if (pk === PTE_SWAP && !write && maxPages > 1 && k.fastPaths) {
-        const n = swapin_cached_run(k, mm, vma, addr, e, maxPages)
-        if (n > 0) return n
-      }
-    }
-    handle_mm_fault(k, mm, vma, addr, write)
-  }
-  throw new SimInvariantError(`fault loop at 0x${addr.toString(16)} in pid ${mm.pid}`)
-}
-
-/**
- * Fast path (SimulatorOptions.fastPaths; docs/performance.md): a run of read faults, each on a
- * swap entry whose order-0 folio is in the swap cache (the pages a readahead I/O brought in, a
- * child reading what its parent swapped back in). Every fault is do_swap_page() itself, page by
- * page; what the run saves is the walk to it (find_vma, the PMD lookups, the fault dispatch) and
- * the bookkeeping after it: equal faults are recorded once with their count, and the clock moves
- * once for them. That is exact only with whole-nanosecond figures and no event falling due
- * inside the run, so the run ends (and the per-page path takes over) before any page where that
- * would not hold, where the fault would differ, or where anything is left to kswapd.
- * Returns the pages it faulted in and accessed; 0 when the first page is not such a fault.
- */
-function swapin_cached_run(
-  k: Kernel,
-  mm: Mm,
-  vma: Vma,
-  addr: number,
-  e0: number,
-  maxPages: number,
-): number {
-  if (vma.flags & VM_UFFD_ANY || k.kswapd.deferred || mm.exited) return 0
-  const ev = k.events
-  if (!Number.isInteger(ev.nowNs)) return 0
-  const n = Math.min(maxPages, HPAGE_PMD_NR - pte_index(addr), (vma.end - addr) / PAGE_SIZE)
-  const pt = k.ptes
-  const fo = k.folios
-  const parts = k.runParts
-  const scratch = k.runScratch
-  // Faults done and accessed but not yet recorded: `count` of `type`, each `ns` long with
-  // `parts`; the clock owes them `count * ns`.
-  let type: FaultType | '' = ''
-  let ns = 0
-  let count = 0
-  let done = 0
-  for (; done < n; done++) {
-    const e = e0 + done
-    if (pt.kind[e] !== PTE_SWAP) break
-    const f = k.swap[pt.swapType[e]].cacheOf(pt.val[e])
-    if (f < 0 || fo.order[f] !== 0) break
-    const at = addr + done * PAGE_SIZE
-    const clock = ev.nowNs
-    // handle_mm_fault() for this page, which fault_step() would send to do_swap_page().
-    fault_enter(k)
-    if (do_swap_page(k, mm, vma, e, at, false) !== FAULT_DONE || ev.nowNs !== clock) {
-      throw new SimInvariantError('swapin_cached_run: a swap-cache hit did not complete at once')
-    }
-    const fType = k.faultType || 'retry'
-    const fNs = k.pendingNs
-    const fParts = k.pendingParts
-    let same = count > 0 && fType === type && fNs === ns
-    for (let i = 0; same && i < parts.length; i++) same = fParts[i] === parts[i]
-    let whole = true
-    if (!same) {
-      // This fault starts a new batch; its figures are kept before the last one is settled.
-      scratch.set(fParts)
-      settleFaultRun(k, mm, type, ns, parts, count)
-      count = 0
-      whole = Number.isInteger(fNs)
-      for (let i = 0; whole && i < parts.length; i++) whole = Number.isInteger(scratch[i])
-      type = fType
-      ns = fNs
-      parts.set(scratch)
-    }
-    count++
-    // The run ends at this fault when its figures are not whole ns (it is recorded alone, as
-    // the per-page path does) or an event falls due within the time owed: everything owed is
-    // settled now, before the access, where the per-page path moves the clock.
-    const last = !whole || ev.peekNs() <= ev.nowNs + ns * count
-    if (last) settleFaultRun(k, mm, type, ns, parts, count)
-    // The access the fault was for (access_run()'s next pass finds the PTE present).
-    touchFrames(k, mm, vma, at, fo.pfn[f], 1, false)
-    if (last) {
-      kswapdAfterAccess(k)
-      return done + 1
-    }
-  }
-  if (done === 0) return 0
-  // The run ends after an access: settle, then the safe point kswapdAfterAccess() gives.
-  settleFaultRun(k, mm, type, ns, parts, count)
-  kswapdAfterAccess(k)
-  return done
-}
-
-/**
- * What handle_mm_fault() does after each fault, for `count` equal faults at once: clear the
- * figures, record them, move the clock (running what falls due) and stop if that killed the task.
- */
-function settleFaultRun(
-  k: Kernel,
-  mm: Mm,
-  type: FaultType | '',
-  ns: number,
-  parts: Float64Array,
-  count: number,
-): void {
-  k.resetPending()
-  if (count === 0 || type === '') return
-  k.faults.recordMany(type, ns, parts, count)
-  k.events.advance(ns * count)
-  if (mm.exited) throw new TaskKilled()
-}
-
-/**
- * The access a fault was for is done: a safe point for the kswapd turns that fell due meanwhile
- * (run before it, they could take back the page the fault just brought in before it is used).
- */
-function kswapdAfterAccess(k: Kernel): void {
-  if (k.kswapd.deferred) k.atSafePointDo(() => k.events.advance(0))
-}
-
-/**
- * userfaultfd in front of an access: a protected entry or a missing page in a registered range
- * raises an event; the monitor then unprotects the entry, or (MISSING) copies a page in.
- * Returns whether the access must look again.
- */
-function userfault(k: Kernel, mm: Mm, vma: Vma, addr: number, write: boolean): boolean {
-  const p = mm.pmds.get(pmdIndexOf(addr))
-  const pm = k.pmds
-  const kind = p === undefined ? PMD_NONE : pm.kind[p]
-  let flags = 0
-  let missing = kind === PMD_NONE
-  if (kind === PMD_TABLE) {
-    const e = pm.val[p!] * HPAGE_PMD_NR + pte_index(addr)
-    flags = k.ptes.flags[e]
-    missing = k.ptes.kind[e] === PTE_NONE
-  } else if (kind !== PMD_NONE) {
-    flags = pm.flags[p!]
-  }
-  if (!handle_userfault(k, mm, vma, addr, flags, missing, write)) return false
-  // The fault ends in VM_FAULT_RETRY: mm_account_fault() counts no PGFAULT for it; the retry
-  // after the monitor's answer is the one counted (checked on 6.18 with hugeswap real).
-  k.resetPending()
-  k.cost('entry', k.cpu.faultEntryNs)
-  k.cost('uffd', k.cpu.uffdRoundTripNs)
-  if (missing) {
-    // The monitor answers with UFFDIO_COPY of one page, as the selftests' monitor does; the
-    // retry finds it present and is a minor fault of its own (handle_pte_fault() sets young).
-    if (mfill_atomic_pte_copy(k, mm, vma, addr) === 0) k.vm.pgfault++
-  } else {
-    uffdResolve(k, mm, addr)
-  }
-  k.faults.record(missing ? 'uffd-missing' : 'uffd-wp', k.pendingNs, k.pendingParts)
-  const ns = k.pendingNs
-  k.resetPending()
-  k.events.advance(ns)
-  return true
-}
-
-/**
- * Writes fresh content tags to, or checks them on, `n` consecutive frames from `pfn`
- * (pfn -1: the zero page, reads only).
- */
-function touchFrames(
-  k: Kernel,
-  mm: Mm,
-  vma: Vma,
-  addr: number,
-  pfn: number,
-  n: number,
-  write: boolean,
-): void {
-  const tags = k.mem.pageTag
-  const exp = vma.expected
-  const idx = (addr - vma.start) / PAGE_SIZE
-  if (write) {
-    k.freshTags(n, (i, len, first) => {
-      tags.fillSeq(pfn + i, len, first)
-      exp.fillSeq(idx + i, len, first)
-    })
-    return
-  }
-  let i = -1
-  if (n === 1) i = (pfn < 0 ? 0 : tags.get(pfn)) === exp.get(idx) ? -1 : 0
-  else if (pfn >= 0) i = RunArray.firstMismatch(tags, pfn, exp, idx, n)
-  else if (!exp.allEqual(idx, idx + n, 0)) for (i = 0; exp.get(idx + i) === 0; i++);
-  if (i >= 0) {
-    const actual = pfn < 0 ? 0 : tags.get(pfn + i)
-    throw new SimInvariantError(
-      `data corruption: pid ${mm.pid} read tag ${actual.toString(16)} at 0x${(addr + i * PAGE_SIZE).toString(16)}, expected ${exp.get(idx + i).toString(16)}`,
-    )
-  }
-}
-
 /**
  * @kernel mm/memory.c handle_mm_fault() -> __handle_mm_fault() -> handle_pte_fault()
  * One page fault: pgfault +1, dispatch on the PMD then the PTE, one handler per state. Records the
  * fault's type and simulated latency and advances the clock by it.
  */
-function handle_mm_fault(k: Kernel, mm: Mm, vma: Vma, addr: number, write: boolean): void {
+export function handle_mm_fault(k: Kernel, mm: Mm, vma: Vma, addr: number, write: boolean): void {
   const startNs = k.events.nowNs
-  fault_enter(k)
+  faultEnter(k)
   let r: FaultResult = FAULT_RETRY
   for (let step = 0; step < 8 && r !== FAULT_DONE; step++) {
-    r = fault_step(k, mm, vma, addr, write)
+    r = faultStep(k, mm, vma, addr, write)
     if (r === FAULT_OOM) {
       if (mm.exited || !out_of_memory(k) || mm.exited) break
     }
@@ -403,14 +117,14 @@ function handle_mm_fault(k: Kernel, mm: Mm, vma: Vma, addr: number, write: boole
   const ns = k.pendingNs - stallNs
   k.resetPending()
   // Not yet a safe point for kswapd: the access the fault was for has not happened (it retries
-  // at once on a kernel); kswapd's turns wait for it (kswapdAfterAccess()).
+  // at once on a kernel); kswapd's turns wait for it (kswapdAfterAccess(), user/access.ts).
   k.events.advance(ns)
   if (mm.exited) throw new TaskKilled()
   if (r === FAULT_OOM) throw new SimUsageError('out of memory and nothing left to kill')
 }
 
 /** The start of every fault: pgfault +1, its figures from zero, the entry cost, no type yet. */
-function fault_enter(k: Kernel): void {
+export function faultEnter(k: Kernel): void {
   k.vm.pgfault++
   k.resetPending()
   k.cost('entry', k.cpu.faultEntryNs)
@@ -418,7 +132,7 @@ function fault_enter(k: Kernel): void {
   k.faultRetries = 0
 }
 
-function fault_step(k: Kernel, mm: Mm, vma: Vma, addr: number, write: boolean): FaultResult {
+function faultStep(k: Kernel, mm: Mm, vma: Vma, addr: number, write: boolean): FaultResult {
   const pmdIdx = pmdIndexOf(addr)
   const p = mm.pmds.get(pmdIdx)
   const pm = k.pmds
@@ -514,7 +228,7 @@ function do_anonymous_page(
 function alloc_anon_folio(k: Kernel, mm: Mm, vma: Vma, e: number, addr: number): FaultResult {
   const pt = k.ptes
   for (let order = HPAGE_PMD_ORDER - 1; order >= 2; order--) {
-    if (!thp_order_enabled(k, vma, order)) continue
+    if (!thpOrderEnabled(k, vma, order)) continue
     const n = 1 << order
     const start = addr - (addr % (n * PAGE_SIZE))
     if (start < vma.start || start + n * PAGE_SIZE > vma.end) continue
@@ -667,7 +381,7 @@ function releaseIfDone(k: Kernel, f: number): void {
     return
   }
   free_swap_cache(k, f)
-  folio_put_if_unused(k, f)
+  folioPutIfUnused(k, f)
 }
 
 /**
@@ -706,7 +420,7 @@ function vm_swap_full(k: Kernel): boolean {
  * series' do_huge_pmd_swap_page()). Miss: synchronous devices read one page; others go through
  * VMA readahead. pgmajfault when I/O was needed.
  */
-function do_swap_page(
+export function do_swap_page(
   k: Kernel,
   mm: Mm,
   vma: Vma,
@@ -727,7 +441,7 @@ function do_swap_page(
   } else {
     // v6.18: the synchronous path only for a slot with one user (__swap_count() == 1).
     const sync = si.cost.synchronous && (k.spec.kernel_base !== 'v6.18' || si.swapCount(off) === 1)
-    f = sync ? swapin_sync(k, vma, e, addr, si, off) : swapin_readahead(k, vma, addr, e)
+    f = sync ? swapinSync(k, vma, e, addr, si, off) : swapin_readahead(k, vma, addr, e)
     bypass = sync && k.spec.kernel_base === 'v6.18'
     if (f === -2) return FAULT_OOM
     major = true
@@ -799,6 +513,8 @@ function do_swap_page(
 }
 
 /**
+ * @kernel-series https://lkml.iu.edu/2604.3/03974.html do_swap_page()'s drop of a fresh large
+ * swap-cache folio.
  * The series tree's do_swap_page(): a large folio that swap-in read ahead and that no mapping
  * has taken yet (!folio_test_anon()) cannot be mapped by only some of its PTEs, since
  * folio_add_new_anon_rmap() takes all of its pages. It leaves the swap cache (clean: the
@@ -807,14 +523,14 @@ function do_swap_page(
  */
 export function drop_fresh_large_swapcache(k: Kernel, f: number): void {
   swap_cache_del_folio(k, f)
-  folio_put_if_unused(k, f)
+  folioPutIfUnused(k, f)
 }
 
 /**
  * __collapse_huge_page_swapin(): khugepaged swaps a page in through do_swap_page() itself (a read
  * fault that no task took: it counts pgmajfault for I/O but no pgfault, and no fault latency).
  */
-export function do_swap_page_for_collapse(
+export function doSwapPageForCollapse(
   k: Kernel,
   mm: Mm,
   vma: Vma,
@@ -830,7 +546,7 @@ export function do_swap_page_for_collapse(
  * The SWP_SYNCHRONOUS_IO miss path: alloc_swap_folio() (order 0 here: mTHP swap-in needs
  * hugepages-<size>kB enabled) and a synchronous read. Returns the folio, or -2 on OOM.
  */
-function swapin_sync(
+function swapinSync(
   k: Kernel,
   vma: Vma,
   e: number,
@@ -859,7 +575,7 @@ function alloc_swap_folio(k: Kernel, vma: Vma, e: number, addr: number, si: Swap
   if (k.zswapEverEnabled) return -1
   const pt = k.ptes
   for (let order = HPAGE_PMD_ORDER - 1; order >= 2; order--) {
-    if (!thp_order_enabled(k, vma, order)) continue
+    if (!thpOrderEnabled(k, vma, order)) continue
     const n = 1 << order
     const start = addr - (addr % (n * PAGE_SIZE))
     if (start < vma.start || start + n * PAGE_SIZE > vma.end) continue
@@ -891,251 +607,6 @@ function alloc_swap_folio(k: Kernel, vma: Vma, e: number, addr: number, si: Swap
     return f
   }
   return -1
-}
-
-/** Per-VMA readahead state (vma->swap_readahead_info: address, window, hits). */
-interface SwapRaInfo {
-  pfn: number
-  win: number
-  hits: number
-}
-const raInfo = new WeakMap<Vma, SwapRaInfo>()
-
-/** SWAP_RA_ORDER_CEILING (64-bit): windows are at most 2^5 pages whatever page-cluster says. */
-const SWAP_RA_ORDER_CEILING = 5
-
-/**
- * GET_SWAP_RA_VAL(): a VMA that never swapped in reads as 4 hits (`?: 4`), so its first fault
- * already reads a full window (held against a 6.18 kernel: majors at pages 0, 5, 13, 21, ...
- * with page-cluster 3, 65 for 512 pages).
- */
-function raOf(vma: Vma): SwapRaInfo {
-  let r = raInfo.get(vma)
-  if (!r) raInfo.set(vma, (r = { pfn: 0, win: 0, hits: 4 }))
-  return r
-}
-
-/** SWAP_RA_HITS_MAX: the hits field of vma->swap_readahead_info is PAGE_SHIFT / 2 bits wide. */
-const SWAP_RA_HITS_MAX = (1 << 6) - 1
-
-/**
- * @kernel mm/swap_state.c swap_update_readahead(): a swap-cache hit. A readahead page found
- * counts swap_ra_hit, and feeds the VMA's window, or the global one while VMA readahead is off.
- */
-function swap_update_readahead(k: Kernel, vma: Vma, f: number, addr: number): void {
-  const fo = k.folios
-  const readahead = (fo.flags[f] & PG_READAHEAD) !== 0
-  if (readahead) fo.flags[f] &= ~PG_READAHEAD
-  if (swap_use_vma_readahead(k)) {
-    const ra = raOf(vma)
-    if (readahead) ra.hits = Math.min(ra.hits + 1, SWAP_RA_HITS_MAX)
-    ra.pfn = addr / PAGE_SIZE
-  } else if (readahead) {
-    k.swapRa.hits++
-  }
-  if (readahead) k.vm.swap_ra_hit++
-}
-
-/**
- * @kernel mm/swap_state.c swap_use_vma_readahead(): off while any rotational device is swapped
- * on (nr_rotate_swap, counted by swapon() for a device that is not SWP_SOLIDSTATE).
- */
-function swap_use_vma_readahead(k: Kernel): boolean {
-  return !k.swap.some((si) => si.enabled && si.cost.rotational)
-}
-
-/**
- * @kernel mm/swap_state.c swapin_readahead()
- * A swap-cache miss: VMA-based readahead, or around the swap offset while a rotational device is
- * on. Returns the faulting page's folio, -2 on OOM.
- */
-export function swapin_readahead(k: Kernel, vma: Vma, addr: number, e: number): number {
-  if (swap_use_vma_readahead(k)) return swap_vma_readahead(k, vma, addr)
-  const pt = k.ptes
-  return swap_cluster_readahead(k, k.swap[pt.swapType[e]], pt.val[e])
-}
-
-/**
- * @kernel mm/swap_state.c swapin_nr_pages(): the window from the system-wide hits, then reset.
- * prev_offset moves only when readahead was not hitting.
- */
-function swapin_nr_pages(k: Kernel, offset: number): number {
-  const maxPages = 1 << Math.min(k.spec.vm.page_cluster, SWAP_RA_ORDER_CEILING)
-  if (maxPages <= 1) return 1
-  const ra = k.swapRa
-  const hits = ra.hits
-  ra.hits = 0
-  const pages = __swapin_nr_pages(ra.prevOffset, offset, hits, maxPages, ra.lastPages)
-  if (!hits) ra.prevOffset = offset
-  ra.lastPages = pages
-  return pages
-}
-
-/**
- * @kernel mm/swap_state.c swap_cluster_readahead()
- * Reads the naturally aligned cluster of swap offsets around the faulting one (the window from
- * swapin_nr_pages()), skipping the header and slots nobody uses, whichever VMA or process they
- * belong to; one plugged request. Returns the faulting page's folio, -2 on OOM.
- */
-function swap_cluster_readahead(k: Kernel, si: SwapInfo, offset: number): number {
-  const mask = swapin_nr_pages(k, offset) - 1
-  const batch: ReadBatch = { pages: 0 }
-  let result = -1
-  if (mask) {
-    const start = Math.max(offset & ~mask, SWAP_HEADER_SLOT + 1)
-    const end = Math.min(offset | mask, si.nrSlots - 1)
-    for (let off = start; off <= end; off++) {
-      // __read_swap_cache_async(): nothing to read for a slot without users (swap_entry_swapped()).
-      if (si.swapCount(off) === 0) continue
-      if (si.cacheOf(off) >= 0) {
-        if (off === offset) result = si.cacheOf(off)
-        continue
-      }
-      const f = read_swap_cache_async(k, si, off, batch, off === offset)
-      if (f < 0) {
-        if (off === offset) return -2
-        continue
-      }
-      if (off === offset) result = f
-      else {
-        k.folios.flags[f] |= PG_READAHEAD
-        k.vm.swap_ra++
-      }
-    }
-  }
-  // The faulting page, when the window left it out (it was likely read above).
-  if (result < 0) result = read_swap_cache_async(k, si, offset, batch, true)
-  if (batch.pages) swapReadIo(k, si, batch.pages)
-  return result < 0 ? -2 : result
-}
-
-/** @kernel mm/swap_state.c __swapin_nr_pages(): the adaptive readahead window. */
-export function __swapin_nr_pages(
-  prevOffset: number,
-  offset: number,
-  hits: number,
-  maxPages: number,
-  prevWin: number,
-): number {
-  let pages = hits + 2
-  if (pages === 2) {
-    if (offset !== prevOffset + 1 && offset !== prevOffset - 1) pages = 1
-  } else {
-    let roundup = 4
-    while (roundup < pages) roundup <<= 1
-    pages = roundup
-  }
-  if (pages > maxPages) pages = maxPages
-  const lastRa = prevWin >> 1
-  if (pages < lastRa) pages = lastRa
-  return pages
-}
-
-/**
- * @kernel mm/swap_state.c swap_vma_readahead() with swap_vma_ra_win()
- * Reads the faulting page plus a window of up to 2^page_cluster neighbouring swap PTEs, within
- * the VMA and the PMD, in one plugged request. Readahead pages are marked (swap_ra) and counted
- * as swap_ra_hit when a later fault finds them. Returns the faulting page's folio, -2 on OOM.
- */
-export function swap_vma_readahead(k: Kernel, vma: Vma, addr: number): number {
-  const mm = vma.mm
-  const ra = raOf(vma)
-  const fpfn = addr / PAGE_SIZE
-  const maxWin = 1 << Math.min(k.spec.vm.page_cluster, SWAP_RA_ORDER_CEILING)
-  const prev = ra.pfn
-  const win = maxWin <= 1 ? 1 : __swapin_nr_pages(prev, fpfn, ra.hits, maxWin, ra.win)
-  ra.pfn = fpfn
-  ra.win = win
-  ra.hits = 0
-  let start = fpfn
-  let end = fpfn + 1
-  if (win > 1) {
-    let lpfn: number
-    if (fpfn === prev + 1) lpfn = fpfn
-    else if (prev === fpfn + 1) lpfn = fpfn - win + 1
-    else lpfn = fpfn - ((win - 1) >> 1)
-    const pmdFirst = Math.floor(addr / PMD_SIZE) * HPAGE_PMD_NR
-    start = Math.max(lpfn, vma.start / PAGE_SIZE, pmdFirst)
-    end = Math.min(lpfn + win, vma.end / PAGE_SIZE, pmdFirst + HPAGE_PMD_NR)
-  }
-  const p = mm.pmds.get(pmdIndexOf(addr))!
-  const tableBase = k.pmds.val[p] * HPAGE_PMD_NR
-  const pmdFirst = Math.floor(addr / PMD_SIZE) * HPAGE_PMD_NR
-  const pt = k.ptes
-  let result = -1
-  let ioSi: SwapInfo | null = null
-  const batch: ReadBatch = { pages: 0 }
-  for (let pfn = start; pfn < end; pfn++) {
-    const e = tableBase + (pfn - pmdFirst)
-    if (pt.kind[e] !== PTE_SWAP) continue
-    const si = k.swap[pt.swapType[e]]
-    const off = pt.val[e]
-    const cached = si.cacheOf(off)
-    if (cached >= 0) {
-      if (pfn === fpfn) result = cached
-      continue
-    }
-    const f = read_swap_cache_async(k, si, off, batch, pfn === fpfn)
-    if (f < 0) {
-      if (pfn === fpfn) return -2
-      continue
-    }
-    ioSi = si
-    if (pfn === fpfn) result = f
-    else {
-      k.folios.flags[f] |= PG_READAHEAD
-      k.vm.swap_ra++
-    }
-  }
-  // One plugged request for the whole window; the fault waits for it.
-  if (ioSi) swapReadIo(k, ioSi, batch.pages)
-  if (result < 0) throw new SimInvariantError('swap_vma_readahead: faulting page not read')
-  return result
-}
-
-/**
- * @kernel mm/swap_state.c read_swap_cache_async()
- * Reads one slot into a new order-0 swap-cache folio (not mapped). The caller charges the I/O,
- * since pages of one window travel in one plugged request. Returns the folio, or -1 when no
- * page could be had (readahead does not enter reclaim for neighbours) or the entry was freed
- * while the allocation reclaimed.
- */
-export function read_swap_cache_async(
-  k: Kernel,
-  si: SwapInfo,
-  off: number,
-  batch: ReadBatch,
-  directReclaim = false,
-): number {
-  const cached = si.cacheOf(off)
-  if (cached >= 0) return cached
-  const pfn = alloc_pages(k, 0, directReclaim)
-  if (pfn < 0) return -1
-  // swapcache_prepare() comes after the allocation: its reclaim (or the OOM kill it led to) may
-  // have freed the entry meanwhile (-ENOENT), or someone may have read it in (-EEXIST).
-  if (si.swapCount(off) === 0 || si.cacheOf(off) >= 0) {
-    k.mem.free(pfn, 0)
-    return si.cacheOf(off)
-  }
-  const f = newOrder0Folio(k, pfn)
-  k.folios.flags[f] = PG_UPTODATE
-  swap_cache_add_folio(k, f, si, off)
-  k.mem.pageTag.set(pfn, si.tag.get(off))
-  const fl = si.slotFlagsOf(off)
-  if (fl & SLOT_ZERO) k.vm.swpin_zero++
-  else if (fl & SLOT_ZSWAP) {
-    k.vm.zswpin++
-    k.cost('compress', k.zswapCompressor.decompressNs)
-  } else {
-    k.vm.pswpin++
-    batch.pages++
-  }
-  return f
-}
-
-/** Device pages read by a batch of read_swap_cache_async() calls (one plugged request). */
-export interface ReadBatch {
-  pages: number
 }
 
 /**
@@ -1177,12 +648,6 @@ export function tableEmpty(k: Kernel, table: number): boolean {
 }
 
 /**
- * @kernel mm/memory.c copy_pte_range() / copy_present_ptes() / copy_nonpresent_pte()
- * Copies one PTE table into the child: present anon pages are shared write-protected (and lose
- * anon-exclusive), swap entries get one more reference, the parent's swap entries lose their
- * exclusive bit. Returns false on -ENOMEM.
- */
-/**
  * @kernel mm/memory.c copy_present_page(): a new order-0 page for the child with the content of
  * the parent's page at row `s`, mapped writable and dirty at row `d`. False on -ENOMEM.
  */
@@ -1202,6 +667,12 @@ function copy_present_page(k: Kernel, dst: Mm, s: number, d: number, addr: numbe
   return true
 }
 
+/**
+ * @kernel mm/memory.c copy_pte_range() / copy_present_ptes() / copy_nonpresent_pte()
+ * Copies one PTE table into the child: present anon pages are shared write-protected (and lose
+ * anon-exclusive), swap entries get one more reference, the parent's swap entries lose their
+ * exclusive bit. Returns false on -ENOMEM.
+ */
 export function copy_pte_range(k: Kernel, dst: Mm, src: Mm, pmdIdx: number): boolean {
   const t = pte_alloc_one(k, dst)
   if (t < 0) return false

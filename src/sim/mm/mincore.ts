@@ -17,6 +17,7 @@ import {
 import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
 import type { Mm } from './mm_types'
 
+/** @kernel mm/mincore.c do_mincore() */
 export function do_mincore(k: Kernel, mm: Mm, start: number, end: number): boolean[] {
   const out: boolean[] = []
   const pm = k.pmds

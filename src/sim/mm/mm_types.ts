@@ -9,6 +9,7 @@
  * Every pool grows by doubling and recycles freed rows through a free list; growth is charged to
  * the kernel's ByteBudget (`budget`, set by Kernel).
  */
+import type { UffdEvent } from '../api'
 import type { ByteBudget } from '../engine/budget'
 import type { RunArray } from '../engine/runs'
 import { HPAGE_PMD_NR } from '../include/units'
@@ -337,6 +338,12 @@ export interface Vma {
    * against. 0 = never written (reads as zeroes).
    */
   expected: RunArray
+  /**
+   * vma->swap_readahead_info: SWAP_RA_VAL(last fault address, window, hits) as the kernel packs it
+   * (mm/swap_state.c swap_vma_ra_win()); 0 until the VMA's first swap-in. A number, so that a copy
+   * of the VMA (vm_area_dup(): split, fork, mremap) copies it, as the kernel's memcpy does.
+   */
+  swapReadaheadInfo: number
 }
 
 /** One process address space (struct mm_struct) plus the task that owns it. */
@@ -364,4 +371,6 @@ export interface Mm {
    * populated PMDs sit in: [PMDs in it, page frame] (pmd_alloc(), pud_alloc()).
    */
   upper: Map<number, [number, number]>
+  /** The userfaultfd monitor's pending events (the ctx's read queue; fs/userfaultfd.c). */
+  uffdQueue: UffdEvent[]
 }

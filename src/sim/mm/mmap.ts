@@ -65,6 +65,7 @@ export function do_mmap(
     pgoff: start / PAGE_SIZE,
     anonVma,
     expected: new RunArray(length / PAGE_SIZE, !k.fastPaths, k.budget),
+    swapReadaheadInfo: 0,
   }
   anonVma.vmas.add(vma)
   insertVma(mm, vma)
@@ -186,6 +187,7 @@ function sliceVma(vma: Vma, start: number, end: number): Vma {
     pgoff: vma.pgoff + (start - vma.start) / PAGE_SIZE,
     anonVma: vma.anonVma,
     expected: vma.expected.slice((start - vma.start) / PAGE_SIZE, (end - vma.start) / PAGE_SIZE),
+    swapReadaheadInfo: vma.swapReadaheadInfo,
   }
   vma.anonVma.vmas.add(part)
   return part

@@ -22,6 +22,7 @@ import { PG_ANON_EXCLUSIVE, VM_READ, VM_WRITE, type Mm } from './mm_types'
 
 const PROT_FLAGS: Record<Prot, number> = { none: 0, r: VM_READ, rw: VM_READ | VM_WRITE }
 
+/** @kernel mm/mprotect.c do_mprotect_pkey() */
 export function do_mprotect(k: Kernel, mm: Mm, start: number, end: number, prot: Prot): void {
   const newFlags = PROT_FLAGS[prot]
   if (newFlags === undefined)

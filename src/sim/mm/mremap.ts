@@ -24,6 +24,7 @@ import { do_munmap, insertVma, splitVmaAt } from './mmap'
 import type { Mm, Vma } from './mm_types'
 import { pte_alloc_one, pte_free } from './pgtable_generic'
 
+/** @kernel mm/mremap.c do_mremap() */
 export function do_mremap(
   k: Kernel,
   mm: Mm,

@@ -16,7 +16,7 @@ function oom_badness(mm: { anonRss: number; swapEnts: number; nrPtes: number }):
 
 /** @kernel mm/oom_kill.c out_of_memory(); returns whether a task was killed. */
 export function out_of_memory(k: Kernel): boolean {
-  return oom_kill_in(k, null)
+  return oomKillIn(k, null)
 }
 
 /**
@@ -24,10 +24,10 @@ export function out_of_memory(k: Kernel): boolean {
  * one memory cgroup (memory.events oom_kill, and oom_kill in /proc/vmstat as well).
  */
 export function mem_cgroup_out_of_memory(k: Kernel, memcg: MemCgroup): boolean {
-  return oom_kill_in(k, memcg)
+  return oomKillIn(k, memcg)
 }
 
-function oom_kill_in(k: Kernel, memcg: MemCgroup | null): boolean {
+function oomKillIn(k: Kernel, memcg: MemCgroup | null): boolean {
   let victim = null
   for (const mm of k.mms.values()) {
     if (mm.exited || (memcg && mm.memcg !== memcg.id)) continue

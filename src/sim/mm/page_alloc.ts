@@ -12,7 +12,7 @@ import { RunArray } from '../engine/runs'
 import type { Kernel } from '../kernel'
 import { HPAGE_PMD_NR, HPAGE_PMD_ORDER } from '../include/units'
 import { MAX_MEMCGS, try_charge } from './memcontrol'
-import { zram_pool_shrink } from './zram'
+import { zramPoolShrink } from './zram'
 import { out_of_memory } from './oom_kill'
 import {
   get_nr_swap_pages,
@@ -311,7 +311,7 @@ export function alloc_pages(
   if (k.mem.nrFree - n >= wm.low) return take(k, order)
   wakeup_kswapd(k)
   // Pool pages zram no longer needs go back first (zs_free() of the objects freed meanwhile).
-  zram_pool_shrink(k)
+  zramPoolShrink(k)
   if (k.mem.nrFree - n >= wm.min) return take(k, order)
   if (!directReclaim) return -1
   let noProgressLoops = 0

@@ -8,7 +8,7 @@ import type { Kernel } from '../kernel'
 import { HPAGE_PMD_ORDER } from '../include/units'
 import { PG_DIRTY, PG_UPTODATE, PG_WRITEBACK } from './mm_types'
 import { SLOT_ZERO, SLOT_ZRAM, SLOT_ZSWAP, type SwapInfo } from './swapfile'
-import { zram_pool_reserve } from './zram'
+import { zramPoolReserve } from './zram'
 
 /**
  * @kernel mm/page_io.c swap_writeout() -> zswap_store() / __swap_writepage()
@@ -45,7 +45,7 @@ export function swap_writeout(k: Kernel, f: number): boolean {
   if (zram) {
     let fresh = 0
     for (let i = 0; i < nr; i++) if (!(si.slotFlagsOf(off + i) & SLOT_ZRAM)) fresh++
-    if (!zram_pool_reserve(k, si, fresh)) {
+    if (!zramPoolReserve(k, si, fresh)) {
       // zram_write_page(): -ENOMEM from zs_malloc(); the folio stays dirty and is kept.
       fo.flags[f] |= PG_DIRTY
       k.warnOnce('zram-enomem', 'zram: the pool could not grow (out of memory): write failed')

@@ -19,7 +19,8 @@ import { alloc_pages } from './page_alloc'
  */
 export function pte_alloc_one(k: Kernel, mm: Mm, forDeposit = false): number {
   // In reclaim context (PF_MEMALLOC) there is no recursive reclaim: the allocation either finds a
-  // free page or fails, which is Hugh Dickins' objection to lazy deposit (domain.md §4).
+  // free page or fails, which is Hugh Dickins' objection to lazy deposit
+  // (docs/kernel-facts.md#review-discussion).
   if (k.inject('pte_alloc')) return -1
   const pfn = alloc_pages(k, 0, !k.inReclaim, true)
   if (pfn < 0) return -1

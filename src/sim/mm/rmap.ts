@@ -142,6 +142,7 @@ export function try_to_unmap(k: Kernel, f: number): boolean {
   return ok && !k.folios.mapped(f)
 }
 
+/** @kernel mm/rmap.c try_to_unmap_one() */
 function try_to_unmap_one(k: Kernel, f: number, vma: Vma, addr: number): boolean {
   const fo = k.folios
   const mm = vma.mm
@@ -149,7 +150,7 @@ function try_to_unmap_one(k: Kernel, f: number, vma: Vma, addr: number): boolean
   const pmdIdx = Math.floor(addr / PMD_SIZE)
   const pmd = addr >= vma.start ? mm.pmds.get(pmdIdx) : undefined
   const pm = k.pmds
-  if (fo.flags[f] & PG_LAZYFREE) return unmap_lazyfree(k, f, vma, addr)
+  if (fo.flags[f] & PG_LAZYFREE) return unmapLazyfree(k, f, vma, addr)
   // A PMD-sized folio already mapped by PTEs here: the series has no PMD to turn into a swap PMD.
   if (
     k.variant.pmdSwap &&
@@ -214,7 +215,7 @@ function try_to_unmap_one(k: Kernel, f: number, vma: Vma, addr: number): boolean
  * (thp_split_pmd +1, pglazyfreed +512 for MADV_FREE then MADV_PAGEOUT of a THP), which does
  * not discard it whole through unmap_huge_pmd_locked().
  */
-function unmap_lazyfree(k: Kernel, f: number, vma: Vma, addr: number): boolean {
+function unmapLazyfree(k: Kernel, f: number, vma: Vma, addr: number): boolean {
   const fo = k.folios
   const pm = k.pmds
   const pt = k.ptes

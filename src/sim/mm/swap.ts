@@ -22,7 +22,7 @@ export function __folio_put(k: Kernel, f: number): void {
  * Drops the folio if it is neither mapped, nor in the swap cache, nor under writeback: what the
  * last folio_put() of an anonymous folio does.
  */
-export function folio_put_if_unused(k: Kernel, f: number): boolean {
+export function folioPutIfUnused(k: Kernel, f: number): boolean {
   const fo = k.folios
   if (fo.pfn[f] < 0) return false
   if (fo.mapped(f) || fo.flags[f] & (PG_SWAPCACHE | PG_WRITEBACK)) return false
@@ -30,6 +30,7 @@ export function folio_put_if_unused(k: Kernel, f: number): boolean {
   return true
 }
 
+/** @kernel include/linux/huge_mm.h folio_test_pmd_mappable() */
 export function folio_test_pmd_mappable(k: Kernel, f: number): boolean {
   return k.folios.order[f] >= HPAGE_PMD_ORDER
 }

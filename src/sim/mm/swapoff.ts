@@ -26,18 +26,17 @@ import {
   __split_huge_pmd,
   swapin_pmd_folio,
 } from './huge_memory'
-import {
-  drop_fresh_large_swapcache,
-  find_vma,
-  read_swap_cache_async,
-  swapin_readahead,
-  type ReadBatch,
-} from './memory'
+import { drop_fresh_large_swapcache, find_vma } from './memory'
 import { folio_wait_writeback, swapReadIo } from './page_io'
 import { PG_ANON_EXCLUSIVE, PG_DIRTY, PG_SWAPCACHE, type Mm } from './mm_types'
 import { folio_add_anon_rmap_pmd, folio_add_anon_rmap_ptes, folio_add_new_anon_rmap } from './rmap'
-import { folio_put_if_unused } from './swap'
-import { swap_cache_del_folio } from './swap_state'
+import { folioPutIfUnused } from './swap'
+import {
+  read_swap_cache_async,
+  swap_cache_del_folio,
+  swapin_readahead,
+  type ReadBatch,
+} from './swap_state'
 import type { SwapInfo } from './swapfile'
 
 export function swapoff(k: Kernel, type: number): void {
@@ -110,7 +109,7 @@ function try_to_unuse(k: Kernel, si: SwapInfo): void {
     if (k.folios.flags[f] & PG_SWAPCACHE) {
       folio_wait_writeback(k, f)
       swap_cache_del_folio(k, f)
-      folio_put_if_unused(k, f)
+      folioPutIfUnused(k, f)
     }
   }
   if (si.inuseSlots !== 0) {
@@ -166,7 +165,7 @@ function unuse_pmd(k: Kernel, mm: Mm, idx: number): boolean {
   const f = r.folio
   folio_wait_writeback(k, f)
   if (mm.pmds.get(idx) !== p || pm.kind[p] !== PMD_SWAP) {
-    folio_put_if_unused(k, f)
+    folioPutIfUnused(k, f)
     return false
   }
   const si = k.swap[pm.swapType[p]]
@@ -216,7 +215,7 @@ function unuse_pte(k: Kernel, mm: Mm, si: SwapInfo, e: number, addr: number): vo
   // (pte_same()): background work may have run meanwhile.
   folio_wait_writeback(k, f)
   if (mm.exited || pt.kind[e] !== PTE_SWAP || pt.val[e] !== off || pt.swapType[e] !== si.type) {
-    folio_put_if_unused(k, f)
+    folioPutIfUnused(k, f)
     return
   }
   const swpFlags = pt.flags[e]

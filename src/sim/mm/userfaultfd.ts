@@ -49,12 +49,10 @@ const MODE_FLAG: Record<UffdMode, number> = {
   rwp: VM_UFFD_RWP,
 }
 
-/** Pending events per mm (the monitor's read() queue). */
-const queues = new WeakMap<Mm, UffdEvent[]>()
-
+/** The monitor's read(): the pending events, in order; the queue is left empty. */
 export function uffdEvents(mm: Mm): UffdEvent[] {
-  const q = queues.get(mm) ?? []
-  queues.set(mm, [])
+  const q = mm.uffdQueue
+  mm.uffdQueue = []
   return q
 }
 
@@ -134,6 +132,7 @@ export function uffd_protect(
 }
 
 /**
+ * @kernel fs/userfaultfd.c handle_userfault()
  * Checks an access against userfaultfd protection before it is allowed: a protected entry (RWP:
  * any access; WP: a write) or a missing page in a MISSING range raises an event; the monitor
  * resolves it by unprotecting the entry, or, for MISSING, by copying a page in
@@ -153,9 +152,13 @@ export function handle_userfault(
   const wp = !rwp && write && (vma.flags & VM_UFFD_WP) !== 0 && (entryFlags & E_UFFD_WP) !== 0
   const miss = missing && (vma.flags & VM_UFFD_MISSING) !== 0
   if (!rwp && !wp && !miss) return false
-  let q = queues.get(mm)
-  if (!q) queues.set(mm, (q = []))
-  q.push({ addr: addr - (addr % PAGE_SIZE), write, wp, rwp, missing: miss && !rwp && !wp })
+  mm.uffdQueue.push({
+    addr: addr - (addr % PAGE_SIZE),
+    write,
+    wp,
+    rwp,
+    missing: miss && !rwp && !wp,
+  })
   return true
 }
 

@@ -12,7 +12,7 @@ import type { FallbackReason, Kernel } from '../kernel'
 import { E_YOUNG, PMD_HUGE } from '../include/pgtable'
 import { DEF_PRIORITY, LRU_ACTIVE_ANON, LRU_INACTIVE_ANON, type Lruvec } from '../include/mmzone'
 import type { MemCgroup } from './memcontrol'
-import { zram_pool_shrink } from './zram'
+import { zramPoolShrink } from './zram'
 import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../include/units'
 import { shrink_huge_zero_folio, split_folio } from './huge_memory'
 import {
@@ -459,7 +459,7 @@ export function try_to_free_pages(k: Kernel, order: number, movable: boolean): n
   else k.vm.allocstall_normal++
   const sc = newScanControl('direct', Math.max(SWAP_CLUSTER_MAX, 1 << order))
   const freed = do_try_to_free_pages(k, sc)
-  zram_pool_shrink(k)
+  zramPoolShrink(k)
   return freed
 }
 
@@ -580,7 +580,7 @@ export function wakeup_kswapd(k: Kernel): void {
   st.priority = DEF_PRIORITY
   st.reclaimed = 0
   k.vm.pageoutrun++
-  k.events.schedule(k.events.nowNs + k.pendingNs, () => kswapd_run(k))
+  k.events.schedule(k.events.nowNs + k.pendingNs, () => kswapdRun(k))
 }
 
 /**
@@ -589,7 +589,7 @@ export function wakeup_kswapd(k: Kernel): void {
  * that much later, or, when it found only folios under writeback, once writeback completes
  * (VMSCAN_THROTTLE_WRITEBACK). Runs only at a safe point (between whole operations and faults).
  */
-function kswapd_run(k: Kernel): void {
+function kswapdRun(k: Kernel): void {
   const st = k.kswapd
   if (!st.awake) return
   if (!k.atSafePoint) {
@@ -615,7 +615,7 @@ function kswapd_run(k: Kernel): void {
   } finally {
     k.inReclaim = wasInReclaim
   }
-  zram_pool_shrink(k)
+  zramPoolShrink(k)
   const workNs = k.pendingNs
   k.chargeTo = savedCharge
   k.pendingNs = savedNs
@@ -642,7 +642,7 @@ function kswapd_run(k: Kernel): void {
   if (!sc.nrReclaimed && sc.nrWriteback && k.nrWriteback) {
     next = Math.max(next, Math.min(k.writebackDoneNs, k.events.nowNs + RECLAIM_THROTTLE_NS))
   }
-  k.events.schedule(next, () => kswapd_run(k))
+  k.events.schedule(next, () => kswapdRun(k))
 }
 
 /** A turn of kswapd that found nothing to do still moves the clock (no zero-time loops). */
@@ -658,10 +658,10 @@ function kswapd_try_to_sleep(k: Kernel): void {
  * Called at each safe point before the clock moves: a kswapd turn that fell due inside an
  * operation runs now.
  */
-export function kswapd_catch_up(k: Kernel): void {
+export function kswapdCatchUp(k: Kernel): void {
   if (!k.kswapd.deferred) return
   k.kswapd.deferred = false
-  k.events.schedule(k.events.nowNs, () => kswapd_run(k))
+  k.events.schedule(k.events.nowNs, () => kswapdRun(k))
 }
 
 /** @kernel include/linux/swap.h SWAP_CLUSTER_MAX */

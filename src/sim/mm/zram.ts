@@ -27,7 +27,7 @@ function poolPagesFor(si: SwapInfo, stored: number): number {
  * may dip into the reserves under reclaim, charged to no cgroup). Returns false if memory ran
  * out: zram_write_page() then fails with -ENOMEM and the folio stays dirty in the swap cache.
  */
-export function zram_pool_reserve(k: Kernel, si: SwapInfo, pages: number): boolean {
+export function zramPoolReserve(k: Kernel, si: SwapInfo, pages: number): boolean {
   const want = poolPagesFor(si, si.zramStored + pages)
   const charge = k.mem.chargeTo
   k.mem.chargeTo = 0
@@ -47,7 +47,7 @@ export function zram_pool_reserve(k: Kernel, si: SwapInfo, pages: number): boole
 }
 
 /** zs_free() emptying zspages: gives back the pages no stored object needs any more. */
-export function zram_pool_shrink(k: Kernel): void {
+export function zramPoolShrink(k: Kernel): void {
   for (const si of k.swap) {
     if (!si.zramPool.length) continue
     const need = poolPagesFor(si, si.zramStored)

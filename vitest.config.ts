@@ -10,6 +10,11 @@ export default defineConfig({
     // The JSON report feeds .ci/run's "N passed, N failed" line (scripts/test-summary.mjs).
     reporters: ['default', 'json'],
     outputFile: { json: 'out/test-results/unit.json' },
+    // Golden files (toMatchFileSnapshot under tests/golden) and snapshots are written only when a
+    // developer asks: `vitest -u` (all; `-u new` only missing ones) or UPDATE_SNAPSHOT=all|new.
+    // Otherwise a missing one fails like a changed one, on every machine, not only where `CI` is
+    // set (vitest's own default writes missing snapshots and passes).
+    update: process.env.UPDATE_SNAPSHOT ? undefined : 'none',
     projects: [
       {
         test: {

@@ -72,17 +72,20 @@ async function openBrowser() {
 async function runOnce(page) {
   await page.evaluate(() => {
     const run = document.querySelector('[data-testid="run"]')
-    window.__benchStarted = false
+    const w = /** @type {any} */ (window)
+    w.__benchStarted = false
     const seen = new MutationObserver(() => {
       if (run.getAttribute('aria-disabled') !== 'true') return
-      window.__benchStarted = true
+      w.__benchStarted = true
       seen.disconnect()
     })
     seen.observe(run, { attributes: true, attributeFilter: ['aria-disabled'] })
   })
   const t0 = performance.now()
   await page.locator('[data-testid="run"]').click()
-  await page.waitForFunction(() => window.__benchStarted, null, { polling: 'raf' })
+  await page.waitForFunction(() => /** @type {any} */ (window).__benchStarted, null, {
+    polling: 'raf',
+  })
   await page.locator('[data-testid="results"]:not(.stale)').waitFor({ timeout: 120_000 })
   await page.locator('[data-testid="run"]:not([aria-disabled="true"])').waitFor()
   for (const id of ['chart-page-tables', 'chart-fault-latency'])

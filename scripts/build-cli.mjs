@@ -14,7 +14,10 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url))
 export const OUT_DIR = join(ROOT, 'out', 'cli')
 export const ENTRY_POINTS = ['src/cli/index.ts', 'src/cli/scenario-process.ts']
 
-/** Builds out/cli/index.js and out/cli/scenario-process.js. Throws esbuild's error on failure. */
+/**
+ * Builds out/cli/index.js and out/cli/scenario-process.js. Throws esbuild's error on failure.
+ * @param {{ logLevel?: import('esbuild').LogLevel }} [options]
+ */
 export async function buildCli({ logLevel = 'warning' } = {}) {
   // Imported lazily so that a launcher with an up-to-date bundle never loads esbuild.
   const esbuild = await import('esbuild')

@@ -1,8 +1,9 @@
 /**
- * `--out DIR` (CONTRACT.md §2): results.json, results.csv, report.txt (mail-ready) and every chart
- * of src/report/export.ts as .svg and .png. The SVGs are the workbench's own export bytes (the same
- * chartSvg: chart, caption, and the banner of a broken run); the PNGs are resvg at 2x with only the DejaVu Sans vendored in
- * resources/fonts/ loaded, so they too are the same bytes on every machine.
+ * `--out DIR` (docs/cli.md#output-files): results.json, results.csv, report.txt (mail-ready) and
+ * every chart of src/report/export.ts as .svg and .png. The SVGs are the workbench's own export
+ * bytes (the same chartSvg: chart, caption, and the banner of a broken run); the PNGs are resvg at
+ * 2x with only the DejaVu Sans vendored in resources/fonts/ loaded, so they too are the same bytes
+ * on every machine.
  */
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -29,7 +30,7 @@ export async function writeOutDir(
   // Loaded only for --out: ECharts and resvg take longer to import than a whole small run.
   const [{ CHART_IDS, chartSvg }, { svgToPng }] = await Promise.all([
     import('../report/export'),
-    import('../report/png'),
+    import('./png'),
   ])
   for (const id of CHART_IDS) {
     const svg = chartSvg(result, id)

@@ -8,13 +8,13 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Resvg as ResvgClass } from '@resvg/resvg-js'
-import { FONT_FAMILY } from './charts/variants'
+import { FONT_FAMILY } from '../report/charts/variants'
 
 export const PNG_ZOOM = 2
 
 /**
  * The package root: the first directory at or above this module holding package.json. Works from
- * src/report/ (vitest, tsx) and from the bundle in out/cli/.
+ * src/cli/ (vitest, tsx) and from the bundle in out/cli/.
  */
 export function packageRoot(from: string = fileURLToPath(import.meta.url)): string {
   let dir = dirname(from)

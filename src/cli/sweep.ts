@@ -243,7 +243,7 @@ async function writeSweepDir(
   // Loaded only here: ECharts and resvg (a native module) are slow to load, and no other command
   // needs them.
   const [{ svgToPng }, { composeSvg, renderChartSvg, sweepCaptionLines }] = await Promise.all([
-    import('../report/png'),
+    import('./png'),
     import('../report/export'),
   ])
   const [first, ...others] = params

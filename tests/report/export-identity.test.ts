@@ -10,7 +10,7 @@ import { writeOutDir } from '../../src/cli/out-dir'
 import { FOUR_VARIANT_RESULT, SAMPLE_RESULT } from '../../src/report/charts/test-fixture'
 import { CHART_IDS, captionLines, renderChartSvg, type ChartId } from '../../src/report/export'
 import type { ResultJson } from '../../src/shared/result'
-import { fontFiles, packageRoot, svgToPng } from '../../src/report/png'
+import { fontFiles, packageRoot, svgToPng } from '../../src/cli/png'
 import { pageTablesOption } from '../../src/report/charts/page-tables'
 
 // The renderer's module, loaded by path: tsconfig.node.json (this test's project) does not list

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { parseRealReportFile } from './real-report'
-import { agreementByStep } from '../report/charts/real'
+import { parseRealReportFile } from '../../src/shared/real-report'
+import { agreementByStep } from '../../src/report/charts/real'
 
 const report = {
   scenario: { file: 's.ts', title: 't', seed: 1 },

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { RunProgress } from '../../../shared/result'
-import type { WorkerMessage, WorkerRequest } from '../../../shared/worker-protocol'
+import type { JobRequest, WorkerMessage, WorkerRequest } from '../../../shared/worker-protocol'
 import { SAMPLE_RESULT } from '../../../report/charts/test-fixture'
 import { CANCELLED_MESSAGE, createWebBackend, type WebBackendOptions } from './backend'
 
@@ -32,7 +32,7 @@ function setup(options: WebBackendOptions = { spare: false }) {
 }
 
 const done = (w: FakeWorker): void => {
-  const run = w.sent.find((m) => m.type === 'run')!
+  const run = w.sent.find((m): m is JobRequest => m.type === 'run')!
   w.reply({ type: 'done', id: run.id, outcome: { ok: true, result: SAMPLE_RESULT } })
 }
 

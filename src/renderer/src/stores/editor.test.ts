@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 
 vi.mock('../../../../scenarios/one-thp.ts?raw', () => ({ default: 'export default 1\n' }))
-const downloadFile = vi.fn((name: string) => ({ name, path: '' }))
+const downloadFile = vi.fn((name: string, _source?: string) => ({ name, path: '' }))
 vi.mock('../services/files', () => ({
   nativeFiles: () => null,
   uploadFile: vi.fn(async () => null),

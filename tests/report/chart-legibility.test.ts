@@ -8,7 +8,11 @@
 import { describe, expect, it } from 'vitest'
 import { init } from 'echarts/core'
 import type { EChartsOption } from 'echarts'
-import { FOUR_VARIANT_RESULT, SAMPLE_RESULT } from '../../src/report/charts/test-fixture'
+import {
+  FOUR_VARIANT_RESULT,
+  KERNEL_NAMES_RESULT,
+  SAMPLE_RESULT,
+} from '../../src/report/charts/test-fixture'
 import { memorySavedOption } from '../../src/report/charts/memory-saved'
 import {
   CHART_BUILDERS,
@@ -139,6 +143,8 @@ function textProblems(option: EChartsOption, width: number, height: number): str
 describe.each([
   ['four variants', FOUR_VARIANT_RESULT],
   ['two variants', SAMPLE_RESULT],
+  // Labelled fallback reasons under their keys, eight counter panels.
+  ['kernel names', KERNEL_NAMES_RESULT],
 ])('chart text is legible (%s)', (_, result) => {
   it.each(CHART_IDS)('%s at the export size', (id) => {
     expect(textProblems(CHART_BUILDERS[id](result), CHART_WIDTH, CHART_HEIGHT)).toEqual([])

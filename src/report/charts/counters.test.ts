@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { counterLabels, countersOption, movedCounters, DEFAULT_COUNTERS } from './counters'
-import { FOUR_VARIANT_RESULT } from './test-fixture'
+import { FOUR_VARIANT_RESULT, KERNEL_NAMES_RESULT } from './test-fixture'
 
 describe('countersOption', () => {
   it('keeps the counters that moved, in display order', () => {
@@ -58,6 +58,18 @@ describe('countersOption', () => {
     for (const axis of option.xAxis as { axisLabel: object }[]) {
       expect(axis.axisLabel).toMatchObject({ hideOverlap: true, overflow: 'truncate' })
     }
+  })
+
+  it('draws every listed counter that moved: none is cut for room', () => {
+    // All eight move here; the last two are the series' own counters, the ones a reviewer of
+    // the PMD swap and lazy deposit patches opens this chart for.
+    expect(movedCounters(KERNEL_NAMES_RESULT, DEFAULT_COUNTERS)).toEqual([...DEFAULT_COUNTERS])
+    const option = countersOption(KERNEL_NAMES_RESULT)
+    expect((option.grid as unknown[]).length).toBe(DEFAULT_COUNTERS.length)
+    expect((option.yAxis as { name: string }[]).map((a) => a.name)).toEqual([...DEFAULT_COUNTERS])
+    expect((option.series as unknown[]).length).toBe(
+      DEFAULT_COUNTERS.length * KERNEL_NAMES_RESULT.variants.length,
+    )
   })
 
   it('copes with no counter moving', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { fallbackReasons, fallbacksOption } from './fallbacks'
-import { FOUR_VARIANT_RESULT, SAMPLE_RESULT } from './test-fixture'
+import { fallbackAxisLabel, fallbackReasons, fallbacksOption } from './fallbacks'
+import { FOUR_VARIANT_RESULT, KERNEL_NAMES_RESULT, SAMPLE_RESULT } from './test-fixture'
 
 describe('fallbacksOption', () => {
   it('orders reasons by total, ties by name', () => {
@@ -19,8 +19,11 @@ describe('fallbacksOption', () => {
     }
     expect(xAxis.axisLabel.hideOverlap).toBe(true)
     expect(xAxis.axisLabel.formatter('F5-set-pmd-swap-entry-failed', 3)).toBe(
-      'F5-set-pmd-swap-\nentry-failed',
+      'F5-set-pmd-swap-\nentry-failed\n' +
+        '{label|set_pmd_swap_entry()\nfailed: present PMD\nrestored, split\ninstead}',
     )
+    // A name without a label stays as it is.
+    expect(xAxis.axisLabel.formatter('swap_cluster_alloc', 0)).toBe('swap_cluster_alloc')
     const series = option.series as { name: string; data: number[] }[]
     expect(series.map((s) => [s.name, s.data])).toEqual([
       ['baseline', [0, 0, 0]],
@@ -28,6 +31,39 @@ describe('fallbacksOption', () => {
       ['pmd-swap', [1, 2, 0]],
       ['pmd-swap+lazy-deposit', [1, 0, 0]],
     ])
+  })
+
+  it('names each reason by its key with its label under it, and both in the tooltip', () => {
+    const option = fallbacksOption(KERNEL_NAMES_RESULT)
+    const xAxis = option.xAxis as {
+      data: string[]
+      axisLabel: { rich: Record<string, unknown> }
+    }
+    // The categories stay the keys: the data and the bars are matched by them.
+    expect(xAxis.data).toEqual([
+      'F2-no-free-cluster',
+      'F6-swapin-alloc-failed',
+      'F16-stable-writes-writeback',
+      'lazy-deposit-pte-alloc-failed',
+    ])
+    expect(xAxis.axisLabel.rich.label).toBeDefined()
+    expect(fallbackAxisLabel('F2-swap-file')).toBe(
+      'F2-swap-file\n{label|swap file on a\nfilesystem (not\nSWP_BLKDEV): order-0\nslots only}',
+    )
+    const tooltip = option.tooltip as {
+      formatter: (params: object[]) => string
+    }
+    const text = tooltip.formatter([
+      { name: 'F2-swap-file', seriesName: 'baseline', value: 1, marker: '' },
+      { name: 'F2-swap-file', seriesName: 'pmd-swap', value: 0, marker: '' },
+    ])
+    expect(text).toBe(
+      '<b>swap file on a filesystem (not SWP_BLKDEV): order-0 slots only (F2-swap-file)</b>' +
+        '<br/>baseline: 1<br/>pmd-swap: 0',
+    )
+    expect(tooltip.formatter([{ name: 'a<b', seriesName: 'baseline', value: 1 }])).toBe(
+      '<b>a&lt;b</b><br/>baseline: 1',
+    )
   })
 
   it('says so when nothing fell back', () => {

@@ -8,6 +8,7 @@
  */
 import type { EChartsOption } from 'echarts'
 import type { ResultJson, VariantResult } from '../../shared/result'
+import { meminfoOf } from '../vocabulary'
 import {
   chartTitle,
   legendLayout,
@@ -36,13 +37,13 @@ export function pageTableBytesAt(
     const snap =
       v.snapshots[i]?.label === label ? v.snapshots[i] : v.snapshots.find((s) => s.label === label)
     if (!snap) return null
-    if (source === 'PageTables') return kib(snap.meminfo.PageTables)
+    if (source === 'PageTables') return kib(meminfoOf(snap.meminfo, 'PageTables'))
     return snap.pageTableBytes
   })
 }
 
 function endBytes(v: VariantResult, source: MemorySource): number | null {
-  if (source === 'PageTables') return kib(v.meminfo.PageTables)
+  if (source === 'PageTables') return kib(meminfoOf(v.meminfo, 'PageTables'))
   const last = v.pageTableTimeline[v.pageTableTimeline.length - 1]
   return last ? last.bytes : (v.snapshots[v.snapshots.length - 1]?.pageTableBytes ?? null)
 }

@@ -253,3 +253,43 @@ export const FOUR_VARIANT_RESULT: ResultJson = {
     }),
   ],
 }
+
+/**
+ * FOUR_VARIANT_RESULT under the simulator's real names: fallback reasons the kernel model reports
+ * (each with a label), every counter of the counters chart moving (thp_swpout_pmd only in the PMD
+ * swap variants, thp_split_pmd_failed only with lazy deposit, as in a real run), and khugepaged
+ * scan results. For the labels and the eight-panel counters chart.
+ */
+export const KERNEL_NAMES_RESULT: ResultJson = {
+  ...FOUR_VARIANT_RESULT,
+  scenario: { title: 'Two THPs, fallbacks', file: 'two-thps-fallbacks.ts', seed: 7 },
+  variants: FOUR_VARIANT_RESULT.variants.map((v, n): VariantResult => {
+    const { pmdSwap, lazyDeposit } = v.features
+    const series = (at: number): Record<string, number> => ({
+      thp_swpout_fallback: at,
+      ...(pmdSwap ? { thp_swpout_pmd: 2 * at } : {}),
+      ...(lazyDeposit ? { thp_split_pmd_failed: at } : {}),
+    })
+    return {
+      ...v,
+      vmstat: { ...v.vmstat, ...series(1), pgmajfault: pmdSwap ? 3 : 1024 },
+      snapshots: v.snapshots.map((s, i) => ({
+        ...s,
+        vmstat: { ...s.vmstat, ...series(i === 0 ? 0 : 1) },
+      })),
+      fallbacks: [
+        {},
+        { 'lazy-deposit-pte-alloc-failed': 1 },
+        { 'F2-no-free-cluster': 1, 'F6-swapin-alloc-failed': 2 },
+        { 'F2-no-free-cluster': 1, 'F16-stable-writes-writeback': 1 },
+      ][n],
+      khugepaged: {
+        pages_collapsed: 512,
+        full_scans: 1,
+        results: pmdSwap
+          ? { SCAN_PMD_NULL: 1, SCAN_SUCCEED: 1 }
+          : { SCAN_EXCEED_SWAP_PTE: 1, SCAN_SUCCEED: 1 },
+      },
+    }
+  }),
+}

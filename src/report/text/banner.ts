@@ -9,6 +9,7 @@
  */
 import type { ResultJson } from '../../shared/result'
 import { ascii, toRuns, wrap, type RunsInput } from './metrics'
+import { vmstatOf } from '../vocabulary'
 
 export const BANNER_TITLE = '*** BROKEN RUN: read this before quoting any figure below ***'
 
@@ -23,7 +24,7 @@ export function brokenRunFindings(input: RunsInput): string[] {
   runs.forEach((r: ResultJson, i) => {
     const run = several ? `run ${i} (seed ${r.scenario.seed}), ` : ''
     for (const v of r.variants) {
-      const killed = v.vmstat.oom_kill ?? 0
+      const killed = vmstatOf(v.vmstat, 'oom_kill') ?? 0
       const oom = v.warnings.filter((w) => /Killed process/.test(w))
       if (killed > 0 && oom.length === 0) {
         out.push(`${run}${v.name}: oom_kill ${killed}: a task was OOM-killed`)

@@ -1,5 +1,5 @@
 /**
- * Fault latency as bpftrace prints a `hist()` map (shared/reference/report-formats.md, D: ASCII
+ * Fault latency as bpftrace prints a `hist()` map (docs/cli.md#text-formats: ASCII
  * histograms pasted from bpftrace are how distributions travel on linux-mm):
  *
  *   @latency_ns[pmd-swap]:

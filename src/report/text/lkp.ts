@@ -1,6 +1,6 @@
 /**
  * The result as an LKP (kernel test robot) comparison table, the layout linux-mm readers know from
- * 0-day regression mails (shared/reference/report-formats.md, A2): value columns on the left,
+ * 0-day regression mails (docs/cli.md#text-formats): value columns on the left,
  * baseline first, `%change` against it for every other variant, the metric name last with its
  * source prefix (`proc-vmstat.`, `meminfo.`, `hugeswap.` for the simulator's own figures).
  *

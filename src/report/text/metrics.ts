@@ -6,12 +6,22 @@
  * spelling and prefix (`proc-vmstat.thp_swpout`, `meminfo.PageTables`); everything the simulator
  * measures itself starts with `hugeswap.` (`hugeswap.faults.swapin-io.p99_us`,
  * `hugeswap.pagetables.peak_kB`, `hugeswap.walkers.<name>.entries`, `hugeswap.fallbacks.<reason>`,
- * `hugeswap.mthp.<size>.<stat>`), so a reader never mistakes a model figure for a kernel counter.
+ * `hugeswap.khugepaged.result.<SCAN_*>`, `hugeswap.mthp.<size>.<stat>`), so a reader never
+ * mistakes a model figure for a kernel counter. Fallback reasons and scan results keep their exact
+ * names in the tables; their readable labels ride along as `description`.
  *
  * Several runs (`--runs N`, one seed each) are folded by aggregateRuns(): per variant and metric
  * the mean, the SAMPLE standard deviation (n - 1 in the denominator, as LKP's %stddev), min and max.
  */
 import type { MachineSummary, ResultJson, VariantName, VariantResult } from '../../shared/result'
+import {
+  fallbackLabel,
+  meminfoOf,
+  scanResultLabel,
+  type MeminfoField,
+  type MetricKey,
+  type VmstatName,
+} from '../vocabulary'
 
 export const VMSTAT_METRICS = [
   'thp_swpout',
@@ -24,12 +34,24 @@ export const VMSTAT_METRICS = [
   'pswpin',
   'pgfault',
   'pgmajfault',
-] as const
+] as const satisfies readonly VmstatName[]
 
-export const MEMINFO_METRICS = ['PageTables', 'AnonHugePages', 'SwapFree'] as const
+export const MEMINFO_METRICS = [
+  'PageTables',
+  'AnonHugePages',
+  'SwapFree',
+] as const satisfies readonly MeminfoField[]
 
 export type MetricSection =
-  'vmstat' | 'meminfo' | 'thp' | 'pageTables' | 'faults' | 'walkers' | 'fallbacks' | 'mthp'
+  | 'vmstat'
+  | 'meminfo'
+  | 'thp'
+  | 'pageTables'
+  | 'faults'
+  | 'walkers'
+  | 'fallbacks'
+  | 'khugepaged'
+  | 'mthp'
 
 /**
  * `count`: an event or page count; `kB`: a size; `us`: a latency in microseconds; `ms`: a summed
@@ -42,8 +64,13 @@ export interface Metric {
   /** The row label inside its section (`thp_swpout`, `latency p50 us`). */
   label: string
   /** The flat LKP-style name: `proc-vmstat.thp_swpout`, `hugeswap.pagetables.peak_kB`. */
-  key: string
+  key: MetricKey
   unit: MetricUnit
+  /**
+   * What the name means, for a reader who does not know it by heart: the label of a fallback
+   * reason (`F2-swap-file`) or of a khugepaged scan result (`SCAN_EXCEED_SWAP_PTE`).
+   */
+  description?: string
   /**
    * One value per variant, in the order given (the mean over the runs when aggregated); undefined
    * where the kernel has no such counter.
@@ -64,11 +91,12 @@ export const SECTION_TITLES = {
   faults: 'faults',
   walkers: 'page-table walkers (entries visited)',
   fallbacks: 'fallbacks by reason',
+  khugepaged: 'khugepaged',
   mthp: 'mTHP stats',
 } as const satisfies Record<MetricSection, string>
 
 /** Sections the summary leaves out entirely when empty (the others print `<title>: none`). */
-export const OPTIONAL_SECTIONS: readonly MetricSection[] = ['thp', 'walkers', 'mthp']
+export const OPTIONAL_SECTIONS: readonly MetricSection[] = ['thp', 'walkers', 'khugepaged', 'mthp']
 
 /** Baseline first (it is what every other column is read against), the rest as run. */
 export function displayOrder(variants: readonly VariantResult[]): VariantResult[] {
@@ -89,10 +117,14 @@ export function metricDefs(variants: readonly VariantResult[]): MetricDef[] {
   const def = (
     section: MetricSection,
     label: string,
-    key: string,
+    key: MetricKey,
     unit: MetricUnit,
     value: (v: VariantResult) => number | undefined,
-  ): MetricDef => ({ section, label, key, unit, value })
+    description?: string,
+  ): MetricDef =>
+    description === undefined
+      ? { section, label, key, unit, value }
+      : { section, label, key, unit, value, description }
   // Latency percentiles only per fault type: a percentile over THP write faults and swap-in I/O
   // together answers no question (issue 13).
   const typeUs = (v: VariantResult, type: string, p: 'p50' | 'p99'): number | undefined => {
@@ -100,9 +132,18 @@ export function metricDefs(variants: readonly VariantResult[]): MetricDef[] {
     return t && t.count > 0 ? t.latencyNs[p] / 1000 : undefined
   }
   const faultTypes = sortedKeys(variants.map((v) => v.faults.byType))
-  const hasAnonPages = variants.some((v) => (v.meminfo.AnonPages ?? 0) > 0)
+  const hasAnonPages = variants.some((v) => (meminfoOf(v.meminfo, 'AnonPages') ?? 0) > 0)
   const walkers = sortedKeys(variants.map((v) => v.walkers))
   const reasons = sortedKeys(variants.map((v) => v.fallbacks))
+  // khugepaged is in every result; its section only where it did something.
+  const khugepaged = variants.some(
+    (v) =>
+      v.khugepaged !== undefined &&
+      (v.khugepaged.pages_collapsed > 0 ||
+        v.khugepaged.full_scans > 0 ||
+        Object.keys(v.khugepaged.results).length > 0),
+  )
+  const scanResults = khugepaged ? sortedKeys(variants.map((v) => v.khugepaged?.results)) : []
   const mthp = sortedKeys(variants.map((v) => v.mthp)).flatMap((dir) =>
     sortedKeys(variants.map((v) => v.mthp?.[dir])).map((stat) => [dir, stat] as const),
   )
@@ -117,8 +158,10 @@ export function metricDefs(variants: readonly VariantResult[]): MetricDef[] {
     ...(hasAnonPages
       ? [
           def('thp', 'AnonHugePages %', 'hugeswap.thp.anon_huge_pct', 'pct', (v) => {
-            const anon = v.meminfo.AnonPages
-            return anon > 0 ? ((v.meminfo.AnonHugePages ?? 0) / anon) * 100 : undefined
+            const anon = meminfoOf(v.meminfo, 'AnonPages') ?? 0
+            return anon > 0
+              ? ((meminfoOf(v.meminfo, 'AnonHugePages') ?? 0) / anon) * 100
+              : undefined
           }),
         ]
       : []),
@@ -172,8 +215,37 @@ export function metricDefs(variants: readonly VariantResult[]): MetricDef[] {
         `hugeswap.fallbacks.${reason}`,
         'count',
         (v) => v.fallbacks[reason] ?? 0,
+        fallbackLabel(reason),
       ),
     ),
+    ...(khugepaged
+      ? [
+          def(
+            'khugepaged',
+            'pages_collapsed',
+            'hugeswap.khugepaged.pages_collapsed',
+            'count',
+            (v) => v.khugepaged?.pages_collapsed,
+          ),
+          def(
+            'khugepaged',
+            'full_scans',
+            'hugeswap.khugepaged.full_scans',
+            'count',
+            (v) => v.khugepaged?.full_scans,
+          ),
+          ...scanResults.map((result) =>
+            def(
+              'khugepaged',
+              result,
+              `hugeswap.khugepaged.result.${result}`,
+              'count',
+              (v) => (v.khugepaged ? (v.khugepaged.results[result] ?? 0) : undefined),
+              scanResultLabel(result),
+            ),
+          ),
+        ]
+      : []),
     ...mthp.map(([dir, stat]) =>
       def(
         'mthp',

@@ -1,5 +1,5 @@
 /**
- * The result in the layout of mmtests' compare-kernels.sh (shared/reference/report-formats.md, A1):
+ * The result in the layout of mmtests' compare-kernels.sh (docs/cli.md#text-formats):
  * one column per variant, baseline first; benchmark rows as `value (   pct%)` with the baseline at
  * `(   0.00%)`; monitor counters as `Ops` rows with plain values, as mmtests prints its vmstat
  * section.

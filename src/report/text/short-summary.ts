@@ -8,6 +8,7 @@
  * Several runs: the figures are the means over the runs, and the first paragraph says so.
  */
 import type { ResultJson, VariantName } from '../../shared/result'
+import { meminfoOf, type MetricKey } from '../vocabulary'
 import { percentChange } from './lkp'
 import {
   aggregateRuns,
@@ -40,7 +41,7 @@ export function shortSummaryBody(input: RunsInput): string {
   const [ref, ...others] = aggregate.variants
   if (ref === undefined) return paragraphs.join('\n\n') + '\n'
   const metric = new Map(aggregate.metrics.map((m) => [m.key, m]))
-  const value = (key: string, i: number): number | undefined => metric.get(key)?.values[i]
+  const value = (key: MetricKey, i: number): number | undefined => metric.get(key)?.values[i]
   const facts = new Facts(aggregate.metrics, value)
 
   if (others.length === 0) {
@@ -51,6 +52,8 @@ export function shortSummaryBody(input: RunsInput): string {
     )
     paragraphs.push([`Against ${ref}:`, ...bullets].join('\n'))
   }
+  const legend = facts.legend()
+  if (legend !== '') paragraphs.push(legend)
   paragraphs.push(wrap(checks(runs)))
   return paragraphs.join('\n\n') + '\n'
 }
@@ -64,8 +67,8 @@ function whatRan(runs: readonly ResultJson[], variants: readonly VariantName[]):
       : `seeds ${formatSeeds(runs.map((r) => r.scenario.seed))}, ${runs.length} runs, ` +
         'figures are means'
   const ref = runs[0].variants.find((v) => v.name === variants[0])
-  const mem = ref?.meminfo.MemTotal
-  const swap = ref?.meminfo.SwapTotal
+  const mem = ref && meminfoOf(ref.meminfo, 'MemTotal')
+  const swap = ref && meminfoOf(ref.meminfo, 'SwapTotal')
   const machine =
     mem === undefined
       ? 'the scenario machine'
@@ -81,11 +84,11 @@ function whatRan(runs: readonly ResultJson[], variants: readonly VariantName[]):
 class Facts {
   constructor(
     private readonly metrics: readonly AggregatedMetric[],
-    private readonly value: (key: string, i: number) => number | undefined,
+    private readonly value: (key: MetricKey, i: number) => number | undefined,
   ) {}
 
   alone(i: number): string {
-    const v = (key: string): number | undefined => this.value(key, i)
+    const v = (key: MetricKey): number | undefined => this.value(key, i)
     const out: string[] = []
     const peak = v('hugeswap.pagetables.peak_kB')
     if (peak !== undefined) out.push(`PTE-table memory peaks at ${kB(peak)}.`)
@@ -103,7 +106,7 @@ class Facts {
   }
 
   versus(i: number, ref: string): string {
-    const pair = (key: string): [number | undefined, number | undefined] => [
+    const pair = (key: MetricKey): [number | undefined, number | undefined] => [
       this.value(key, 0),
       this.value(key, i),
     ]
@@ -176,6 +179,28 @@ class Facts {
       .filter((m) => m.section === 'fallbacks' && (m.values[i] ?? 0) > 0)
       .map((m) => `${formatNumber(m.values[i]!)} ${m.label}`)
     return parts.length > 0 ? ascii(parts.join(', ')) : 'none'
+  }
+
+  /**
+   * What the fallback reasons named above mean, one bullet each, after the per-variant
+   * paragraphs (the sentences stay short and keep the exact names); '' when none has a label.
+   *
+   *   Fallback reasons:
+   *   - F2-swap-file: swap file on a filesystem (not SWP_BLKDEV): order-0
+   *     slots only.
+   */
+  legend(): string {
+    const named = this.metrics.filter(
+      (m) =>
+        m.section === 'fallbacks' &&
+        m.description !== undefined &&
+        m.values.some((x) => (x ?? 0) > 0),
+    )
+    if (named.length === 0) return ''
+    return [
+      'Fallback reasons:',
+      ...named.map((m) => wrap(ascii(`${m.label}: ${m.description}.`), '- ', '  ')),
+    ].join('\n')
   }
 }
 

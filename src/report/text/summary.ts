@@ -3,7 +3,7 @@
  * pastes into a linux-mm reply. Pure function of the result JSON, so the app's export and the CLI
  * give the same bytes.
  *
- * Mail rules (shared/reference/report-formats.md): ASCII only (archives mangle UTF-8 such as `±`,
+ * Mail rules (docs/cli.md#text-formats): ASCII only (archives mangle UTF-8 such as `±`,
  * so user text is escaped and tolerances print as `+-`), numbers on the left of the name in
  * aligned columns, the table no wider than 100 columns.
  */
@@ -16,7 +16,10 @@ import {
   formatMetricValue,
   formatNumber,
   OPTIONAL_SECTIONS,
+  PROSE_MAX_COLUMNS,
   SECTION_TITLES,
+  wrap,
+  type Metric,
   type MetricSection,
 } from './metrics'
 import { bannerLines } from './banner'
@@ -52,12 +55,15 @@ export function formatSummary(result: ResultJson): string {
   if (variants.length === 0) {
     lines.push('no variants ran')
   } else {
+    const metrics = comparisonMetrics(variants)
     lines.push(
       ...formatTable(
         variants.map((v) => v.name),
-        buildSections(variants),
+        buildSections(metrics),
       ),
     )
+    const legend = formatLegend(metrics)
+    if (legend.length > 0) lines.push('', ...legend)
   }
   const phases = phasesBody(result)
   if (phases !== '') lines.push('', phases.trimEnd())
@@ -70,8 +76,7 @@ export function formatSummary(result: ResultJson): string {
   return lines.join('\n') + '\n'
 }
 
-function buildSections(variants: readonly VariantResult[]): Section[] {
-  const metrics = comparisonMetrics(variants)
+function buildSections(metrics: readonly Metric[]): Section[] {
   return (Object.keys(SECTION_TITLES) as MetricSection[])
     .map((section) => {
       const rows = metrics
@@ -106,6 +111,34 @@ function formatTable(headers: readonly string[], sections: readonly Section[]): 
     for (const r of section.rows) out.push(line(indent + ascii(r.label), r.cells))
   }
   return out
+}
+
+/** Headings of the legend below the table, for the sections whose rows carry a description. */
+const LEGEND_TITLES: Partial<Record<MetricSection, string>> = {
+  fallbacks: 'fallback reasons:',
+  khugepaged: 'khugepaged scan results:',
+}
+
+/**
+ * What the fallback reasons and scan results in the table mean: the table keeps their exact names
+ * (what a kernel developer greps for) and stays narrow; each name that has a label is spelt out
+ * here once, wrapped at 75 columns.
+ *
+ *   fallback reasons:
+ *     F2-swap-file: swap file on a filesystem (not SWP_BLKDEV): order-0 slots
+ *       only
+ */
+function formatLegend(metrics: readonly Metric[]): string[] {
+  return (Object.keys(LEGEND_TITLES) as MetricSection[]).flatMap((section) => {
+    const described = metrics.filter((m) => m.section === section && m.description !== undefined)
+    if (described.length === 0) return []
+    return [
+      LEGEND_TITLES[section]!,
+      ...described.map((m) =>
+        wrap(ascii(`${m.label}: ${m.description}`), '  ', '    ', PROSE_MAX_COLUMNS),
+      ),
+    ]
+  })
 }
 
 function formatChecks(variants: readonly VariantResult[]): string[] {

@@ -1,5 +1,6 @@
 import { computed, type Ref } from 'vue'
 import type { ResultJson } from '../../../shared/result'
+import type { CounterName } from '../../../report/vocabulary'
 
 /** The counters a THP-swap reviewer reads first, in this order; the rest follow in kernel order. */
 export const KEY_COUNTERS = [
@@ -17,7 +18,7 @@ export const KEY_COUNTERS = [
   'SwapFree',
   'SwapCached',
   'AnonPages',
-] as const
+] as const satisfies readonly CounterName[]
 
 export interface CounterRow {
   name: string

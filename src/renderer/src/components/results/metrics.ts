@@ -3,6 +3,7 @@
  * (aggregateRuns, LKP names) and their change columns (percentChange / absoluteChange).
  */
 import type { ResultJson } from '../../../../shared/result'
+import type { MetricKey } from '../../../../report/vocabulary'
 import {
   absoluteChange,
   aggregateRuns,
@@ -20,7 +21,7 @@ export const KEY_METRICS = [
   'hugeswap.pagetables.peak_kB',
   'hugeswap.faults.count',
   'hugeswap.faults.time_ms',
-] as const
+] as const satisfies readonly MetricKey[]
 
 export function metricsOf(result: ResultJson): AggregatedMetric[] {
   return aggregateRuns([result]).metrics.filter((m) => m.values.some((v) => v !== undefined))

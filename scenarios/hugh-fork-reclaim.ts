@@ -1,10 +1,11 @@
 import { defineScenario, type Vmstat } from 'hugeswap'
 
-// Hugh Dickins' objection to lazy page-table deposit (domain.md §4): reclaim must split the PMD of
-// EVERY mapping of a THP before it can swap it, and under lazy deposit each split allocates a
-// 4 KB PTE table, in reclaim context (PF_MEMALLOC: no recursion into reclaim, may dip below the
-// min watermark down to the last free page). Nothing is freed until every mapping is gone, so a
-// THP mapped by many forked processes can eat the reserves and still not be swapped.
+// Hugh Dickins' objection to lazy page-table deposit (docs/kernel-facts.md#review-discussion):
+// reclaim must split the PMD of EVERY mapping of a THP before it can swap it, and under lazy
+// deposit each split allocates a 4 KB PTE table, in reclaim context (PF_MEMALLOC: no recursion into
+// reclaim, may dip below the min watermark down to the last free page). Nothing is freed until
+// every mapping is gone, so a THP mapped by many forked processes can eat the reserves and still
+// not be swapped.
 //
 // The numbers (none is tuned to produce a result; they only make it quick):
 // - 4 THPs (8 MB) in a parent, then 200 children: 201 mappings x 4 THPs = 804 PMD mappings.

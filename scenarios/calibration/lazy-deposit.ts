@@ -4,7 +4,7 @@ import { defineScenario } from 'hugeswap'
 // as ~200 MB per 100 GB of THP (Usama Arif's RFC v2 cover; anchor 6 in docs/calibration.md).
 // Scaled down to 1 GiB of THP (512 THPs): the saving in PTE-table bytes, times 100, is the
 // model's figure per 100 GiB. Measured while PMD-mapped, after a whole swap-out and after
-// swap-in, in all four variants (domain.md §5's table).
+// swap-in, in all four variants (docs/kernel-facts.md#page-table-memory).
 const SIZE_MIB = 1024
 
 export default defineScenario({

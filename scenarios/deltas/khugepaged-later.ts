@@ -1,8 +1,9 @@
 import { defineScenario, type Kernel, type Vmstat, type VmstatCounter } from 'hugeswap'
 
-// domain.md §2.1, row "khugepaged later": after the swapped THP was touched back (from the device,
-// folio gone from the swap cache), baseline holds 512 PTEs and no swap PTEs (<= max_ptes_swap), so
-// khugepaged collapses it (thp_collapse_alloc); the series already has its PMD: nothing to do.
+// docs/kernel-facts.md#expected-deltas, row "khugepaged later": after the swapped THP was touched
+// back (from the device, folio gone from the swap cache), baseline holds 512 PTEs and no swap PTEs
+// (<= max_ptes_swap), so khugepaged collapses it (thp_collapse_alloc); the series already has its
+// PMD: nothing to do.
 export default defineScenario({
   title: 'Expected deltas: khugepaged after swap-in',
   machine: { memory: '1G', swap: [{ type: 'nvme', size: '1G' }] },

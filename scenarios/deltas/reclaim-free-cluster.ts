@@ -1,8 +1,9 @@
 import { defineScenario, type Kernel, type Vmstat, type VmstatCounter } from 'hugeswap'
 
-// domain.md §2.1, row "reclaim, contiguous cluster found": one exclusive, fully written 2M THP on
-// NVMe, zswap off, paged out. Baseline: the PMD is split into 512 swap PTEs (thp_split_pmd);
-// series: one PMD swap entry (thp_swpout_pmd). Both write the folio in one piece (thp_swpout).
+// docs/kernel-facts.md#expected-deltas, row "reclaim, contiguous cluster found": one exclusive,
+// fully written 2M THP on NVMe, zswap off, paged out. Baseline: the PMD is split into 512 swap PTEs
+// (thp_split_pmd); series: one PMD swap entry (thp_swpout_pmd). Both write the folio in one piece
+// (thp_swpout).
 export default defineScenario({
   title: 'Expected deltas: reclaim with a free cluster',
   machine: { memory: '1G', swap: [{ type: 'nvme', size: '1G' }] },

@@ -1,10 +1,10 @@
 import { defineScenario, type Kernel, type Vmstat, type VmstatCounter } from 'hugeswap'
 
-// domain.md §2.1, row "reclaim, no contiguous cluster" (F2): every swap cluster holds a long-lived
-// 4 KB slot (machine.swap[0].fragmentation = 1), so folio_alloc_swap() cannot get 512 contiguous
-// slots: the folio is split (thp_swpout_fallback, thp_split_page; its PMD mapping is split with
-// it) and swapped out as 512 order-0 pages. Identical in all four variants: the fallback happens
-// before the PMD decision.
+// docs/kernel-facts.md#expected-deltas, row "reclaim, no contiguous cluster" (F2): every swap
+// cluster holds a long-lived 4 KB slot (machine.swap[0].fragmentation = 1), so folio_alloc_swap()
+// cannot get 512 contiguous slots: the folio is split (thp_swpout_fallback, thp_split_page; its PMD
+// mapping is split with it) and swapped out as 512 order-0 pages. Identical in all four variants:
+// the fallback happens before the PMD decision.
 export default defineScenario({
   title: 'Expected deltas: reclaim with no contiguous cluster',
   machine: { memory: '1G', swap: [{ type: 'nvme', size: '1G', fragmentation: 1 }] },

@@ -1,8 +1,9 @@
 import { defineScenario, type Kernel, type Vmstat, type VmstatCounter } from 'hugeswap'
 
-// domain.md §2.1, row "reclaim, no contiguous cluster" (F2), second trigger: a swap *file* on a
-// filesystem (not SWP_BLKDEV) only hands out order-0 slots, so the THP is split before swap-out
-// (thp_swpout_fallback, thp_split_page, the PMD mapping split with it) in all four variants.
+// docs/kernel-facts.md#expected-deltas, row "reclaim, no contiguous cluster" (F2), second trigger:
+// a swap *file* on a filesystem (not SWP_BLKDEV) only hands out order-0 slots, so the THP is split
+// before swap-out (thp_swpout_fallback, thp_split_page, the PMD mapping split with it) in all four
+// variants.
 export default defineScenario({
   title: 'Expected deltas: reclaim to a swap file',
   machine: { memory: '1G', swap: [{ type: 'file', size: '1G' }] },

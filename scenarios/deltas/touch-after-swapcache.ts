@@ -1,9 +1,9 @@
 import { defineScenario, type Kernel, type Vmstat, type VmstatCounter } from 'hugeswap'
 
-// domain.md §2.1, row "touching all 2 MB after the folio left the swap cache, async device":
-// baseline faults page by page with readahead (window <= 8 pages with page-cluster 3, so at least
-// 64 major faults; the other pages are readahead hits) and stays PTE-mapped; the series reads all
-// 512 pages in one major fault and maps a PMD.
+// docs/kernel-facts.md#expected-deltas, row "touching all 2 MB after the folio left the swap cache,
+// async device": baseline faults page by page with readahead (window <= 8 pages with page-cluster
+// 3, so at least 64 major faults; the other pages are readahead hits) and stays PTE-mapped; the
+// series reads all 512 pages in one major fault and maps a PMD.
 export default defineScenario({
   title: 'Expected deltas: touch all 2M after the folio left the swap cache (NVMe)',
   machine: { memory: '1G', swap: [{ type: 'nvme', size: '1G' }] },

@@ -1,8 +1,8 @@
 import { defineScenario, type Kernel, type Vmstat, type VmstatCounter } from 'hugeswap'
 
-// domain.md §2.1, row "first touch, folio still in swap cache": NVMe writeback leaves the 2M folio
-// in the swap cache, so one fault maps it without I/O: with 512 PTEs in the baseline (still
-// PTE-mapped), with one PMD in the series.
+// docs/kernel-facts.md#expected-deltas, row "first touch, folio still in swap cache": NVMe
+// writeback leaves the 2M folio in the swap cache, so one fault maps it without I/O: with 512 PTEs
+// in the baseline (still PTE-mapped), with one PMD in the series.
 export default defineScenario({
   title: 'Expected deltas: first touch with the folio still in the swap cache',
   machine: { memory: '1G', swap: [{ type: 'nvme', size: '1G' }] },

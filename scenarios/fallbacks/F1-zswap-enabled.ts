@@ -1,10 +1,11 @@
 import { defineScenario, type Range, type Task, type Vmstat } from 'hugeswap'
 
-// F1 (domain.md §1.5): once zswap has been enabled since boot, zswap_never_enabled() is false for
-// good and shrink_folio_list() keeps TTU_SPLIT_HUGE_PMD: every THP swap-out splits its PMD into 512
-// PTE swap entries, exactly as today's kernel. THP A is swapped out with zswap on (512 zswap
-// stores, no device write); zswap is then switched off again and THP B still splits (sticky static
-// key) but goes to the device. Series variants count 'F1-zswap-enabled' once per THP.
+// F1 (docs/kernel-facts.md#fallbacks): once zswap has been enabled since boot,
+// zswap_never_enabled() is false for good and shrink_folio_list() keeps TTU_SPLIT_HUGE_PMD: every
+// THP swap-out splits its PMD into 512 PTE swap entries, exactly as today's kernel. THP A is
+// swapped out with zswap on (512 zswap stores, no device write); zswap is then switched off again
+// and THP B still splits (sticky static key) but goes to the device. Series variants count
+// 'F1-zswap-enabled' once per THP.
 export default defineScenario({
   title: 'F1: zswap ever enabled keeps TTU_SPLIT_HUGE_PMD',
   machine: { memory: '1G', swap: [{ type: 'nvme', size: '1G' }] },

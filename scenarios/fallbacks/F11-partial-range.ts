@@ -1,10 +1,10 @@
 import { defineScenario, type Range, type Task, type Vmstat } from 'hugeswap'
 
-// F11 (domain.md §1.5): a partial-range operation on a swap PMD splits it into 512 swap PTEs
-// (thp_split_pmd) and works on the sub-range; the pages stay swapped (selftests split_mprotect,
-// split_munmap). Four THPs: mprotect, munmap, MADV_DONTNEED and MADV_FREE of the first 1 MB.
-// Series variants count 'F11-partial-range' four times; in the baselines the PMD was already split
-// at swap-out and nothing is counted.
+// F11 (docs/kernel-facts.md#fallbacks): a partial-range operation on a swap PMD splits it into 512
+// swap PTEs (thp_split_pmd) and works on the sub-range; the pages stay swapped (selftests
+// split_mprotect, split_munmap). Four THPs: mprotect, munmap, MADV_DONTNEED and MADV_FREE of the
+// first 1 MB. Series variants count 'F11-partial-range' four times; in the baselines the PMD was
+// already split at swap-out and nothing is counted.
 export default defineScenario({
   title: 'F11: partial mprotect / munmap / MADV_DONTNEED / MADV_FREE of a swap PMD',
   machine: { memory: '1G', swap: [{ type: 'zram', size: '1G' }] },

@@ -1,9 +1,9 @@
 import { defineScenario, type Vmstat } from 'hugeswap'
 
-// F12 (domain.md §1.5): after fork() parent and child share the THP read-only. A write cannot
-// reuse a shared folio and the kernel never copies 2 MB on COW: do_huge_pmd_wp_page() splits the
-// writer's PMD (thp_split_pmd) and the PTE fault copies 4 KB. Today's behaviour, counted as
-// 'F12-pmd-cow-split' in all four variants; the child keeps its PMD mapping.
+// F12 (docs/kernel-facts.md#fallbacks): after fork() parent and child share the THP read-only. A
+// write cannot reuse a shared folio and the kernel never copies 2 MB on COW: do_huge_pmd_wp_page()
+// splits the writer's PMD (thp_split_pmd) and the PTE fault copies 4 KB. Today's behaviour, counted
+// as 'F12-pmd-cow-split' in all four variants; the child keeps its PMD mapping.
 export default defineScenario({
   title: 'F12: write to a THP shared after fork',
   machine: { memory: '1G', swap: [{ type: 'nvme', size: '1G' }] },

@@ -1,8 +1,8 @@
 import { defineScenario } from 'hugeswap'
 
-// F13 (domain.md §1.5): fork cannot get a PTE-table page (fault_injection.pte_alloc = 1) and fails
-// with -ENOMEM. The failing call throws a SimUsageError into the scenario, which try/catch can
-// catch: the run goes on and the parent is untouched.
+// F13 (docs/kernel-facts.md#fallbacks): fork cannot get a PTE-table page (fault_injection.pte_alloc
+// = 1) and fails with -ENOMEM. The failing call throws a SimUsageError into the scenario, which
+// try/catch can catch: the run goes on and the parent is untouched.
 //
 // Only the lazy-deposit variants run it. Fault injection is machine-wide from boot, and with eager
 // deposit the THP fault itself needs a PTE table (its deposit), so the THP never exists there to be

@@ -1,8 +1,8 @@
 import { defineScenario, type Vmstat } from 'hugeswap'
 
-// F14 (domain.md §1.5): an rmap-driven split of the swap-cache folio behind a swap PMD
-// (k.splitFolio: deferred_split_scan() or memory_failure()). try_to_unmap_one() never sees a swap
-// PMD, so the folio split (thp_split_page) leaves the swap PMD intact: pagemap still shows 512
+// F14 (docs/kernel-facts.md#fallbacks): an rmap-driven split of the swap-cache folio behind a swap
+// PMD (k.splitFolio: deferred_split_scan() or memory_failure()). try_to_unmap_one() never sees a
+// swap PMD, so the folio split (thp_split_page) leaves the swap PMD intact: pagemap still shows 512
 // consecutive slots and no PMD split is counted. The mismatch is found only at swap-in, which
 // splits the swap PMD then (F7): series variants count 'F7-swapcache-not-pmd' once.
 export default defineScenario({

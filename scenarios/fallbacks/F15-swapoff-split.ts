@@ -1,9 +1,9 @@
 import { defineScenario, type Vmstat } from 'hugeswap'
 
-// F15 (domain.md §1.5): swapoff's unuse_pmd() tries to read the whole 2 MB back and map a PMD;
-// the PMD-order allocation fails (fault_injection.thp_swapin_alloc = 1, F6), so it splits the
-// swap PMD (thp_split_pmd) and unuse_pte_range() brings the pages back one by one. Series
-// variants count 'F6-swapin-alloc-failed' and 'F15-swapoff-split' once each.
+// F15 (docs/kernel-facts.md#fallbacks): swapoff's unuse_pmd() tries to read the whole 2 MB back and
+// map a PMD; the PMD-order allocation fails (fault_injection.thp_swapin_alloc = 1, F6), so it
+// splits the swap PMD (thp_split_pmd) and unuse_pte_range() brings the pages back one by one.
+// Series variants count 'F6-swapin-alloc-failed' and 'F15-swapoff-split' once each.
 export default defineScenario({
   title: 'F15: swapoff cannot bring a swap PMD back whole',
   machine: {

@@ -1,10 +1,10 @@
 import { defineScenario, type Vmstat } from 'hugeswap'
 
-// F16 (domain.md §1.5): an asynchronous NVMe area with SWP_STABLE_WRITES (as with dm-crypt).
-// MADV_PAGEOUT submits the 2 MB write; a read right away finds the folio in the swap cache still
-// under writeback. do_huge_pmd_swap_page() maps the PMD but drops anon-exclusive and maps it
-// read-only (F16). The next write cannot reuse a non-exclusive folio: PMD split, 4 KB COW (F12).
-// Series variants count 'F16-stable-writes-writeback' and 'F12-pmd-cow-split' once each.
+// F16 (docs/kernel-facts.md#fallbacks): an asynchronous NVMe area with SWP_STABLE_WRITES (as with
+// dm-crypt). MADV_PAGEOUT submits the 2 MB write; a read right away finds the folio in the swap
+// cache still under writeback. do_huge_pmd_swap_page() maps the PMD but drops anon-exclusive and
+// maps it read-only (F16). The next write cannot reuse a non-exclusive folio: PMD split, 4 KB COW
+// (F12). Series variants count 'F16-stable-writes-writeback' and 'F12-pmd-cow-split' once each.
 export default defineScenario({
   title: 'F16: PMD swap-in under writeback to a stable-writes device',
   machine: { memory: '1G', swap: [{ type: 'nvme', size: '1G', stable_writes: true }] },

@@ -1,10 +1,10 @@
 import { defineScenario, type Vmstat } from 'hugeswap'
 
-// F2 (domain.md §1.5), no wholly free 512-slot cluster: every cluster of the NVMe area holds a
-// long-lived 4 KB slot (swap[0].fragmentation = 1), so folio_alloc_swap() fails for the PMD-order
-// folio; shrink_folio_list() splits the folio (thp_split_page, thp_swpout_fallback; the PMD mapping
-// goes with it) and swaps 512 order-0 pages. The PMD decision is never reached: identical in all
-// four variants, each counting 'F2-no-free-cluster' once.
+// F2 (docs/kernel-facts.md#fallbacks), no wholly free 512-slot cluster: every cluster of the NVMe
+// area holds a long-lived 4 KB slot (swap[0].fragmentation = 1), so folio_alloc_swap() fails for
+// the PMD-order folio; shrink_folio_list() splits the folio (thp_split_page, thp_swpout_fallback;
+// the PMD mapping goes with it) and swaps 512 order-0 pages. The PMD decision is never reached:
+// identical in all four variants, each counting 'F2-no-free-cluster' once.
 export default defineScenario({
   title: 'F2: no free swap cluster',
   machine: { memory: '1G', swap: [{ type: 'nvme', size: '1G', fragmentation: 1 }] },

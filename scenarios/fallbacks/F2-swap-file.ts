@@ -1,9 +1,9 @@
 import { defineScenario, type Vmstat } from 'hugeswap'
 
-// F2 (domain.md §1.5), swap file on a filesystem: not SWP_BLKDEV, so only order-0 slots;
-// folio_alloc_swap() fails for the PMD-order folio, the folio is split before swap-out
-// (thp_swpout_fallback, thp_split_page) and 512 order-0 pages are written. All four variants
-// count 'F2-swap-file' once.
+// F2 (docs/kernel-facts.md#fallbacks), swap file on a filesystem: not SWP_BLKDEV, so only order-0
+// slots; folio_alloc_swap() fails for the PMD-order folio, the folio is split before swap-out
+// (thp_swpout_fallback, thp_split_page) and 512 order-0 pages are written. All four variants count
+// 'F2-swap-file' once.
 export default defineScenario({
   title: 'F2: swap file',
   machine: { memory: '1G', swap: [{ type: 'file', size: '1G' }] },

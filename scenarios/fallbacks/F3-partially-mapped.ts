@@ -1,10 +1,11 @@
 import { defineScenario, type Vmstat } from 'hugeswap'
 
-// F3 (domain.md §1.5): a THP with 4 KB of it unmapped is partially mapped (the munmap splits its
-// PMD and queues it for deferred split). Reclaim splits such a folio before allocating swap
-// (split_folio_to_list(), thp_split_page) and swaps the 511 remaining pages as order-0 folios:
-// no 2 MB write, no PMD swap entry. Baseline behaviour, counted as 'F3-partially-mapped' in every
-// variant. The 511 pages are young (just written): reclaim's second pass takes them.
+// F3 (docs/kernel-facts.md#fallbacks): a THP with 4 KB of it unmapped is partially mapped (the
+// munmap splits its PMD and queues it for deferred split). Reclaim splits such a folio before
+// allocating swap (split_folio_to_list(), thp_split_page) and swaps the 511 remaining pages as
+// order-0 folios: no 2 MB write, no PMD swap entry. Baseline behaviour, counted as
+// 'F3-partially-mapped' in every variant. The 511 pages are young (just written): reclaim's second
+// pass takes them.
 export default defineScenario({
   title: 'F3: partially mapped THP split before swap-out',
   machine: { memory: '1G', swap: [{ type: 'nvme', size: '1G' }] },

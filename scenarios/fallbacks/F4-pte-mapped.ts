@@ -1,9 +1,9 @@
 import { defineScenario, type Vmstat } from 'hugeswap'
 
-// F4 (domain.md §1.5): a THP whose PMD mapping was split by a partial mprotect (thp_split_pmd) is
-// still one PMD-sized folio, fully mapped, but by 512 PTEs. Reclaim swaps it out in one piece
-// (thp_swpout, one 2 MB write to a contiguous cluster), yet there is no PMD to turn into a swap
-// PMD: try_to_unmap_one() writes 512 PTE swap entries, as today. Series variants count
+// F4 (docs/kernel-facts.md#fallbacks): a THP whose PMD mapping was split by a partial mprotect
+// (thp_split_pmd) is still one PMD-sized folio, fully mapped, but by 512 PTEs. Reclaim swaps it out
+// in one piece (thp_swpout, one 2 MB write to a contiguous cluster), yet there is no PMD to turn
+// into a swap PMD: try_to_unmap_one() writes 512 PTE swap entries, as today. Series variants count
 // 'F4-pte-mapped' once; baselines count nothing (it is their normal path).
 export default defineScenario({
   title: 'F4: PTE-mapped THP at reclaim',

@@ -1,14 +1,15 @@
 import { defineScenario, type Vmstat } from 'hugeswap'
 
-// F5 (domain.md §1.5): a step of set_pmd_swap_entry() fails (fault_injection.set_pmd_swap_entry
-// = 1: the swap reference, or anon-exclusive cannot be dropped against a racing GUP pin). The
-// present PMD is restored and TTU_SPLIT_HUGE_PMD "remains the fallback": the PMD is split and 512
-// PTE swap entries written, as today. Series variants count 'F5-set-pmd-swap-entry-failed' once.
+// F5 (docs/kernel-facts.md#fallbacks): a step of set_pmd_swap_entry() fails
+// (fault_injection.set_pmd_swap_entry = 1: the swap reference, or anon-exclusive cannot be dropped
+// against a racing GUP pin). The present PMD is restored and TTU_SPLIT_HUGE_PMD "remains the
+// fallback": the PMD is split and 512 PTE swap entries written, as today. Series variants count
+// 'F5-set-pmd-swap-entry-failed' once.
 //
 // A long-term pin taken before reclaim (t.pin) does not reach set_pmd_swap_entry() at all in the
-// model: shrink_folio_list() keeps a maybe-DMA-pinned folio (domain.md §6.2 step 1), so the second
-// THP stays resident and nothing is counted; once unpinned it is swapped out and fails the same
-// injected way: series variants count F5 twice in all.
+// model: shrink_folio_list() keeps a maybe-DMA-pinned folio (docs/kernel-facts.md#reclaim, step 1),
+// so the second THP stays resident and nothing is counted; once unpinned it is swapped out and
+// fails the same injected way: series variants count F5 twice in all.
 export default defineScenario({
   title: 'F5: set_pmd_swap_entry() fails',
   machine: {

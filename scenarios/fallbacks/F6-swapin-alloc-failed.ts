@@ -1,6 +1,6 @@
 import { defineScenario, type Vmstat } from 'hugeswap'
 
-// F6 (domain.md §1.5): the PMD-order folio allocation at a PMD swap-in fails
+// F6 (docs/kernel-facts.md#fallbacks): the PMD-order folio allocation at a PMD swap-in fails
 // (fault_injection.thp_swapin_alloc = 1). do_huge_pmd_swap_page() splits the swap PMD into 512
 // swap PTEs (thp_split_pmd) and the faults go through do_swap_page() with order-0 folios (mTHP
 // orders are off). zram is synchronous (SWP_SYNCHRONOUS_IO): the folio left the swap cache at

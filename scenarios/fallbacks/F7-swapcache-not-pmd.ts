@@ -1,11 +1,11 @@
 import { defineScenario, type Vmstat } from 'hugeswap'
 
-// F7 (domain.md §1.5): the swap cache holds per-page folios behind a swap PMD. NVMe is
-// asynchronous, so after MADV_PAGEOUT the 2 MB folio stays in the swap cache; a racing split
+// F7 (docs/kernel-facts.md#fallbacks): the swap cache holds per-page folios behind a swap PMD. NVMe
+// is asynchronous, so after MADV_PAGEOUT the 2 MB folio stays in the swap cache; a racing split
 // (fault_injection.swapcache_split = 1: deferred_split_scan() or memory_failure()) turns it into
-// 512 order-0 swap-cache folios just before the swap-in looks. The classifier finds per-page
-// cache state, splits the swap PMD (thp_split_pmd) and every 4 KB fault maps its cached page
-// (minor faults, no I/O). Series variants count 'F7-swapcache-not-pmd' once.
+// 512 order-0 swap-cache folios just before the swap-in looks. The classifier finds per-page cache
+// state, splits the swap PMD (thp_split_pmd) and every 4 KB fault maps its cached page (minor
+// faults, no I/O). Series variants count 'F7-swapcache-not-pmd' once.
 export default defineScenario({
   title: 'F7: swap cache holds per-page folios behind a swap PMD',
   machine: {

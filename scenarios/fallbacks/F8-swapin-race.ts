@@ -1,10 +1,10 @@
 import { defineScenario, type Vmstat } from 'hugeswap'
 
-// F8 (domain.md §1.5): between the swap-cache lookup and the folio lock of a PMD swap-in another
-// thread swapped the range in and freed the slots (fault_injection.swapin_race = 1; the model
-// injects it on a fault's first attempt). The fault returns and is retried; the retry swaps the
-// whole PMD in. Nothing is split and nothing counted in /proc/vmstat (one pgfault for the whole
-// fault): series variants count 'F8-swapin-race' once; baselines never reach the PMD path.
+// F8 (docs/kernel-facts.md#fallbacks): between the swap-cache lookup and the folio lock of a PMD
+// swap-in another thread swapped the range in and freed the slots (fault_injection.swapin_race = 1;
+// the model injects it on a fault's first attempt). The fault returns and is retried; the retry
+// swaps the whole PMD in. Nothing is split and nothing counted in /proc/vmstat (one pgfault for the
+// whole fault): series variants count 'F8-swapin-race' once; baselines never reach the PMD path.
 export default defineScenario({
   title: 'F8: racing swap-in, fault retried',
   machine: {

@@ -1,10 +1,10 @@
 import { defineScenario, type Vmstat } from 'hugeswap'
 
-// F9 (domain.md §1.5): the PMD-order read fails (fault_injection.swap_read_error = 1: the folio is
-// not uptodate). The 2 MB folio is dropped from the swap cache, the swap PMD split
-// (thp_split_pmd) and the pages read again one by one on the PTE path (the model applies the
-// read error to the PMD-order read only). The failed read already counted 512 pswpin, so the
-// range costs 1024. Series variants count 'F9-swap-read-error' once.
+// F9 (docs/kernel-facts.md#fallbacks): the PMD-order read fails (fault_injection.swap_read_error =
+// 1: the folio is not uptodate). The 2 MB folio is dropped from the swap cache, the swap PMD split
+// (thp_split_pmd) and the pages read again one by one on the PTE path (the model applies the read
+// error to the PMD-order read only). The failed read already counted 512 pswpin, so the range costs
+// 1024. Series variants count 'F9-swap-read-error' once.
 export default defineScenario({
   title: 'F9: swap-in read error',
   machine: {

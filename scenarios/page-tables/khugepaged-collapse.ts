@@ -1,9 +1,10 @@
 import { defineScenario, type Kernel, type Task } from 'hugeswap'
 
-// domain.md §5, row "after khugepaged collapse": a THP swapped out and touched back from the
-// device is PTE-mapped in the baselines; khugepaged collapses it, re-depositing the old table
-// (baseline: 4 KB) or freeing it (lazy deposit: 0). The series was PMD-mapped already (n/a in the
-// table): its PMD-mapped figure stays, 4 KB with eager deposit and 0 with lazy deposit.
+// docs/kernel-facts.md#page-table-memory, row "after khugepaged collapse": a THP swapped out and
+// touched back from the device is PTE-mapped in the baselines; khugepaged collapses it,
+// re-depositing the old table (baseline: 4 KB) or freeing it (lazy deposit: 0). The series was
+// PMD-mapped already (n/a in the table): its PMD-mapped figure stays, 4 KB with eager deposit and 0
+// with lazy deposit.
 export default defineScenario({
   title: 'Page tables: after khugepaged collapse',
   machine: { memory: '1G', swap: [{ type: 'nvme', size: '1G' }] },

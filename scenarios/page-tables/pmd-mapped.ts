@@ -1,7 +1,7 @@
 import { defineScenario, type Kernel, type Task } from 'hugeswap'
 
-// domain.md §5, row "PMD-mapped THP": eager deposit (baseline, pmd-swap) keeps a 4 KB PTE table
-// under every PMD-mapped THP; lazy deposit allocates none.
+// docs/kernel-facts.md#page-table-memory, row "PMD-mapped THP": eager deposit (baseline, pmd-swap)
+// keeps a 4 KB PTE table under every PMD-mapped THP; lazy deposit allocates none.
 export default defineScenario({
   title: 'Page tables: PMD-mapped THP',
   machine: { memory: '1G', swap: [{ type: 'nvme', size: '1G' }] },

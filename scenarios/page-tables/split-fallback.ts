@@ -1,8 +1,9 @@
 import { defineScenario, type Kernel, type Task } from 'hugeswap'
 
-// domain.md §5, row "after any split fallback (F6-F12)": a partial mprotect of the swapped THP
-// (F11) splits the swap PMD into 512 swap PTEs. Every variant then holds one PTE table: the
-// withdrawn deposit (eager) or one allocated at the split (lazy; it did not fail here).
+// docs/kernel-facts.md#page-table-memory, row "after any split fallback (F6-F12)": a partial
+// mprotect of the swapped THP (F11) splits the swap PMD into 512 swap PTEs. Every variant then
+// holds one PTE table: the withdrawn deposit (eager) or one allocated at the split (lazy; it did
+// not fail here).
 export default defineScenario({
   title: 'Page tables: after a split fallback',
   machine: { memory: '1G', swap: [{ type: 'nvme', size: '1G' }] },

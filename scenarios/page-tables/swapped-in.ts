@@ -1,8 +1,8 @@
 import { defineScenario, type Kernel, type Task } from 'hugeswap'
 
-// domain.md §5, row "swapped in": after a swap-in from the device, baseline and lazy deposit are
-// PTE-mapped (one PTE table); pmd-swap is PMD-mapped again over its deposit; pmd-swap+lazy-deposit
-// is PMD-mapped with no PTE table.
+// docs/kernel-facts.md#page-table-memory, row "swapped in": after a swap-in from the device,
+// baseline and lazy deposit are PTE-mapped (one PTE table); pmd-swap is PMD-mapped again over its
+// deposit; pmd-swap+lazy-deposit is PMD-mapped with no PTE table.
 export default defineScenario({
   title: 'Page tables: swapped in',
   machine: { memory: '1G', swap: [{ type: 'nvme', size: '1G' }] },

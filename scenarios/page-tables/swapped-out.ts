@@ -1,8 +1,8 @@
 import { defineScenario, type Kernel, type Task } from 'hugeswap'
 
-// domain.md §5, row "swapped out (no fallback)": baseline keeps its deposit as the real PTE table
-// of 512 swap PTEs; lazy deposit must allocate that table at reclaim; pmd-swap keeps the deposit
-// under the swap PMD; pmd-swap+lazy-deposit needs no PTE table at all.
+// docs/kernel-facts.md#page-table-memory, row "swapped out (no fallback)": baseline keeps its
+// deposit as the real PTE table of 512 swap PTEs; lazy deposit must allocate that table at reclaim;
+// pmd-swap keeps the deposit under the swap PMD; pmd-swap+lazy-deposit needs no PTE table at all.
 export default defineScenario({
   title: 'Page tables: swapped out',
   machine: { memory: '1G', swap: [{ type: 'nvme', size: '1G' }] },

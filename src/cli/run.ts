@@ -1,6 +1,6 @@
 /**
  * `hugeswap run`: read the scenario, run it in a process of its own, print the report, write the JSON,
- * and turn the outcome into the exit status of CONTRACT.md §2.
+ * and turn the outcome into the exit status of docs/cli.md#exit-status.
  */
 import { CLEAR_LINE, jsonForTerminal } from '../shared/terminal'
 import { readFile } from 'node:fs/promises'
@@ -59,7 +59,7 @@ const RUNS_FORMATTERS = {
   mmtests: formatMmtests,
 } as const satisfies Record<Exclude<OutputFormat, 'json'>, (runs: RunsInput) => string>
 
-/** `--json` with several runs: every result in run order (CONTRACT.md §2, `--runs`). */
+/** `--json` with several runs: every result in run order (docs/cli.md#run, `--runs`). */
 export interface RunsJson {
   schema: 1
   runs: ResultJson[]

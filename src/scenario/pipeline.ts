@@ -1,5 +1,5 @@
 /**
- * The scenario pipeline, independent of which Simulator it drives (runner.ts binds src/sim): TypeScript source in, result JSON (CONTRACT.md §3) or a located
+ * The scenario pipeline, independent of which Simulator it drives (runner.ts binds src/sim): TypeScript source in, result JSON (docs/result-json.md) or a located
  * ScenarioError out. Pure of Node and DOM APIs, so the Node worker, the browser worker, the CLI
  * and tests all run exactly this.
  *

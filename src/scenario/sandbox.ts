@@ -1,8 +1,9 @@
 /**
  * One QuickJS sandbox = one evaluation of a scenario module: a fresh WebAssembly module, runtime
  * and context (never reused: disposing a runtime after an interrupted promise loop can abort the
- * wasm, see reference/stack.md §6). The guest has no process, require, fetch, timers, clock or file
- * access; its only way out is the one host function the prelude wraps (guest-prelude.ts).
+ * wasm with an `Assertion ... gc_obj_list` error). The guest has no process, require, fetch,
+ * timers, clock or file access; its only way out is the one host function the prelude wraps
+ * (guest-prelude.ts).
  *
  * Limits, layered:
  * - script time: an interrupt handler stops the guest once it has run `timeMs` of its OWN time

@@ -1,6 +1,6 @@
 /**
  * End to end: the real launcher (bin/hugeswap, which builds the bundle when it is stale), the real
- * worker and the real engine. Exit statuses and stream contents are CONTRACT.md §2.
+ * worker and the real engine. Exit statuses and stream contents are docs/cli.md#exit-status.
  */
 import { execFile } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'

@@ -1,6 +1,6 @@
 /**
  * The pipeline on the real simulator (src/sim): the default scenario runs, its checks pass, and
- * the result is deterministic and shaped as CONTRACT.md §3 says.
+ * the result is deterministic and shaped as docs/result-json.md says.
  */
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'

@@ -1,7 +1,7 @@
 /**
- * scenarios/deltas (one per row of ../shared/domain.md §2.1, the expected vmstat deltas) and
- * scenarios/page-tables (one per row of §5, PTE-table memory): every check passes in all four
- * variants, and each variant's final /proc/vmstat matches its golden file
+ * scenarios/deltas (one per row of docs/kernel-facts.md#expected-deltas, the expected vmstat
+ * deltas) and scenarios/page-tables (one per row of docs/kernel-facts.md#page-table-memory): every check passes in
+ * all four variants, and each variant's final /proc/vmstat matches its golden file
  * (tests/golden/vmstat/<scenario>.<variant>.txt; never rewritten in CI).
  */
 import { readdirSync } from 'node:fs'

@@ -1,8 +1,8 @@
 /**
- * scenarios/fallbacks: one scenario per fallback of ../shared/domain.md §1.5 that the model makes
- * reachable. Each scenario asserts on what a user can observe (counters, smaps, pagemap); this
- * test additionally proves each fallback is counted under its reason: the result's `fallbacks` of
- * every variant must equal the table below exactly (no other reason may appear).
+ * scenarios/fallbacks: one scenario per fallback of docs/kernel-facts.md#fallbacks that the model
+ * makes reachable. Each scenario asserts on what a user can observe (counters, smaps, pagemap);
+ * this test additionally proves each fallback is counted under its reason: the result's `fallbacks`
+ * of every variant must equal the table below exactly (no other reason may appear).
  *
  * Not here: F10 (zswap entries behind a swap PMD) is not reachable by a scenario, see
  * F10 in the table comment; F13 runs in the lazy-deposit variants only (see its header).

@@ -1,8 +1,8 @@
 /**
  * scenarios/selftests mirror the 17 tests of the latest tools/testing/selftests/mm/pmd_swap.c
- * (../shared/domain.md §3.2). Each runs in all four variants, with zswap off and on (the selftest
- * relaxes its PMD assertions with zswap; the scenarios assert the split behaviour instead), and
- * every check must pass.
+ * (docs/kernel-facts.md#test-cases). Each runs in all four variants, with zswap off and on (the
+ * selftest relaxes its PMD assertions with zswap; the scenarios assert the split behaviour
+ * instead), and every check must pass.
  */
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'

@@ -1,6 +1,7 @@
 /**
  * One exclusive, fully written 2 MB THP on a block device, zswap off, in all four variants:
- * the expected deltas of ../shared/domain.md §2.1 and the page-table memory of §5.
+ * the expected deltas of docs/kernel-facts.md#expected-deltas and the page-table memory of
+ * docs/kernel-facts.md#page-table-memory.
  */
 import { describe, expect, it } from 'vitest'
 import { createSimulator, normalizeMachine, type Simulator } from '../../src/sim'
@@ -39,7 +40,7 @@ describe.each(VARIANT_NAMES)('one THP, %s', (variant) => {
   const pmdSwap = variant.startsWith('pmd-swap')
   const lazy = variant.endsWith('lazy-deposit')
 
-  it('write fault maps a PMD; deposit per variant (§5 row 1)', () => {
+  it('write fault maps a PMD; deposit per variant (page-table memory row 1)', () => {
     const { sim, pid, addr } = setup(variant)
     const d = delta(sim, () => sim.touch(pid, addr, M2, { write: true }))
     expect(d).toMatchObject({ thp_fault_alloc: 1, pgfault: 1 })
@@ -48,7 +49,7 @@ describe.each(VARIANT_NAMES)('one THP, %s', (variant) => {
     expect(sim.status(pid).VmPTE).toBe((lazy ? 0 : 4) + 8)
   })
 
-  it('MADV_PAGEOUT with a free cluster (§2.1 row 1, §5 row 2)', () => {
+  it('MADV_PAGEOUT with a free cluster (expected deltas row 1, page-table memory row 2)', () => {
     const { sim, pid, addr } = setup(variant)
     sim.touch(pid, addr, M2, { write: true })
     const d = delta(sim, () => sim.madvise(pid, addr, M2, 'pageout'))
@@ -68,7 +69,7 @@ describe.each(VARIANT_NAMES)('one THP, %s', (variant) => {
     expect(pm.every((e, i) => e.swapOffset === pm[0].swapOffset! + i)).toBe(true)
   })
 
-  it('first touch while the folio is in the swap cache (§2.1 row 4)', () => {
+  it('first touch while the folio is in the swap cache (expected deltas row 4)', () => {
     const { sim, pid, addr } = setup(variant)
     sim.touch(pid, addr, M2, { write: true })
     sim.madvise(pid, addr, M2, 'pageout')
@@ -84,7 +85,7 @@ describe.each(VARIANT_NAMES)('one THP, %s', (variant) => {
     expect(Object.keys(f)).toContain(pmdSwap ? 'pmd-swapin-cache' : 'swapin-cache')
   })
 
-  it('touch after the folio left the swap cache, NVMe (§2.1 row 3)', () => {
+  it('touch after the folio left the swap cache, NVMe (expected deltas row 3)', () => {
     const { sim, pid, addr } = setup(variant)
     sim.touch(pid, addr, M2, { write: true })
     sim.madvise(pid, addr, M2, 'pageout')
@@ -105,7 +106,7 @@ describe.each(VARIANT_NAMES)('one THP, %s', (variant) => {
     }
   })
 
-  it('swap file: no PMD-order slots, folio split before swap-out (§2.1 row 2, F2)', () => {
+  it('swap file: no PMD-order slots, folio split before swap-out (expected deltas row 2, F2)', () => {
     const { sim, pid, addr } = setup(variant, 'file')
     sim.touch(pid, addr, M2, { write: true })
     const d = delta(sim, () => sim.madvise(pid, addr, M2, 'pageout'))

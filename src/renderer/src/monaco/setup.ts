@@ -1,5 +1,6 @@
 /**
- * Monaco 0.57 wiring (see reference/stack.md §2): the explicit entry points, both workers bundled
+ * Monaco 0.57 wiring (0.56 moved the entry points; without MonacoEnvironment the editor worker is
+ * not bundled and fails to load): the explicit entry points, both workers bundled
  * by Vite's `?worker`, and the scenario typings registered as the `hugeswap` package so
  * `import { defineScenario } from 'hugeswap'` type-checks with IntelliSense.
  */

@@ -13,6 +13,7 @@ import {
   RESULT_SCHEMA,
   VARIANT_FEATURES,
   VARIANT_NAMES,
+  VARIANT_RESULT_KEYS,
   type CheckResult,
   type ParamValue,
   type ResultJson,
@@ -30,6 +31,7 @@ import {
   type MachineSpec,
   type Simulator,
   type SimulatorOptions,
+  type SimulatorResult,
 } from '../sim/api'
 import { describeMachine, normalizeMachine } from '../sim/machine'
 import { createHostApi } from './host-api'
@@ -213,28 +215,23 @@ async function runVariant(
   } finally {
     sandbox.dispose()
   }
-  const r = finishSim(sim)
-  // Fixed key order: the JSON is compared byte for byte.
-  return {
-    name,
-    features: { ...features },
-    vmstat: r.vmstat,
-    meminfo: r.meminfo,
-    snapshots: r.snapshots,
-    pageTables: r.pageTables,
-    pageTableTimeline: r.pageTableTimeline,
-    faults: r.faults,
-    walkers: r.walkers,
-    fallbacks: r.fallbacks,
-    checks: checks.map(toCheckResult),
-    warnings: r.warnings,
-    ...(r.phases ? { phases: r.phases } : {}),
-    endTimeNs: r.endTimeNs,
-    // These two were left out here for a while: a khugepaged or mTHP run's JSON had neither
-    // (tests/scenario/result-assembly.test.ts now holds every field to the simulator's).
-    ...(r.khugepaged ? { khugepaged: r.khugepaged } : {}),
-    ...(r.mthp ? { mthp: r.mthp } : {}),
-  }
+  return variantResult(finishSim(sim), checks.map(toCheckResult))
+}
+
+/**
+ * One variant's result: everything the simulator produced and the scenario's checks, in the key
+ * order of VARIANT_RESULT_KEYS; absent optional fields stay absent. The only place a result is
+ * assembled (tests/scenario/result-assembly.test.ts holds a real run's JSON to every field the
+ * simulator produced).
+ */
+export function variantResult(sim: SimulatorResult, checks: CheckResult[]): VariantResult {
+  const all: VariantResult = { ...sim, checks }
+  const out: Partial<Record<keyof VariantResult, unknown>> = {}
+  const keys = (Object.keys(VARIANT_RESULT_KEYS) as (keyof VariantResult)[]).sort(
+    (a, b) => VARIANT_RESULT_KEYS[a] - VARIANT_RESULT_KEYS[b],
+  )
+  for (const key of keys) if (all[key] !== undefined) out[key] = all[key]
+  return out as VariantResult
 }
 
 function toCheckResult(c: GuestCheck): CheckResult {

@@ -298,6 +298,30 @@ export interface VariantResult {
 }
 
 /**
+ * The key order of a variant's result JSON, compared byte for byte. A Record over the keys of
+ * VariantResult: a field added to the result type does not compile until it has its place here,
+ * and variantResult() (src/scenario/pipeline.ts) then carries it into the JSON.
+ */
+export const VARIANT_RESULT_KEYS: Record<keyof VariantResult, number> = {
+  name: 0,
+  features: 1,
+  vmstat: 2,
+  meminfo: 3,
+  snapshots: 4,
+  pageTables: 5,
+  pageTableTimeline: 6,
+  faults: 7,
+  walkers: 8,
+  fallbacks: 9,
+  checks: 10,
+  warnings: 11,
+  phases: 12,
+  endTimeNs: 13,
+  khugepaged: 14,
+  mthp: 15,
+}
+
+/**
  * The simulated machine as the run resolved it (defaults filled in): what a reader needs to rerun
  * it or to set up a real one alike. Sizes in bytes; knobs under their sysfs/sysctl names.
  */

@@ -628,29 +628,55 @@ function swapPmdSplitReason(
   return undefined
 }
 
-/** Maps a PMD-sized swap-cache folio in place of the swap PMD `p` (the model's part of it). */
+/** Maps a PMD-sized swap-cache folio in place of the swap PMD (the fault's part of it). */
 function mapSwapPmd(k: Kernel, mm: Mm, vma: Vma, pmdIdx: number, f: number, write: boolean): void {
   const p = mm.pmds.get(pmdIdx)!
   const pm = k.pmds
-  const fo = k.folios
   const si = k.swap[pm.swapType[p]]
-  const off = pm.val[p]
   const swpFlags = pm.flags[p]
   let exclusive = (swpFlags & E_SWP_EXCLUSIVE) !== 0
-  if (si.stableWrites && fo.flags[f] & PG_WRITEBACK) {
+  if (si.stableWrites && k.folios.flags[f] & PG_WRITEBACK) {
     // 11/13: still under writeback to a SWP_STABLE_WRITES device: drop exclusive, map read-only;
     // a later write takes the COW path (F16, then F12).
     exclusive = false
     k.count('F16-stable-writes-writeback')
   }
   const writable = exclusive && (vma.flags & VM_WRITE) !== 0 && !(swpFlags & E_UFFD_WP)
+  installSwappedInPmd(k, mm, vma, pmdIdx, f, exclusive, writable, writable && write)
+  k.cost('install', k.cpu.installEntryNs)
+  if (should_try_to_free_swap(k, si, f, write && exclusive)) folio_free_swap(k, f)
+  if (writable && write) k.folios.flags[f] |= PG_DIRTY
+}
+
+/**
+ * The swap PMD at `pmdIdx` becomes a PMD mapping the PMD-sized folio `f`: young, soft-dirty and
+ * uffd-wp kept from the swap entry, writable and dirty as the caller says; the folio's anon rmap
+ * and exclusivity, the 512 slots' references and the mm's counters follow. Shared by the fault
+ * (do_huge_pmd_swap_page() via mapSwapPmd()) and swapoff (unuse_pmd()); each charges its own cost.
+ */
+export function installSwappedInPmd(
+  k: Kernel,
+  mm: Mm,
+  vma: Vma,
+  pmdIdx: number,
+  f: number,
+  exclusive: boolean,
+  writable: boolean,
+  dirty: boolean,
+): void {
+  const p = mm.pmds.get(pmdIdx)!
+  const pm = k.pmds
+  const fo = k.folios
+  const si = k.swap[pm.swapType[p]]
+  const off = pm.val[p]
+  const swpFlags = pm.flags[p]
   pm.kind[p] = PMD_HUGE
   pm.val[p] = f
   pm.flags[p] =
     E_YOUNG |
     (swpFlags & (E_SOFT_DIRTY | E_UFFD_WP)) |
     (writable ? E_WRITE : 0) |
-    (writable && write ? E_DIRTY : 0)
+    (dirty ? E_DIRTY : 0)
   // A folio the swap-in just read has no anon rmap yet (folio_add_new_anon_rmap()).
   if (fo.anonVma[f] < 0) folio_add_new_anon_rmap(k, f, vma, pmdIdx * PMD_SIZE, true)
   else folio_add_anon_rmap_pmd(k, f)
@@ -659,9 +685,6 @@ function mapSwapPmd(k: Kernel, mm: Mm, vma: Vma, pmdIdx: number, f: number, writ
   si.put(off, HPAGE_PMD_NR)
   mm.swapEnts -= HPAGE_PMD_NR
   mm.anonRss += HPAGE_PMD_NR
-  k.cost('install', k.cpu.installEntryNs)
-  if (should_try_to_free_swap(k, si, f, write && exclusive)) folio_free_swap(k, f)
-  if (writable && write) fo.flags[f] |= PG_DIRTY
 }
 
 /**

@@ -11,8 +11,6 @@ import {
   E_SOFT_DIRTY,
   E_SWP_EXCLUSIVE,
   E_UFFD_WP,
-  E_YOUNG,
-  PMD_HUGE,
   PMD_SWAP,
   PMD_TABLE,
   PTE_PRESENT,
@@ -24,12 +22,13 @@ import {
   FAULT_OOM,
   FAULT_RETRY,
   __split_huge_pmd,
+  installSwappedInPmd,
   swapin_pmd_folio,
 } from './huge_memory'
 import { drop_fresh_large_swapcache, find_vma } from './memory'
 import { folio_wait_writeback, swapReadIo } from './page_io'
 import { PG_ANON_EXCLUSIVE, PG_DIRTY, PG_SWAPCACHE, type Mm } from './mm_types'
-import { folio_add_anon_rmap_pmd, folio_add_anon_rmap_ptes, folio_add_new_anon_rmap } from './rmap'
+import { folio_add_anon_rmap_ptes, folio_add_new_anon_rmap } from './rmap'
 import { folioPutIfUnused } from './swap'
 import {
   read_swap_cache_async,
@@ -154,7 +153,6 @@ function unuse_pmd(k: Kernel, mm: Mm, idx: number): boolean {
   const p = mm.pmds.get(idx)!
   const vma = find_vma(mm, idx * PMD_SIZE)!
   const pm = k.pmds
-  const fo = k.folios
   const r = swapin_pmd_folio(k, mm, vma, idx, true)
   if (r === FAULT_OOM) throw new SimUsageError('swapoff: ENOMEM')
   if (r === FAULT_FALLBACK || r === FAULT_RETRY) {
@@ -169,18 +167,9 @@ function unuse_pmd(k: Kernel, mm: Mm, idx: number): boolean {
     return false
   }
   const si = k.swap[pm.swapType[p]]
-  const off = pm.val[p]
-  const swpFlags = pm.flags[p]
-  pm.kind[p] = PMD_HUGE
-  pm.val[p] = f
-  pm.flags[p] = E_YOUNG | (swpFlags & (E_SOFT_DIRTY | E_UFFD_WP))
-  if (fo.anonVma[f] < 0) folio_add_new_anon_rmap(k, f, vma, idx * PMD_SIZE, true)
-  else folio_add_anon_rmap_pmd(k, f)
-  if (swpFlags & E_SWP_EXCLUSIVE) fo.flags[f] |= PG_ANON_EXCLUSIVE
-  else fo.flags[f] &= ~PG_ANON_EXCLUSIVE
-  si.put(off, HPAGE_PMD_NR)
-  mm.swapEnts -= HPAGE_PMD_NR
-  mm.anonRss += HPAGE_PMD_NR
+  // The fault's install, read-only: no write is pending (a later one takes the WP fault).
+  const exclusive = (pm.flags[p] & E_SWP_EXCLUSIVE) !== 0
+  installSwappedInPmd(k, mm, vma, idx, f, exclusive, false, false)
   dropFromDevice(k, si, f)
   k.cost('install', k.cpu.installEntryNs)
   return true

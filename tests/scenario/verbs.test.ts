@@ -86,6 +86,14 @@ describe('VERBS, the one source of the scenario API', () => {
     })
   }
 
+  it('docs/scenario-api.md documents every verb in its tables', () => {
+    const doc = readFileSync(join(root, 'docs/scenario-api.md'), 'utf8')
+    const rows = new Set(
+      [...doc.matchAll(/^\| `(k|t|cg)\.(\w+)\(/gm)].map((m) => `${m[1]}.${m[2]}`),
+    )
+    expect(VERB_OPS.filter((op) => !rows.has(op))).toEqual([])
+  })
+
   it('the prelude gives every guest object a method per verb and no other', () => {
     for (const object of ['k', 't', 'cg'] as const) {
       const methods = [...guestMethods(object).matchAll(/^\s+(\w+)\(/gm)].map((m) => m[1])

@@ -195,11 +195,20 @@ describe('createProcessSpare', () => {
 
   it('drops a spare that exits before it is taken', async () => {
     const file = standIn('exits.mjs', `process.exit(3)\n`)
-    const spare = createProcessSpare(start(file))
+    // Waits for the stand-in's exit itself (a fixed sleep lost the race on a loaded machine);
+    // a take() after it gets nothing, not a dead process that no message would ever answer.
+    let exited!: () => void
+    const gone = new Promise<void>((r) => (exited = r))
+    const spare = createProcessSpare({
+      start: () => {
+        const child = start(file).start()
+        child.onExit(() => exited())
+        return child
+      },
+    })
     try {
-      // Long enough for the stand-in to start and exit; a take() after that gets nothing, not
-      // a dead process that no message would ever answer.
-      await new Promise((r) => setTimeout(r, 800))
+      await gone
+      await new Promise((r) => setImmediate(r)) // every exit listener, the spare's too, has run
       expect(spare.take()).toBeUndefined()
     } finally {
       spare.dispose()

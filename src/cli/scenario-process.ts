@@ -4,7 +4,7 @@
  * `hugeswap export-selftest` and `trace` for `hugeswap real`. See src/scenario/process-child.ts.
  */
 import { serveScenarioProcess } from '../scenario/process-child'
-import { recordScenario } from './export-selftest'
+import { recordScenario } from './export-selftest/record'
 import { traceModel } from './real/trace'
 
 serveScenarioProcess({

@@ -30,7 +30,7 @@ import {
 } from '../run'
 import type { RealCommandOptions as RealOptions } from '../args'
 import { loadMeasuredCosts } from '../costs'
-import { formatBytes } from '../export-selftest'
+import { formatBytes } from '../export-selftest/c-text'
 import { writeFileAtomic } from '../../node/write-file'
 import type { RealReport } from '../../shared/real-report'
 import { compareRuns, formatComparison, parseKernelOutput } from './compare'

@@ -18,7 +18,8 @@ import type { ResultJson, ScenarioError } from '../../shared/result'
 import type { MachineSpec } from '../../sim/api'
 import type { AuditableSimulator } from '../../sim/index'
 import type { SimVerb } from '../../scenario/verbs'
-import { formatBytes, recordScenario, type TraceStep } from '../export-selftest'
+import { formatBytes } from '../export-selftest/c-text'
+import { recordScenario, type TraceStep } from '../export-selftest/record'
 
 /**
  * How each simulator verb is traced: `query` only reads (or, k.phase, only marks the timeline):

@@ -103,6 +103,17 @@ const ipcRule = (allowMain, allowRenderer) => {
   }
 }
 
+/**
+ * A variant's behaviour is read from its features (k.variant.pmdSwap, VARIANT_FEATURES[name]),
+ * never guessed from its name: `name.startsWith('pmd-swap')` is wrong for a variant added later.
+ */
+const VARIANT_BY_NAME = {
+  selector:
+    'CallExpression[callee.property.name=/^(startsWith|endsWith|includes)$/] > Literal[value=/^(baseline|lazy-deposit|pmd-swap|pmd-swap\\+lazy-deposit|lazy|pmd)$/]',
+  message:
+    "decide by the variant's features (k.variant.pmdSwap, VARIANT_FEATURES[name]), not by its name",
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -139,6 +150,10 @@ export default tseslint.config(
       'vue/html-closing-bracket-newline': 'off',
       'vue/multiline-html-element-content-newline': 'off',
     },
+  },
+  {
+    files: ['**/*.ts', '**/*.vue', '**/*.mjs'],
+    rules: { 'no-restricted-syntax': ['error', VARIANT_BY_NAME] },
   },
   { files: ['src/**/*.ts', 'src/**/*.vue'], rules: ipcRule(false, false) },
   { files: ['src/main/ipc.ts'], rules: ipcRule(true, false) },
@@ -183,6 +198,7 @@ export default tseslint.config(
       ],
       'no-restricted-syntax': [
         'error',
+        VARIANT_BY_NAME,
         {
           selector:
             "NewExpression[callee.name='Date'][arguments.length=0], CallExpression[callee.name='Date']",

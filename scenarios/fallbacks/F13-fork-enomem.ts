@@ -12,7 +12,7 @@ import { defineScenario } from 'hugeswap'
 // cannot get its table: thp_split_pmd_failed, fork fails.
 export default defineScenario({
   title: 'F13: fork -ENOMEM',
-  variants: ['lazy-deposit', 'pmd-swap+lazy-deposit'],
+  variants: { lazyDeposit: true },
   machine: {
     memory: '1G',
     swap: [{ type: 'nvme', size: '1G' }],

@@ -104,7 +104,7 @@ export const CHART_HEIGHT = 560
 const CARD_HEIGHTS: Partial<Record<ChartId, number>> = {
   'page-tables': 300,
   'faults-by-type': 480,
-  counters: 440,
+  counters: 560,
 }
 
 export function chartCardHeight(id: ChartId): number {

@@ -10,10 +10,13 @@
  */
 import {
   MEMINFO_FIELDS,
+  SERIES_EVENT_NAMES,
+  SERIES_EVENTS,
   VM_EVENTS,
   VM_GAUGES,
   VMSTAT_NAMES,
   type MeminfoField,
+  type SeriesEvent,
   type VmEvent,
   type VmGauge,
   type VmstatName,
@@ -25,8 +28,36 @@ import {
   type ScanResult,
 } from '../shared/result'
 
-export { FALLBACK_LABELS, MEMINFO_FIELDS, SCAN_RESULT_LABELS, VM_EVENTS, VM_GAUGES, VMSTAT_NAMES }
-export type { FallbackReason, MeminfoField, ScanResult, VmEvent, VmGauge, VmstatName }
+export {
+  FALLBACK_LABELS,
+  MEMINFO_FIELDS,
+  SCAN_RESULT_LABELS,
+  SERIES_EVENT_NAMES,
+  SERIES_EVENTS,
+  VM_EVENTS,
+  VM_GAUGES,
+  VMSTAT_NAMES,
+}
+export type { FallbackReason, MeminfoField, ScanResult, SeriesEvent, VmEvent, VmGauge, VmstatName }
+
+/**
+ * The /proc/vmstat events a THP-swap reviewer reads first, in reading order: the one list the
+ * counters chart, every text format and the workbench's counter table show (so they always talk
+ * about the same counters). THP swap-out and its split, then every event the series add
+ * (SERIES_EVENTS, in its order: a counter a series adds is a key counter without a second edit),
+ * then faults and 4 KB swap traffic.
+ */
+export const KEY_VMSTAT_EVENTS: readonly VmEvent[] = [
+  'thp_swpout',
+  'thp_swpout_fallback',
+  'thp_split_pmd',
+  ...SERIES_EVENT_NAMES,
+  'thp_fault_alloc',
+  'pswpout',
+  'pswpin',
+  'pgfault',
+  'pgmajfault',
+]
 
 /** A kernel counter of either file, as the workbench's counter table lists them together. */
 export type CounterName = VmstatName | MeminfoField

@@ -34,8 +34,15 @@ declare module 'hugeswap' {
      * Same seed, same file, same options => byte-identical results. Default 1.
      */
     seed?: number
-    /** Kernel variants to run `run(k)` on, in this order. Default: all four. */
-    variants?: VariantName[]
+    /**
+     * Kernel variants to run `run(k)` on: names, in this order, or the features they must have,
+     * which picks every variant that has them (in the order below). Default: all of them.
+     * ```ts
+     * variants: ['baseline', 'pmd-swap'],
+     * variants: { lazyDeposit: true }, // every variant with lazy page-table deposit
+     * ```
+     */
+    variants?: VariantName[] | VariantFilter
     /** The simulated machine. Every field is optional; defaults are the kernel's own. */
     machine?: Machine
     /**
@@ -57,7 +64,7 @@ declare module 'hugeswap' {
   }
 
   /**
-   * The four kernel variants (names are stable):
+   * The kernel variants (names are stable):
    * - `baseline`: today's kernel: reclaim splits the PMD into 512 PTE swap entries; eager
    *   page-table deposit.
    * - `lazy-deposit`: today's split path with lazy page-table deposit (RFC v3).
@@ -66,9 +73,15 @@ declare module 'hugeswap' {
    */
   export type VariantName = 'baseline' | 'lazy-deposit' | 'pmd-swap' | 'pmd-swap+lazy-deposit'
 
+  /**
+   * Features a variant must have to run the scenario (`variants: { pmdSwap: true }`): each flag
+   * given must match, the others are free.
+   */
+  export type VariantFilter = Partial<Omit<Variant, 'name'>>
+
   /** The variant the current run simulates: `k.variant`. */
   export interface Variant {
-    /** One of the four variant names. */
+    /** One of the variant names above. */
     readonly name: VariantName
     /** True when swap-out may install a PMD-level swap entry (the series is applied). */
     readonly pmdSwap: boolean

@@ -19,6 +19,7 @@ import {
   type ResultJson,
   type RunOutcome,
   type RunProgress,
+  type VariantFeatures,
   type VariantName,
   type VariantResult,
 } from '../shared/result'
@@ -422,6 +423,11 @@ function withMeasuredCosts(
   }
 }
 
+/**
+ * `variants`: a list of names, or a feature filter (`{ lazyDeposit: true }`: every variant with lazy
+ * deposit, in VARIANT_NAMES order), so a scenario that needs a feature runs on every variant that
+ * has it, a variant added later included.
+ */
 function resolveVariants(
   value: unknown,
   fromRequest: boolean,
@@ -429,8 +435,11 @@ function resolveVariants(
 ): VariantName[] {
   const where = fromRequest ? '--variants' : 'variants'
   if (value === undefined) return [...VARIANT_NAMES]
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    return variantsWith(value as Record<string, unknown>, where, fail)
+  }
   if (!Array.isArray(value) || value.length === 0) {
-    return fail(`${where}: expected a non-empty list of variant names`)
+    return fail(`${where}: expected a non-empty list of variant names, or features to match`)
   }
   const known = VARIANT_NAMES.map((v) => `'${v}'`).join(', ')
   const seen = new Set<string>()
@@ -442,6 +451,31 @@ function resolveVariants(
     seen.add(v)
   }
   return value as VariantName[]
+}
+
+/** The variants whose features equal every flag of `filter`, in VARIANT_NAMES order. */
+function variantsWith(
+  filter: Record<string, unknown>,
+  where: string,
+  fail: (message: string) => never,
+): VariantName[] {
+  const features = Object.keys(VARIANT_FEATURES[VARIANT_NAMES[0]]) as (keyof VariantFeatures)[]
+  const wanted: [keyof VariantFeatures, boolean][] = []
+  for (const [key, on] of Object.entries(filter)) {
+    if (!(features as string[]).includes(key)) {
+      const known = features.map((f) => `'${f}'`).join(', ')
+      return fail(`${where}: unknown feature '${key}' (known: ${known})`)
+    }
+    if (typeof on !== 'boolean') {
+      return fail(`${where}.${key}: expected true or false, got ${JSON.stringify(on)}`)
+    }
+    wanted.push([key as keyof VariantFeatures, on])
+  }
+  const names = VARIANT_NAMES.filter((name) =>
+    wanted.every(([key, on]) => VARIANT_FEATURES[name][key] === on),
+  )
+  if (names.length === 0) return fail(`${where}: no variant has ${JSON.stringify(filter)}`)
+  return names
 }
 
 /**

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHART_IDS } from '../../src/report/export'
-import type { ResultJson } from '../../src/shared/result'
+import { VARIANT_NAMES, type ResultJson } from '../../src/shared/result'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const LAUNCHER = join(ROOT, 'bin', 'hugeswap')
@@ -82,12 +82,7 @@ describe.concurrent('hugeswap run', () => {
       seed: 1,
       sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
     })
-    expect(result.variants.map((v) => v.name)).toEqual([
-      'baseline',
-      'lazy-deposit',
-      'pmd-swap',
-      'pmd-swap+lazy-deposit',
-    ])
+    expect(result.variants.map((v) => v.name)).toEqual(VARIANT_NAMES)
     expect(first.stdout).toBe(JSON.stringify(result, null, 2) + '\n')
     expect((await hugeswap('run', '--json', '-')).stdout).toBe(first.stdout)
     // --audit checks the whole state after every operation and changes no number.

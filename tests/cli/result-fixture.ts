@@ -208,7 +208,7 @@ export const RESULT_FIXTURE: ResultJson = {
       ],
     }),
     variant('baseline', {
-      vmstat: { ...splitVmstat, thp_split_pmd_failed: 0 },
+      vmstat: splitVmstat,
       meminfo: { ...machine, PageTables: 12, AnonHugePages: 0, SwapFree: 16775168 },
       pageTables: { allocated: 1, freed: 0, deposited: 1, withdrawn: 1, peakBytes: 8192 },
       ...faultsOf(SPLIT_TYPES, splitHistogram, SNAPSHOT, 900_000),
@@ -223,7 +223,7 @@ export const RESULT_FIXTURE: ResultJson = {
         }),
       ],
       endTimeNs: 900_000,
-      fallbacks: { split_for_swap: 1 },
+      fallbacks: { 'F12-pmd-cow-split': 1 },
       checks: [
         check('one-thp.ts:22:5'),
         check('one-thp.ts:29:5', { label: 'PMD restored', pass: false, actual: 0, expected: 2048 }),
@@ -243,7 +243,7 @@ export const RESULT_FIXTURE: ResultJson = {
       warnings: ['t.read on an exited task ignored'],
     }),
     variant('pmd-swap+lazy-deposit', {
-      vmstat: pmdVmstat,
+      vmstat: { ...pmdVmstat, thp_split_pmd_failed: 0 },
       meminfo: { ...machine, PageTables: 0, AnonHugePages: 2048, SwapFree: 16775168 },
       pageTables: { allocated: 1, freed: 1, deposited: 0, withdrawn: 0, peakBytes: 4096 },
       ...faultsOf(PMD_TYPES, pmdHistogram, SNAPSHOT, 0),
@@ -263,7 +263,7 @@ export const RESULT_FIXTURE: ResultJson = {
         SNAPSHOT,
         0,
       ),
-      fallbacks: { split_for_swap: 1, pte_table_alloc_failed: 0 },
+      fallbacks: { 'F12-pmd-cow-split': 1, 'lazy-deposit-pte-alloc-failed': 0 },
     }),
   ],
 }
@@ -301,7 +301,7 @@ export const RESULT_FIXTURE_RUN2: ResultJson = (() => {
       250_000,
     ),
   )
-  pmd.fallbacks = { swapin_pmd_alloc_failed: 1 }
+  pmd.fallbacks = { 'F6-swapin-alloc-failed': 1 }
   pmd.pageTables.peakBytes = 8192
   return run
 })()

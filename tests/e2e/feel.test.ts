@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
+import { VARIANT_NAMES } from '../../src/shared/result'
 import type { Page } from 'playwright-core'
 import {
   BUSY,
@@ -287,7 +288,7 @@ export default defineScenario({
     )
     await runAndWait(page, 'a million faults per variant')
     const summary = await page.locator('[data-testid="variant"]').allInnerTexts()
-    expect(summary).toHaveLength(4)
+    expect(summary).toHaveLength(VARIANT_NAMES.length)
     for (const line of summary) expect(line).toContain('1,048,576 faults')
 
     // The charts answer the pointer: the latency histogram's tooltip names a bucket.

@@ -158,7 +158,7 @@ describe('short summary', () => {
     expect(text).toContain('Swap-in major faults: 1 vs 1.')
     expect(text).toContain('PMD mapping restored')
     expect(text).toContain('PMD mapping not restored')
-    expect(text).toContain('Fallbacks: none (baseline: 1 split_for_swap).')
+    expect(text).toContain('Fallbacks: none (baseline: 1 F12-pmd-cow-split).')
   })
 
   it('wraps with a hanging indent and cuts words longer than a line', () => {
@@ -191,7 +191,7 @@ describe('several runs', () => {
 
   it('keeps counters a kernel lacks undefined and missing fallback reasons at 0', () => {
     expect(metric('proc-vmstat.thp_swpout_pmd').values[0]).toBeUndefined()
-    const reason = metric('hugeswap.fallbacks.swapin_pmd_alloc_failed')
+    const reason = metric('hugeswap.fallbacks.F6-swapin-alloc-failed')
     expect(reason.values[aggregate.variants.indexOf('pmd-swap')]).toBe(0.5)
   })
 
@@ -252,7 +252,7 @@ describe('CSV', () => {
     )
     expect(rows).toContain('pmd-swap,final,250000,hugeswap.walkers.smaps.entries,3')
     expect(rows).toContain('pmd-swap,final,250000,hugeswap.mthp.2048kB.swpin,1')
-    expect(rows).toContain('baseline,final,900000,hugeswap.fallbacks.split_for_swap,1')
+    expect(rows).toContain('baseline,final,900000,hugeswap.fallbacks.F12-pmd-cow-split,1')
     expect(rows).toContain('baseline,final,900000,meminfo.PageTables,12')
     expect(
       rows.filter((r) => r.startsWith('baseline,"swapped out, ""cold""",147560,')),

@@ -89,7 +89,11 @@ export function createFakeSimulator(opts: SimulatorOptions): FakeSimulator {
     },
     smaps(pid, addr, lengthBytes) {
       calls.push(`smaps ${pid} ${addr ?? '-'} ${lengthBytes ?? '-'}`)
-      return { Rss: 0, AnonHugePages: opts.variant.startsWith('pmd-swap') ? 2048 : 0, Swap: 2048 }
+      return {
+        Rss: 0,
+        AnonHugePages: VARIANT_FEATURES[opts.variant].pmdSwap ? 2048 : 0,
+        Swap: 2048,
+      }
     },
     status(pid) {
       calls.push(`status ${pid}`)

@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { runScenarioWith } from '../../src/scenario/pipeline'
 import { SimInvariantError } from '../../src/sim/api'
-import type { RunOutcome } from '../../src/shared/result'
+import {
+  VARIANT_FEATURES,
+  VARIANT_NAMES,
+  type RunOutcome,
+  type VariantFeatures,
+} from '../../src/shared/result'
 import type { RunRequest } from '../../src/shared/worker-protocol'
 import { createFakeSimulator, type FakeSimulator } from './fake-sim'
 
@@ -246,7 +251,7 @@ export default defineScenario({
 `
     const o = await run(src).outcome
     if (!o.ok) throw new Error(JSON.stringify(o.error))
-    expect(o.result.variants).toHaveLength(4)
+    expect(o.result.variants).toHaveLength(VARIANT_NAMES.length)
     for (const v of o.result.variants) expect(v.checks[0]).toMatchObject({ pass: true, actual: 1 })
   })
 
@@ -439,6 +444,33 @@ export default defineScenario({
     const e = errorOf(await run(src).outcome)
     expect(e).toMatchObject({ kind: 'option', file: 'test.ts', line: 4, column: 3 })
     expect(e.message).toMatch(/unknown variant "pmd_swap"/)
+  })
+
+  it('runs every variant with the features asked for, in VARIANT_NAMES order', async () => {
+    const src = (filter: string) => `import { defineScenario } from 'hugeswap'
+export default defineScenario({
+  variants: ${filter},
+  run(k) {},
+})
+`
+    const names = async (filter: string) => {
+      const o = await run(src(filter)).outcome
+      if (!o.ok) throw new Error(JSON.stringify(o.error))
+      return o.result.variants.map((v) => v.name)
+    }
+    const having = (f: (v: VariantFeatures) => boolean) =>
+      VARIANT_NAMES.filter((n) => f(VARIANT_FEATURES[n]))
+    expect(await names('{ lazyDeposit: true }')).toEqual(having((v) => v.lazyDeposit))
+    expect(await names('{ pmdSwap: false, lazyDeposit: true }')).toEqual(
+      having((v) => !v.pmdSwap && v.lazyDeposit),
+    )
+    expect(await names('{}')).toEqual(VARIANT_NAMES)
+
+    const unknown = errorOf(await run(src('{ thpSwap: true } as any')).outcome)
+    expect(unknown).toMatchObject({ kind: 'option', file: 'test.ts', line: 3, column: 3 })
+    expect(unknown.message).toMatch(/variants: unknown feature 'thpSwap' \(known: 'pmdSwap', /)
+    const notBool = errorOf(await run(src("{ pmdSwap: 'yes' } as any")).outcome)
+    expect(notBool.message).toMatch(/variants\.pmdSwap: expected true or false, got "yes"/)
   })
 
   it('rejects a bad machine with the normalizeMachine message', async () => {

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path'
 import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
 import { createSimulator, normalizeMachine } from '../../src/sim'
-import { MEMINFO_FIELDS, VM_EVENTS } from '../../src/sim/include/vmstat'
+import { MEMINFO_FIELDS, SERIES_EVENT_NAMES, VM_EVENTS } from '../../src/sim/include/vmstat'
 import { COST_PROFILES } from '../../src/sim/cost/profiles'
 import { VARIANT_FEATURES, VARIANT_NAMES } from '../../src/sim/result'
 
@@ -188,6 +188,19 @@ export const vmstat: Required<Vmstat> = ${JSON.stringify(counters)}
 export const meminfo: Required<Meminfo> = ${JSON.stringify(meminfo)}
 `
     expect(check([], { '/virtual/spec.ts': source })).toEqual([])
+  })
+
+  it("marks exactly the series' events optional in Vmstat (SERIES_EVENTS)", () => {
+    // A counter a series adds is absent where the series is not applied; every other is always
+    // there. Record<..., true> literals are checked both ways.
+    const optional = Object.fromEntries(SERIES_EVENT_NAMES.map((n) => [n, true]))
+    const source = `import type { Vmstat } from 'hugeswap'
+type OptionalKeys<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? K : never }[keyof T]
+export const optional: Record<OptionalKeys<Vmstat>, true> = ${JSON.stringify(optional)}
+`
+    expect(check([], { '/virtual/series.ts': source })).toEqual([])
+    const fewer = source.replace('"thp_swpout_pmd":true,', '')
+    expect(check([], { '/virtual/series-fewer.ts': fewer }).join('\n')).toMatch(/thp_swpout_pmd/)
   })
 
   it('names the same variants, with the same feature flags, as the simulator', () => {

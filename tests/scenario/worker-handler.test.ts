@@ -10,6 +10,7 @@ import {
   handleWorkerMessage,
   WARM_UP_REQUEST,
 } from '../../src/scenario/worker-handler'
+import { VARIANT_NAMES } from '../../src/shared/result'
 import type { JobOutcome, WorkerMessage } from '../../src/shared/worker-protocol'
 
 const SCENARIO = `import { defineScenario } from 'hugeswap'
@@ -27,7 +28,7 @@ describe('worker message queue', () => {
   it('the warm-up scenario itself runs and passes its check on every variant', async () => {
     const outcome = await runScenario(WARM_UP_REQUEST)
     if (!outcome.ok) throw new Error(outcome.error.message)
-    expect(outcome.result.variants).toHaveLength(4)
+    expect(outcome.result.variants).toHaveLength(VARIANT_NAMES.length)
     for (const v of outcome.result.variants) expect(v.checks.every((c) => c.pass)).toBe(true)
   })
 

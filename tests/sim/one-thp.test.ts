@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { createSimulator, normalizeMachine, type Simulator } from '../../src/sim'
-import { VARIANT_NAMES, type VariantName } from '../../src/shared/result'
+import { VARIANT_FEATURES, VARIANT_NAMES, type VariantName } from '../../src/shared/result'
 
 const M2 = 2 * 1024 * 1024
 
@@ -37,8 +37,7 @@ const pteBytes = (sim: Simulator): number => {
 }
 
 describe.each(VARIANT_NAMES)('one THP, %s', (variant) => {
-  const pmdSwap = variant.startsWith('pmd-swap')
-  const lazy = variant.endsWith('lazy-deposit')
+  const { pmdSwap, lazyDeposit: lazy } = VARIANT_FEATURES[variant]
 
   it('write fault maps a PMD; deposit per variant (page-table memory row 1)', () => {
     const { sim, pid, addr } = setup(variant)

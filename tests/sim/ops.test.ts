@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { createSimulator, normalizeMachine } from '../../src/sim'
-import { VARIANT_NAMES, type VariantName } from '../../src/shared/result'
+import { VARIANT_FEATURES, VARIANT_NAMES, type VariantName } from '../../src/shared/result'
 
 const M2 = 2 * 1024 * 1024
 const K4 = 4096
@@ -25,7 +25,7 @@ function swappedThp(variant: VariantName, swap: 'nvme' | 'zram' = 'nvme') {
 }
 
 describe.each(VARIANT_NAMES)('%s', (variant) => {
-  const pmdSwap = variant.startsWith('pmd-swap')
+  const { pmdSwap, lazyDeposit } = VARIANT_FEATURES[variant]
 
   it.each([0, 3])('mremap of a swapped THP (shift %i pages) keeps the data', (shift) => {
     const { sim, pid, addr } = swappedThp(variant)
@@ -328,7 +328,7 @@ describe.each(VARIANT_NAMES)('%s', (variant) => {
       swapped: 512,
       swapCached: 512, // NVMe: still in the swap cache
       swapCacheLargeFolios: 1,
-      deposited: pmdSwap && !variant.endsWith('lazy-deposit'),
+      deposited: pmdSwap && !lazyDeposit,
     })
     const r1 = back.ranges!.find((r) => r.pid === pid && r.addr === addr)!
     expect(r1).toMatchObject({ state: pmdSwap ? 'pmd' : 'pte', present: 512, swapped: 0 })

@@ -1,31 +1,16 @@
 /**
- * Selected /proc/vmstat counters at every snapshot and at the end, per variant: one small chart per
- * counter (they differ by orders of magnitude), one line per variant. Every listed counter that
- * moved gets its panel: none is dropped to fit a grid. Pure function of the result JSON; counter
- * names are kernel names, verbatim, typed against the simulator's (../vocabulary).
+ * The key /proc/vmstat counters (KEY_VMSTAT_EVENTS, the ones every report shows) at every snapshot
+ * and at the end, per variant: one small chart per counter (they differ by orders of magnitude),
+ * one line per variant. Every listed counter that moved gets its panel: none is dropped to fit a
+ * grid. Pure function of the result JSON; counter names are kernel names, verbatim, typed against
+ * the simulator's (../vocabulary).
  */
 import type { EChartsOption } from 'echarts'
 import type { ResultJson } from '../../shared/result'
-import type { VmstatName } from '../vocabulary'
+import { KEY_VMSTAT_EVENTS, type VmstatName } from '../vocabulary'
 import { boxedGrid, chartTitle, EDGE, legendLayout, TEXT_STYLE, variantColor } from './variants'
 
 export const COUNTERS_TITLE = 'vmstat counters by snapshot'
-
-/**
- * The counters worth a glance on the THP swap paths, in display order. The last two are the ones
- * the series add (thp_swpout_pmd: PMD swap entries; thp_split_pmd_failed: lazy deposit): a reviewer
- * of those patches opens this chart for them, so they are never cut for room.
- */
-export const DEFAULT_COUNTERS = [
-  'pswpout',
-  'pswpin',
-  'pgmajfault',
-  'thp_swpout',
-  'thp_swpout_fallback',
-  'thp_split_pmd',
-  'thp_swpout_pmd',
-  'thp_split_pmd_failed',
-] as const satisfies readonly VmstatName[]
 
 export const END_LABEL = 'end'
 
@@ -45,7 +30,7 @@ export function movedCounters<N extends VmstatName>(result: ResultJson, wanted: 
 
 export function countersOption(
   result: ResultJson,
-  { counters = DEFAULT_COUNTERS }: { counters?: readonly VmstatName[] } = {},
+  { counters = KEY_VMSTAT_EVENTS }: { counters?: readonly VmstatName[] } = {},
 ): EChartsOption {
   const names = movedCounters(result, counters)
   const labels = counterLabels(result)

@@ -5,9 +5,9 @@ import { FOUR_VARIANT_RESULT, KERNEL_NAMES_RESULT, SAMPLE_RESULT } from './test-
 describe('fallbacksOption', () => {
   it('orders reasons by total, ties by name', () => {
     expect(fallbackReasons(FOUR_VARIANT_RESULT)).toEqual([
-      'swap_cluster_alloc',
-      'thp_swpin_order',
-      'thp_split_pmd_failed',
+      'F2-no-free-cluster',
+      'F6-swapin-alloc-failed',
+      'lazy-deposit-pte-alloc-failed',
     ])
   })
 
@@ -23,7 +23,7 @@ describe('fallbacksOption', () => {
         '{label|set_pmd_swap_entry()\nfailed: present PMD\nrestored, split\ninstead}',
     )
     // A name without a label stays as it is.
-    expect(xAxis.axisLabel.formatter('swap_cluster_alloc', 0)).toBe('swap_cluster_alloc')
+    expect(xAxis.axisLabel.formatter('F99-not-a-reason', 0)).toBe('F99-not-a-reason')
     const series = option.series as { name: string; data: number[] }[]
     expect(series.map((s) => [s.name, s.data])).toEqual([
       ['baseline', [0, 0, 0]],

@@ -24,11 +24,7 @@ describe('faultLatencyOption', () => {
   })
 
   it('orders fault types by total count', () => {
-    expect(faultTypes(variants)).toEqual([
-      'do_swap_page',
-      'do_anonymous_page',
-      'do_huge_pmd_swap_page',
-    ])
+    expect(faultTypes(variants)).toEqual(['swapin-io', 'anon-thp', 'pmd-swapin-io'])
   })
 
   it('has histogram bars on a log axis and CDF lines per variant, and no faults-by-type panel', () => {

@@ -35,9 +35,9 @@ describe('faultsByTypeOption', () => {
       data: number[]
     }[]
     expect(series.map((s) => `${s.stack ?? 'count'}:${s.name}`)).toEqual([
-      'count:swapin-pte',
+      'count:swapin-io',
       'count:anon-thp',
-      'count:swapin-pmd',
+      'count:pmd-swapin-io',
       'breakdown:entry',
       'breakdown:alloc',
       'breakdown:clear',

@@ -53,10 +53,10 @@ function variant(
       count: histogram.counts.reduce((a, b) => a + b, 0),
       latencyNs: { ...zeroLatency, mean: 1500, p50: 1024, max: 60000 },
       byType: {
-        do_anonymous_page: { count: 1, latencyNs: zeroLatency },
+        'anon-thp': { count: 1, latencyNs: zeroLatency },
         ...(pmdSwap
-          ? { do_huge_pmd_swap_page: { count: 1, latencyNs: zeroLatency } }
-          : { do_swap_page: { count: 512, latencyNs: zeroLatency } }),
+          ? { 'pmd-swapin-io': { count: 1, latencyNs: zeroLatency } }
+          : { 'swapin-io': { count: 512, latencyNs: zeroLatency } }),
       },
       histogram,
     },
@@ -162,7 +162,7 @@ export const FOUR_VARIANT_RESULT: ResultJson = {
             latencyNs: latency(40_000, 40_000, 40_000),
             breakdownNs: { entry: 200, alloc: 9000, clear: 30_000, install: 800 },
           },
-          'swapin-pte': {
+          'swapin-io': {
             count: 1024,
             latencyNs: latency(1500, 9000, 9000),
             breakdownNs: { entry: 200, io: 1200, install: 100 },
@@ -187,7 +187,7 @@ export const FOUR_VARIANT_RESULT: ResultJson = {
             latencyNs: latency(38_000, 38_000, 38_000),
             breakdownNs: { entry: 200, alloc: 9000, clear: 28_000, install: 800 },
           },
-          'swapin-pte': {
+          'swapin-io': {
             count: 1024,
             latencyNs: latency(1400, 8500, 8500),
             breakdownNs: { entry: 200, io: 1100, install: 100 },
@@ -199,7 +199,7 @@ export const FOUR_VARIANT_RESULT: ResultJson = {
         madvise_pageout: { calls: 2, entriesVisited: 1024 },
         smaps: { calls: 3, entriesVisited: 3075 },
       },
-      fallbacks: { thp_split_pmd_failed: 1 },
+      fallbacks: { 'lazy-deposit-pte-alloc-failed': 1 },
     }),
     richVariant('pmd-swap', [8, 0, 8], {
       faults: {
@@ -212,7 +212,7 @@ export const FOUR_VARIANT_RESULT: ResultJson = {
             latencyNs: latency(40_000, 40_000, 40_000),
             breakdownNs: { entry: 200, alloc: 9000, clear: 30_000, install: 800 },
           },
-          'swapin-pmd': {
+          'pmd-swapin-io': {
             count: 2,
             latencyNs: latency(110_000, 120_000, 120_000),
             breakdownNs: { entry: 200, alloc: 9000, io: 100_000, install: 800 },
@@ -224,7 +224,7 @@ export const FOUR_VARIANT_RESULT: ResultJson = {
         madvise_pageout: { calls: 2, entriesVisited: 2 },
         smaps: { calls: 3, entriesVisited: 6 },
       },
-      fallbacks: { swap_cluster_alloc: 1, thp_swpin_order: 2 },
+      fallbacks: { 'F2-no-free-cluster': 1, 'F6-swapin-alloc-failed': 2 },
     }),
     richVariant('pmd-swap+lazy-deposit', [0, 0, 0], {
       faults: {
@@ -237,7 +237,7 @@ export const FOUR_VARIANT_RESULT: ResultJson = {
             latencyNs: latency(38_000, 38_000, 38_000),
             breakdownNs: { entry: 200, alloc: 9000, clear: 28_000, install: 800 },
           },
-          'swapin-pmd': {
+          'pmd-swapin-io': {
             count: 2,
             latencyNs: latency(108_000, 118_000, 118_000),
             breakdownNs: { entry: 200, alloc: 9000, io: 98_000, install: 800 },
@@ -249,7 +249,7 @@ export const FOUR_VARIANT_RESULT: ResultJson = {
         madvise_pageout: { calls: 2, entriesVisited: 2 },
         smaps: { calls: 3, entriesVisited: 6 },
       },
-      fallbacks: { swap_cluster_alloc: 1 },
+      fallbacks: { 'F2-no-free-cluster': 1 },
     }),
   ],
 }
@@ -258,7 +258,7 @@ export const FOUR_VARIANT_RESULT: ResultJson = {
  * FOUR_VARIANT_RESULT under the simulator's real names: fallback reasons the kernel model reports
  * (each with a label), every counter of the counters chart moving (thp_swpout_pmd only in the PMD
  * swap variants, thp_split_pmd_failed only with lazy deposit, as in a real run), and khugepaged
- * scan results. For the labels and the eight-panel counters chart.
+ * scan results. For the labels and the counters chart with every key counter moving.
  */
 export const KERNEL_NAMES_RESULT: ResultJson = {
   ...FOUR_VARIANT_RESULT,
@@ -272,10 +272,22 @@ export const KERNEL_NAMES_RESULT: ResultJson = {
     })
     return {
       ...v,
-      vmstat: { ...v.vmstat, ...series(1), pgmajfault: pmdSwap ? 3 : 1024 },
+      // Two THP faults, then one fault per major fault on the way back.
+      vmstat: {
+        ...v.vmstat,
+        ...series(1),
+        pgmajfault: pmdSwap ? 3 : 1024,
+        thp_fault_alloc: 2,
+        pgfault: 2 + (pmdSwap ? 3 : 1024),
+      },
       snapshots: v.snapshots.map((s, i) => ({
         ...s,
-        vmstat: { ...s.vmstat, ...series(i === 0 ? 0 : 1) },
+        vmstat: {
+          ...s.vmstat,
+          ...series(i === 0 ? 0 : 1),
+          thp_fault_alloc: 2,
+          pgfault: 2 + (s.vmstat.pgmajfault ?? 0),
+        },
       })),
       fallbacks: [
         {},

@@ -16,25 +16,12 @@
 import type { MachineSummary, ResultJson, VariantName, VariantResult } from '../../shared/result'
 import {
   fallbackLabel,
+  KEY_VMSTAT_EVENTS,
   meminfoOf,
   scanResultLabel,
   type MeminfoField,
   type MetricKey,
-  type VmstatName,
 } from '../vocabulary'
-
-export const VMSTAT_METRICS = [
-  'thp_swpout',
-  'thp_swpout_pmd',
-  'thp_split_pmd',
-  'thp_split_pmd_failed',
-  'thp_swpout_fallback',
-  'thp_fault_alloc',
-  'pswpout',
-  'pswpin',
-  'pgfault',
-  'pgmajfault',
-] as const satisfies readonly VmstatName[]
 
 export const MEMINFO_METRICS = [
   'PageTables',
@@ -149,7 +136,7 @@ export function metricDefs(variants: readonly VariantResult[]): MetricDef[] {
   )
 
   return [
-    ...VMSTAT_METRICS.map((name) =>
+    ...KEY_VMSTAT_EVENTS.map((name) =>
       def('vmstat', name, `proc-vmstat.${name}`, 'count', (v) => v.vmstat[name]),
     ),
     ...MEMINFO_METRICS.map((name) =>

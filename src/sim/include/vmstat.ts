@@ -39,7 +39,7 @@ export const VM_EVENTS = [
   'thp_split_page_failed',
   'thp_deferred_split_page',
   'thp_split_pmd',
-  /** Lazy page-table deposit series only (THP_SPLIT_PMD_FAILED). */
+  /** Lazy page-table deposit series only (THP_SPLIT_PMD_FAILED; SERIES_EVENTS). */
   'thp_split_pmd_failed',
   'thp_scan_exceed_none_pte',
   'thp_scan_exceed_swap_pte',
@@ -48,7 +48,7 @@ export const VM_EVENTS = [
   'thp_zero_page_alloc_failed',
   'thp_swpout',
   'thp_swpout_fallback',
-  /** PMD-level swap entry series only: swap-out installed a PMD swap entry instead of splitting. */
+  /** PMD swap entry series only (SERIES_EVENTS): swap-out installed a PMD swap entry, no split. */
   'thp_swpout_pmd',
 ] as const
 
@@ -62,11 +62,30 @@ export function newVmEvents(): VmEvents {
   return e
 }
 
-/** The counters a kernel of this variant has: the series' events exist only with the series. */
+/**
+ * The events a patch series adds to include/linux/vm_event_item.h, each with the variant feature
+ * that brings it: a kernel without the series has no such line in /proc/vmstat, and a result of a
+ * variant without it has no such key (hugeswap.d.ts marks exactly these optional, the result
+ * schema requires each exactly where its feature is on, and the reports show every one of them
+ * among their key counters: tests hold all three to this table).
+ */
+export const SERIES_EVENTS = {
+  thp_swpout_pmd: 'pmdSwap',
+  thp_split_pmd_failed: 'lazyDeposit',
+} as const satisfies Partial<Record<VmEvent, keyof VariantFeatures>>
+
+export type SeriesEvent = keyof typeof SERIES_EVENTS
+
+/** SERIES_EVENTS' names, in its order. */
+export const SERIES_EVENT_NAMES = Object.keys(SERIES_EVENTS) as readonly SeriesEvent[]
+
+function isSeriesEvent(name: VmEvent): name is SeriesEvent {
+  return Object.prototype.hasOwnProperty.call(SERIES_EVENTS, name)
+}
+
+/** The counters a kernel of this variant has: a series' events exist only with the series. */
 export function vmEventExists(name: VmEvent, f: VariantFeatures): boolean {
-  if (name === 'thp_swpout_pmd') return f.pmdSwap
-  if (name === 'thp_split_pmd_failed') return f.lazyDeposit
-  return true
+  return !isSeriesEvent(name) || f[SERIES_EVENTS[name]]
 }
 
 /** The `nr_*` gauges of /proc/vmstat the model reports, in /proc/vmstat's order. */

@@ -1,24 +1,19 @@
 import { computed, type Ref } from 'vue'
 import type { ResultJson } from '../../../shared/result'
-import type { CounterName } from '../../../report/vocabulary'
+import { KEY_VMSTAT_EVENTS, type CounterName } from '../../../report/vocabulary'
 
-/** The counters a THP-swap reviewer reads first, in this order; the rest follow in kernel order. */
-export const KEY_COUNTERS = [
-  'thp_swpout',
-  'thp_swpout_pmd',
-  'thp_swpout_fallback',
-  'thp_split_pmd',
-  'thp_split_pmd_failed',
-  'pswpout',
-  'pswpin',
-  'pgfault',
-  'pgmajfault',
+/**
+ * The counters a THP-swap reviewer reads first, in this order: the key /proc/vmstat events every
+ * report shows, then the meminfo fields of the THP and swap paths. The rest follow in kernel order.
+ */
+export const KEY_COUNTERS: readonly CounterName[] = [
+  ...KEY_VMSTAT_EVENTS,
   'AnonHugePages',
   'PageTables',
   'SwapFree',
   'SwapCached',
   'AnonPages',
-] as const satisfies readonly CounterName[]
+]
 
 export interface CounterRow {
   name: string

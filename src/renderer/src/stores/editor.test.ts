@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { VARIANT_NAMES } from '../../../shared/result'
 import { createPinia, setActivePinia } from 'pinia'
 
 vi.mock('../../../../scenarios/one-thp.ts?raw', () => ({ default: 'export default 1\n' }))
@@ -25,7 +26,7 @@ describe('useEditorStore', () => {
     editor.setVariants(['baseline', 'pmd-swap'])
     editor.seed = 42
     expect(editor.runOptions()).toEqual({ variants: ['baseline', 'pmd-swap'], seed: 42 })
-    editor.setVariants(['baseline', 'lazy-deposit', 'pmd-swap', 'pmd-swap+lazy-deposit'])
+    editor.setVariants([...VARIANT_NAMES])
     expect(editor.runOptions()).toEqual({ seed: 42 })
   })
 

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest'
 import { mount } from '@vue/test-utils'
 import ResultsChangeTable from './ResultsChangeTable.vue'
 import { KERNEL_NAMES_RESULT } from '../../../../report/charts/test-fixture'
-import { MEMINFO_FIELDS, VMSTAT_NAMES } from '../../../../report/vocabulary'
+import {
+  KEY_VMSTAT_EVENTS,
+  MEMINFO_FIELDS,
+  SERIES_EVENT_NAMES,
+  VMSTAT_NAMES,
+} from '../../../../report/vocabulary'
 import { KEY_METRICS } from './metrics'
 import { KEY_COUNTERS } from '../../composables/useCounterTable'
 
@@ -34,5 +39,10 @@ describe('ResultsChangeTable', () => {
       else expect(file, key).toBe('hugeswap')
     }
     for (const name of KEY_COUNTERS) expect(vmstat.has(name) || meminfo.has(name), name).toBe(true)
+  })
+
+  it("shows every counter a series adds among its key metrics; the counter table starts with the reports' key counters", () => {
+    for (const name of SERIES_EVENT_NAMES) expect(KEY_METRICS).toContain(`proc-vmstat.${name}`)
+    expect(KEY_COUNTERS.slice(0, KEY_VMSTAT_EVENTS.length)).toEqual(KEY_VMSTAT_EVENTS)
   })
 })

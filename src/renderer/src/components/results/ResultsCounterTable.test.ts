@@ -10,7 +10,7 @@ describe('ResultsCounterTable', () => {
     const head = wrapper.findAll('thead th').map((th) => th.text())
     expect(head).toEqual(['counter', 'baseline', 'pmd-swap'])
     const names = wrapper.findAll('tbody th').map((th) => th.text())
-    expect(names.slice(0, 4)).toEqual(['thp_swpout', 'thp_swpout_pmd', 'thp_split_pmd', 'pswpout'])
+    expect(names.slice(0, 4)).toEqual(['thp_swpout', 'thp_split_pmd', 'thp_swpout_pmd', 'pswpout'])
     expect(names).toContain('AnonHugePages kB')
     // non-key counters stay hidden until asked for
     expect(names).not.toContain('nr_anon_pages')

@@ -3,7 +3,7 @@
  * (aggregateRuns, LKP names) and their change columns (percentChange / absoluteChange).
  */
 import type { ResultJson } from '../../../../shared/result'
-import type { MetricKey } from '../../../../report/vocabulary'
+import { SERIES_EVENT_NAMES, type MetricKey } from '../../../../report/vocabulary'
 import {
   absoluteChange,
   aggregateRuns,
@@ -11,17 +11,22 @@ import {
   type AggregatedMetric,
 } from '../../../../report/text'
 
-/** The metrics the summary table shows unless "all" is asked for. */
-export const KEY_METRICS = [
+/**
+ * The metrics the summary table shows unless "all" is asked for: THP swap-out and its split, every
+ * event a series adds (SERIES_EVENT_NAMES: what a reviewer of those patches looks for first), then
+ * swap-in, page-table memory and faults.
+ */
+export const KEY_METRICS: readonly MetricKey[] = [
   'proc-vmstat.thp_swpout',
   'proc-vmstat.thp_split_pmd',
+  ...SERIES_EVENT_NAMES.map((name): MetricKey => `proc-vmstat.${name}`),
   'proc-vmstat.pswpin',
   'meminfo.PageTables',
   'meminfo.AnonHugePages',
   'hugeswap.pagetables.peak_kB',
   'hugeswap.faults.count',
   'hugeswap.faults.time_ms',
-] as const satisfies readonly MetricKey[]
+]
 
 export function metricsOf(result: ResultJson): AggregatedMetric[] {
   return aggregateRuns([result]).metrics.filter((m) => m.values.some((v) => v !== undefined))

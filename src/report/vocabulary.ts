@@ -20,6 +20,7 @@ import {
   type VmEvent,
   type VmGauge,
   type VmstatName,
+  vmEventExists,
 } from '../sim/include/vmstat'
 import {
   FALLBACK_LABELS,
@@ -37,6 +38,7 @@ export {
   VM_EVENTS,
   VM_GAUGES,
   VMSTAT_NAMES,
+  vmEventExists,
 }
 export type { FallbackReason, MeminfoField, ScanResult, SeriesEvent, VmEvent, VmGauge, VmstatName }
 

@@ -5,6 +5,7 @@ import {
   type VariantName,
   type VariantResult,
 } from '../../shared/result'
+import { SERIES_EVENT_NAMES, vmEventExists } from '../vocabulary'
 
 const zeroLatency = { mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 }
 
@@ -264,11 +265,16 @@ export const KERNEL_NAMES_RESULT: ResultJson = {
   ...FOUR_VARIANT_RESULT,
   scenario: { title: 'Two THPs, fallbacks', file: 'two-thps-fallbacks.ts', seed: 7 },
   variants: FOUR_VARIANT_RESULT.variants.map((v, n): VariantResult => {
-    const { pmdSwap, lazyDeposit } = v.features
+    const { pmdSwap } = v.features
+    // Every event a series adds, where the variant has the series (as a real run has them).
     const series = (at: number): Record<string, number> => ({
       thp_swpout_fallback: at,
-      ...(pmdSwap ? { thp_swpout_pmd: 2 * at } : {}),
-      ...(lazyDeposit ? { thp_split_pmd_failed: at } : {}),
+      ...Object.fromEntries(
+        SERIES_EVENT_NAMES.filter((name) => vmEventExists(name, v.features)).map((name) => [
+          name,
+          name === 'thp_swpout_pmd' ? 2 * at : at,
+        ]),
+      ),
     })
     return {
       ...v,

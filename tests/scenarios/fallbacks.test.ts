@@ -10,18 +10,18 @@
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { VARIANT_NAMES, type VariantName } from '../../src/shared/result'
+import { VARIANT_FEATURES, VARIANT_NAMES, type VariantFeatures } from '../../src/shared/result'
 import { failedChecks, runScenarioFile, scenariosDir } from './run-scenario'
 
 type Counts = Record<string, number>
 
 interface Case {
-  /** fallbacks of the series variants (pmd-swap, pmd-swap+lazy-deposit). */
+  /** fallbacks of the variants with pmdSwap. */
   series: Counts
-  /** fallbacks of the baselines (baseline, lazy-deposit); default none. */
+  /** fallbacks of the variants without it; default none. */
   base?: Counts
-  /** Variants the scenario declares, when not all four. */
-  variants?: VariantName[]
+  /** Variants the scenario runs, when not all: those with every feature given. */
+  variants?: Partial<VariantFeatures>
 }
 
 // F10 (zswap holds per-page entries behind a swap PMD) cannot be produced: a swap PMD is installed
@@ -50,7 +50,7 @@ const CASES: Record<string, Case> = {
   'F13-fork-enomem': {
     series: { 'F13-fork-enomem': 1, 'lazy-deposit-pte-alloc-failed': 0 },
     base: { 'F13-fork-enomem': 1 },
-    variants: ['lazy-deposit', 'pmd-swap+lazy-deposit'],
+    variants: { lazyDeposit: true },
   },
   'F14-rmap-split': { series: { 'F7-swapcache-not-pmd': 1 } },
   'F15-swapoff-split': { series: { 'F6-swapin-alloc-failed': 1, 'F15-swapoff-split': 1 } },
@@ -72,7 +72,10 @@ describe('scenarios/fallbacks', () => {
 
   it.each(Object.entries(CASES))('%s', async (name, c) => {
     const result = await runScenarioFile(`fallbacks/${name}.ts`)
-    expect(result.variants.map((v) => v.name)).toEqual(c.variants ?? VARIANT_NAMES)
+    const wanted = Object.entries(c.variants ?? {}) as [keyof VariantFeatures, boolean][]
+    expect(result.variants.map((v) => v.name)).toEqual(
+      VARIANT_NAMES.filter((n) => wanted.every(([f, on]) => VARIANT_FEATURES[n][f] === on)),
+    )
     const failed = failedChecks(result)
     expect(failed, `failed checks:\n${failed.join('\n')}`).toEqual([])
     for (const v of result.variants) {

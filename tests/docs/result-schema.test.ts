@@ -139,6 +139,9 @@ describe('the schema catches a lost or misspelt field', () => {
     return validate(r) as boolean
   }
   const variant = (r: ResultJson, i = 0) => r.variants[i] as unknown as Record<string, unknown>
+  /** The first variant with (or without) the PMD swap series, whatever the variants' order. */
+  const withPmdSwap = (r: ResultJson, on: boolean) =>
+    r.variants.find((v) => v.features.pmdSwap === on)!
 
   it.each([
     ['a top-level field added', (r: ResultJson & Record<string, unknown>) => (r.extra = 1)],
@@ -152,17 +155,20 @@ describe('the schema catches a lost or misspelt field', () => {
     ],
     ['a variant field lost', (r: ResultJson) => delete variant(r).endTimeNs],
     ['an unknown vmstat counter', (r: ResultJson) => (r.variants[0].vmstat.thp_swpin = 1)],
-    ['thp_swpout_pmd in baseline', (r: ResultJson) => (r.variants[0].vmstat.thp_swpout_pmd = 0)],
     [
-      'thp_swpout_pmd missing in pmd-swap',
+      'thp_swpout_pmd without pmdSwap',
+      (r: ResultJson) => (withPmdSwap(r, false).vmstat.thp_swpout_pmd = 0),
+    ],
+    [
+      'thp_swpout_pmd missing with pmdSwap',
       (r: ResultJson) => {
-        delete r.variants[2].vmstat.thp_swpout_pmd
+        delete withPmdSwap(r, true).vmstat.thp_swpout_pmd
       },
     ],
     [
       'features that do not match the name',
       (r: ResultJson) => {
-        r.variants[1].features.pmdSwap = true
+        withPmdSwap(r, false).features.pmdSwap = true
       },
     ],
     ['an unknown fallback reason', (r: ResultJson) => (r.variants[2].fallbacks['F14-rmap'] = 1)],

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest'
+import { VARIANT_NAMES } from '../../shared/result'
 import {
   boxedGrid,
   legendLayout,
+  variantColor,
+  variantLineStyle,
   variantSquares,
   variantSquareStyles,
   wrapAtHyphens,
@@ -42,5 +45,34 @@ describe('chart layout helpers', () => {
       v0: { color: '#5470c6', fontSize: 10, lineHeight: 13 },
       v1: { color: '#ee6666', fontSize: 10, lineHeight: 13 },
     })
+  })
+})
+
+describe('variant looks', () => {
+  const look = (name: string, names?: readonly string[]) => {
+    const l = variantLineStyle(name, names)
+    return {
+      color: variantColor(name, names),
+      dash: JSON.stringify(l.lineStyle.type),
+      symbol: l.symbol,
+    }
+  }
+  const distinct = (names: readonly string[]) => {
+    const looks = names.map((n) => look(n, names))
+    for (const key of ['color', 'dash', 'symbol'] as const) {
+      expect(new Set(looks.map((l) => l[key])).size, key).toBe(names.length)
+    }
+    expect(looks.map((l) => l.color)).not.toContain('#888888')
+  }
+
+  it('gives every variant its own colour, dash pattern and point symbol', () => {
+    distinct(VARIANT_NAMES)
+  })
+
+  it('gives a variant added later a spare look and leaves the others as they were', () => {
+    const five = [VARIANT_NAMES[0], 'lazy-deposit-v4', ...VARIANT_NAMES.slice(1)]
+    distinct(five)
+    for (const name of VARIANT_NAMES) expect(look(name, five)).toEqual(look(name))
+    expect(variantColor('no-such-variant')).toBe('#888888')
   })
 })

@@ -1,20 +1,36 @@
 /**
- * Shared look of the four kernel variants in every chart: one fixed colour and a short label each,
+ * Shared look of the kernel variants in every chart: one fixed colour and a short label each,
  * so the GUI and the CLI's SVG export agree byte for byte. Pure: no DOM, no Vue.
  */
 import type { EChartsOption, XAXisComponentOption, YAXisComponentOption } from 'echarts'
-import type { ResultJson, VariantName, VariantResult } from '../../shared/result'
+import {
+  VARIANT_NAMES,
+  type ResultJson,
+  type VariantName,
+  type VariantResult,
+} from '../../shared/result'
 
-export const VARIANT_COLORS = {
+/**
+ * The colour of each variant that has one of its own: fixed by name, so that a variant added to
+ * VARIANT_NAMES, wherever in the list, never repaints the others in a chart someone already
+ * exported. A variant without an entry takes the next spare colour and line below, in
+ * VARIANT_NAMES order; a test holds every variant's look distinct.
+ */
+const VARIANT_COLORS: Partial<Record<VariantName, string>> = {
   baseline: '#5470c6',
   'lazy-deposit': '#91cc75',
   'pmd-swap': '#ee6666',
   'pmd-swap+lazy-deposit': '#fac858',
-} as const satisfies Record<VariantName, string>
+}
 
-/** Colour for a variant name; unknown names fall back to grey. */
-export function variantColor(name: string): string {
-  return (VARIANT_COLORS as Record<string, string>)[name] ?? '#888888'
+/** ECharts' default palette without the four colours above. */
+const SPARE_COLORS = ['#73c0de', '#3ba272', '#fc8452', '#9a60b4', '#ea7ccc']
+
+interface LineLook {
+  type: 'solid' | readonly number[]
+  width: number
+  symbol: string
+  z: number
 }
 
 /**
@@ -22,28 +38,54 @@ export function variantColor(name: string): string {
  * distinguishable (in grey print too): baseline widest and solid, drawn last so that it is never
  * hidden; the others narrower, each with its own dash pattern and point symbol.
  */
-const VARIANT_LINES = {
+const VARIANT_LINES: Partial<Record<VariantName, LineLook>> = {
   baseline: { type: 'solid', width: 4, symbol: 'circle', z: 4 },
   'lazy-deposit': { type: [10, 4], width: 2.5, symbol: 'rect', z: 3 },
   'pmd-swap': { type: [3, 3], width: 2.5, symbol: 'triangle', z: 2 },
   'pmd-swap+lazy-deposit': { type: [10, 3, 2, 3], width: 2, symbol: 'diamond', z: 1 },
-} as const satisfies Record<
-  VariantName,
-  { type: unknown; width: number; symbol: string; z: number }
->
+}
 
-/** The line-series fields that draw `name` as VARIANT_LINES says. */
-export function variantLineStyle(name: string): {
+const SPARE_LINES: readonly LineLook[] = [
+  { type: [6, 2, 2, 2], width: 2, symbol: 'roundRect', z: 1 },
+  { type: [2, 4], width: 2, symbol: 'pin', z: 1 },
+  { type: [14, 4], width: 2, symbol: 'arrow', z: 1 },
+  { type: [6, 2, 2, 2, 2, 2], width: 2, symbol: 'emptyCircle', z: 1 },
+  { type: [1, 2], width: 2, symbol: 'emptyRect', z: 1 },
+]
+
+/**
+ * `name`'s place among the variants (`names`, VARIANT_NAMES unless a test asks about another list)
+ * without a look of their own; -1 when it has one or is unknown.
+ */
+function spareIndex(name: string, own: object, names: readonly string[]): number {
+  return names.filter((n) => !Object.prototype.hasOwnProperty.call(own, n)).indexOf(name)
+}
+
+/** Colour for a variant name; unknown names (and variants past the spares) fall back to grey. */
+export function variantColor(name: string, names: readonly string[] = VARIANT_NAMES): string {
+  return (
+    (VARIANT_COLORS as Record<string, string | undefined>)[name] ??
+    SPARE_COLORS[spareIndex(name, VARIANT_COLORS, names)] ??
+    '#888888'
+  )
+}
+
+/** The line-series fields that draw `name` as VARIANT_LINES (or its spare line) says. */
+export function variantLineStyle(
+  name: string,
+  names: readonly string[] = VARIANT_NAMES,
+): {
   lineStyle: { type: 'solid' | number[]; width: number }
   symbol: string
   z: number
 } {
-  const s = (VARIANT_LINES as Record<string, (typeof VARIANT_LINES)[VariantName]>)[name] ?? {
-    type: 'solid',
-    width: 2,
-    symbol: 'circle',
-    z: 0,
-  }
+  const s = (VARIANT_LINES as Record<string, LineLook | undefined>)[name] ??
+    SPARE_LINES[spareIndex(name, VARIANT_LINES, names)] ?? {
+      type: 'solid',
+      width: 2,
+      symbol: 'circle',
+      z: 0,
+    }
   return {
     lineStyle: { type: s.type === 'solid' ? 'solid' : [...s.type], width: s.width },
     symbol: s.symbol,
